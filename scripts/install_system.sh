@@ -6,6 +6,7 @@
 #   bash scripts/install_system.sh            # everything
 #   bash scripts/install_system.sh jupyter    # only Jupyter (notebooks)
 #   bash scripts/install_system.sh qemu       # only QEMU >= 9 and the guest build tools
+#   bash scripts/install_system.sh bench      # only numpy, scipy, pandas (the benchmark's references)
 set -euo pipefail
 what="${1:-all}"
 export DEBIAN_FRONTEND=noninteractive
@@ -68,10 +69,19 @@ install_qemu() {
   fi
 }
 
+install_bench() {
+  # Debian's numpy/scipy/pandas for /usr/bin/python3 (bench/reference/*.py).
+  if ! /usr/bin/python3 -c "import numpy, scipy, pandas" >/dev/null 2>&1; then
+    apt_update
+    apt-get install -y -qq --no-install-recommends python3-numpy python3-scipy python3-pandas >/dev/null
+  fi
+}
+
 case "$what" in
-  all) install_fonts; install_jupyter; install_qemu ;;
+  all) install_fonts; install_jupyter; install_qemu; install_bench ;;
   jupyter) install_jupyter ;;
   fonts) install_fonts ;;
   qemu) install_qemu ;;
-  *) echo "install_system.sh: unknown part \"$what\", expected all, jupyter, fonts or qemu" >&2; exit 2 ;;
+  bench) install_bench ;;
+  *) echo "install_system.sh: unknown part \"$what\", expected all, jupyter, fonts, qemu or bench" >&2; exit 2 ;;
 esac

@@ -7,7 +7,7 @@
 
 const paths = Deno.args.length > 0
   ? Deno.args
-  : ["mod.ts", "src/", "tests/", "scripts/", "notebooks/"];
+  : ["mod.ts", "src/", "tests/", "scripts/", "notebooks/", "bench/"];
 const existing = paths.filter((path) => {
   try {
     Deno.statSync(path);

@@ -18,8 +18,17 @@ import numpy as np
 
 
 def xen_grid(memory, wss, dirty_pages, bandwidth, page, max_iterations, max_factor, min_pages):
-    # The Cartesian product, memory slowest and page size fastest.
+    """The model over the Cartesian product, memory slowest and page size fastest."""
     m, w, d, b, p = (a.ravel() for a in np.meshgrid(memory, wss, dirty_pages, bandwidth, page, indexing="ij"))
+    return xen_columns(m, w, d, b, p, max_iterations, max_factor, min_pages)
+
+
+def xen_columns(m, w, d, b, p, max_iterations=30, max_factor=3.0, min_pages=50.0):
+    """Equations (1)-(2) with the three stop conditions, over columns of configurations.
+
+    Returns T_pre (seconds), the stop-and-copy time, bytes sent, rounds and the
+    stop code (0 transfer limit, 1 few dirty pages, 2 max iterations).
+    """
     n = m.size
     limit = max_factor * m
     min_dirty = min_pages * p

@@ -1,0 +1,135 @@
+// `deno task bench [--quick] [--case NAME,...] [--repeats N] [--out PATH]`
+//
+// Runs each case's implementation and its Python reference (numpy, scipy,
+// pandas) on the same inputs, checks they agree, prints a table of median
+// times and ratio = reference / ours (> 1: ours is faster), and writes
+// out/bench.json. `--quick` uses small sizes and one repeat: a smoke check
+// that the cases still agree (its times mean nothing). Exits 1 when any case
+// disagrees with its reference.
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  type BenchCase,
+  type CaseOptions,
+  type CaseResult,
+  findPython,
+  formatTable,
+} from "./_harness.ts";
+import { fitCase } from "./cases/fit.ts";
+import { loadCase } from "./cases/load.ts";
+import { reproduceCase } from "./cases/reproduce.ts";
+import { sweepCase } from "./cases/sweep.ts";
+
+/** Every case, in the order of the table. */
+export const CASES: readonly BenchCase[] = [
+  sweepCase("sweep", 30),
+  sweepCase("sweep-200", 200),
+  fitCase,
+  loadCase,
+  reproduceCase,
+];
+
+/** Options of {@linkcode runBench}. */
+export interface RunBenchOptions {
+  quick: boolean;
+  repeats?: number;
+  cases?: readonly string[];
+  /** Called after each case, e.g. to print progress. */
+  onResult?: (result: CaseResult) => void;
+}
+
+/** Runs the chosen cases and returns their results. */
+export async function runBench(options: RunBenchOptions): Promise<CaseResult[]> {
+  const selected = options.cases ?? CASES.map((c) => c.name);
+  for (const name of selected) {
+    if (!CASES.some((c) => c.name === name)) {
+      throw new RangeError(
+        `bench: unknown case "${name}", expected one of ${CASES.map((c) => c.name).join(", ")}`,
+      );
+    }
+  }
+  const workDir = await Deno.makeTempDir({ prefix: "migration-bench-" });
+  const caseOptions: CaseOptions = {
+    quick: options.quick,
+    repeats: options.repeats ?? (options.quick ? 1 : 7),
+    warmup: options.quick ? 1 : 2,
+    workDir,
+    python: await findPython(),
+  };
+  const results: CaseResult[] = [];
+  try {
+    for (const benchCase of CASES) {
+      if (!selected.includes(benchCase.name)) continue;
+      const result = await benchCase.run(caseOptions);
+      options.onResult?.(result);
+      results.push(result);
+    }
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
+  return results;
+}
+
+/** Facts about the machine that go into out/bench.json. */
+async function machine(): Promise<Record<string, unknown>> {
+  let cpu = "unknown";
+  try {
+    const info = await Deno.readTextFile("/proc/cpuinfo");
+    cpu = /^model name\s*:\s*(.+)$/m.exec(info)?.[1] ?? cpu;
+  } catch {
+    // not Linux: leave "unknown"
+  }
+  return {
+    cpu,
+    cores: navigator.hardwareConcurrency,
+    load_average: Deno.loadavg(),
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    os: Deno.build.os,
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      quick: { type: "boolean", default: false },
+      case: { type: "string" },
+      repeats: { type: "string" },
+      out: { type: "string", default: "out/bench.json" },
+    },
+  });
+  const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
+  if (repeats !== undefined && !(Number.isInteger(repeats) && repeats >= 1)) {
+    throw new RangeError(
+      `bench: invalid option "--repeats", expected an integer >= 1 (got ${values.repeats})`,
+    );
+  }
+  const startedAt = new Date().toISOString();
+  const loadBefore = Deno.loadavg();
+  const results = await runBench({
+    quick: values.quick,
+    ...(repeats === undefined ? {} : { repeats }),
+    ...(values.case === undefined ? {} : { cases: values.case.split(",") }),
+    onResult: (r) =>
+      console.error(
+        `bench: ${r.case} done (${r.status}${
+          r.ratio === null ? "" : `, ratio ${r.ratio.toFixed(2)}`
+        })`,
+      ),
+  });
+  console.log(formatTable(results));
+  for (const r of results) {
+    for (const problem of r.agreement?.problems ?? []) console.log(`  ${r.case}: ${problem}`);
+  }
+  const report = {
+    started_at: startedAt,
+    quick: values.quick,
+    machine: { ...(await machine()), load_average_before: loadBefore },
+    cases: Object.fromEntries(results.map((r) => [r.case, r])),
+  };
+  await Deno.mkdir(dirname(values.out), { recursive: true });
+  await Deno.writeTextFile(values.out, JSON.stringify(report, null, 2) + "\n");
+  console.log(`wrote ${values.out}`);
+  if (results.some((r) => r.status === "disagree")) Deno.exit(1);
+}
