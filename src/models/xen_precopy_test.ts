@@ -5,7 +5,6 @@ import { xenPrecopy } from "./xen_precopy.ts";
 // The paper's testbed: a 1.5 GiB VM over Gigabit Ethernet, 4 KiB pages.
 const M = 1.5 * 2 ** 30; // 1610612736 bytes
 const B = 125e6; // 1 Gbit/s in bytes/s
-const p = 4096;
 const W64 = 64 * 2 ** 20; // 67108864 bytes
 
 function close(actual: number, expected: number, relative = 1e-12) {
