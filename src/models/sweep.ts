@@ -364,10 +364,12 @@ function expandInputs(
   return { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes };
 }
 
-/** Runs one Xen configuration (closed form, or the rounds when too close to call) into slot i. */
-function xenConfiguration(
-  result: SweepResult,
-  i: number,
+/**
+ * The Xen rounds of one configuration into `out`: closed form from
+ * CLOSED_FORM_MIN_ITERATIONS rounds on (or the rounds when a stop decision is
+ * too close to call in closed form), the rounds below.
+ */
+function xenOne(
   m: number,
   w: number,
   d: number,
@@ -375,7 +377,7 @@ function xenConfiguration(
   p: number,
   options: ResolvedXenOptions,
   out: XenRoundsOutput,
-): void {
+): XenRoundsOutput {
   const { maxIterations, maxTransferFactor, minDirtyPages } = options;
   if (
     maxIterations < CLOSED_FORM_MIN_ITERATIONS ||
@@ -383,12 +385,7 @@ function xenConfiguration(
   ) {
     xenRounds(m, w, d, b, p, maxIterations, maxTransferFactor, minDirtyPages, out);
   }
-  const downtime = out.stopAndCopyBytes / b;
-  result.timeSeconds[i] = out.timeSeconds + (options.includeStopAndCopy ? downtime : 0);
-  result.downtimeSeconds[i] = downtime;
-  result.transferredBytes[i] = out.transferredBytes;
-  result.iterations[i] = out.iterations;
-  result.stopCode[i] = out.stopCode;
+  return out;
 }
 
 function newXenOutput(): XenRoundsOutput {
@@ -401,13 +398,15 @@ function runXenGrid(
   result: SweepResult,
   options: ResolvedXenOptions,
 ): void {
-  const [ms, ws, ds, bs, ps] = axes as [
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
+  const [ms, ws, ds, bs, ps] = axes.map((axis) => Float64Array.from(axis)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
   ];
+  const { timeSeconds, downtimeSeconds, transferredBytes, iterations, stopCode } = result;
+  const addStopAndCopy = options.includeStopAndCopy;
   const out = newXenOutput();
   result.stopReasons = XEN_STOP_REASONS;
   let i = 0;
@@ -420,7 +419,14 @@ function runXenGrid(
         for (let e = 0; e < bs.length; e++) {
           const bandwidth = bs[e]!;
           for (let f = 0; f < ps.length; f++) {
-            xenConfiguration(result, i++, m, w, d, bandwidth, ps[f]!, options, out);
+            xenOne(m, w, d, bandwidth, ps[f]!, options, out);
+            const downtime = out.stopAndCopyBytes / bandwidth;
+            timeSeconds[i] = out.timeSeconds + (addStopAndCopy ? downtime : 0);
+            downtimeSeconds[i] = downtime;
+            transferredBytes[i] = out.transferredBytes;
+            iterations[i] = out.iterations;
+            stopCode[i] = out.stopCode;
+            i++;
           }
         }
       }
@@ -435,20 +441,27 @@ function runXenColumns(
   options: ResolvedXenOptions,
 ): void {
   const { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes } = inputs;
+  const { timeSeconds, downtimeSeconds, transferredBytes, iterations, stopCode } = result;
+  const addStopAndCopy = options.includeStopAndCopy;
   const out = newXenOutput();
   result.stopReasons = XEN_STOP_REASONS;
   for (let i = 0; i < result.length; i++) {
-    xenConfiguration(
-      result,
-      i,
+    const bandwidth = bandwidthBytesPerSecond[i]!;
+    xenOne(
       memoryBytes[i]!,
       wssBytes[i]!,
       dirtyPagesPerSecond[i]!,
-      bandwidthBytesPerSecond[i]!,
+      bandwidth,
       pageBytes[i]!,
       options,
       out,
     );
+    const downtime = out.stopAndCopyBytes / bandwidth;
+    timeSeconds[i] = out.timeSeconds + (addStopAndCopy ? downtime : 0);
+    downtimeSeconds[i] = downtime;
+    transferredBytes[i] = out.transferredBytes;
+    iterations[i] = out.iterations;
+    stopCode[i] = out.stopCode;
   }
 }
 
