@@ -205,9 +205,8 @@ export function fitSelected(
   if (options.extraTerm === null) {
     return { ...fitCore(where, runs, indices, options, excluded, otherMethods), options };
   }
-  const termRuns = indices.filter((i) =>
-    runs[i]!.method === "kvm-postcopy" && runs[i]!.wssBytes > 0
-  ).length;
+  const termRuns =
+    indices.filter((i) => runs[i]!.method === "kvm-postcopy" && runs[i]!.wssBytes > 0).length;
   if (termRuns < 2) {
     throw new RangeError(
       `${where}: cannot fit extra term "${options.extraTerm}", expected at least 2 completed "kvm-postcopy" runs with wssBytes > 0 (got ${termRuns})`,
