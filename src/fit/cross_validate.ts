@@ -12,7 +12,7 @@ import { checkRuns, selectRuns } from "./_runs.ts";
 import type { CrossValidationResult } from "./types.ts";
 
 /** Options for {@linkcode crossValidate}: the fit's options plus the folds. */
-export interface CrossValidateOptions extends FitContentionOptions {
+export interface CrossValidateOptions extends Omit<FitContentionOptions, "groupBy"> {
   /**
    * Number of folds, >= 2.
    *
@@ -25,7 +25,7 @@ export interface CrossValidateOptions extends FitContentionOptions {
    *
    * @default {"contention"}
    */
-  groupBy?: "contention";
+  groupBy?: "contention" | null;
 }
 
 /**
@@ -62,8 +62,10 @@ export function crossValidate(
 ): CrossValidationResult {
   const where = "crossValidate";
   const checked = checkRuns(where, runs);
-  const { folds = 5, ...fitOptions } = options ?? {};
-  const resolved = resolveFitOptions(where, fitOptions, true);
+  const { folds = 5, groupBy = "contention", ...fitOptions } = options ?? {};
+  const resolved = groupBy === null
+    ? resolveFitOptions(where, fitOptions, false)
+    : resolveFitOptions(where, { ...fitOptions, groupBy }, true);
   checkNumber(where, "option", "folds", folds, "integer>=1");
   if (folds < 2) {
     throw new RangeError(

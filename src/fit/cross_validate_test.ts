@@ -47,3 +47,11 @@ Deno.test("crossValidate() rejects too many folds for a group", () => {
     return true;
   });
 });
+
+Deno.test("crossValidate() with groupBy null validates a single-B fit", () => {
+  const runs = synthesizeRuns({ seed: 3, repeats: 2, factors: { none: 1 } }); // synthetic
+  const cv = crossValidate(runs, { folds: 3, groupBy: null });
+  assert.deepEqual(Object.keys(cv.metricsByGroup), ["all"]);
+  assert.equal(cv.options.groupBy, null);
+  assert.ok(cv.metrics.mapePercent < 6);
+});
