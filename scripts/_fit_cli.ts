@@ -272,9 +272,11 @@ export function formatFitReport(fit: FitResult, cv: CvOutcome, source: string): 
     const t = fit.extraTerm;
     lines.push("");
     lines.push(
-      `extra term ${t.name}: coefficient ${num(t.coefficient, 4)}, cross-validated error ${
-        num(t.cvErrorWith, 4)
-      } with, ${num(t.cvErrorWithout, 4)} without: ${t.kept ? "kept" : "dropped"}`,
+      `extra term ${t.name}: coefficient ${num(t.coefficient, 4)} [${num(t.low, 4)}, ${
+        num(t.high, 4)
+      }], cross-validated error ${num(t.cvErrorWith, 4)} with, ${
+        num(t.cvErrorWithout, 4)
+      } without: ${t.kept ? "kept" : "dropped"}`,
     );
   }
   lines.push("");

@@ -272,6 +272,8 @@ export function fitCore(
     extraTerm = {
       name: options.extraTerm!,
       coefficient: extraEstimate.value,
+      low: extraEstimate.low,
+      high: extraEstimate.high,
       kept: true,
       cvErrorWith: NaN,
       cvErrorWithout: NaN,

@@ -250,6 +250,8 @@ export function fitSelected(
   const report = {
     name: options.extraTerm,
     coefficient: withTerm.extraTerm!.coefficient,
+    low: withTerm.extraTerm!.low,
+    high: withTerm.extraTerm!.high,
     kept,
     cvErrorWith: errorWith,
     cvErrorWithout: errorWithout,

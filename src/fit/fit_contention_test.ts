@@ -179,3 +179,37 @@ Deno.test("fitBandwidth() fits one method and counts the others", () => {
   assert.deepEqual(Object.keys(fit.factors), ["all"]);
   close(fit.bandwidthBytesPerSecond!, TRUE_B, TOLERANCE, "B");
 });
+
+Deno.test("fitContention() fits one efficiency per method on the efficiency scale", () => {
+  const runs = synthesizeRuns({ // synthetic
+    seed: 41,
+    repeats: 2,
+    noise: 0.02,
+    linkBandwidthBytesPerSecond: 125e6,
+    bandwidthBytesPerSecond: 0.8 * 125e6,
+  });
+  const fit = fitContention(runs, { bandwidthPer: "method", resamples: 5 });
+  assert.equal(fit.efficiency, null);
+  for (const method of ["xen-precopy", "kvm-precopy", "kvm-postcopy"]) {
+    close(fit.efficiencyByMethod![method]!.value, 0.8, 0.01, method);
+    close(fit.bandwidthByMethod![method]!.value, 100e6, 0.01, `${method} bytes/s`);
+  }
+  close(fit.factors.cpu!.factor, 0.95, 0.01, "cpu");
+});
+
+Deno.test("fitContention() gives the kept extra term a bootstrap interval", () => {
+  const runs = synthesizeRuns({ // synthetic
+    seed: 33,
+    repeats: 2,
+    methods: ["kvm-postcopy"],
+    factors: { none: 1, network: 0.4 },
+    postcopyWorkloadCoefficient: 0.33,
+    noise: 0.03,
+  });
+  const fit = fitContention(runs, { extraTerm: "postcopy-workload", resamples: 20 });
+  assert.equal(fit.extraTerm!.kept, true);
+  assert.ok(fit.extraTerm!.low < fit.extraTerm!.coefficient);
+  assert.ok(fit.extraTerm!.high > fit.extraTerm!.coefficient);
+  assert.ok(fit.extraTerm!.low < 0.33 && fit.extraTerm!.high > 0.33);
+  assert.ok(fit.iterations >= 2);
+});

@@ -78,6 +78,8 @@ Deno.test("predictRuns() applies the efficiency scale, per-method B and the kept
     extraTerm: {
       name: "postcopy-workload",
       coefficient: 0.5,
+      low: NaN,
+      high: NaN,
       kept: true,
       cvErrorWith: 0,
       cvErrorWithout: 1,

@@ -77,6 +77,10 @@ export interface ExtraTermReport {
   name: ExtraTermName;
   /** The fitted coefficient (dimensionless, > -1). */
   coefficient: number;
+  /** Lower end of its 95 % interval (NaN when no interval was computed or the term was dropped). */
+  low: number;
+  /** Upper end of its 95 % interval (NaN likewise). */
+  high: number;
   /** Whether the fit keeps it: only when it lowers the cross-validated error. */
   kept: boolean;
   /** Cross-validated error with the term (RMS log ratio for `objective: "log"`, RMSE seconds for `"seconds"`). */
