@@ -39,6 +39,8 @@ interface Param {
 }
 
 const SCAN_POINTS = 49;
+/** Coordinate search stops when no parameter moved more than this in ln B during a cycle. */
+const CYCLE_TOLERANCE = 1e-7;
 const LOCAL_POINTS = 11;
 const LOCAL_HALF_WIDTH = 0.3;
 const LEVEL_HALF_WIDTH = Math.log(50);
@@ -148,6 +150,70 @@ export function fitCore(
     ? (m: number, e: number) => e > 0 && Number.isFinite(e) ? Math.log(m / e) ** 2 : Infinity
     : (m: number, e: number) => Number.isFinite(e) ? (m - e) ** 2 : Infinity;
 
+  // With one B per method, start from independent fits of each
+  // (method, group) cell: level = the baseline cell, factor = the mean offset.
+  const cellStart = () => {
+    const cells = new Map<string, number>();
+    const keys = [
+      ...new Set(Array.from({ length: n }, (_, p) => `${methods[p]}\u0000${groups[p]}`)),
+    ];
+    for (const key of keys) {
+      const positions = positionsWhere((p) => `${methods[p]}\u0000${groups[p]}` === key);
+      const plan = makePlan(where, runs, positions.map((p) => indices[p]!), options.modelOptions);
+      const bandwidths = new Float64Array(positions.length);
+      const estimates = new Float64Array(positions.length);
+      const objective = (x: number) => {
+        positions.forEach((p, j) => bandwidths[j] = link[p]! * Math.exp(x));
+        evaluatePlan(plan, bandwidths, estimates);
+        let sum = 0;
+        positions.forEach((p, j) => sum += lossOf(measured[p]!, estimates[j]!));
+        return sum;
+      };
+      const center = median(positions.map((p) => crude[p]!));
+      cells.set(
+        key,
+        minimize1d(
+          objective,
+          center - LEVEL_HALF_WIDTH,
+          center + LEVEL_HALF_WIDTH,
+          SCAN_POINTS,
+          options.tolerance,
+          200,
+        ).x,
+      );
+    }
+    const start = new Float64Array(params.length);
+    params.forEach((param, k) => {
+      if (param.kind !== "level") return;
+      const own = [...cells].filter(([key]) => key.startsWith(`${param.name}\u0000`));
+      const base = cells.get(`${param.name}\u0000${options.baseline}`);
+      start[k] = base ?? median(own.map(([, x]) => x));
+    });
+    params.forEach((param, k) => {
+      if (param.kind !== "factor") return;
+      const offsets = params.flatMap((level, j) => {
+        const cell = cells.get(`${level.name}\u0000${param.name}`);
+        return level.kind === "level" && cell !== undefined ? [cell - start[j]!] : [];
+      });
+      start[k] = offsets.reduce((a, b) => a + b, 0) / offsets.length;
+    });
+    return start;
+  };
+
+  const fullPlan = independent ? null : makePlan(where, runs, indices, options.modelOptions);
+  const fullBandwidths = new Float64Array(n);
+  const fullEstimates = new Float64Array(n);
+  const fullLoss = (theta: Float64Array, weights: Float64Array | null) => {
+    for (let p = 0; p < n; p++) fullBandwidths[p] = bandwidthOf(theta, p);
+    evaluatePlan(fullPlan!, fullBandwidths, fullEstimates);
+    let sum = 0;
+    for (let p = 0; p < n; p++) {
+      const w = weights === null ? 1 : weights[p]!;
+      if (w > 0) sum += w * lossOf(measured[p]!, fullEstimates[p]!);
+    }
+    return sum;
+  };
+
   const solve = (weights: Float64Array | null, start: Float64Array | null) => {
     const theta = Float64Array.from(params, (param) => param.kind === "level" ? param.center : 0);
     if (start !== null) theta.set(start);
@@ -155,6 +221,7 @@ export function fitCore(
     let converged = false;
     for (let cycle = 1; cycle <= options.maxIterations; cycle++) {
       iterations = cycle;
+      const before = Float64Array.from(theta);
       let maxDelta = 0;
       let allConverged = true;
       params.forEach((param, k) => {
@@ -195,15 +262,26 @@ export function fitCore(
         converged = allConverged;
         break;
       }
-      if (cycle > 1 && maxDelta < 10 * options.tolerance) {
+      if (cycle > 1 && maxDelta < Math.max(CYCLE_TOLERANCE, 10 * options.tolerance)) {
         converged = allConverged;
         break;
+      }
+      // Pattern move (as in Hooke-Jeeves): coordinate search zigzags when
+      // parameters are coupled (B per method × factor per group), so try
+      // going further along this cycle's overall step.
+      if (cycle > 1) {
+        const step = theta.map((x, k) => x - before[k]!);
+        const along = (alpha: number) =>
+          fullLoss(before.map((x, k) => x + alpha * step[k]!), weights);
+        const current = fullLoss(theta, weights);
+        const move = minimize1d(along, 1, 9, 17, 1e-6, 100);
+        if (move.value < current) theta.set(before.map((x, k) => x + move.x * step[k]!));
       }
     }
     return { theta, iterations, converged };
   };
 
-  const point = solve(null, null);
+  const point = solve(null, options.bandwidthPer === "method" ? cellStart() : null);
 
   // Bootstrap: resample runs within each stratum, refit from the point estimate.
   const strata = new Map<string, number[]>();
