@@ -269,7 +269,7 @@ export function fitCore(
       // Pattern move (as in Hooke-Jeeves): coordinate search zigzags when
       // parameters are coupled (B per method × factor per group), so try
       // going further along this cycle's overall step.
-      if (cycle > 1) {
+      if (cycle > 1 && !independent) {
         const step = theta.map((x, k) => x - before[k]!);
         const along = (alpha: number) =>
           fullLoss(before.map((x, k) => x + alpha * step[k]!), weights);
