@@ -51,7 +51,13 @@ async function main(): Promise<number> {
     seed: args.seed,
   };
   if (args.method !== null) options.method = args.method;
-  const fit = args.byContention ? fitContention(runs, options) : fitBandwidth(runs, options);
+  let fit;
+  try {
+    fit = args.byContention ? fitContention(runs, options) : fitBandwidth(runs, options);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
   let cv: CvOutcome = null;
   if (args.folds > 0) {
     try {
