@@ -154,6 +154,39 @@ export async function runReference(
   return { timing, outDir };
 }
 
+/**
+ * Times ours and the reference in alternating rounds (ours, then the
+ * reference, `rounds` times, each with a share of the repeats), so that a
+ * change in the machine's other load hits both sides alike. Returns every
+ * timed repeat of each side, our last result and the last reference run.
+ */
+export async function sideBySide<T>(
+  options: CaseOptions,
+  ours: () => T | Promise<T>,
+  script: string,
+  spec: Record<string, unknown>,
+  rounds = options.quick ? 1 : 3,
+): Promise<{
+  ours: { seconds: number[]; result: T };
+  reference: { timing: ReferenceTiming; outDir: string };
+}> {
+  const share = { ...options, repeats: Math.max(1, Math.ceil(options.repeats / rounds)) };
+  const oursSeconds: number[] = [];
+  const referenceSeconds: number[] = [];
+  let last: { seconds: number[]; result: T } | undefined;
+  let reference: { timing: ReferenceTiming; outDir: string } | undefined;
+  for (let round = 0; round < rounds; round++) {
+    last = await timeOurs(ours, round === 0 ? share : { ...share, warmup: 1 });
+    oursSeconds.push(...last.seconds);
+    reference = await runReference(round === 0 ? share : { ...share, warmup: 1 }, script, spec);
+    referenceSeconds.push(...reference.timing.seconds);
+  }
+  return {
+    ours: { seconds: oursSeconds, result: last!.result },
+    reference: { ...reference!, timing: { ...reference!.timing, seconds: referenceSeconds } },
+  };
+}
+
 /** Reads a raw little-endian column written by numpy's `tofile`. */
 export async function readColumn<T extends Float64Array | Uint32Array | Uint8Array>(
   path: string,

@@ -51,7 +51,7 @@ export async function runBench(options: RunBenchOptions): Promise<CaseResult[]> 
   const workDir = await Deno.makeTempDir({ prefix: "migration-bench-" });
   const caseOptions: CaseOptions = {
     quick: options.quick,
-    repeats: options.repeats ?? (options.quick ? 1 : 7),
+    repeats: options.repeats ?? (options.quick ? 1 : 9),
     warmup: options.quick ? 1 : 2,
     workDir,
     python: await findPython(),

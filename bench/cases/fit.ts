@@ -13,8 +13,7 @@ import {
   type CaseOptions,
   type CaseResult,
   finishResult,
-  runReference,
-  timeOurs,
+  sideBySide,
   unavailableResult,
 } from "../_harness.ts";
 import { seededUniform } from "./load.ts";
@@ -96,19 +95,23 @@ export const fitCase: BenchCase = {
     const count = options.quick ? 400 : 10000;
     const runs = syntheticRuns(count);
     const groups = Object.keys(TRUE_FACTORS);
-    const ours = await timeOurs(() => fitContention(runs, { resamples: 0 }), options);
-    const reference = await runReference(options, "fit.py", {
-      groups,
-      columns: {
-        method: runs.map((r) => r.method),
-        group: runs.map((r) => groups.indexOf(r.contention)),
-        memoryBytes: runs.map((r) => r.memoryBytes),
-        wssBytes: runs.map((r) => r.wssBytes),
-        dirtyPagesPerSecond: runs.map((r) => r.dirtyPagesPerSecond),
-        pageBytes: runs.map((r) => r.pageBytes),
-        migrationTimeSeconds: runs.map((r) => r.migrationTimeSeconds),
+    const { ours, reference } = await sideBySide(
+      options,
+      () => fitContention(runs, { resamples: 0 }),
+      "fit.py",
+      {
+        groups,
+        columns: {
+          method: runs.map((r) => r.method),
+          group: runs.map((r) => groups.indexOf(r.contention)),
+          memoryBytes: runs.map((r) => r.memoryBytes),
+          wssBytes: runs.map((r) => r.wssBytes),
+          dirtyPagesPerSecond: runs.map((r) => r.dirtyPagesPerSecond),
+          pageBytes: runs.map((r) => r.pageBytes),
+          migrationTimeSeconds: runs.map((r) => r.migrationTimeSeconds),
+        },
       },
-    });
+    );
     const referenceBandwidth = reference.timing.bandwidth as Record<string, number>;
     const fit = ours.result;
     const checks = agreementChecks();

@@ -13,8 +13,7 @@ import {
   type CaseResult,
   finishResult,
   readColumn,
-  runReference,
-  timeOurs,
+  sideBySide,
   unavailableResult,
 } from "../_harness.ts";
 
@@ -114,9 +113,10 @@ export const loadCase: BenchCase = {
     const rows = options.quick ? 2000 : 40000;
     const path = `${options.workDir}/runs.csv`;
     await Deno.writeTextFile(path, syntheticCsv(rows));
-    const ours = await timeOurs(() => loadRuns(path), options);
+    const { ours, reference } = await sideBySide(options, () => loadRuns(path), "load.py", {
+      path,
+    });
     const runs = ours.result.runs;
-    const reference = await runReference(options, "load.py", { path });
     const dir = reference.outDir;
     const checks = agreementChecks();
     if (runs.length !== rows) {

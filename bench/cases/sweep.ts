@@ -10,8 +10,7 @@ import {
   type CaseResult,
   finishResult,
   readColumn,
-  runReference,
-  timeOurs,
+  sideBySide,
 } from "../_harness.ts";
 
 /** `count` values from `low` to `high`, evenly spaced in log scale. */
@@ -55,15 +54,13 @@ export function sweepCase(name: string, maxIterations: number): BenchCase {
     async run(options: CaseOptions): Promise<CaseResult> {
       const grid = benchGrid(1, options.quick);
       const modelOptions = { maxIterations, maxTransferFactor: 3, minDirtyPages: 50 };
-      const ours = await timeOurs(
-        () => sweep("xen-precopy", grid, { ...modelOptions, includeInputs: false }),
+      const { ours, reference } = await sideBySide(
         options,
+        () => sweep("xen-precopy", grid, { ...modelOptions, includeInputs: false }),
+        "sweep.py",
+        { grid, options: modelOptions },
       );
       const result = ours.result;
-      const reference = await runReference(options, "sweep.py", {
-        grid,
-        options: modelOptions,
-      });
       const dir = reference.outDir;
       const checks = agreementChecks();
       checks.exact(
