@@ -52,7 +52,7 @@ export async function runBench(options: RunBenchOptions): Promise<CaseResult[]> 
   const caseOptions: CaseOptions = {
     quick: options.quick,
     repeats: options.repeats ?? (options.quick ? 1 : 9),
-    warmup: options.quick ? 1 : 2,
+    warmup: options.quick ? 1 : 5,
     workDir,
     python: await findPython(),
   };
