@@ -58,3 +58,17 @@ export {
   type SweepResult,
   type SweepValues,
 } from "./src/models/sweep.ts";
+
+// Measured datasets
+export type {
+  DatasetMetadata,
+  DatasetWarning,
+  KnownContention,
+  KnownMethod,
+  MigrationRun,
+  RunFormat,
+  UnitConversion,
+} from "./src/data/types.ts";
+export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
+export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
+export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";

@@ -46,3 +46,74 @@ export interface MigrationRun {
   /** Every column the schema does not name, by its original column name. */
   extra: Record<string, string | number>;
 }
+
+/**
+ * What a dataset's `<name>.meta.json` sidecar says about how the runs were
+ * measured. The file's keys are snake_case (`hypervisor_version`, `host_cpu`,
+ * `measured_by`); the loader returns them in camelCase. Every field is
+ * optional; keys the schema does not name are kept in `extra`.
+ */
+export interface DatasetMetadata {
+  /** Hypervisor, e.g. `qemu-kvm` or `xen`. */
+  hypervisor?: string;
+  /** Hypervisor version, e.g. `8.2.2`. */
+  hypervisorVersion?: string;
+  /** Host CPU model. */
+  hostCpu?: string;
+  /** The migration link, e.g. `1 GbE` or `unix socket, same host`. */
+  link?: string;
+  /** The guest: memory, vCPUs, OS, workload. */
+  guest?: string;
+  /** When the runs were measured (ISO 8601 date preferred). */
+  date?: string;
+  /** Who measured the runs. */
+  measuredBy?: string;
+  /** Where the data come from: a paper, a repository, a URL. */
+  source?: string;
+  /** The data's licence. */
+  license?: string;
+  /** `true` when the runs are synthetic (generated, not measured). */
+  synthetic?: boolean;
+  /** Every other key of the sidecar, as given. */
+  extra: Record<string, unknown>;
+}
+
+/**
+ * One unit conversion a loader applied to a whole column, so that no
+ * conversion is silent: `value_in_si = value_in_column * factor`.
+ */
+export interface UnitConversion {
+  /** The column as named in the file, e.g. `wss_mib`. */
+  column: string;
+  /** The schema column it fills, e.g. `wss_bytes`. */
+  schemaColumn: string;
+  /** The run field it fills, e.g. `wssBytes`. */
+  field: string;
+  /** The unit the column holds, e.g. `MiB`. */
+  fromUnit: string;
+  /** The SI unit of the field, e.g. `bytes`. */
+  toUnit: string;
+  /** SI units per column unit, e.g. 1048576 for MiB to bytes. */
+  factor: number;
+}
+
+/**
+ * Something odd but usable that a loader noticed (a byte order mark, an
+ * unknown method label, runs that did not complete). Warnings with the same
+ * message are merged; `count` says how often it happened.
+ */
+export interface DatasetWarning {
+  /** The file (or source name) the warning is about. */
+  file: string;
+  /** The first 1-based line where it happened, if it is tied to a line. */
+  line?: number;
+  /** The schema column it is about, if any. */
+  field?: string;
+  /** What happened, in the `where: what` form. */
+  message: string;
+  /** How many times it happened. */
+  count: number;
+}
+
+/** The text formats the run loader reads. */
+export type RunFormat = "csv" | "tsv" | "json" | "jsonl";
