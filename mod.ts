@@ -63,6 +63,7 @@ export {
 export type {
   DatasetMetadata,
   DatasetWarning,
+  ImportRunOptions,
   KnownContention,
   KnownMethod,
   MigrationRun,
@@ -72,3 +73,4 @@ export type {
 export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
 export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
 export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
+export { importQmp, type ImportQmpOptions, type ImportQmpResult, type QmpSample } from "./src/data/import_qmp.ts";

@@ -117,3 +117,63 @@ export interface DatasetWarning {
 
 /** The text formats the run loader reads. */
 export type RunFormat = "csv" | "tsv" | "json" | "jsonl";
+
+/**
+ * What a job-statistics importer cannot read from QEMU or libvirt and must be
+ * told: the workload's working set and the contention scenario (and, where
+ * the statistics do not show it, the method). Nothing here is ever guessed:
+ * a missing `contention` or `wssBytes` is an error.
+ */
+export interface ImportRunOptions {
+  /**
+   * The contention scenario: `none`, `cpu`, `network`, `memory` or another label.
+   * Required.
+   *
+   * @default {undefined (an error)}
+   */
+  contention?: string;
+  /**
+   * W, the working set, in bytes, or `"full"` for the whole memory. Required.
+   *
+   * @default {undefined (an error)}
+   */
+  wssBytes?: number | "full";
+  /**
+   * The method label. QMP traces show post-copy (a `postcopy-active` status or
+   * post-copy bytes); libvirt statistics do not, so it is required there.
+   *
+   * @default {from the trace for QMP; an error for libvirt}
+   */
+  method?: string;
+  /**
+   * d, the guest's dirty rate, in pages/s, when known better than the
+   * hypervisor's estimate.
+   *
+   * @default {the hypervisor's last non-zero estimate, else 0 (said in `notes`)}
+   */
+  dirtyPagesPerSecond?: number;
+  /**
+   * The nominal link, in bytes/s (the statistics give only the throughput achieved).
+   *
+   * @default {undefined}
+   */
+  linkBandwidthBytesPerSecond?: number;
+  /**
+   * The repeat index.
+   *
+   * @default {undefined}
+   */
+  run?: number;
+  /**
+   * The name used in messages.
+   *
+   * @default {the base name, "<text>" or "<bytes>"}
+   */
+  fileName?: string;
+  /**
+   * How many problems to list in a {@linkcode DatasetError}.
+   *
+   * @default {20}
+   */
+  maxProblems?: number;
+}
