@@ -68,10 +68,21 @@ export type {
   KnownMethod,
   MigrationRun,
   RunFormat,
+  RunSource,
   UnitConversion,
 } from "./src/data/types.ts";
 export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
 export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
 export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
-export { importQmp, type ImportQmpOptions, type ImportQmpResult, type QmpSample } from "./src/data/import_qmp.ts";
-export { importLibvirt, type ImportLibvirtOptions, type ImportLibvirtResult } from "./src/data/import_libvirt.ts";
+export {
+  importQmp,
+  type ImportQmpOptions,
+  type ImportQmpResult,
+  type QmpSample,
+} from "./src/data/import_qmp.ts";
+export {
+  importLibvirt,
+  type ImportLibvirtOptions,
+  type ImportLibvirtResult,
+} from "./src/data/import_libvirt.ts";
+export { type DataFrame, toDataFrame } from "./src/data/to_data_frame.ts";

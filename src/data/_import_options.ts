@@ -20,7 +20,9 @@ const LABEL = /^[A-Za-z0-9][A-Za-z0-9 ._+/:-]{0,63}$/;
 function label(where: string, field: string, value: unknown, example: string): string {
   if (typeof value !== "string" || !LABEL.test(value)) {
     throw new TypeError(
-      `${where}: invalid option "${field}", expected a label such as "${example}" (got ${showValue(value)})`,
+      `${where}: invalid option "${field}", expected a label such as "${example}" (got ${
+        showValue(value)
+      })`,
     );
   }
   return value;
@@ -62,17 +64,24 @@ export function resolveImportOptions(
       ? "full"
       : checkNumber(where, "option", "wssBytes", o.wssBytes, "non-negative", "bytes"),
     method: o.method === undefined ? undefined : label(where, "method", o.method, "kvm-precopy"),
-    dirtyPagesPerSecond: o.dirtyPagesPerSecond === undefined
-      ? undefined
-      : checkNumber(where, "option", "dirtyPagesPerSecond", o.dirtyPagesPerSecond, "non-negative", "pages/s"),
-    linkBandwidthBytesPerSecond: o.linkBandwidthBytesPerSecond === undefined ? undefined : checkNumber(
+    dirtyPagesPerSecond: o.dirtyPagesPerSecond === undefined ? undefined : checkNumber(
       where,
       "option",
-      "linkBandwidthBytesPerSecond",
-      o.linkBandwidthBytesPerSecond,
-      "positive",
-      "bytes/s",
+      "dirtyPagesPerSecond",
+      o.dirtyPagesPerSecond,
+      "non-negative",
+      "pages/s",
     ),
+    linkBandwidthBytesPerSecond: o.linkBandwidthBytesPerSecond === undefined
+      ? undefined
+      : checkNumber(
+        where,
+        "option",
+        "linkBandwidthBytesPerSecond",
+        o.linkBandwidthBytesPerSecond,
+        "positive",
+        "bytes/s",
+      ),
     run: o.run === undefined ? undefined : checkNumber(where, "option", "run", o.run, "integer>=0"),
     fileName: o.fileName,
     maxProblems,

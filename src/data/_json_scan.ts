@@ -60,7 +60,11 @@ export function findJsonError(
       }
       if (c === 45 || (c >= 48 && c <= 57)) {
         if (text.startsWith("-Infinity", pos)) {
-          return { offset: pos, what: "-Infinity is not JSON", expected: "a finite number or null" };
+          return {
+            offset: pos,
+            what: "-Infinity is not JSON",
+            expected: "a finite number or null",
+          };
         }
         const next = scanNumber(text, pos, end);
         if (next === undefined) {
@@ -72,7 +76,11 @@ export function findJsonError(
       }
       for (const literal of ["NaN", "Infinity"]) {
         if (text.startsWith(literal, pos)) {
-          return { offset: pos, what: `${literal} is not JSON`, expected: "a finite number or null" };
+          return {
+            offset: pos,
+            what: `${literal} is not JSON`,
+            expected: "a finite number or null",
+          };
         }
       }
       let matched = false;
@@ -124,12 +132,20 @@ export function findJsonError(
     const top = stack[stack.length - 1];
     if (top === undefined) {
       if (pos >= end) return undefined;
-      return { offset: pos, what: `text after the JSON value (${show(text, pos)})`, expected: "the end" };
+      return {
+        offset: pos,
+        what: `text after the JSON value (${show(text, pos)})`,
+        expected: "the end",
+      };
     }
     const close = top === 123 ? 125 : 93;
     const closeText = top === 123 ? '"}"' : '"]"';
     if (pos >= end) {
-      return { offset: pos, what: "the JSON ends early (truncated?)", expected: `"," or ${closeText}` };
+      return {
+        offset: pos,
+        what: "the JSON ends early (truncated?)",
+        expected: `"," or ${closeText}`,
+      };
     }
     const c = text.charCodeAt(pos);
     if (c === 44) {
@@ -154,7 +170,11 @@ function scanString(text: string, pos: number, end: number): number | JsonSyntax
     const c = text.charCodeAt(i);
     if (c === 34) return i + 1;
     if (c < 32) {
-      return { offset: i, what: "a raw control character in a string", expected: "an escape such as \\n" };
+      return {
+        offset: i,
+        what: "a raw control character in a string",
+        expected: "an escape such as \\n",
+      };
     }
     if (c === 92) {
       const e = text[i + 1];
@@ -166,7 +186,11 @@ function scanString(text: string, pos: number, end: number): number | JsonSyntax
         continue;
       }
       if (e === undefined || i + 1 >= end || !'"\\/bfnrt'.includes(e)) {
-        return { offset: i, what: "a malformed escape", expected: 'one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\u' };
+        return {
+          offset: i,
+          what: "a malformed escape",
+          expected: 'one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\u',
+        };
       }
       i += 2;
       continue;

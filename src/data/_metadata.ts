@@ -32,7 +32,11 @@ export function parseMetadata(text: string, file: string, maxProblems: number): 
     problems.fail(at, error?.what ?? "invalid JSON", error?.expected ?? "a JSON object");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    problems.fail({ line: 1 }, `${showCell(value)} is not a JSON object`, "a JSON object of metadata");
+    problems.fail(
+      { line: 1 },
+      `${showCell(value)} is not a JSON object`,
+      "a JSON object of metadata",
+    );
   }
   const metadata: DatasetMetadata = { extra: {} };
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
@@ -43,7 +47,12 @@ export function parseMetadata(text: string, file: string, maxProblems: number): 
       } else (metadata as unknown as Record<string, unknown>)[field] = item;
     } else if (key === "synthetic") {
       if (typeof item !== "boolean") {
-        problems.add({ field: key }, `${showCell(item)} is not true or false`, "true or false", item);
+        problems.add(
+          { field: key },
+          `${showCell(item)} is not true or false`,
+          "true or false",
+          item,
+        );
       } else metadata.synthetic = item;
     } else metadata.extra[key] = item;
   }

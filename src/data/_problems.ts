@@ -85,7 +85,11 @@ export class Problems {
       existing.count++;
       return;
     }
-    const warning: DatasetWarning = { file: this.file, message: `${this.file}: ${message}`, count: 1 };
+    const warning: DatasetWarning = {
+      file: this.file,
+      message: `${this.file}: ${message}`,
+      count: 1,
+    };
     if (place.line !== undefined) warning.line = place.line;
     if (place.field !== undefined) warning.field = place.field;
     this.#warnings.set(message, warning);

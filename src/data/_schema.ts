@@ -2,7 +2,16 @@
 // records (cells from CSV/TSV or values from JSON) into MigrationRun rows.
 // Pure; problems and warnings go to a Problems collector.
 
-import { DEFAULT_PAGE_BYTES, GB, gbpsToBytesPerSecond, GIB, KIB, MB, mbpsToBytesPerSecond, MIB } from "../units.ts";
+import {
+  DEFAULT_PAGE_BYTES,
+  GB,
+  gbpsToBytesPerSecond,
+  GIB,
+  KIB,
+  MB,
+  mbpsToBytesPerSecond,
+  MIB,
+} from "../units.ts";
 import type { Problems } from "./_problems.ts";
 import { showCell } from "./_problems.ts";
 import type { MigrationRun, UnitConversion } from "./types.ts";
@@ -29,11 +38,20 @@ export const COLUMNS: readonly ColumnSpec[] = [
   spec("wss_bytes", "wssBytes", "bytes", true, "non-negative", ["wss"]),
   spec("dirty_pages_per_second", "dirtyPagesPerSecond", "pagesPerSecond", true),
   spec("page_bytes", "pageBytes", "integer", false, "positive", []),
-  spec("link_bandwidth_bytes_per_second", "linkBandwidthBytesPerSecond", "bytesPerSecond", false, "positive", [
-    "link_bandwidth",
-    "bandwidth",
+  spec(
+    "link_bandwidth_bytes_per_second",
+    "linkBandwidthBytesPerSecond",
+    "bytesPerSecond",
+    false,
+    "positive",
+    [
+      "link_bandwidth",
+      "bandwidth",
+    ],
+  ),
+  spec("migration_time_seconds", "migrationTimeSeconds", "seconds", true, "non-negative", [
+    "migration_time",
   ]),
-  spec("migration_time_seconds", "migrationTimeSeconds", "seconds", true, "non-negative", ["migration_time"]),
   spec("downtime_seconds", "downtimeSeconds", "seconds", false, "non-negative", ["downtime"]),
   spec("transferred_bytes", "transferredBytes", "bytes", false, "non-negative", ["transferred"]),
   spec("iterations", "iterations", "integer", false),
@@ -157,7 +175,11 @@ function expectedText(spec: ColumnSpec, unit: UnitSuffix | undefined): string {
 }
 
 function labelExample(spec: ColumnSpec): string {
-  return spec.field === "method" ? "kvm-precopy" : spec.field === "contention" ? "none" : "completed";
+  return spec.field === "method"
+    ? "kvm-precopy"
+    : spec.field === "contention"
+    ? "none"
+    : "completed";
 }
 
 /** One raw record: its values aligned with the header, and where it is. */
@@ -266,7 +288,9 @@ export function planColumns(header: RawHeader, problems: Problems): {
     if (!s.required || filled.has(s.field)) continue;
     const names = columnNamesFor(s);
     const lower = header.names.find((n) => names.includes(n.trim().toLowerCase()));
-    const hint = lower !== undefined ? ` (found "${lower.trim()}": column names are lower case)` : "";
+    const hint = lower !== undefined
+      ? ` (found "${lower.trim()}": column names are lower case)`
+      : "";
     const also = names.length > 1 ? ` (or ${names.slice(1, 4).join(", ")}, ...)` : "";
     problems.add(
       { line: header.line },
@@ -370,12 +394,16 @@ function parseCell(
     if (known && !known.includes(text)) {
       problems.warn(
         { line: place.line, field: plan.name },
-        `${plan.name} "${text}" is not one of ${known.map((k) => `"${k}"`).join(", ")}; kept as given`,
+        `${plan.name} "${text}" is not one of ${
+          known.map((k) => `"${k}"`).join(", ")
+        }; kept as given`,
       );
     }
     return text;
   }
-  if (s.field === "wssBytes" && typeof value === "string" && value.trim().toLowerCase() === "full") {
+  if (
+    s.field === "wssBytes" && typeof value === "string" && value.trim().toLowerCase() === "full"
+  ) {
     return "full";
   }
   let number: number;
@@ -431,7 +459,8 @@ function finishRun(
     for (const p of plans) if (p.type === "field" && p.spec.field === field) return p.name;
     return field;
   };
-  const status = (values.status as string | undefined) ?? (hasField(plans, "status") ? undefined : "completed");
+  const status = (values.status as string | undefined) ??
+    (hasField(plans, "status") ? undefined : "completed");
   let ok = true;
   const missing = (field: RunField, why = "") => {
     const plan = plans.find((p): p is FieldPlan => p.type === "field" && p.spec.field === field);
@@ -445,7 +474,15 @@ function finishRun(
     ok = false;
   };
   if (status === undefined) missing("status");
-  for (const field of ["method", "contention", "memoryBytes", "wssBytes", "dirtyPagesPerSecond"] as const) {
+  for (
+    const field of [
+      "method",
+      "contention",
+      "memoryBytes",
+      "wssBytes",
+      "dirtyPagesPerSecond",
+    ] as const
+  ) {
     if (values[field] === undefined) missing(field);
   }
   const completed = status === "completed";
@@ -479,7 +516,9 @@ function finishRun(
     run.linkBandwidthBytesPerSecond = values.linkBandwidthBytesPerSecond as number;
   }
   if (values.downtimeSeconds !== undefined) run.downtimeSeconds = values.downtimeSeconds as number;
-  if (values.transferredBytes !== undefined) run.transferredBytes = values.transferredBytes as number;
+  if (values.transferredBytes !== undefined) {
+    run.transferredBytes = values.transferredBytes as number;
+  }
   if (values.iterations !== undefined) run.iterations = values.iterations as number;
   if (values.run !== undefined) run.run = values.run as number;
   if (!completed) {

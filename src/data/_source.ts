@@ -3,8 +3,7 @@
 
 import { DatasetError } from "./dataset_error.ts";
 
-/** What a loader can read from. */
-export type Source = string | URL | Uint8Array;
+import type { RunSource as Source } from "./types.ts";
 
 /** Text read from a source. */
 export interface SourceText {
@@ -34,7 +33,8 @@ export function decodeUtf8(bytes: Uint8Array, fileName: string): string {
     throw new DatasetError(fileName, [{
       file: fileName,
       expected: "UTF-8 text",
-      message: `${fileName}: the bytes are not UTF-8 text, expected UTF-8 text (save the file as UTF-8)`,
+      message:
+        `${fileName}: the bytes are not UTF-8 text, expected UTF-8 text (save the file as UTF-8)`,
     }]);
   }
 }
@@ -83,7 +83,11 @@ export async function readSource(
   }
   if (source instanceof URL) {
     const name = fileName ?? baseName(source.pathname);
-    return { text: decodeUtf8(await readUrl(where, source), name), fileName: name, location: source };
+    return {
+      text: decodeUtf8(await readUrl(where, source), name),
+      fileName: name,
+      location: source,
+    };
   }
   if (typeof source !== "string") {
     throw new TypeError(

@@ -68,7 +68,9 @@ export class DatasetError extends SyntaxError {
    * @param problemCount How many problems were found in all.
    */
   constructor(file: string, problems: readonly DatasetProblem[], problemCount = problems.length) {
-    const head = `${file}: cannot load runs, ${problemCount} problem${problemCount === 1 ? "" : "s"}`;
+    const head = `${file}: cannot load runs, ${problemCount} problem${
+      problemCount === 1 ? "" : "s"
+    }`;
     const more = problemCount > problems.length
       ? [`... and ${problemCount - problems.length} more (raise maxProblems to see them)`]
       : [];

@@ -7,8 +7,8 @@
 import { parseQuantity, type QuantityKind } from "../units.ts";
 import { resolveImportOptions, resolveWss } from "./_import_options.ts";
 import { Problems, showCell } from "./_problems.ts";
-import { readSource, type Source } from "./_source.ts";
-import type { ImportRunOptions, MigrationRun } from "./types.ts";
+import { readSource } from "./_source.ts";
+import type { ImportRunOptions, MigrationRun, RunSource } from "./types.ts";
 
 /** Options for {@linkcode importLibvirt}: what libvirt cannot say (see {@linkcode ImportRunOptions}). */
 export interface ImportLibvirtOptions extends ImportRunOptions {}
@@ -142,7 +142,7 @@ const JOB_TYPES: Record<string, string> = {
  * ```
  */
 export async function importLibvirt(
-  source: Source,
+  source: RunSource,
   options: ImportLibvirtOptions = {},
 ): Promise<ImportLibvirtResult> {
   const resolved = resolveImportOptions("importLibvirt", options, true);
@@ -163,7 +163,11 @@ export async function importLibvirt(
   }
   if (json !== undefined) {
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
-      problems.fail({ line: 1 }, `${showCell(json)} is not an object`, "a JSON object of job statistics");
+      problems.fail(
+        { line: 1 },
+        `${showCell(json)} is not an object`,
+        "a JSON object of job statistics",
+      );
     }
     for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
       takeKeyValue(key, value, 1, stats, extra, problems);
@@ -183,12 +187,23 @@ export async function importLibvirt(
           return;
         }
         const raw = m[2] as string;
-        takeKeyValue(m[1] as string, /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : raw, line, stats, extra, problems);
+        takeKeyValue(
+          m[1] as string,
+          /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : raw,
+          line,
+          stats,
+          extra,
+          problems,
+        );
         return;
       }
       const m = /^\s*([A-Za-z][A-Za-z0-9 /()-]*?)\s*:\s*(.*?)\s*$/.exec(row);
       if (!m) {
-        problems.add({ line, column: 1 }, `cannot read ${showCell(row)}`, 'a "Label:  value" line as virsh prints');
+        problems.add(
+          { line, column: 1 },
+          `cannot read ${showCell(row)}`,
+          'a "Label:  value" line as virsh prints',
+        );
         return;
       }
       const label = m[1] as string;
@@ -207,7 +222,12 @@ export async function importLibvirt(
           ? Number(raw.replace("%", ""))
           : undefined;
         if (value === undefined) {
-          problems.add({ line, field: label }, `${showCell(raw)} is not a number`, "a count >= 0", raw);
+          problems.add(
+            { line, field: label },
+            `${showCell(raw)} is not a number`,
+            "a count >= 0",
+            raw,
+          );
           return;
         }
         stats.set(key, { value, line, raw });
@@ -224,7 +244,9 @@ export async function importLibvirt(
       } catch (error) {
         problems.add(
           { line, field: label },
-          `${showCell(raw)} is not a quantity (${(error as Error).message.replace(/^parseQuantity: /, "")})`,
+          `${showCell(raw)} is not a quantity (${
+            (error as Error).message.replace(/^parseQuantity: /, "")
+          })`,
           `a number with its unit, as virsh prints it`,
           raw,
         );
@@ -260,15 +282,31 @@ export async function importLibvirt(
   }
   const memoryBytes = get("memory_total");
   if (memoryBytes === undefined || memoryBytes <= 0) {
-    problems.fail({}, "no memory total (memory_total, \"Memory total\")", "the guest memory in bytes > 0");
+    problems.fail(
+      {},
+      'no memory total (memory_total, "Memory total")',
+      "the guest memory in bytes > 0",
+    );
   }
   const elapsed = get("time_elapsed");
   if (elapsed === undefined && status === "completed") {
-    problems.fail({}, "no elapsed time (time_elapsed, \"Time elapsed\") for a completed job", "milliseconds >= 0");
+    problems.fail(
+      {},
+      'no elapsed time (time_elapsed, "Time elapsed") for a completed job',
+      "milliseconds >= 0",
+    );
   }
   let dirty = resolved.dirtyPagesPerSecond;
   const used = new Set(
-    ["type", "memory_total", "time_elapsed", "downtime", "memory_processed", "memory_iteration", "memory_page_size"],
+    [
+      "type",
+      "memory_total",
+      "time_elapsed",
+      "downtime",
+      "memory_processed",
+      "memory_iteration",
+      "memory_page_size",
+    ],
   );
   if (dirty === undefined) {
     dirty = get("memory_dirty_rate") ?? 0;
@@ -280,7 +318,9 @@ export async function importLibvirt(
     );
   }
   const pageBytes = get("memory_page_size");
-  if (pageBytes === undefined) notes.push("pageBytes 4096: the statistics have no memory_page_size");
+  if (pageBytes === undefined) {
+    notes.push("pageBytes 4096: the statistics have no memory_page_size");
+  }
   const run: MigrationRun = {
     method: resolved.method as string,
     contention: resolved.contention,

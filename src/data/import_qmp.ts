@@ -7,8 +7,8 @@
 import { resolveImportOptions, resolveWss } from "./_import_options.ts";
 import { readJsonValues } from "./_json_values.ts";
 import { Problems, showCell } from "./_problems.ts";
-import { readSource, type Source } from "./_source.ts";
-import type { ImportRunOptions, MigrationRun } from "./types.ts";
+import { readSource } from "./_source.ts";
+import type { ImportRunOptions, MigrationRun, RunSource } from "./types.ts";
 
 /** Options for {@linkcode importQmp}: what QMP cannot say (see {@linkcode ImportRunOptions}). */
 export interface ImportQmpOptions extends ImportRunOptions {}
@@ -101,7 +101,7 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
  * ```
  */
 export async function importQmp(
-  source: Source,
+  source: RunSource,
   options: ImportQmpOptions = {},
 ): Promise<ImportQmpResult> {
   const resolved = resolveImportOptions("importQmp", options, false);
@@ -138,7 +138,11 @@ export async function importQmp(
       continue;
     }
     if (typeof reply !== "object" || reply === null || Array.isArray(reply)) {
-      problems.add({ line }, `${showCell(reply)} is not a reply object`, "a query-migrate reply object");
+      problems.add(
+        { line },
+        `${showCell(reply)} is not a reply object`,
+        "a query-migrate reply object",
+      );
       continue;
     }
     const r = reply as Record<string, unknown>;
@@ -160,29 +164,45 @@ export async function importQmp(
   }
   if (skipped > 0) notes.push(`skipped ${skipped} empty reply(ies), greeting(s) or event(s)`);
   // The final reply: last terminal one with total-time, else last terminal, else the last.
-  let finalIndex = findLast(samples, (s) => TERMINAL.has(s.sample.status) && "total-time" in s.reply);
+  let finalIndex = findLast(
+    samples,
+    (s) => TERMINAL.has(s.sample.status) && "total-time" in s.reply,
+  );
   if (finalIndex === -1) finalIndex = findLast(samples, (s) => TERMINAL.has(s.sample.status));
   if (finalIndex === -1) {
     finalIndex = samples.length - 1;
-    notes.push(`no completed, failed or cancelled reply: the trace ends in "${samples[finalIndex]?.sample.status}"`);
+    notes.push(
+      `no completed, failed or cancelled reply: the trace ends in "${
+        samples[finalIndex]?.sample.status
+      }"`,
+    );
   }
   const final = samples[finalIndex] as (typeof samples)[number];
   const after = samples.slice(finalIndex + 1);
   if (after.length > 0) {
-    notes.push(`${after.length} reply(ies) after the final one (destination side?) used only for extras`);
+    notes.push(
+      `${after.length} reply(ies) after the final one (destination side?) used only for extras`,
+    );
   }
   const series = samples.slice(0, finalIndex + 1).map((s) => s.sample);
   const ram = (final.reply.ram ?? {}) as Record<string, unknown>;
   let memoryBytes = num(ram.total);
   if (memoryBytes === undefined) {
-    const withTotal = findLast(samples, (s) => num((s.reply.ram as Record<string, unknown> | undefined)?.total) !== undefined);
+    const withTotal = findLast(
+      samples,
+      (s) => num((s.reply.ram as Record<string, unknown> | undefined)?.total) !== undefined,
+    );
     if (withTotal !== -1) {
       memoryBytes = num((samples[withTotal]?.reply.ram as Record<string, unknown>).total);
       notes.push("memoryBytes from an earlier reply's ram.total (the final reply has none)");
     }
   }
   if (memoryBytes === undefined || memoryBytes <= 0) {
-    problems.fail({ line: final.sample.line }, "no reply carries ram.total", "ram.total in bytes > 0");
+    problems.fail(
+      { line: final.sample.line },
+      "no reply carries ram.total",
+      "ram.total in bytes > 0",
+    );
   }
   // Method.
   let method = resolved.method;
@@ -192,7 +212,11 @@ export async function importQmp(
     method = postcopyStatus || postcopyBytes ? "kvm-postcopy" : "kvm-precopy";
     notes.push(
       `method "${method}" from the trace (${
-        postcopyStatus ? 'a "postcopy-active" status' : postcopyBytes ? "ram.postcopy-bytes > 0" : "no post-copy status or bytes"
+        postcopyStatus
+          ? 'a "postcopy-active" status'
+          : postcopyBytes
+          ? "ram.postcopy-bytes > 0"
+          : "no post-copy status or bytes"
       })`,
     );
   }
@@ -220,7 +244,9 @@ export async function importQmp(
     status,
     extra: { source: "qmp" },
   };
-  if (num(ram["page-size"]) === undefined) notes.push("pageBytes 4096: the final reply has no ram.page-size");
+  if (num(ram["page-size"]) === undefined) {
+    notes.push("pageBytes 4096: the final reply has no ram.page-size");
+  }
   if (resolved.linkBandwidthBytesPerSecond !== undefined) {
     run.linkBandwidthBytesPerSecond = resolved.linkBandwidthBytesPerSecond;
   }
@@ -236,14 +262,16 @@ export async function importQmp(
   if (setup !== undefined) extra.setup_time_seconds = setup / 1000;
   const mbps = num(ram.mbps);
   if (mbps !== undefined) extra.throughput_bytes_per_second = (mbps * 1e6) / 8;
-  for (const [key, name] of [
-    ["postcopy-requests", "postcopy_requests"],
-    ["postcopy-bytes", "postcopy_bytes"],
-    ["precopy-bytes", "precopy_bytes"],
-    ["downtime-bytes", "downtime_bytes"],
-    ["duplicate", "duplicate_pages"],
-    ["normal", "normal_pages"],
-  ] as const) {
+  for (
+    const [key, name] of [
+      ["postcopy-requests", "postcopy_requests"],
+      ["postcopy-bytes", "postcopy_bytes"],
+      ["precopy-bytes", "precopy_bytes"],
+      ["downtime-bytes", "downtime_bytes"],
+      ["duplicate", "duplicate_pages"],
+      ["normal", "normal_pages"],
+    ] as const
+  ) {
     const v = num(ram[key]);
     if (v !== undefined) extra[name] = v;
   }
@@ -287,17 +315,31 @@ function readSample(
 ): QmpSample | undefined {
   const before = problems.count;
   if (typeof r.status !== "string" || r.status === "") {
-    problems.add({ line, field: "status" }, `${showCell(r.status)} is not a status`, 'a status such as "active"');
+    problems.add(
+      { line, field: "status" },
+      `${showCell(r.status)} is not a status`,
+      'a status such as "active"',
+    );
     return undefined;
   }
   for (const key of NUMERIC_TOP) {
     if (key in r && !isCount(r[key])) {
-      problems.add({ line, field: key }, `${showCell(r[key])} is not a number >= 0`, "milliseconds >= 0", r[key]);
+      problems.add(
+        { line, field: key },
+        `${showCell(r[key])} is not a number >= 0`,
+        "milliseconds >= 0",
+        r[key],
+      );
     }
   }
   const ram = r.ram;
   if (ram !== undefined && (typeof ram !== "object" || ram === null || Array.isArray(ram))) {
-    problems.add({ line, field: "ram" }, `${showCell(ram)} is not an object`, "the ram statistics object", ram);
+    problems.add(
+      { line, field: "ram" },
+      `${showCell(ram)} is not an object`,
+      "the ram statistics object",
+      ram,
+    );
   } else if (ram !== undefined) {
     const rr = ram as Record<string, unknown>;
     for (const key of NUMERIC_RAM) {

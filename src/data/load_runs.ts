@@ -5,9 +5,9 @@
  * @module
  */
 
-import { readSidecar, readSource, sidecarOf, type Source } from "./_source.ts";
+import { readSidecar, readSource, sidecarOf } from "./_source.ts";
 import { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./parse_runs.ts";
-import type { RunFormat } from "./types.ts";
+import type { RunFormat, RunSource } from "./types.ts";
 
 /** Options for {@linkcode loadRuns}. */
 export interface LoadRunsOptions {
@@ -71,7 +71,7 @@ export interface LoadRunsOptions {
  * ```
  */
 export async function loadRuns(
-  source: Source,
+  source: RunSource,
   options: LoadRunsOptions = {},
 ): Promise<ParseRunsResult> {
   if (typeof options !== "object" || options === null) {

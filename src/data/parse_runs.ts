@@ -9,7 +9,13 @@ import { arrayElementOffsets, findJsonError, lineColumn } from "./_json_scan.ts"
 import { parseMetadata } from "./_metadata.ts";
 import { Problems, showCell } from "./_problems.ts";
 import { convertRecords, type RawHeader, type RawRecord } from "./_schema.ts";
-import type { DatasetMetadata, DatasetWarning, MigrationRun, RunFormat, UnitConversion } from "./types.ts";
+import type {
+  DatasetMetadata,
+  DatasetWarning,
+  MigrationRun,
+  RunFormat,
+  UnitConversion,
+} from "./types.ts";
 
 /** Options for {@linkcode parseRuns}. */
 export interface ParseRunsOptions {
@@ -130,7 +136,9 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
     throw new TypeError(`parseRuns: invalid text, expected a string (got ${typeof text})`);
   }
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`parseRuns: invalid options, expected an object (got ${showCell(options)})`);
+    throw new TypeError(
+      `parseRuns: invalid options, expected an object (got ${showCell(options)})`,
+    );
   }
   const {
     fileName = "<text>",
@@ -140,16 +148,22 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
     maxProblems = 20,
   } = options;
   if (typeof fileName !== "string") {
-    throw new TypeError(`parseRuns: invalid option "fileName", expected a string (got ${showCell(fileName)})`);
+    throw new TypeError(
+      `parseRuns: invalid option "fileName", expected a string (got ${showCell(fileName)})`,
+    );
   }
   if (!Number.isInteger(maxProblems) || maxProblems < 1) {
     throw new RangeError(
-      `parseRuns: invalid option "maxProblems", expected an integer >= 1 (got ${showCell(maxProblems)})`,
+      `parseRuns: invalid option "maxProblems", expected an integer >= 1 (got ${
+        showCell(maxProblems)
+      })`,
     );
   }
   if (givenFormat !== undefined && !["csv", "tsv", "json", "jsonl"].includes(givenFormat)) {
     throw new TypeError(
-      `parseRuns: invalid option "format", expected "csv", "tsv", "json" or "jsonl" (got ${showCell(givenFormat)})`,
+      `parseRuns: invalid option "format", expected "csv", "tsv", "json" or "jsonl" (got ${
+        showCell(givenFormat)
+      })`,
     );
   }
   if (metadataText !== undefined && typeof metadataText !== "string") {
@@ -252,7 +266,11 @@ function fromObjects(
   });
   const header: RawHeader | undefined = names.length > 0 ? { names, line: 1 } : undefined;
   if (!header && items.length > 0 && problems.count === 0) {
-    problems.add({}, "the records have no keys", "objects with the run schema's column names as keys");
+    problems.add(
+      {},
+      "the records have no keys",
+      "objects with the run schema's column names as keys",
+    );
   }
   return { header, records };
 }
@@ -270,7 +288,10 @@ function readJsonArray(body: string, problems: Problems): Read {
     problems.fail({ line: 1 }, `${showCell(value)} is not an array`, "a JSON array of run objects");
   }
   const offsets = arrayElementOffsets(body);
-  const items = (value as unknown[]).map((v, i) => ({ value: v, ...lineColumn(body, offsets[i] ?? 0) }));
+  const items = (value as unknown[]).map((v, i) => ({
+    value: v,
+    ...lineColumn(body, offsets[i] ?? 0),
+  }));
   if (items.length === 0) problems.fail({ line: 1 }, "the array is empty", "at least one run");
   return fromObjects(items, problems);
 }

@@ -177,3 +177,10 @@ export interface ImportRunOptions {
    */
   maxProblems?: number;
 }
+
+/**
+ * Where a loader or importer reads from: a file path, a `file:`/`http:`/`https:`
+ * URL, the text itself (a string with a line break, or starting with `[` or
+ * `{`), or UTF-8 bytes.
+ */
+export type RunSource = string | URL | Uint8Array;
