@@ -42,7 +42,9 @@ Deno.test("loadRuns() rejects each file of the bad-input corpus with its message
       'duplicate_header.csv:1:88: column "wss_bytes" appears twice (columns 4 and 7), expected unique column names',
     ]],
     ["ragged_row.csv", ["ragged_row.csv:3: row has 5 fields, expected 7 (one per header column)"]],
-    ["truncated.json", ["truncated.json:4:1: the JSON ends early (truncated?), expected a quoted key"]],
+    ["truncated.json", [
+      "truncated.json:4:1: the JSON ends early (truncated?), expected a quoted key",
+    ]],
     ["truncated.jsonl", [
       'truncated.jsonl:2:50: a string never closes (truncated?), expected a closing " (one JSON object per line)',
     ]],
@@ -55,7 +57,9 @@ Deno.test("loadRuns() rejects each file of the bad-input corpus with its message
     ["completed_without_time.csv", [
       'completed_without_time.csv:3: column "migration_time_seconds": empty cell (required when status is "completed"), expected seconds >= 0',
     ]],
-    ["not_utf8.csv", ["not_utf8.csv: the bytes are not UTF-8 text, expected UTF-8 text (save the file as UTF-8)"]],
+    ["not_utf8.csv", [
+      "not_utf8.csv: the bytes are not UTF-8 text, expected UTF-8 text (save the file as UTF-8)",
+    ]],
   ];
   for (const [name, lines] of cases) {
     await t.step(name, async () => {
@@ -114,7 +118,8 @@ Deno.test("loadRuns() reads the metadata sidecar beside the file and never modif
   const dir = await Deno.makeTempDir();
   try {
     const csv = `${dir}/runs.csv`;
-    const text = "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds\n" +
+    const text =
+      "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds\n" +
       "kvm-precopy,none,100,10,0,1\n";
     await Deno.writeTextFile(csv, text);
     assert.equal((await loadRuns(csv)).metadata, undefined);
@@ -123,10 +128,18 @@ Deno.test("loadRuns() reads the metadata sidecar beside the file and never modif
       JSON.stringify({ hypervisor: "qemu-kvm", synthetic: true, source: "test" }),
     );
     const { metadata } = await loadRuns(csv);
-    assert.deepEqual(metadata, { hypervisor: "qemu-kvm", synthetic: true, source: "test", extra: {} });
+    assert.deepEqual(metadata, {
+      hypervisor: "qemu-kvm",
+      synthetic: true,
+      source: "test",
+      extra: {},
+    });
     assert.equal((await loadRuns(csv, { metadata: false })).metadata, undefined);
     await Deno.writeTextFile(`${dir}/other.json`, '{"hypervisor": "xen"}');
-    assert.equal((await loadRuns(csv, { metadata: `${dir}/other.json` })).metadata?.hypervisor, "xen");
+    assert.equal(
+      (await loadRuns(csv, { metadata: `${dir}/other.json` })).metadata?.hypervisor,
+      "xen",
+    );
     await Deno.writeTextFile(`${dir}/runs.meta.json`, '{"hypervisor": ');
     await assert.rejects(() => loadRuns(csv), {
       name: "DatasetError",
@@ -142,7 +155,8 @@ Deno.test("loadRuns() reads the metadata sidecar beside the file and never modif
 Deno.test("loadRuns() reports missing files and wrong sources", async () => {
   await assert.rejects(() => loadRuns("/nonexistent/runs.csv"), {
     name: "NotFound",
-    message: 'loadRuns: cannot read "/nonexistent/runs.csv", expected an existing file (dataset text needs a line break)',
+    message:
+      'loadRuns: cannot read "/nonexistent/runs.csv", expected an existing file (dataset text needs a line break)',
   });
   await assert.rejects(() => loadRuns(42 as unknown as string), {
     name: "TypeError",
@@ -150,6 +164,7 @@ Deno.test("loadRuns() reports missing files and wrong sources", async () => {
   });
   await assert.rejects(() => loadRuns(new URL("ftp://example.org/runs.csv")), {
     name: "TypeError",
-    message: 'loadRuns: invalid source URL "ftp://example.org/runs.csv", expected a file:, http: or https: URL',
+    message:
+      'loadRuns: invalid source URL "ftp://example.org/runs.csv", expected a file:, http: or https: URL',
   });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DatasetError, parseRuns } from "../../mod.ts";
 
-const HEADER = "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds";
+const HEADER =
+  "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds";
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -94,7 +95,9 @@ Deno.test("parseRuns() converts unit-suffixed columns once and lists each conver
   });
   await t.step("two columns for one field is a problem", () => {
     assert.deepEqual(
-      problemsOf(() => parseRuns(`${HEADER},wss_mib\nkvm-precopy,none,100,10,0,1,1\n`, { fileName: "two.csv" })),
+      problemsOf(() =>
+        parseRuns(`${HEADER},wss_mib\nkvm-precopy,none,100,10,0,1,1\n`, { fileName: "two.csv" })
+      ),
       ['two.csv:1:88: columns "wss_bytes" and "wss_mib" both give wss_bytes, expected one column for wss_bytes'],
     );
   });
@@ -138,8 +141,14 @@ Deno.test("parseRuns() keeps other labels and warns once per label", () => {
   const { runs, warnings } = parseRuns(text, { fileName: "labels.csv" });
   assert.equal(runs[1]?.method, "qemu-multifd");
   assert.deepEqual(warnings.map((w) => [w.message, w.count]), [
-    ['labels.csv: method "qemu-multifd" is not one of "xen-precopy", "kvm-precopy", "kvm-postcopy"; kept as given', 2],
-    ['labels.csv: contention "io" is not one of "none", "cpu", "network", "memory"; kept as given', 2],
+    [
+      'labels.csv: method "qemu-multifd" is not one of "xen-precopy", "kvm-precopy", "kvm-postcopy"; kept as given',
+      2,
+    ],
+    [
+      'labels.csv: contention "io" is not one of "none", "cpu", "network", "memory"; kept as given',
+      2,
+    ],
   ]);
 });
 
@@ -201,20 +210,31 @@ Deno.test("parseRuns() reads TSV, JSON arrays and JSON Lines the same way", asyn
 
 Deno.test("parseRuns() handles RFC 4180 quoting", async (t) => {
   await t.step("quotes, doubled quotes and line breaks inside quotes", () => {
-    const text = `${HEADER},note\n"kvm-precopy",none,100,10,0,1,"a ""b"", c\nd"\nkvm-precopy,none,100,10,0,2,x\n`;
+    const text =
+      `${HEADER},note\n"kvm-precopy",none,100,10,0,1,"a ""b"", c\nd"\nkvm-precopy,none,100,10,0,2,x\n`;
     const { runs } = parseRuns(text);
     assert.equal(runs[0]?.extra.note, 'a "b", c\nd');
     assert.equal(runs[1]?.migrationTimeSeconds, 2);
   });
   await t.step("an unclosed quote", () => {
-    assert.deepEqual(problemsOf(() => parseRuns(`${HEADER}\nkvm-precopy,none,100,10,0,"1\n`, { fileName: "q.csv" })), [
-      'q.csv:2:27: quoted field never closes, expected a closing " before the end of the file',
-    ]);
+    assert.deepEqual(
+      problemsOf(() =>
+        parseRuns(`${HEADER}\nkvm-precopy,none,100,10,0,"1\n`, { fileName: "q.csv" })
+      ),
+      [
+        'q.csv:2:27: quoted field never closes, expected a closing " before the end of the file',
+      ],
+    );
   });
   await t.step("a bare quote", () => {
-    assert.deepEqual(problemsOf(() => parseRuns(`${HEADER}\nkvm-precopy,no"ne,100,10,0,1\n`, { fileName: "q.csv" })), [
-      'q.csv:2:15: bare " in an unquoted field ("no\\"ne"), expected the whole field in quotes, with "" for each quote inside it',
-    ]);
+    assert.deepEqual(
+      problemsOf(() =>
+        parseRuns(`${HEADER}\nkvm-precopy,no"ne,100,10,0,1\n`, { fileName: "q.csv" })
+      ),
+      [
+        'q.csv:2:15: bare " in an unquoted field ("no\\"ne"), expected the whole field in quotes, with "" for each quote inside it',
+      ],
+    );
   });
 });
 
@@ -251,19 +271,41 @@ Deno.test("parseRuns() lists every problem up to maxProblems", () => {
 
 Deno.test("parseRuns() gives hints for typical mistakes", async (t) => {
   const cases: [string, string, string][] = [
-    ["upper-case header", `Method,${HEADER.slice(7)}\nkvm-precopy,none,100,10,0,1\n`,
-      'h.csv:1: missing required column "method" (found "Method": column names are lower case), expected a "method" column'],
-    ["decimal comma", `${HEADER}\nkvm-precopy,none,100,10,0,"1,5"\n`,
-      'h.csv:2: column "migration_time_seconds": "1,5" is not a number (use "." as the decimal point), expected seconds >= 0'],
-    ["pandas index column", `,${HEADER}\n0,kvm-precopy,none,100,10,0,1\n`,
-      'h.csv:1:1: column 1 has no name, expected a name for every column (a pandas index column? write it with "index=False")'],
-    ["zero memory", `${HEADER}\nkvm-precopy,none,0,0,0,1\n`,
-      'h.csv:2: column "memory_bytes": 0 is not positive, expected bytes > 0'],
-    ["fractional iterations", `${HEADER},iterations\nkvm-precopy,none,1,0,0,1,2.5\n`,
-      'h.csv:2: column "iterations": 2.5 is not an integer, expected an integer >= 0'],
-    ["header only", `${HEADER}\n`, "h.csv: no runs in the file, expected at least one run after the header"],
-    ["empty status cell", `${HEADER},status\nkvm-precopy,none,1,0,0,1,\n`,
-      'h.csv:2: column "status": empty cell, expected a status label such as "completed"'],
+    [
+      "upper-case header",
+      `Method,${HEADER.slice(7)}\nkvm-precopy,none,100,10,0,1\n`,
+      'h.csv:1: missing required column "method" (found "Method": column names are lower case), expected a "method" column',
+    ],
+    [
+      "decimal comma",
+      `${HEADER}\nkvm-precopy,none,100,10,0,"1,5"\n`,
+      'h.csv:2: column "migration_time_seconds": "1,5" is not a number (use "." as the decimal point), expected seconds >= 0',
+    ],
+    [
+      "pandas index column",
+      `,${HEADER}\n0,kvm-precopy,none,100,10,0,1\n`,
+      'h.csv:1:1: column 1 has no name, expected a name for every column (a pandas index column? write it with "index=False")',
+    ],
+    [
+      "zero memory",
+      `${HEADER}\nkvm-precopy,none,0,0,0,1\n`,
+      'h.csv:2: column "memory_bytes": 0 is not positive, expected bytes > 0',
+    ],
+    [
+      "fractional iterations",
+      `${HEADER},iterations\nkvm-precopy,none,1,0,0,1,2.5\n`,
+      'h.csv:2: column "iterations": 2.5 is not an integer, expected an integer >= 0',
+    ],
+    [
+      "header only",
+      `${HEADER}\n`,
+      "h.csv: no runs in the file, expected at least one run after the header",
+    ],
+    [
+      "empty status cell",
+      `${HEADER},status\nkvm-precopy,none,1,0,0,1,\n`,
+      'h.csv:2: column "status": empty cell, expected a status label such as "completed"',
+    ],
   ];
   for (const [name, text, message] of cases) {
     await t.step(name, () => {
@@ -317,7 +359,8 @@ Deno.test("parseRuns() rejects bad options", () => {
   });
   assert.throws(() => parseRuns("", { format: "xml" as "csv" }), {
     name: "TypeError",
-    message: 'parseRuns: invalid option "format", expected "csv", "tsv", "json" or "jsonl" (got "xml")',
+    message:
+      'parseRuns: invalid option "format", expected "csv", "tsv", "json" or "jsonl" (got "xml")',
   });
 });
 
