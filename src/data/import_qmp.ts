@@ -65,7 +65,7 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
  * (`completed`, `failed`, `cancelled`) and a `total-time`; replies after it
  * (the destination's, with post-copy blocktime) add only extras. A trace
  * with no terminal reply gives a run with its last status and a NaN
- * migration time. Fields: `ram.total` -> `memoryBytes`, `total-time` ->
+ * migration time (the last `total-time` goes to `extra.last_total_time_seconds`). Fields: `ram.total` -> `memoryBytes`, `total-time` ->
  * `migrationTimeSeconds`, `downtime` -> `downtimeSeconds`, `ram.transferred`
  * -> `transferredBytes`, `ram.dirty-sync-count` -> `iterations`,
  * `ram.page-size` -> `pageBytes`; `setup-time`, `ram.mbps`,
@@ -240,7 +240,7 @@ export async function importQmp(
     wssBytes: resolveWss("importQmp", resolved.wssBytes, memoryBytes),
     dirtyPagesPerSecond: dirty,
     pageBytes: num(ram["page-size"]) ?? 4096,
-    migrationTimeSeconds: total === undefined ? NaN : total / 1000,
+    migrationTimeSeconds: total === undefined || !TERMINAL.has(status) ? NaN : total / 1000,
     status,
     extra: { source: "qmp" },
   };
@@ -258,6 +258,7 @@ export async function importQmp(
   if (syncs !== undefined) run.iterations = syncs;
   if (resolved.run !== undefined) run.run = resolved.run;
   const extra = run.extra;
+  if (total !== undefined && !TERMINAL.has(status)) extra.last_total_time_seconds = total / 1000;
   const setup = num(final.reply["setup-time"]);
   if (setup !== undefined) extra.setup_time_seconds = setup / 1000;
   const mbps = num(ram.mbps);
