@@ -13,7 +13,7 @@ import {
   MIB,
 } from "../units.ts";
 import type { Problems } from "./_problems.ts";
-import { showCell } from "./_problems.ts";
+import { type Place, showCell } from "./_problems.ts";
 import type { MigrationRun, UnitConversion } from "./types.ts";
 
 type Kind = "label" | "bytes" | "bytesPerSecond" | "pagesPerSecond" | "seconds" | "integer";
@@ -186,8 +186,8 @@ function labelExample(spec: ColumnSpec): string {
 export interface RawRecord {
   line: number;
   values: unknown[];
-  /** 1-based character column of each value, when known (CSV/TSV). */
-  columns?: number[];
+  /** Where the record starts in the text (CSV/TSV), to find its columns for messages. */
+  start?: number;
 }
 
 /** The header of a dataset: column names as written, and where each starts. */
@@ -309,11 +309,14 @@ export function convertRecords(
   header: RawHeader,
   records: Iterable<RawRecord>,
   problems: Problems,
+  columnsOf?: (record: RawRecord) => number[],
 ): Converted {
   const { plans, conversions, fatal } = planColumns(header, problems);
   const runs: MigrationRun[] = [];
   const notCompleted: number[] = [];
   if (fatal) return { runs, conversions, notCompleted };
+  const byField = new Map<RunField, FieldPlan>();
+  for (const plan of plans) if (plan.type === "field") byField.set(plan.spec.field, plan);
   const width = plans.length;
   let objectsStringified = false;
   for (const record of records) {
@@ -351,13 +354,12 @@ export function convertRecords(
         }
         continue;
       }
-      const place = { line: record.line, column: record.columns?.[i], field: plan.name };
-      const parsed = parseCell(plan, value, place, problems);
+      const parsed = parseCell(plan, value, record, i, problems, columnsOf);
       if (parsed === false) ok = false;
       else if (parsed !== undefined) values[plan.spec.field] = parsed;
     }
     if (!ok) continue;
-    const run = finishRun(values, extra, plans, record, problems);
+    const run = finishRun(values, extra, byField, record, problems);
     if (run === undefined) continue;
     if (run.status !== "completed") notCompleted.push(runs.length);
     runs.push(run);
@@ -369,21 +371,43 @@ export function convertRecords(
 function parseCell(
   plan: FieldPlan,
   value: unknown,
-  place: { line: number; column: number | undefined; field: string },
+  record: RawRecord,
+  index: number,
   problems: Problems,
+  columnsOf: ((record: RawRecord) => number[]) | undefined,
 ): number | string | undefined | false {
   const s = plan.spec;
+  // Fast path: a plain decimal number in a number column.
+  if (typeof value === "string" && s.kind !== "label" && value !== "") {
+    const c = value.charCodeAt(0);
+    if (c >= 48 && c <= 57 && NUMBER_TEXT.test(value)) {
+      let number = Number(value);
+      if (
+        Number.isFinite(number) && (s.kind !== "integer" || Number.isInteger(number)) &&
+        (number > 0 || (number === 0 && s.rule !== "positive"))
+      ) {
+        const unit = plan.unit;
+        if (unit) number = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
+        return number;
+      }
+    }
+  }
+  const place = (): Place => ({
+    line: record.line,
+    column: columnsOf?.(record)[index],
+    field: plan.name,
+  });
   if (value === null || value === undefined) return undefined;
   if (s.kind === "label") {
     if (typeof value !== "string") {
-      problems.add(place, `${showCell(value)} is not a label`, plan.expected, value);
+      problems.add(place(), `${showCell(value)} is not a label`, plan.expected, value);
       return false;
     }
     const text = value.trim();
     if (text === "") return undefined;
     if (!LABEL.test(text)) {
       problems.add(
-        place,
+        place(),
         `${showCell(value)} is not a label`,
         "letters, digits, spaces and . _ + / : - (at most 64, starting with a letter or digit)",
         value,
@@ -393,7 +417,7 @@ function parseCell(
     const known = KNOWN_LABELS[s.field];
     if (known && !known.includes(text)) {
       problems.warn(
-        { line: place.line, field: plan.name },
+        { line: record.line, field: plan.name },
         `${plan.name} "${text}" is not one of ${
           known.map((k) => `"${k}"`).join(", ")
         }; kept as given`,
@@ -419,28 +443,28 @@ function parseCell(
           s.kind === "seconds" ? "ms" : s.kind === "bytesPerSecond" ? "mbps" : "mib"
         }")`;
       } else if (/^[+-]?\d+,\d+$/.test(text)) what += ' (use "." as the decimal point)';
-      problems.add(place, what, plan.expected, value);
+      problems.add(place(), what, plan.expected, value);
       return false;
     }
     number = Number(text);
   } else {
-    problems.add(place, `${showCell(value)} is not a number`, plan.expected, value);
+    problems.add(place(), `${showCell(value)} is not a number`, plan.expected, value);
     return false;
   }
   if (!Number.isFinite(number)) {
-    problems.add(place, `${number} is not a finite number`, plan.expected, value);
+    problems.add(place(), `${number} is not a finite number`, plan.expected, value);
     return false;
   }
   if (s.kind === "integer" && !Number.isInteger(number)) {
-    problems.add(place, `${number} is not an integer`, plan.expected, value);
+    problems.add(place(), `${number} is not an integer`, plan.expected, value);
     return false;
   }
   if (number < 0) {
-    problems.add(place, `${number} is negative`, plan.expected.replace(' or "full"', ""), value);
+    problems.add(place(), `${number} is negative`, plan.expected.replace(' or "full"', ""), value);
     return false;
   }
   if (number === 0 && s.rule === "positive") {
-    problems.add(place, "0 is not positive", plan.expected, value);
+    problems.add(place(), "0 is not positive", plan.expected, value);
     return false;
   }
   const unit = plan.unit;
@@ -448,41 +472,32 @@ function parseCell(
   return number;
 }
 
+const REQUIRED_VALUES = [
+  "method",
+  "contention",
+  "memoryBytes",
+  "wssBytes",
+  "dirtyPagesPerSecond",
+] as const;
+
 function finishRun(
   values: Partial<Record<RunField, number | string>>,
   extra: Record<string, string | number>,
-  plans: Plan[],
+  byField: Map<RunField, FieldPlan>,
   record: RawRecord,
   problems: Problems,
 ): MigrationRun | undefined {
-  const nameOf = (field: RunField): string => {
-    for (const p of plans) if (p.type === "field" && p.spec.field === field) return p.name;
-    return field;
-  };
   const status = (values.status as string | undefined) ??
-    (hasField(plans, "status") ? undefined : "completed");
+    (byField.has("status") ? undefined : "completed");
   let ok = true;
   const missing = (field: RunField, why = "") => {
-    const plan = plans.find((p): p is FieldPlan => p.type === "field" && p.spec.field === field);
+    const plan = byField.get(field);
     if (!plan) return; // missing column, reported once with the header
-    problems.add(
-      { line: record.line, field: plan.name },
-      `empty cell${why}`,
-      plan.expected,
-      "",
-    );
+    problems.add({ line: record.line, field: plan.name }, `empty cell${why}`, plan.expected, "");
     ok = false;
   };
   if (status === undefined) missing("status");
-  for (
-    const field of [
-      "method",
-      "contention",
-      "memoryBytes",
-      "wssBytes",
-      "dirtyPagesPerSecond",
-    ] as const
-  ) {
+  for (const field of REQUIRED_VALUES) {
     if (values[field] === undefined) missing(field);
   }
   const completed = status === "completed";
@@ -494,7 +509,7 @@ function finishRun(
   const wssBytes = values.wssBytes === "full" ? memoryBytes : values.wssBytes as number;
   if (wssBytes > memoryBytes) {
     problems.add(
-      { line: record.line, field: nameOf("wssBytes") },
+      { line: record.line, field: byField.get("wssBytes")?.name ?? "wss_bytes" },
       `${wssBytes} bytes is larger than memory ${memoryBytes} bytes`,
       `wss <= memory ("full" for the whole memory)`,
       wssBytes,
@@ -528,8 +543,4 @@ function finishRun(
     );
   }
   return run;
-}
-
-function hasField(plans: Plan[], field: RunField): boolean {
-  return plans.some((p) => p.type === "field" && p.spec.field === field);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { tokenizeDelimited } from "./_delimited.ts";
+import { fieldColumns, tokenizeDelimited } from "./_delimited.ts";
 import { arrayElementOffsets, findJsonError, lineColumn } from "./_json_scan.ts";
 import { parseMetadata } from "./_metadata.ts";
 import { Problems, showCell } from "./_problems.ts";
@@ -182,12 +182,12 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
   }
   const extension = /\.([A-Za-z]+)$/.exec(fileName)?.[1]?.toLowerCase();
   const format: RunFormat = givenFormat ?? EXTENSIONS[extension ?? ""] ?? sniff(body);
-  const { header, records } = format === "json"
+  const { header, records, columnsOf } = format === "json"
     ? readJsonArray(body, problems)
     : format === "jsonl"
     ? readJsonLines(body, problems)
     : readDelimited(body, format === "tsv" ? "\t" : ",", problems);
-  const converted = header ? convertRecords(header, records, problems) : undefined;
+  const converted = header ? convertRecords(header, records, problems, columnsOf) : undefined;
   if (converted && converted.runs.length === 0 && problems.count === 0) {
     problems.add({}, "no runs in the file", "at least one run after the header");
   }
@@ -211,19 +211,26 @@ function sniff(body: string): RunFormat {
 interface Read {
   header: RawHeader | undefined;
   records: RawRecord[];
+  columnsOf?: (record: RawRecord) => number[];
 }
 
 function readDelimited(body: string, delimiter: "," | "\t", problems: Problems): Read {
   const rows = tokenizeDelimited(body, delimiter, problems);
   const first = rows[0];
   if (!first) return { header: undefined, records: [] };
-  const header: RawHeader = { names: first.fields, line: first.line, columns: first.columns };
+  const header: RawHeader = {
+    names: first.fields,
+    line: first.line,
+    columns: fieldColumns(body, delimiter, first),
+  };
   const records: RawRecord[] = [];
   for (let i = 1; i < rows.length; i++) {
     const row = rows[i] as (typeof rows)[number];
-    records.push({ line: row.line, values: row.fields, columns: row.columns });
+    records.push({ line: row.line, values: row.fields, start: row.start });
   }
-  return { header, records };
+  const columnsOf = (record: RawRecord) =>
+    fieldColumns(body, delimiter, { line: record.line, fields: [], start: record.start ?? 0 });
+  return { header, records, columnsOf };
 }
 
 /** Builds a header (the union of keys, first seen first) and aligned records from JSON objects. */
