@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DatasetError, parseRuns } from "../../mod.ts";
+import { DatasetError, type MigrationRun, parseRuns, xenPrecopy } from "../../mod.ts";
 
 const HEADER =
   "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds";
@@ -367,4 +367,22 @@ Deno.test("parseRuns() rejects bad options", () => {
 Deno.test("parseRuns() is deterministic", () => {
   const text = `${HEADER},x\nkvm-precopy,none,100,10,0,1,2\nfoo,bar,100,full,0,1,z\n`;
   assert.deepEqual(parseRuns(text), parseRuns(text));
+});
+
+Deno.test("parseRuns() rows can be handed to a model as they are", () => {
+  const { runs } = parseRuns(
+    `${HEADER},link_bandwidth_bytes_per_second\nxen-precopy,none,1610612736,268435456,15360,14,125000000\n`,
+  );
+  const run = runs[0] as MigrationRun;
+  const fromRow = xenPrecopy({
+    ...run,
+    bandwidthBytesPerSecond: run.linkBandwidthBytesPerSecond as number,
+  });
+  const direct = xenPrecopy({
+    memoryBytes: 1610612736,
+    wssBytes: 268435456,
+    dirtyPagesPerSecond: 15360,
+    bandwidthBytesPerSecond: 125000000,
+  });
+  assert.deepEqual(fromRow, direct);
 });
