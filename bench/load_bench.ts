@@ -64,3 +64,9 @@ Deno.bench("parseRuns() 40k-row CSV (synthetic)", () => {
 Deno.bench("toDataFrame() 40k runs (synthetic)", () => {
   toDataFrame(runs);
 });
+
+const json = JSON.stringify(runs);
+
+Deno.bench("parseRuns() 40k-run JSON array (synthetic)", () => {
+  parseRuns(json, { fileName: "synthetic.json" });
+});

@@ -221,22 +221,22 @@ export function arrayElementOffsets(text: string): number[] {
   const offsets: number[] = [];
   let depth = 0;
   let expectElement = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (WS.has(c)) continue;
-    if (expectElement && depth === 1 && c !== 93) {
-      offsets.push(i);
-    }
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    if (expectElement && depth === 1 && c !== 93) offsets.push(i);
     expectElement = false;
     if (c === 34) {
-      // skip the string
-      i++;
-      while (i < text.length) {
-        const s = text.charCodeAt(i);
-        if (s === 92) i += 2;
-        else if (s === 34) break;
-        else i++;
+      // Skip the string: find the closing quote that is not escaped.
+      let j = text.indexOf('"', i + 1);
+      while (j !== -1) {
+        let backslashes = 0;
+        for (let k = j - 1; text.charCodeAt(k) === 92; k--) backslashes++;
+        if (backslashes % 2 === 0) break;
+        j = text.indexOf('"', j + 1);
       }
+      i = j === -1 ? n : j;
       continue;
     }
     if (c === 91 || c === 123) {
@@ -257,4 +257,24 @@ export function lineColumn(text: string, offset: number): { line: number; column
     lineStart = i + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/** 1-based lines and columns of ascending offsets, in one pass over the text. */
+export function lineColumns(
+  text: string,
+  offsets: readonly number[],
+): { line: number; column: number }[] {
+  const out: { line: number; column: number }[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let next = text.indexOf("\n");
+  for (const offset of offsets) {
+    while (next !== -1 && next < offset) {
+      line++;
+      lineStart = next + 1;
+      next = text.indexOf("\n", next + 1);
+    }
+    out.push({ line, column: offset - lineStart + 1 });
+  }
+  return out;
 }

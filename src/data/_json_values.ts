@@ -1,7 +1,7 @@
 // Private: reads a JSON document, a JSON array or JSON Lines into values with
 // their line numbers, for the importers. Pure; problems go to a collector.
 
-import { arrayElementOffsets, findJsonError, lineColumn } from "./_json_scan.ts";
+import { arrayElementOffsets, findJsonError, lineColumn, lineColumns } from "./_json_scan.ts";
 import type { Problems } from "./_problems.ts";
 
 /** A JSON value and where it starts. */
@@ -20,8 +20,8 @@ export function readJsonValues(text: string, problems: Problems): LocatedValue[]
   try {
     const value = JSON.parse(body);
     if (Array.isArray(value)) {
-      const offsets = arrayElementOffsets(body);
-      return value.map((v, i) => ({ value: v, line: lineColumn(body, offsets[i] ?? 0).line }));
+      const places = lineColumns(body, arrayElementOffsets(body));
+      return value.map((v, i) => ({ value: v, line: places[i]?.line ?? 1 }));
     }
     return [{ value, line: lineColumn(body, body.length - body.trimStart().length).line }];
   } catch {

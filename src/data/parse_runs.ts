@@ -5,7 +5,7 @@
  */
 
 import { fieldColumns, tokenizeDelimited } from "./_delimited.ts";
-import { arrayElementOffsets, findJsonError, lineColumn } from "./_json_scan.ts";
+import { arrayElementOffsets, findJsonError, lineColumn, lineColumns } from "./_json_scan.ts";
 import { parseMetadata } from "./_metadata.ts";
 import { Problems, showCell } from "./_problems.ts";
 import { convertRecords, type RawHeader, type RawRecord } from "./_schema.ts";
@@ -240,7 +240,16 @@ function fromObjects(
 ): Read {
   const names: string[] = [];
   const index = new Map<string, number>();
-  const flat: { line: number; column: number; entries: [string, unknown][] }[] = [];
+  const records: RawRecord[] = [];
+  const put = (values: unknown[], key: string, v: unknown) => {
+    let at = index.get(key);
+    if (at === undefined) {
+      at = names.length;
+      index.set(key, at);
+      names.push(key);
+    }
+    values[at] = v;
+  };
   for (const item of items) {
     const { value, line, column } = item;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -252,25 +261,21 @@ function fromObjects(
       );
       continue;
     }
-    const entries: [string, unknown][] = [];
-    for (const [key, v] of Object.entries(value)) {
+    const values: unknown[] = [];
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      const v = object[key];
       if (key === "extra" && typeof v === "object" && v !== null && !Array.isArray(v)) {
-        entries.push(...Object.entries(v)); // our own runs written as JSON: extra is flattened back
-      } else entries.push([key, v]);
+        // Our own runs written as JSON: extra is spread back into columns.
+        const extra = v as Record<string, unknown>;
+        for (const k in extra) put(values, k, extra[k]);
+      } else put(values, key, v);
     }
-    for (const [key] of entries) {
-      if (!index.has(key)) {
-        index.set(key, names.length);
-        names.push(key);
-      }
-    }
-    flat.push({ line, column, entries });
+    records.push({ line, values });
   }
-  const records: RawRecord[] = flat.map(({ line, entries }) => {
-    const values: unknown[] = new Array(names.length).fill(null);
-    for (const [key, v] of entries) values[index.get(key) as number] = v;
-    return { line, values };
-  });
+  for (const record of records) {
+    for (let i = record.values.length; i < names.length; i++) record.values.push(null);
+  }
   const header: RawHeader | undefined = names.length > 0 ? { names, line: 1 } : undefined;
   if (!header && items.length > 0 && problems.count === 0) {
     problems.add(
@@ -294,11 +299,11 @@ function readJsonArray(body: string, problems: Problems): Read {
   if (!Array.isArray(value)) {
     problems.fail({ line: 1 }, `${showCell(value)} is not an array`, "a JSON array of run objects");
   }
-  const offsets = arrayElementOffsets(body);
-  const items = (value as unknown[]).map((v, i) => ({
-    value: v,
-    ...lineColumn(body, offsets[i] ?? 0),
-  }));
+  const places = lineColumns(body, arrayElementOffsets(body));
+  const items = (value as unknown[]).map((v, i) => {
+    const place = places[i];
+    return { value: v, line: place?.line ?? 1, column: place?.column ?? 1 };
+  });
   if (items.length === 0) problems.fail({ line: 1 }, "the array is empty", "at least one run");
   return fromObjects(items, problems);
 }
