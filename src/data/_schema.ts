@@ -158,7 +158,6 @@ for (const s of COLUMNS) {
       const name = `${base}_${u.suffix}`;
       if (name === s.column) continue;
       BY_NAME.set(name, { spec: s, unit: u.factor === 1 && u.divisor === 1 ? undefined : u });
-      if (u.factor === 1 && u.divisor === 1) continue;
     }
   }
 }

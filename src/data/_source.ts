@@ -112,21 +112,27 @@ export function sidecarOf(location: URL): URL {
 /** Reads a sidecar if it exists; `undefined` when it does not. */
 export async function readSidecar(where: string, url: URL): Promise<SourceText | undefined> {
   let bytes: Uint8Array;
-  try {
-    if (url.protocol === "file:") bytes = await Deno.readFile(url);
-    else {
-      const response = await fetch(url);
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return undefined;
-      }
-      bytes = await readUrl(where, url);
-      await response.body?.cancel();
+  if (url.protocol === "file:") {
+    try {
+      bytes = await Deno.readFile(url);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
     }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+  } else if (url.protocol === "http:" || url.protocol === "https:") {
+    const response = await fetch(url);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Deno.errors.NotFound(
+        `${where}: cannot fetch "${url.href}", expected an HTTP 200 reply (got ${response.status})`,
+      );
+    }
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } else return undefined;
   const name = baseName(url.pathname);
   return { text: decodeUtf8(bytes, name), fileName: name, location: url };
 }

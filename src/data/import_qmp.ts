@@ -65,11 +65,18 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
  * (`completed`, `failed`, `cancelled`) and a `total-time`; replies after it
  * (the destination's, with post-copy blocktime) add only extras. A trace
  * with no terminal reply gives a run with its last status and a NaN
- * migration time (the last `total-time` goes to `extra.last_total_time_seconds`). Fields: `ram.total` -> `memoryBytes`, `total-time` ->
+ * migration time (the last `total-time` goes to
+ * `extra.last_total_time_seconds`).
+ *
+ * Fields: `ram.total` -> `memoryBytes`, `total-time` ->
  * `migrationTimeSeconds`, `downtime` -> `downtimeSeconds`, `ram.transferred`
  * -> `transferredBytes`, `ram.dirty-sync-count` -> `iterations`,
  * `ram.page-size` -> `pageBytes`; `setup-time`, `ram.mbps`,
- * `ram.postcopy-requests`, `ram.postcopy-bytes` and the like go to `extra`.
+ * `ram.postcopy-requests`, `ram.postcopy-bytes` and the like go to `extra`
+ * in SI units. The method is `kvm-postcopy` when a reply had a
+ * `postcopy-*` status or post-copy bytes, else `kvm-precopy` (said in
+ * `notes`; `options.method` overrides). The dirty rate is QEMU's last
+ * non-zero `ram.dirty-pages-rate` unless `options.dirtyPagesPerSecond` says.
  *
  * QMP does not know the workload's working set or the contention: they come
  * from `options`, never invented.

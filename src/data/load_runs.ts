@@ -7,22 +7,15 @@
 
 import { readSidecar, readSource, sidecarOf } from "./_source.ts";
 import { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./parse_runs.ts";
-import type { RunFormat, RunSource } from "./types.ts";
+import type { RunSource } from "./types.ts";
 
-/** Options for {@linkcode loadRuns}. */
-export interface LoadRunsOptions {
-  /**
-   * The format; see {@linkcode ParseRunsOptions.format}.
-   *
-   * @default {undefined (from the extension, else from the text)}
-   */
-  format?: RunFormat;
-  /**
-   * The name used in messages. For a path or URL it is the file's base name.
-   *
-   * @default {the base name, "<text>" or "<bytes>"}
-   */
-  fileName?: string;
+/**
+ * Options for {@linkcode loadRuns}: those of {@linkcode ParseRunsOptions}
+ * except the sidecar text, which `metadata` replaces. `fileName` defaults
+ * to the file's base name for a path or URL.
+ */
+export interface LoadRunsOptions
+  extends Omit<ParseRunsOptions, "metadataText" | "metadataFileName"> {
   /**
    * The metadata sidecar: a path or URL to read, or `false` for none. By
    * default, for a file or URL source, `<name>.meta.json` beside it is read
@@ -31,12 +24,6 @@ export interface LoadRunsOptions {
    * @default {undefined (look beside the file)}
    */
   metadata?: string | URL | false;
-  /**
-   * How many problems to list in a {@linkcode DatasetError}.
-   *
-   * @default {20}
-   */
-  maxProblems?: number;
 }
 
 /**
