@@ -335,14 +335,14 @@ export function convertRecords(
       const value = record.values[i];
       if (plan.type === "extra") {
         if (value === null || value === undefined) continue;
-        if (typeof value === "number") extra[plan.name] = value;
+        if (typeof value === "number") setExtra(extra, plan.name, value);
         else if (typeof value === "string") {
           const text = value.trim();
           if (text === "") continue;
-          extra[plan.name] = NUMBER_TEXT.test(text) ? Number(text) : value;
-        } else if (typeof value === "boolean") extra[plan.name] = String(value);
+          setExtra(extra, plan.name, NUMBER_TEXT.test(text) ? Number(text) : value);
+        } else if (typeof value === "boolean") setExtra(extra, plan.name, String(value));
         else {
-          extra[plan.name] = JSON.stringify(value);
+          setExtra(extra, plan.name, JSON.stringify(value));
           if (!objectsStringified) {
             objectsStringified = true;
             problems.warn(
@@ -542,4 +542,20 @@ function finishRun(
     );
   }
   return run;
+}
+
+/** Sets an extra value; a column named `__proto__` becomes an own property, not the prototype. */
+function setExtra(
+  extra: Record<string, string | number>,
+  name: string,
+  value: string | number,
+): void {
+  if (name === "__proto__") {
+    Object.defineProperty(extra, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else extra[name] = value;
 }

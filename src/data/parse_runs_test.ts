@@ -386,3 +386,10 @@ Deno.test("parseRuns() rows can be handed to a model as they are", () => {
   });
   assert.deepEqual(fromRow, direct);
 });
+
+Deno.test("parseRuns() keeps a column named __proto__ as an ordinary extra", () => {
+  const { runs } = parseRuns(`${HEADER},__proto__\nkvm-precopy,none,100,10,0,1,7\n`);
+  const extra = runs[0]?.extra ?? {};
+  assert.equal(Object.getPrototypeOf(extra), Object.prototype);
+  assert.deepEqual(Object.entries(extra), [["__proto__", 7]]);
+});
