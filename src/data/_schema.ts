@@ -492,7 +492,8 @@ function finishRun(
   const missing = (field: RunField, why = "") => {
     const plan = byField.get(field);
     if (!plan) return; // missing column, reported once with the header
-    problems.add({ line: record.line, field: plan.name }, `empty cell${why}`, plan.expected, "");
+    const what = record.start === undefined ? "missing or null" : "empty cell";
+    problems.add({ line: record.line, field: plan.name }, `${what}${why}`, plan.expected, "");
     ok = false;
   };
   if (status === undefined) missing("status");

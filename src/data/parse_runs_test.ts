@@ -201,6 +201,16 @@ Deno.test("parseRuns() reads TSV, JSON arrays and JSON Lines the same way", asyn
       'r.json:3: column "migration_time_seconds": true is not a number, expected seconds >= 0',
     ]);
   });
+  await t.step("a JSON record without a required key", () => {
+    const jsonl = '{"method":"a","contention":"b","memory_bytes":1,"wss_bytes":null,' +
+      '"dirty_pages_per_second":0,"migration_time_seconds":1}\n' +
+      '{"method":"a","contention":"b","memory_bytes":1,"dirty_pages_per_second":0}\n';
+    assert.deepEqual(problemsOf(() => parseRuns(jsonl, { fileName: "r.jsonl" })), [
+      'r.jsonl:1: column "wss_bytes": missing or null, expected bytes >= 0 or "full"',
+      'r.jsonl:2: column "wss_bytes": missing or null, expected bytes >= 0 or "full"',
+      'r.jsonl:2: column "migration_time_seconds": missing or null (required when status is "completed"), expected seconds >= 0',
+    ]);
+  });
   await t.step("a JSON record that is not an object", () => {
     assert.deepEqual(problemsOf(() => parseRuns("[1]", { fileName: "r.json" })), [
       "r.json:1:2: 1 is not an object, expected one JSON object per run, with column names as keys",
