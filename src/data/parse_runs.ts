@@ -8,7 +8,7 @@ import { fieldColumns, tokenizeDelimited } from "./_delimited.ts";
 import { arrayElementOffsets, findJsonError, lineColumn, lineColumns } from "./_json_scan.ts";
 import { parseMetadata } from "./_metadata.ts";
 import { Problems, showCell } from "./_problems.ts";
-import { convertRecords, type RawHeader, type RawRecord } from "./_schema.ts";
+import { type Converted, convertRecords, type RawHeader, type RawRecord } from "./_schema.ts";
 import type {
   DatasetMetadata,
   DatasetWarning,
@@ -171,7 +171,7 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
       `parseRuns: invalid option "metadataText", expected a string (got ${showCell(metadataText)})`,
     );
   }
-  const problems = new Problems(fileName, maxProblems);
+  const problems: Problems = new Problems(fileName, maxProblems);
   let body = text;
   if (body.charCodeAt(0) === 0xfeff) {
     body = body.slice(1);
@@ -187,7 +187,9 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
     : format === "jsonl"
     ? readJsonLines(body, problems)
     : readDelimited(body, format === "tsv" ? "\t" : ",", problems);
-  const converted = header ? convertRecords(header, records, problems, columnsOf) : undefined;
+  const converted: Converted | undefined = header
+    ? convertRecords(header, records, problems, columnsOf)
+    : undefined;
   if (converted && converted.runs.length === 0 && problems.count === 0) {
     problems.add({}, "no runs in the file", "at least one run after the header");
   }
@@ -195,7 +197,10 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
   const metadata = metadataText === undefined
     ? undefined
     : parseMetadata(metadataText, metadataFileName, maxProblems);
-  const { runs, conversions, notCompleted } = converted as NonNullable<typeof converted>;
+  if (converted === undefined) {
+    problems.fail({}, "no records in the file", "a header line and at least one run");
+  }
+  const { runs, conversions, notCompleted } = converted;
   return { runs, metadata, conversions, warnings: problems.warnings, notCompleted, format };
 }
 
@@ -309,6 +314,19 @@ function readJsonArray(body: string, problems: Problems): Read {
 }
 
 function readJsonLines(body: string, problems: Problems): Read {
+  // One pretty-printed object spread over several lines is one record.
+  const first = body.slice(0, body.indexOf("\n") === -1 ? body.length : body.indexOf("\n"));
+  if (first.trim() !== "" && findJsonError(first) !== undefined) {
+    try {
+      const value = JSON.parse(body);
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+        const start = lineColumn(body, body.length - body.trimStart().length);
+        return fromObjects([{ value, line: start.line, column: start.column }], problems);
+      }
+    } catch {
+      // not one JSON value: read line by line below
+    }
+  }
   const items: { value: unknown; line: number; column: number }[] = [];
   let line = 0;
   let start = 0;

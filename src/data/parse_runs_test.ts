@@ -403,3 +403,22 @@ Deno.test("parseRuns() keeps a column named __proto__ as an ordinary extra", () 
   assert.equal(Object.getPrototypeOf(extra), Object.prototype);
   assert.deepEqual(Object.entries(extra), [["__proto__", 7]]);
 });
+
+Deno.test("parseRuns() reads one pretty-printed JSON object as one run", () => {
+  const text = JSON.stringify(
+    {
+      method: "kvm-precopy",
+      contention: "none",
+      memory_bytes: 100,
+      wss_bytes: 10,
+      dirty_pages_per_second: 0,
+      migration_time_seconds: 1,
+    },
+    null,
+    2,
+  );
+  const { runs, format } = parseRuns(text);
+  assert.equal(format, "jsonl");
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0]?.memoryBytes, 100);
+});
