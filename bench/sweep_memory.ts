@@ -1,9 +1,10 @@
 // Peak memory of a large Xen sweep: `deno run --allow-all bench/sweep_memory.ts 10`
 // runs the benchmark grid scaled to 10 × 10^6 configurations with
 // includeInputs: false and prints, as JSON, the peak resident set (VmHWM from
-// /proc/self/status) next to the bytes of the output arrays. Linux only.
-import { sweep } from "../mod.ts";
-import { benchGrid } from "./cases/sweep.ts";
+// /proc/self/status) next to the bytes of the output arrays. Linux only. It
+// imports sweep() alone, so the baseline is the runtime plus the model code.
+import { sweep } from "../src/models/sweep.ts";
+import { benchGrid } from "./_grid.ts";
 
 function statusBytes(field: string): number {
   const status = Deno.readTextFileSync("/proc/self/status");
