@@ -1,0 +1,545 @@
+/**
+ * Figures 5 and 6: estimated against measured migration time, with residuals.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import type { MigrationRun } from "../data/types.ts";
+import type { FactorEstimate } from "../fit/types.ts";
+import {
+  colorsFor,
+  formatBandwidth,
+  markTitle,
+  methodName,
+  orderContentions,
+  orderMethods,
+  sourceSentence,
+  wssLabel,
+} from "./_style.ts";
+import type { DataSource, FigureSpec } from "./types.ts";
+
+/** Options for {@linkcode figureEstimatedVsMeasuredSpec}. */
+export interface FigureEstimatedVsMeasuredOptions {
+  /** Where the runs came from; synthetic data are marked so in title and caption. */
+  source: DataSource;
+  /**
+   * The figure's title (the SYNTHETIC mark is added in front when needed).
+   *
+   * @default {"Estimated and measured migration time"}
+   */
+  title?: string;
+  /**
+   * The fitted baseline bandwidth B, bytes/s, stated in the caption.
+   *
+   * @default {undefined (not stated)}
+   */
+  bandwidthBytesPerSecond?: number;
+  /**
+   * The 95 % interval of B, bytes/s, as [low, high].
+   *
+   * @default {undefined (not stated)}
+   */
+  bandwidthIntervalBytesPerSecond?: readonly [number, number];
+  /**
+   * Fitted contention factors (B_group = B × factor) with 95 % intervals,
+   * stated in the caption.
+   *
+   * @default {{}}
+   */
+  factors?: Readonly<Record<string, FactorEstimate>>;
+  /**
+   * One more sentence for the caption (how the fit was made, the interval method).
+   *
+   * @default {""}
+   */
+  note?: string;
+  /**
+   * The figure's width, CSS pixels.
+   *
+   * @default {1100}
+   */
+  widthPixels?: number;
+  /**
+   * Height of one facet row of the main panel, CSS pixels (a residual panel
+   * row is half of it).
+   *
+   * @default {230}
+   */
+  rowHeightPixels?: number;
+}
+
+/** One measured configuration: the repeats of a (method, contention, WSS, rate). */
+export interface MeasuredPoint {
+  /** The run's method label. */
+  method: string;
+  /** The run's contention label. */
+  contention: string;
+  /** WSS label: "64 MiB", or "Full" when W = M. */
+  wss: string;
+  /** d, pages/s. */
+  dirtyPagesPerSecond: number;
+  /** d, nudged sideways per WSS so that points at one rate do not hide each other, pages/s. */
+  plotPagesPerSecond: number;
+  /** Mean measured time of the repeats, seconds. */
+  meanSeconds: number;
+  /** Shortest repeat, seconds. */
+  minSeconds: number;
+  /** Longest repeat, seconds. */
+  maxSeconds: number;
+  /** Number of repeats. */
+  repeats: number;
+  /** Mean estimate of the repeats, seconds. */
+  estimatedSeconds: number;
+}
+
+/** One run's residual. */
+export interface ResidualPoint {
+  /** The run's method label. */
+  method: string;
+  /** The run's contention label. */
+  contention: string;
+  /** WSS label. */
+  wss: string;
+  /** d, pages/s. */
+  dirtyPagesPerSecond: number;
+  /** d, nudged sideways per WSS, pages/s. */
+  plotPagesPerSecond: number;
+  /** Measured − estimated, seconds. */
+  residualSeconds: number;
+  /** (Measured − estimated) / measured × 100, percent. */
+  residualPercent: number;
+}
+
+const DODGE = 1.045;
+
+/**
+ * Builds the paper's Figures 5 and 6 (and their KVM pre-copy sibling) as a
+ * {@linkcode FigureSpec}: measured migration time against the dirty rate
+ * (log scale), one colour per WSS, one facet column per contention and one
+ * facet row per method. A dot is the mean of a configuration's repeats and a
+ * vertical bar their min–max spread; a line is the model's estimate. Two
+ * residual panels below share the x axis: measured − estimated in seconds and
+ * in percent of the measured time, each with a zero line.
+ *
+ * The estimates come in as an array (one per run, e.g. from `predictRuns`),
+ * so the figure does not depend on how they were fitted. Runs whose status is
+ * not `completed` are left out and counted in the caption. Points at one
+ * dirty rate are nudged sideways by WSS (±4.5 % per step, said in the caption).
+ *
+ * Cost: O(n log n) for n runs.
+ *
+ * @param runs The measured runs.
+ * @param estimatesSeconds The estimated migration time of each run, seconds (same order and length).
+ * @param options The data source, the fitted parameters for the caption, sizes.
+ * @returns The figure: three panels (main, residual seconds, residual percent).
+ * @throws {TypeError} If runs, estimates or options have the wrong type.
+ * @throws {RangeError} If the lengths differ, an estimate of a completed run is not a finite
+ *   positive number, or no run is completed.
+ *
+ * @example Two runs, one estimate each
+ * ```ts
+ * import { figureEstimatedVsMeasuredSpec } from "./figure_estimated_vs_measured_spec.ts";
+ * import assert from "node:assert/strict";
+ * const run = {
+ *   method: "kvm-postcopy", contention: "none", memoryBytes: 2 ** 30, wssBytes: 2 ** 26,
+ *   dirtyPagesPerSecond: 1024, pageBytes: 4096, migrationTimeSeconds: 10, status: "completed",
+ *   extra: {},
+ * };
+ * const figure = figureEstimatedVsMeasuredSpec(
+ *   [run, { ...run, migrationTimeSeconds: 12 }],
+ *   [10.5, 10.5],
+ *   { source: { description: "an example", synthetic: true } },
+ * );
+ * assert.equal(figure.panels.length, 3);
+ * assert.ok(figure.title.startsWith("SYNTHETIC"));
+ * ```
+ */
+export function figureEstimatedVsMeasuredSpec(
+  runs: readonly MigrationRun[],
+  estimatesSeconds: ArrayLike<number>,
+  options: FigureEstimatedVsMeasuredOptions,
+): FigureSpec {
+  const where = "figureEstimatedVsMeasuredSpec";
+  if (!Array.isArray(runs)) {
+    throw new TypeError(`${where}: invalid runs, expected an array (got ${showValue(runs)})`);
+  }
+  if (
+    typeof estimatesSeconds !== "object" || estimatesSeconds === null ||
+    typeof estimatesSeconds.length !== "number"
+  ) {
+    throw new TypeError(
+      `${where}: invalid estimatesSeconds, expected an array of numbers (got ${
+        showValue(estimatesSeconds)
+      })`,
+    );
+  }
+  if (estimatesSeconds.length !== runs.length) {
+    throw new RangeError(
+      `${where}: invalid estimatesSeconds, expected one estimate per run (${runs.length}) (got ${estimatesSeconds.length})`,
+    );
+  }
+  const resolved = resolveOptions(where, options);
+
+  // Completed runs with their estimates.
+  const used: { run: MigrationRun; estimate: number }[] = [];
+  runs.forEach((run, index) => {
+    checkObject(where, `run ${index}`, run);
+    if (run.status !== "completed") return;
+    const estimate = estimatesSeconds[index];
+    if (typeof estimate !== "number" || !Number.isFinite(estimate) || estimate <= 0) {
+      throw new RangeError(
+        `${where}: invalid estimate ${index}, expected a finite number > 0 seconds for a completed run (got ${
+          showValue(estimate)
+        })`,
+      );
+    }
+    checkNumber(
+      where,
+      "input",
+      `runs[${index}].migrationTimeSeconds`,
+      run.migrationTimeSeconds,
+      "positive",
+      "seconds",
+    );
+    checkNumber(
+      where,
+      "input",
+      `runs[${index}].dirtyPagesPerSecond`,
+      run.dirtyPagesPerSecond,
+      "positive",
+      "pages/s",
+    );
+    used.push({ run, estimate });
+  });
+  if (used.length === 0) {
+    throw new RangeError(
+      `${where}: invalid runs, expected at least one completed run (got ${runs.length} runs, none completed)`,
+    );
+  }
+  const excluded = runs.length - used.length;
+
+  // WSS labels in order of size ("Full" last), and their nudge factors.
+  const wssOrder = new Map<string, number>();
+  for (const { run } of used) {
+    const label = wssLabel(run.wssBytes, run.memoryBytes);
+    const size = label === "Full" ? Infinity : run.wssBytes;
+    wssOrder.set(label, Math.min(wssOrder.get(label) ?? Infinity, size));
+  }
+  const wssDomain = [...wssOrder.keys()].sort((a, b) => wssOrder.get(a)! - wssOrder.get(b)!);
+  const nudge = new Map(
+    wssDomain.map((label, i) => [label, DODGE ** (i - (wssDomain.length - 1) / 2)]),
+  );
+  const methods = orderMethods(used.map(({ run }) => run.method));
+  const contentions = orderContentions(used.map(({ run }) => run.contention));
+  const rates = [...new Set(used.map(({ run }) => run.dirtyPagesPerSecond))].sort((a, b) => a - b);
+
+  // Group the repeats of each configuration.
+  const groups = new Map<
+    string,
+    {
+      key: Omit<
+        MeasuredPoint,
+        "meanSeconds" | "minSeconds" | "maxSeconds" | "repeats" | "estimatedSeconds"
+      >;
+      times: number[];
+      estimates: number[];
+    }
+  >();
+  const residuals: ResidualPoint[] = [];
+  for (const { run, estimate } of used) {
+    const wss = wssLabel(run.wssBytes, run.memoryBytes);
+    const plotPagesPerSecond = run.dirtyPagesPerSecond * nudge.get(wss)!;
+    const id = JSON.stringify([run.method, run.contention, wss, run.dirtyPagesPerSecond]);
+    let group = groups.get(id);
+    if (!group) {
+      group = {
+        key: {
+          method: run.method,
+          contention: run.contention,
+          wss,
+          dirtyPagesPerSecond: run.dirtyPagesPerSecond,
+          plotPagesPerSecond,
+        },
+        times: [],
+        estimates: [],
+      };
+      groups.set(id, group);
+    }
+    group.times.push(run.migrationTimeSeconds);
+    group.estimates.push(estimate);
+    const residualSeconds = run.migrationTimeSeconds - estimate;
+    residuals.push({
+      method: run.method,
+      contention: run.contention,
+      wss,
+      dirtyPagesPerSecond: run.dirtyPagesPerSecond,
+      plotPagesPerSecond,
+      residualSeconds,
+      residualPercent: (100 * residualSeconds) / run.migrationTimeSeconds,
+    });
+  }
+  const points: MeasuredPoint[] = [...groups.values()].map(({ key, times, estimates }) => ({
+    ...key,
+    meanSeconds: mean(times),
+    minSeconds: Math.min(...times),
+    maxSeconds: Math.max(...times),
+    repeats: times.length,
+    estimatedSeconds: mean(estimates),
+  })).sort((a, b) =>
+    a.method.localeCompare(b.method) || a.contention.localeCompare(b.contention) ||
+    wssDomain.indexOf(a.wss) - wssDomain.indexOf(b.wss) ||
+    a.dirtyPagesPerSecond - b.dirtyPagesPerSecond
+  );
+  const spreads = points.filter((p) => p.repeats > 1);
+
+  const colors = colorsFor(wssDomain);
+  const color = { type: "ordinal" as const, domain: wssDomain, range: colors };
+  const xDomain = [rates[0]! / 1.5, rates[rates.length - 1]! * 1.5];
+  const x = (label: string | null) => ({
+    type: "log" as const,
+    domain: xDomain,
+    ticks: rates,
+    tickFormat: (d: number) => String(d),
+    label,
+    labelAnchor: "center" as const,
+    labelArrow: "none" as const,
+  });
+  const fx = { domain: contentions, label: null, padding: 0.12 };
+  const fy = { domain: methods, label: null, tickFormat: methodName };
+  const facet = { fx: "contention", fy: "method" } as const;
+  const width = resolved.widthPixels;
+  const margins = { marginLeft: 64, marginRight: 100 };
+  const rowHeight = resolved.rowHeightPixels;
+  const residualRow = Math.round(rowHeight / 2);
+
+  const repeatsMax = Math.max(...points.map((p) => p.repeats));
+  const repeatsMin = Math.min(...points.map((p) => p.repeats));
+  const captionParts = [
+    sourceSentence(resolved.source),
+    `Dots: mean of ${
+      repeatsMin === repeatsMax ? repeatsMin : `${repeatsMin}–${repeatsMax}`
+    } repeat(s) per configuration; bars: min–max of the repeats; lines: the model's estimate (${
+      methods.map(methodName).join(", ")
+    }).`,
+    fitSentence(resolved),
+    "Residual = measured − estimated, per run (percent of the measured time).",
+    `Points at one dirty rate are nudged sideways by WSS so they do not hide each other.`,
+    excluded > 0 ? `${excluded} run(s) not completed are left out.` : "",
+    resolved.note,
+  ];
+
+  return {
+    title: markTitle(resolved.title, resolved.source),
+    subtitle: `${
+      methods.map(methodName).join(", ")
+    }: migration time against dirty rate, by WSS (colour) and contention (columns), with residuals`,
+    caption: captionParts.filter((part) => part.length > 0).join(" "),
+    legends: [
+      {
+        label: "WSS",
+        items: wssDomain.map((label, i) => ({ label, color: colors[i]!, symbol: "dot" as const })),
+      },
+      {
+        label: "Marks",
+        items: [
+          { label: "measured (mean)", color: "#333", symbol: "dot" },
+          { label: "spread of repeats (min–max)", color: "#333", symbol: "range" },
+          { label: "model estimate", color: "#333", symbol: "line" },
+        ],
+      },
+    ],
+    panels: [
+      {
+        name: "main",
+        plot: {
+          width,
+          height: rowHeight * methods.length + 50,
+          ...margins,
+          marginTop: 24,
+          marginBottom: 26,
+          x: x(null),
+          y: { label: "migration time (s)", zero: true, grid: true, labelArrow: "none" },
+          fx: { ...fx, axis: "top" },
+          fy,
+          color,
+          marks: [
+            Plot.frame({ stroke: "#ccc" }),
+            Plot.line(points, {
+              x: "dirtyPagesPerSecond",
+              y: "estimatedSeconds",
+              z: "wss",
+              stroke: "wss",
+              strokeWidth: 1.5,
+              ...facet,
+            }),
+            Plot.ruleX(spreads, {
+              x: "plotPagesPerSecond",
+              y1: "minSeconds",
+              y2: "maxSeconds",
+              stroke: "wss",
+              strokeWidth: 1.5,
+              ...facet,
+            }),
+            Plot.dot(points, {
+              x: "plotPagesPerSecond",
+              y: "meanSeconds",
+              fill: "wss",
+              r: 3,
+              ...facet,
+            }),
+          ],
+        },
+      },
+      {
+        name: "residual-seconds",
+        plot: {
+          width,
+          height: residualRow * methods.length + 30,
+          ...margins,
+          marginTop: 18,
+          marginBottom: 22,
+          x: x(null),
+          y: { label: "residual (s)", grid: true, labelArrow: "none" },
+          fx: { ...fx, axis: null },
+          fy,
+          color,
+          marks: [
+            Plot.frame({ stroke: "#ccc" }),
+            Plot.ruleY([0], { stroke: "#555" }),
+            Plot.dot(residuals, {
+              x: "plotPagesPerSecond",
+              y: "residualSeconds",
+              stroke: "wss",
+              r: 2.5,
+              ...facet,
+            }),
+          ],
+        },
+      },
+      {
+        name: "residual-percent",
+        plot: {
+          width,
+          height: residualRow * methods.length + 50,
+          ...margins,
+          marginTop: 18,
+          marginBottom: 40,
+          x: x("dirty rate (pages/s, log scale)"),
+          y: { label: "residual (%)", grid: true, labelArrow: "none" },
+          fx: { ...fx, axis: null },
+          fy,
+          color,
+          marks: [
+            Plot.frame({ stroke: "#ccc" }),
+            Plot.ruleY([0], { stroke: "#555" }),
+            Plot.dot(residuals, {
+              x: "plotPagesPerSecond",
+              y: "residualPercent",
+              stroke: "wss",
+              r: 2.5,
+              ...facet,
+            }),
+          ],
+        },
+      },
+    ],
+    widthPixels: width,
+  };
+}
+
+interface Resolved {
+  source: { description: string; synthetic: boolean };
+  title: string;
+  bandwidthBytesPerSecond: number | undefined;
+  bandwidthIntervalBytesPerSecond: readonly [number, number] | undefined;
+  factors: Readonly<Record<string, FactorEstimate>>;
+  note: string;
+  widthPixels: number;
+  rowHeightPixels: number;
+}
+
+function resolveOptions(where: string, options: FigureEstimatedVsMeasuredOptions): Resolved {
+  const record = checkObject(where, "options", options);
+  const source = checkObject(where, 'option "source"', record.source);
+  if (typeof source.description !== "string" || typeof source.synthetic !== "boolean") {
+    throw new TypeError(
+      `${where}: invalid option "source", expected { description: string, synthetic: boolean } (got ${
+        showValue(record.source)
+      })`,
+    );
+  }
+  const {
+    title = "Estimated and measured migration time",
+    bandwidthBytesPerSecond,
+    bandwidthIntervalBytesPerSecond,
+    factors = {},
+    note = "",
+    widthPixels = 1100,
+    rowHeightPixels = 230,
+  } = options;
+  if (bandwidthBytesPerSecond !== undefined) {
+    checkNumber(
+      where,
+      "option",
+      "bandwidthBytesPerSecond",
+      bandwidthBytesPerSecond,
+      "positive",
+      "bytes/s",
+    );
+  }
+  if (
+    bandwidthIntervalBytesPerSecond !== undefined &&
+    (!Array.isArray(bandwidthIntervalBytesPerSecond) ||
+      bandwidthIntervalBytesPerSecond.length !== 2)
+  ) {
+    throw new TypeError(
+      `${where}: invalid option "bandwidthIntervalBytesPerSecond", expected [low, high] (got ${
+        showValue(bandwidthIntervalBytesPerSecond)
+      })`,
+    );
+  }
+  checkObject(where, 'option "factors"', factors);
+  return {
+    source: { description: source.description, synthetic: source.synthetic },
+    title: String(title),
+    bandwidthBytesPerSecond,
+    bandwidthIntervalBytesPerSecond,
+    factors,
+    note: String(note),
+    widthPixels: checkNumber(where, "option", "widthPixels", widthPixels, "positive", "pixels"),
+    rowHeightPixels: checkNumber(
+      where,
+      "option",
+      "rowHeightPixels",
+      rowHeightPixels,
+      "positive",
+      "pixels",
+    ),
+  };
+}
+
+function fitSentence(resolved: Resolved): string {
+  if (resolved.bandwidthBytesPerSecond === undefined) return "";
+  const interval = resolved.bandwidthIntervalBytesPerSecond;
+  const b = `Fitted B = ${formatBandwidth(resolved.bandwidthBytesPerSecond)}${
+    interval
+      ? `, 95 % interval ${(interval[0] * 8e-6).toFixed(1)}–${
+        (interval[1] * 8e-6).toFixed(1)
+      } Mbit/s`
+      : ""
+  }`;
+  const factors = Object.entries(resolved.factors).map(([group, f]) =>
+    `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
+  );
+  return factors.length > 0
+    ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`
+    : `${b}.`;
+}
+
+function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
