@@ -58,3 +58,29 @@ export {
   type SweepResult,
   type SweepValues,
 } from "./src/models/sweep.ts";
+
+// Figures (src/plot): Plot specs for the paper's figures and server-side SVG/PNG rendering.
+export type {
+  DataSource,
+  FigureSpec,
+  LegendItem,
+  LegendSpec,
+  LegendSymbol,
+  PanelPlotOptions,
+  PanelScaleOptions,
+  PanelSpec,
+} from "./src/plot/types.ts";
+export { render, type RenderOptions, type RenderResult } from "./src/plot/render.ts";
+export {
+  type FigureEstimatedVsMeasuredOptions,
+  figureEstimatedVsMeasuredSpec,
+  type MeasuredPoint,
+  type ResidualPoint,
+} from "./src/plot/figure_estimated_vs_measured_spec.ts";
+export {
+  type DowntimeLimitPoint,
+  type DowntimeLimitSwitch,
+  type DowntimeLimitWorkload,
+  type FigureDowntimeLimitOptions,
+  figureDowntimeLimitSpec,
+} from "./src/plot/figure_downtime_limit_spec.ts";

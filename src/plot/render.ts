@@ -168,7 +168,11 @@ function composeSvg(figure: FigureSpec, fontFamily: string): string {
       ...panel.plot,
       width: panel.plot.width ?? width,
       document,
-    }) as unknown as { tagName: string; outerHTML: string; getAttribute(name: string): string };
+    } as PlotOptions) as unknown as {
+      tagName: string;
+      outerHTML: string;
+      getAttribute(name: string): string;
+    };
     if (node.tagName.toLowerCase() !== "svg") {
       throw new TypeError(
         `render: invalid panel "${panel.name}", expected Plot options without title, caption or legend (got a <${node.tagName.toLowerCase()}>)`,

@@ -8,8 +8,6 @@
  * @module
  */
 
-import type { PlotOptions } from "@observablehq/plot";
-
 /** How a legend entry is drawn. */
 export type LegendSymbol = "dot" | "line" | "square" | "range" | "cross";
 
@@ -31,12 +29,57 @@ export interface LegendSpec {
   items: LegendItem[];
 }
 
+/**
+ * The scale options of a panel that figure tests read; any other
+ * Observable Plot scale option may be given too.
+ */
+export interface PanelScaleOptions {
+  /** The scale type ("linear", "log", "ordinal", ...). */
+  type?: string;
+  /** The scale's domain. */
+  domain?: unknown[];
+  /** The scale's range (colours for a colour scale). */
+  range?: unknown[];
+  /** The axis label, or null for none. */
+  label?: string | null;
+  /** Explicit tick values. */
+  ticks?: unknown;
+  /** Any other Observable Plot scale option. */
+  [option: string]: unknown;
+}
+
+/**
+ * Observable Plot options for one panel (`Plot.plot`'s argument, without
+ * title, caption or legend): the fields figure tests read are typed, the
+ * rest pass through to Plot as they are.
+ */
+export interface PanelPlotOptions {
+  /** Width, CSS pixels. */
+  width?: number;
+  /** Height, CSS pixels. */
+  height?: number;
+  /** The x scale. */
+  x?: PanelScaleOptions;
+  /** The y scale. */
+  y?: PanelScaleOptions;
+  /** The horizontal facet scale. */
+  fx?: PanelScaleOptions;
+  /** The vertical facet scale. */
+  fy?: PanelScaleOptions;
+  /** The colour scale. */
+  color?: PanelScaleOptions;
+  /** The marks (Observable Plot mark objects). */
+  marks?: unknown[];
+  /** Any other Observable Plot option (margins, style, ...). */
+  [option: string]: unknown;
+}
+
 /** One panel of a figure: Observable Plot options without title or legend. */
 export interface PanelSpec {
   /** A short name for the panel ("main", "residual-seconds", ...). */
   name: string;
   /** The options handed to `Plot.plot` (width and height included). */
-  plot: PlotOptions;
+  plot: PanelPlotOptions;
 }
 
 /** A whole figure: what {@linkcode render} draws into one SVG or PNG. */
