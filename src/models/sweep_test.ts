@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { kvmPostcopy } from "./kvm_postcopy.ts";
+import { kvmPrecopy } from "./kvm_precopy.ts";
+import { sweep } from "./sweep.ts";
+import { xenPrecopy } from "./xen_precopy.ts";
+
+const MIB = 2 ** 20;
+const paperGrid = {
+  memoryBytes: 1.5 * 2 ** 30,
+  wssBytes: [0, 64, 128, 256, 512, 1024, 1536].map((mib) => mib * MIB),
+  dirtyPagesPerSecond: [1024, 5120, 15360, 51200],
+  bandwidthBytesPerSecond: [62.5e6, 125e6],
+};
+
+Deno.test("sweep() matches the scalar models configuration by configuration", async (t) => {
+  const scalar = {
+    "xen-precopy": (input: Parameters<typeof xenPrecopy>[0]) => xenPrecopy(input),
+    "kvm-precopy": (input: Parameters<typeof xenPrecopy>[0]) =>
+      kvmPrecopy(input, { timeoutSeconds: 120 }),
+    "kvm-postcopy": (input: Parameters<typeof xenPrecopy>[0]) =>
+      kvmPostcopy(input, { precopyPasses: 1 }),
+  } as const;
+  for (const model of ["xen-precopy", "kvm-precopy", "kvm-postcopy"] as const) {
+    await t.step(model, () => {
+      const result = sweep(model, paperGrid, { timeoutSeconds: 120, precopyPasses: 1 });
+      assert.equal(result.length, 7 * 4 * 2);
+      const inputs = result.inputs!;
+      for (let i = 0; i < result.length; i++) {
+        const expected = scalar[model]({
+          memoryBytes: inputs.memoryBytes[i]!,
+          wssBytes: inputs.wssBytes[i]!,
+          dirtyPagesPerSecond: inputs.dirtyPagesPerSecond[i]!,
+          bandwidthBytesPerSecond: inputs.bandwidthBytesPerSecond[i]!,
+        });
+        assert.equal(result.timeSeconds[i], expected.timeSeconds);
+        assert.equal(result.downtimeSeconds[i], expected.downtimeSeconds);
+        assert.equal(result.transferredBytes[i], expected.transferredBytes);
+        if ("stopReason" in expected) {
+          assert.equal(result.stopReasons[result.stopCode[i]!], expected.stopReason);
+          assert.equal(result.iterations[i], expected.iterations);
+        }
+      }
+    });
+  }
+});
+
+Deno.test("sweep() lays out a grid with the last axis fastest, or reads columns", () => {
+  const grid = sweep("kvm-postcopy", {
+    memoryBytes: [1e9, 2e9],
+    wssBytes: 0,
+    dirtyPagesPerSecond: [0, 10, 20],
+    bandwidthBytesPerSecond: 1e8,
+  });
+  assert.deepEqual(Array.from(grid.inputs!.memoryBytes), [1e9, 1e9, 1e9, 2e9, 2e9, 2e9]);
+  assert.deepEqual(Array.from(grid.inputs!.dirtyPagesPerSecond), [0, 10, 20, 0, 10, 20]);
+  assert.deepEqual(Array.from(grid.timeSeconds), [10, 10, 10, 20, 20, 20]);
+  const columns = sweep("kvm-postcopy", {
+    memoryBytes: new Float64Array([1e9, 2e9, 4e9]),
+    wssBytes: 0,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: [1e8, 2e8, 4e8],
+  }, { layout: "columns", includeInputs: false });
+  assert.deepEqual(Array.from(columns.timeSeconds), [10, 10, 10]);
+  assert.equal(columns.inputs, undefined);
+});
+
+Deno.test("sweep() agrees with xenPrecopy() on random configurations", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          memoryBytes: fc.double({ min: 2 ** 20, max: 2 ** 36, noNaN: true }),
+          fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+          dirtyPagesPerSecond: fc.double({ min: 0, max: 1e6, noNaN: true }),
+          bandwidthBytesPerSecond: fc.double({ min: 1e5, max: 1e10, noNaN: true }),
+        }),
+        { minLength: 1, maxLength: 20 },
+      ),
+      (rows) => {
+        const result = sweep("xen-precopy", {
+          memoryBytes: rows.map((r) => r.memoryBytes),
+          wssBytes: rows.map((r) => r.fraction * r.memoryBytes),
+          dirtyPagesPerSecond: rows.map((r) => r.dirtyPagesPerSecond),
+          bandwidthBytesPerSecond: rows.map((r) => r.bandwidthBytesPerSecond),
+        }, { layout: "columns" });
+        rows.forEach((r, i) => {
+          const expected = xenPrecopy({ ...r, wssBytes: r.fraction * r.memoryBytes });
+          const relative = Math.abs(result.timeSeconds[i]! - expected.timeSeconds) /
+            expected.timeSeconds;
+          assert.ok(
+            relative <= 1e-9,
+            `configuration ${i}: ${result.timeSeconds[i]} vs ${expected.timeSeconds}`,
+          );
+          assert.equal(result.iterations[i], expected.iterations);
+        });
+      },
+    ),
+  );
+});
+
+Deno.test("sweep() rejects bad grids with the field, index and value", async (t) => {
+  await t.step("a negative dirty rate", () => {
+    assert.throws(
+      () => sweep("xen-precopy", { ...paperGrid, dirtyPagesPerSecond: [1024, -5] }),
+      {
+        name: "RangeError",
+        message:
+          'sweep: invalid grid field "dirtyPagesPerSecond" at index 1, expected a finite number >= 0 pages/s (got -5)',
+      },
+    );
+  });
+  await t.step("W > M", () => {
+    assert.throws(
+      () => sweep("xen-precopy", { ...paperGrid, wssBytes: 2 * 2 ** 30 }),
+      {
+        name: "RangeError",
+        message:
+          'sweep: invalid input "wssBytes" at configuration 0, expected bytes <= memoryBytes (1610612736) (got 2147483648)',
+      },
+    );
+  });
+  await t.step("columns of different lengths", () => {
+    assert.throws(
+      () =>
+        sweep("kvm-postcopy", {
+          memoryBytes: [1, 2, 3],
+          wssBytes: [0, 0],
+          dirtyPagesPerSecond: 0,
+          bandwidthBytesPerSecond: 1,
+        }, { layout: "columns" }),
+      {
+        name: "RangeError",
+        message:
+          'sweep: invalid grid field "wssBytes", expected 3 values to match the other columns (got 2)',
+      },
+    );
+  });
+  await t.step("an unknown model", () => {
+    // deno-lint-ignore no-explicit-any
+    assert.throws(() => sweep("xen-postcopy" as any, paperGrid), {
+      name: "TypeError",
+      message:
+        'sweep: invalid model "xen-postcopy", expected "xen-precopy", "kvm-precopy" or "kvm-postcopy"',
+    });
+  });
+});
