@@ -84,3 +84,8 @@ export {
   type FigureDowntimeLimitOptions,
   figureDowntimeLimitSpec,
 } from "./src/plot/figure_downtime_limit_spec.ts";
+export {
+  type DecisionCell,
+  type FigureDecisionMapOptions,
+  figureDecisionMapSpec,
+} from "./src/plot/figure_decision_map_spec.ts";

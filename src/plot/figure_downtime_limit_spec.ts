@@ -38,7 +38,7 @@ export interface FigureDowntimeLimitOptions {
   /**
    * The workloads, one column each.
    *
-   * @default {the paper's (a) WSS 0 and (b) WSS Full, both 51200 pages/s}
+   * @default {the paper's WSS 0 and WSS Full, with WSS 128 MiB between them, all at 51200 pages/s}
    */
   workloads?: readonly DowntimeLimitWorkload[];
   /**
@@ -167,7 +167,12 @@ export function figureDowntimeLimitSpec(
   const workloads = options.workloads ?? [
     { label: "(a) WSS 0 MiB, 51200 pages/s", wssBytes: 0, dirtyPagesPerSecond: 51200 },
     {
-      label: `(b) WSS Full (${bytesToMib(memoryBytes)} MiB), 51200 pages/s`,
+      label: "(b) WSS 128 MiB, 51200 pages/s",
+      wssBytes: Math.min(2 ** 27, memoryBytes),
+      dirtyPagesPerSecond: 51200,
+    },
+    {
+      label: `(c) WSS Full (${bytesToMib(memoryBytes)} MiB), 51200 pages/s`,
       wssBytes: memoryBytes,
       dirtyPagesPerSecond: 51200,
     },
@@ -301,7 +306,14 @@ export function figureDowntimeLimitSpec(
           marginTop: 26,
           marginBottom: 28,
           x: { ...x, label: null },
-          y: { type: "log", label: "migration time (s, log)", grid: true, labelArrow: "none" },
+          y: {
+            type: "log",
+            label: "migration time (s, log)",
+            grid: true,
+            labelArrow: "none",
+            ticks: niceLogTicks(points.map((p) => p.timeSeconds)),
+            tickFormat: (d: number) => String(d),
+          },
           fx: { ...fx, axis: "top" },
           color,
           marks: [
@@ -380,6 +392,21 @@ function decades(low: number, high: number): number[] {
   const out: number[] = [];
   for (let e = Math.ceil(Math.log10(low) - 1e-9); e <= Math.floor(Math.log10(high) + 1e-9); e++) {
     out.push(Number(`1e${e}`));
+  }
+  return out;
+}
+
+/** 1-2-5 ticks covering the values' range (for a log axis). */
+function niceLogTicks(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0);
+  const low = Math.min(...positive);
+  const high = Math.max(...positive);
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) {
+    for (const m of [1, 2, 5]) {
+      const t = m * 10 ** e;
+      if (t >= low * 0.999 && t <= high * 1.001) out.push(Number(t.toPrecision(6)));
+    }
   }
   return out;
 }

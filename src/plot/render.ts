@@ -250,7 +250,9 @@ function drawSymbol(item: LegendItem, cx: number, cy: number): string {
     case "dot":
       return `<circle cx="${cx}" cy="${cy}" r="3.5" fill="${color}" stroke="${color}"/>`;
     case "square":
-      return `<rect x="${cx - 6}" y="${cy - 6}" width="12" height="12" fill="${color}"/>`;
+      return `<rect x="${cx - 6}" y="${
+        cy - 6
+      }" width="12" height="12" fill="${color}" stroke="#888" stroke-width="0.5"/>`;
     case "line":
       return `<line x1="${cx - 9}" x2="${
         cx + 9
