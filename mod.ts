@@ -89,3 +89,5 @@ export {
   type FigureDecisionMapOptions,
   figureDecisionMapSpec,
 } from "./src/plot/figure_decision_map_spec.ts";
+export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
+export { markdownTable } from "./src/plot/markdown_table.ts";
