@@ -74,6 +74,7 @@ export { render, type RenderOptions, type RenderResult } from "./src/plot/render
 export {
   type FigureEstimatedVsMeasuredOptions,
   figureEstimatedVsMeasuredSpec,
+  type FittedSummary,
   type MeasuredPoint,
   type ResidualPoint,
 } from "./src/plot/figure_estimated_vs_measured_spec.ts";

@@ -6,6 +6,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { bytesPerSecondToMbps } from "../units.ts";
 import type { MigrationRun } from "../data/types.ts";
 import type { FactorEstimate } from "../fit/types.ts";
 import {
@@ -31,24 +32,12 @@ export interface FigureEstimatedVsMeasuredOptions {
    */
   title?: string;
   /**
-   * The fitted baseline bandwidth B, bytes/s, stated in the caption.
+   * The fitted parameters behind the estimates, stated in the caption: one
+   * entry per fit (e.g. one per method).
    *
-   * @default {undefined (not stated)}
+   * @default {[]}
    */
-  bandwidthBytesPerSecond?: number;
-  /**
-   * The 95 % interval of B, bytes/s, as [low, high].
-   *
-   * @default {undefined (not stated)}
-   */
-  bandwidthIntervalBytesPerSecond?: readonly [number, number];
-  /**
-   * Fitted contention factors (B_group = B × factor) with 95 % intervals,
-   * stated in the caption.
-   *
-   * @default {{}}
-   */
-  factors?: Readonly<Record<string, FactorEstimate>>;
+  fitted?: readonly FittedSummary[];
   /**
    * One more sentence for the caption (how the fit was made, the interval method).
    *
@@ -68,6 +57,18 @@ export interface FigureEstimatedVsMeasuredOptions {
    * @default {230}
    */
   rowHeightPixels?: number;
+}
+
+/** A fit's parameters, as the caption states them. */
+export interface FittedSummary {
+  /** What was fitted, e.g. "Xen pre-copy". */
+  label: string;
+  /** The fitted baseline bandwidth B, bytes/s. */
+  bandwidthBytesPerSecond: number;
+  /** The 95 % interval of B, bytes/s, as [low, high] (NaN ends: not computed). */
+  bandwidthIntervalBytesPerSecond?: readonly [number, number];
+  /** Fitted contention factors (B_group = B × factor) with 95 % intervals. */
+  factors?: Readonly<Record<string, FactorEstimate>>;
 }
 
 /** One measured configuration: the repeats of a (method, contention, WSS, rate). */
@@ -452,9 +453,7 @@ export function figureEstimatedVsMeasuredSpec(
 interface Resolved {
   source: { description: string; synthetic: boolean };
   title: string;
-  bandwidthBytesPerSecond: number | undefined;
-  bandwidthIntervalBytesPerSecond: readonly [number, number] | undefined;
-  factors: Readonly<Record<string, FactorEstimate>>;
+  fitted: readonly FittedSummary[];
   note: string;
   widthPixels: number;
   rowHeightPixels: number;
@@ -472,41 +471,39 @@ function resolveOptions(where: string, options: FigureEstimatedVsMeasuredOptions
   }
   const {
     title = "Estimated and measured migration time",
-    bandwidthBytesPerSecond,
-    bandwidthIntervalBytesPerSecond,
-    factors = {},
+    fitted = [],
     note = "",
     widthPixels = 1100,
     rowHeightPixels = 230,
   } = options;
-  if (bandwidthBytesPerSecond !== undefined) {
+  if (!Array.isArray(fitted)) {
+    throw new TypeError(
+      `${where}: invalid option "fitted", expected an array (got ${showValue(fitted)})`,
+    );
+  }
+  fitted.forEach((fit, i) => {
+    checkObject(where, `option "fitted[${i}]"`, fit);
     checkNumber(
       where,
       "option",
-      "bandwidthBytesPerSecond",
-      bandwidthBytesPerSecond,
+      `fitted[${i}].bandwidthBytesPerSecond`,
+      fit.bandwidthBytesPerSecond,
       "positive",
       "bytes/s",
     );
-  }
-  if (
-    bandwidthIntervalBytesPerSecond !== undefined &&
-    (!Array.isArray(bandwidthIntervalBytesPerSecond) ||
-      bandwidthIntervalBytesPerSecond.length !== 2)
-  ) {
-    throw new TypeError(
-      `${where}: invalid option "bandwidthIntervalBytesPerSecond", expected [low, high] (got ${
-        showValue(bandwidthIntervalBytesPerSecond)
-      })`,
-    );
-  }
-  checkObject(where, 'option "factors"', factors);
+    const interval = fit.bandwidthIntervalBytesPerSecond;
+    if (interval !== undefined && (!Array.isArray(interval) || interval.length !== 2)) {
+      throw new TypeError(
+        `${where}: invalid option "fitted[${i}].bandwidthIntervalBytesPerSecond", expected [low, high] (got ${
+          showValue(interval)
+        })`,
+      );
+    }
+  });
   return {
     source: { description: source.description, synthetic: source.synthetic },
     title: String(title),
-    bandwidthBytesPerSecond,
-    bandwidthIntervalBytesPerSecond,
-    factors,
+    fitted,
     note: String(note),
     widthPixels: checkNumber(where, "option", "widthPixels", widthPixels, "positive", "pixels"),
     rowHeightPixels: checkNumber(
@@ -521,21 +518,24 @@ function resolveOptions(where: string, options: FigureEstimatedVsMeasuredOptions
 }
 
 function fitSentence(resolved: Resolved): string {
-  if (resolved.bandwidthBytesPerSecond === undefined) return "";
-  const interval = resolved.bandwidthIntervalBytesPerSecond;
-  const b = `Fitted B = ${formatBandwidth(resolved.bandwidthBytesPerSecond)}${
-    interval
-      ? `, 95 % interval ${(interval[0] * 8e-6).toFixed(1)}–${
-        (interval[1] * 8e-6).toFixed(1)
-      } Mbit/s`
-      : ""
-  }`;
-  const factors = Object.entries(resolved.factors).map(([group, f]) =>
-    `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
-  );
-  return factors.length > 0
-    ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`
-    : `${b}.`;
+  return resolved.fitted.map((fit) => {
+    const interval = fit.bandwidthIntervalBytesPerSecond;
+    const b = `${fit.label}: fitted B = ${formatBandwidth(fit.bandwidthBytesPerSecond)}${
+      interval && Number.isFinite(interval[0]) && Number.isFinite(interval[1])
+        ? `, 95 % interval ${bytesPerSecondToMbps(interval[0]).toFixed(1)}–${
+          bytesPerSecondToMbps(interval[1]).toFixed(1)
+        } Mbit/s`
+        : ""
+    }`;
+    const factors = Object.entries(fit.factors ?? {}).map(([group, f]) =>
+      Number.isFinite(f.low) && Number.isFinite(f.high)
+        ? `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
+        : `${group} ${f.factor.toFixed(3)}`
+    );
+    return factors.length > 0
+      ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`
+      : `${b}.`;
+  }).join(" ");
 }
 
 function mean(values: readonly number[]): number {

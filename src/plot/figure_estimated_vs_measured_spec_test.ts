@@ -47,8 +47,12 @@ Deno.test("figureEstimatedVsMeasuredSpec() builds a main panel and two residual 
   const { runs, estimates } = grid();
   const figure = figureEstimatedVsMeasuredSpec(runs, estimates, {
     source,
-    bandwidthBytesPerSecond: 118e6,
-    factors: { network: { factor: 0.3, low: 0.28, high: 0.32 } },
+    fitted: [{
+      label: "Xen pre-copy",
+      bandwidthBytesPerSecond: 118e6,
+      bandwidthIntervalBytesPerSecond: [117e6, 119e6],
+      factors: { network: { factor: 0.3, low: 0.28, high: 0.32 } },
+    }],
   });
   const [main, seconds, percent] = figure.panels;
   assert.deepEqual(figure.panels.map((p) => p.name), [
@@ -108,7 +112,10 @@ Deno.test("figureEstimatedVsMeasuredSpec() builds a main panel and two residual 
   await t.step("title and caption say synthetic, give B, factors and the excluded run", () => {
     assert.ok(figure.title.startsWith("SYNTHETIC DATA"));
     assert.match(figure.caption, /SYNTHETIC/);
-    assert.match(figure.caption, /944\.0 Mbit\/s/);
+    assert.match(
+      figure.caption,
+      /Xen pre-copy: fitted B = 944\.0 Mbit\/s \(118\.00 MB\/s\), 95 % interval 936\.0–952\.0 Mbit\/s/,
+    );
     assert.match(figure.caption, /network 0\.300 \[0\.280, 0\.320\]/);
     assert.match(figure.caption, /1 run\(s\) not completed are left out/);
   });
