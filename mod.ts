@@ -92,3 +92,8 @@ export {
 } from "./src/plot/figure_decision_map_spec.ts";
 export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
 export { markdownTable } from "./src/plot/markdown_table.ts";
+export {
+  reproduceFigures,
+  type ReproduceFiguresOptions,
+  type ReproduceFiguresResult,
+} from "./src/plot/reproduce_figures.ts";

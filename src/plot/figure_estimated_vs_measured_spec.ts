@@ -327,7 +327,7 @@ export function figureEstimatedVsMeasuredSpec(
     fitSentence(resolved),
     "Residual = measured − estimated, per run (percent of the measured time).",
     `Points at one dirty rate are nudged sideways by WSS so they do not hide each other.`,
-    excluded > 0 ? `${excluded} run(s) not completed are left out.` : "",
+    excluded > 0 ? `Left out (not completed): ${excludedText(runs)}.` : "",
     resolved.note,
   ];
 
@@ -527,15 +527,27 @@ function fitSentence(resolved: Resolved): string {
         } Mbit/s`
         : ""
     }`;
-    const factors = Object.entries(fit.factors ?? {}).map(([group, f]) =>
-      Number.isFinite(f.low) && Number.isFinite(f.high)
-        ? `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
-        : `${group} ${f.factor.toFixed(3)}`
-    );
+    const all = fit.factors ?? {};
+    const factors = orderContentions(Object.keys(all)).map((group) => [group, all[group]!] as const)
+      .map(([group, f]) =>
+        Number.isFinite(f.low) && Number.isFinite(f.high)
+          ? `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
+          : `${group} ${f.factor.toFixed(3)}`
+      );
     return factors.length > 0
       ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`
       : `${b}.`;
   }).join(" ");
+}
+
+function excludedText(runs: readonly MigrationRun[]): string {
+  const counts = new Map<string, number>();
+  for (const run of runs) {
+    if (run.status === "completed") continue;
+    const key = `${run.method} ${run.status}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()].map(([key, n]) => `${n} ${key}`).join(", ");
 }
 
 function mean(values: readonly number[]): number {

@@ -117,7 +117,7 @@ Deno.test("figureEstimatedVsMeasuredSpec() builds a main panel and two residual 
       /Xen pre-copy: fitted B = 944\.0 Mbit\/s \(118\.00 MB\/s\), 95 % interval 936\.0–952\.0 Mbit\/s/,
     );
     assert.match(figure.caption, /network 0\.300 \[0\.280, 0\.320\]/);
-    assert.match(figure.caption, /1 run\(s\) not completed are left out/);
+    assert.match(figure.caption, /Left out \(not completed\): 1 xen-precopy failed\./);
   });
 
   await t.step("legend names every WSS and the three mark kinds", () => {

@@ -129,7 +129,13 @@ export function reproduceFigures(
       })`,
     );
   }
-  const resamples = checkNumber(where, "option", "resamples", options.resamples ?? 200, "integer>=0");
+  const resamples = checkNumber(
+    where,
+    "option",
+    "resamples",
+    options.resamples ?? 200,
+    "integer>=0",
+  );
   const folds = checkNumber(where, "option", "folds", options.folds ?? 5, "integer>=1");
   const seed = checkNumber(where, "option", "seed", options.seed ?? 1, "integer>=0");
   const provenance = options.provenance ?? {};
@@ -319,17 +325,19 @@ function report(
     }
     out.push(`- intervals: ${intervalText(fit)}`);
     out.push(
-      `- fit converged: ${fit.converged ? "yes" : "NO"}; runs used: ${fit.runsUsed}; excluded: ${fit.excluded.count}${
+      `- fit converged: ${
+        fit.converged ? "yes" : "NO"
+      }; runs used: ${fit.runsUsed}; excluded: ${fit.excluded.count}${
         fit.excluded.count > 0 ? ` (${JSON.stringify(fit.excluded.byReason)})` : ""
       }`,
     );
     if (fit.extraTerm) {
       out.push(
-        `- extra term ${fit.extraTerm.name}: coefficient ${
-          fit.extraTerm.coefficient.toFixed(3)
-        }, ${fit.extraTerm.kept ? "kept" : "not kept"} (CV error ${
-          fit.extraTerm.cvErrorWith.toPrecision(3)
-        } with, ${fit.extraTerm.cvErrorWithout.toPrecision(3)} without)`,
+        `- extra term ${fit.extraTerm.name}: coefficient ${fit.extraTerm.coefficient.toFixed(3)}, ${
+          fit.extraTerm.kept ? "kept" : "not kept"
+        } (CV error ${fit.extraTerm.cvErrorWith.toPrecision(3)} with, ${
+          fit.extraTerm.cvErrorWithout.toPrecision(3)
+        } without)`,
       );
     }
     out.push("");
@@ -353,21 +361,25 @@ function report(
 
   out.push("\n## Error metrics (measured − estimated)\n");
   out.push("In sample (the fit's own runs):\n");
-  out.push(markdownTable(Object.entries(fits).flatMap(([method, fit]) => [
-    ...orderContentions(Object.keys(fit.metricsByGroup)).map((group) =>
-      metricsRow({ method, contention: group }, fit.metricsByGroup[group]!)
-    ),
-    metricsRow({ method, contention: "all" }, fit.metrics),
-  ])));
+  out.push(markdownTable(
+    Object.entries(fits).flatMap(([method, fit]) => [
+      ...orderContentions(Object.keys(fit.metricsByGroup)).map((group) =>
+        metricsRow({ method, contention: group }, fit.metricsByGroup[group]!)
+      ),
+      metricsRow({ method, contention: "all" }, fit.metrics),
+    ]),
+  ));
   out.push(
     `\nOut of sample (${folds}-fold cross-validation, folds dealt within each contention group): how the fit would do on new runs:\n`,
   );
-  out.push(markdownTable(Object.entries(crossValidation).flatMap(([method, cv]) => [
-    ...orderContentions(Object.keys(cv.metricsByGroup)).map((group) =>
-      metricsRow({ method, contention: group }, cv.metricsByGroup[group]!)
-    ),
-    metricsRow({ method, contention: "all" }, cv.metrics),
-  ])));
+  out.push(markdownTable(
+    Object.entries(crossValidation).flatMap(([method, cv]) => [
+      ...orderContentions(Object.keys(cv.metricsByGroup)).map((group) =>
+        metricsRow({ method, contention: group }, cv.metricsByGroup[group]!)
+      ),
+      metricsRow({ method, contention: "all" }, cv.metrics),
+    ]),
+  ));
   out.push("\n## Figures\n");
   out.push(
     "- `figures/fig5.svg`, `fig5.png`: pre-copy, estimated (lines) and measured (dots, min–max bars) " +
