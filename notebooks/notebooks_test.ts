@@ -87,6 +87,15 @@ for (const name of notebooks) {
           (cell.outputs ?? []).filter((output) => output.output_type === "error")
         );
         assert.deepEqual(errors, []);
+        // Every code cell but the parameter cells shows something (rich output or text).
+        const silent = executed.cells.filter((
+          cell: { cell_type: string; source: string | string[]; outputs?: unknown[] },
+        ) => {
+          const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+          return cell.cell_type === "code" && !source.startsWith("// Parameters") &&
+            (cell.outputs ?? []).length === 0;
+        });
+        assert.deepEqual(silent.map((cell: { source: string[] }) => cell.source.join("").slice(0, 60)), []);
       } finally {
         await Deno.remove(outputDir, { recursive: true });
       }
