@@ -212,9 +212,11 @@ console.log(
 );
 for (const [method, fit] of Object.entries(result.fits)) {
   const b = fit.bandwidth;
-  const factors = Object.entries(fit.factors).map(([g, f]) => `${g} ${f.factor.toFixed(3)}`).join(
-    ", ",
+  const known = ["none", "cpu", "network", "memory"];
+  const groups = Object.keys(fit.factors).sort((a, b) =>
+    (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b)
   );
+  const factors = groups.map((g) => `${g} ${fit.factors[g]!.factor.toFixed(3)}`).join(", ");
   const cv = result.crossValidation[method]!.metrics;
   console.log(
     `  ${method.padEnd(13)} B ${
