@@ -97,3 +97,29 @@ export {
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
 } from "./src/plot/reproduce_figures.ts";
+// Fitting: bandwidth and contention factors, predictions, error metrics, cross-validation, synthetic runs
+// (MigrationRun is re-exported here for the fit signatures; drop this line if
+// the loader's block already exports it.)
+export type { KnownContention, KnownMethod, MigrationRun } from "./src/data/types.ts";
+export type {
+  CrossValidatedRun,
+  CrossValidationResult,
+  ErrorMetrics,
+  Estimate,
+  ExcludedRuns,
+  ExtraTermName,
+  ExtraTermReport,
+  FactorEstimate,
+  FitModelOptions,
+  FitResult,
+  FittedModel,
+  IntervalInfo,
+  ResolvedFitOptions,
+  RunResidual,
+} from "./src/fit/types.ts";
+export { fitBandwidth, type FitBandwidthOptions } from "./src/fit/fit_bandwidth.ts";
+export { fitContention, type FitContentionOptions } from "./src/fit/fit_contention.ts";
+export { predictRuns } from "./src/fit/predict_runs.ts";
+export { errorMetrics } from "./src/fit/error_metrics.ts";
+export { crossValidate, type CrossValidateOptions } from "./src/fit/cross_validate.ts";
+export { synthesizeRuns, type SynthesizeRunsOptions } from "./src/fit/synthetic.ts";

@@ -1,0 +1,107 @@
+// K-fold cross-validation over completed runs, folds stratified by group.
+import type { MigrationRun } from "../data/types.ts";
+import { groupOf } from "./_fit_core.ts";
+import { createRandom, shuffle } from "./_random.ts";
+import { errorMetrics } from "./error_metrics.ts";
+import { predictRuns } from "./predict_runs.ts";
+import type { CrossValidatedRun, ErrorMetrics, FittedModel, ResolvedFitOptions } from "./types.ts";
+
+/** Out-of-sample estimates and their metrics. */
+export interface CvCore {
+  predictions: CrossValidatedRun[];
+  metrics: ErrorMetrics;
+  metricsByGroup: Record<string, ErrorMetrics>;
+  metricsByFold: ErrorMetrics[];
+  rmsLogError: number;
+}
+
+/**
+ * Assigns the completed runs to folds (shuffled within each group, dealt
+ * round-robin), fits on every fold's complement and predicts the fold.
+ *
+ * @param where The public function's name.
+ * @param runs All runs.
+ * @param indices The completed runs to use.
+ * @param options Resolved fit options (for groups and strata).
+ * @param folds Number of folds, >= 2.
+ * @param seed Seed of the assignment.
+ * @param fit Fits the model on a set of run indices.
+ */
+export function crossValidateCore(
+  where: string,
+  runs: readonly MigrationRun[],
+  indices: readonly number[],
+  options: ResolvedFitOptions,
+  folds: number,
+  seed: number,
+  fit: (training: number[]) => FittedModel,
+): CvCore {
+  const strata = new Map<string, number[]>();
+  for (const i of indices) {
+    const run = runs[i]!;
+    const group = groupOf(options.groupBy, run);
+    const key = options.bandwidthPer === "all" ? group : `${run.method}|${group}`;
+    const members = strata.get(key) ?? [];
+    members.push(i);
+    strata.set(key, members);
+  }
+  const random = createRandom(seed);
+  const foldOf = new Map<number, number>();
+  let dealt = 0;
+  for (const key of [...strata.keys()].sort()) {
+    const members = shuffle([...strata.get(key)!], random);
+    members.forEach((i) => foldOf.set(i, dealt++ % folds));
+    const largest = Math.ceil(members.length / folds);
+    if (members.length - largest < 2) {
+      throw new RangeError(
+        `${where}: ${
+          options.bandwidthPer === "all" ? "group" : "method|group"
+        } "${key}" has too few completed runs for ${folds} folds, expected at least 2 left in every training set (got ${members.length} runs)`,
+      );
+    }
+  }
+  const predictions: CrossValidatedRun[] = [];
+  for (let f = 0; f < folds; f++) {
+    const training = indices.filter((i) => foldOf.get(i) !== f);
+    const test = indices.filter((i) => foldOf.get(i) === f);
+    if (test.length === 0) continue;
+    const model = fit(training);
+    const estimated = predictRuns(test.map((i) => runs[i]!), model);
+    test.forEach((i, j) => {
+      const run = runs[i]!;
+      const m = run.migrationTimeSeconds;
+      const e = estimated[j]!;
+      predictions.push({
+        index: i,
+        method: run.method,
+        group: groupOf(options.groupBy, run),
+        fold: f,
+        measuredSeconds: m,
+        estimatedSeconds: e,
+        residualSeconds: m - e,
+        residualPercent: (100 * (m - e)) / m,
+      });
+    });
+  }
+  predictions.sort((a, b) => a.index - b.index);
+  const metricsOf = (rows: CrossValidatedRun[]) =>
+    errorMetrics(rows.map((r) => r.measuredSeconds), rows.map((r) => r.estimatedSeconds));
+  const metricsByGroup: Record<string, ErrorMetrics> = {};
+  for (const g of [...new Set(predictions.map((r) => r.group))].sort()) {
+    metricsByGroup[g] = metricsOf(predictions.filter((r) => r.group === g));
+  }
+  const metricsByFold: ErrorMetrics[] = [];
+  for (let f = 0; f < folds; f++) {
+    const rows = predictions.filter((r) => r.fold === f);
+    if (rows.length > 0) metricsByFold.push(metricsOf(rows));
+  }
+  let logSquares = 0;
+  for (const r of predictions) logSquares += Math.log(r.measuredSeconds / r.estimatedSeconds) ** 2;
+  return {
+    predictions,
+    metrics: metricsOf(predictions),
+    metricsByGroup,
+    metricsByFold,
+    rmsLogError: Math.sqrt(logSquares / predictions.length),
+  };
+}

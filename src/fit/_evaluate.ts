@@ -1,0 +1,191 @@
+// Evaluates the models for many runs at many bandwidths. Runs are grouped once
+// into batches that share a model and its options (a plan); each evaluation
+// then fills the bandwidth column and calls sweep() per batch.
+import { showValue } from "../_validate.ts";
+import type { MigrationRun } from "../data/types.ts";
+import { resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
+import { resolveKvmOptions } from "../models/kvm_precopy.ts";
+import { sweep, type SweepOptions } from "../models/sweep.ts";
+import type { ModelName } from "../models/types.ts";
+import { resolveXenOptions } from "../models/xen_precopy.ts";
+import type { FitModelOptions } from "./types.ts";
+
+/** Methods a run may name, and the model each one uses. */
+export const METHOD_MODELS: Readonly<Record<string, ModelName>> = {
+  "xen-precopy": "xen-precopy",
+  "xen-precopy-policy": "xen-precopy",
+  "kvm-precopy": "kvm-precopy",
+  "kvm-postcopy": "kvm-postcopy",
+};
+
+/** Whether a method's time is piecewise in B (pre-copy). */
+export function isPrecopy(method: string): boolean {
+  return METHOD_MODELS[method] !== "kvm-postcopy";
+}
+
+interface Batch {
+  model: ModelName;
+  options: SweepOptions;
+  /** Positions (into the plan's run list) of this batch's runs. */
+  positions: number[];
+  memoryBytes: Float64Array;
+  wssBytes: Float64Array;
+  dirtyPagesPerSecond: Float64Array;
+  pageBytes: Float64Array;
+  bandwidthBytesPerSecond: Float64Array;
+}
+
+/** Runs grouped by model and options, ready to evaluate at any bandwidths. */
+export interface Plan {
+  /** Number of runs. */
+  length: number;
+  batches: Batch[];
+}
+
+/**
+ * Checks the model options once and fills in their defaults.
+ *
+ * @param where The public function's name.
+ * @param options The options per model.
+ */
+export function resolveModelOptions(where: string, options: FitModelOptions): FitModelOptions {
+  const { xenPrecopy = {}, kvmPrecopy = {}, kvmPostcopy = {} } = options;
+  return {
+    xenPrecopy: resolveXenOptions(where, xenPrecopy),
+    kvmPrecopy: resolveKvmOptions(where, kvmPrecopy),
+    kvmPostcopy: resolvePostcopyOptions(where, kvmPostcopy),
+  };
+}
+
+/**
+ * Groups runs into batches by model and per-run options. Throws for a method
+ * no model covers and for unusable `extra` settings.
+ *
+ * @param where The public function's name.
+ * @param runs All runs.
+ * @param indices Which runs (indices into `runs`) the plan covers, in order.
+ * @param modelOptions Resolved model options.
+ */
+export function makePlan(
+  where: string,
+  runs: readonly MigrationRun[],
+  indices: readonly number[],
+  modelOptions: FitModelOptions,
+): Plan {
+  const byKey = new Map<string, { model: ModelName; options: SweepOptions; positions: number[] }>();
+  indices.forEach((index, position) => {
+    const run = runs[index]!;
+    const model = METHOD_MODELS[run.method];
+    if (model === undefined) {
+      throw new RangeError(
+        `${where}: unknown method ${showValue(run.method)} at run ${index}, expected one of ${
+          Object.keys(METHOD_MODELS).map((m) => `"${m}"`).join(", ")
+        }`,
+      );
+    }
+    let options: SweepOptions;
+    let key: string;
+    if (model === "xen-precopy") {
+      options = { ...modelOptions.xenPrecopy };
+      key = model;
+    } else if (model === "kvm-precopy") {
+      const limit = downtimeLimit(where, run, index, modelOptions);
+      options = { ...modelOptions.kvmPrecopy, downtimeLimitSeconds: limit };
+      key = `${model}|${limit}`;
+    } else {
+      const passes = precopyPasses(where, run, index, modelOptions);
+      options = { ...modelOptions.kvmPostcopy, precopyPasses: passes };
+      key = `${model}|${passes}`;
+    }
+    let entry = byKey.get(key);
+    if (entry === undefined) {
+      entry = {
+        model,
+        options: { ...options, layout: "columns", includeInputs: false },
+        positions: [],
+      };
+      byKey.set(key, entry);
+    }
+    entry.positions.push(position);
+  });
+  const batches = [...byKey.values()].map(({ model, options, positions }) => {
+    const column = (pick: (run: MigrationRun) => number) =>
+      Float64Array.from(positions, (p) => pick(runs[indices[p]!]!));
+    return {
+      model,
+      options,
+      positions,
+      memoryBytes: column((r) => r.memoryBytes),
+      wssBytes: column((r) => r.wssBytes),
+      dirtyPagesPerSecond: column((r) => r.dirtyPagesPerSecond),
+      pageBytes: column((r) => r.pageBytes),
+      bandwidthBytesPerSecond: new Float64Array(positions.length),
+    };
+  });
+  return { length: indices.length, batches };
+}
+
+/**
+ * Estimated seconds of every run in a plan at the given bandwidths.
+ *
+ * @param plan The plan.
+ * @param bandwidthBytesPerSecond One bandwidth per plan position.
+ * @param out Receives one time per plan position.
+ */
+export function evaluatePlan(
+  plan: Plan,
+  bandwidthBytesPerSecond: ArrayLike<number>,
+  out: Float64Array,
+): Float64Array {
+  for (const batch of plan.batches) {
+    const { positions } = batch;
+    for (let k = 0; k < positions.length; k++) {
+      batch.bandwidthBytesPerSecond[k] = bandwidthBytesPerSecond[positions[k]!]!;
+    }
+    const result = sweep(batch.model, {
+      memoryBytes: batch.memoryBytes,
+      wssBytes: batch.wssBytes,
+      dirtyPagesPerSecond: batch.dirtyPagesPerSecond,
+      bandwidthBytesPerSecond: batch.bandwidthBytesPerSecond,
+      pageBytes: batch.pageBytes,
+    }, batch.options);
+    for (let k = 0; k < positions.length; k++) out[positions[k]!] = result.timeSeconds[k]!;
+  }
+  return out;
+}
+
+function downtimeLimit(
+  where: string,
+  run: MigrationRun,
+  index: number,
+  modelOptions: FitModelOptions,
+): number {
+  const raw = run.extra?.downtime_limit_seconds;
+  if (raw === undefined || raw === "") return modelOptions.kvmPrecopy!.downtimeLimitSeconds!;
+  const value = typeof raw === "number" ? raw : Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `${where}: invalid extra "downtime_limit_seconds" at run ${index}, expected a finite number >= 0 seconds (got ${
+        showValue(raw)
+      })`,
+    );
+  }
+  return value;
+}
+
+function precopyPasses(
+  where: string,
+  run: MigrationRun,
+  index: number,
+  modelOptions: FitModelOptions,
+): 0 | 1 {
+  const raw = run.extra?.postcopy_switch;
+  if (raw === undefined || raw === "") return modelOptions.kvmPostcopy!.precopyPasses!;
+  if (raw === "after-first-pass") return 1;
+  if (raw === "immediate") return 0;
+  throw new RangeError(
+    `${where}: invalid extra "postcopy_switch" at run ${index}, expected "after-first-pass" or "immediate" (got ${
+      showValue(raw)
+    })`,
+  );
+}

@@ -1,0 +1,148 @@
+// Checks an array of MigrationRun and splits it into the runs a fit uses and
+// the runs it leaves out (with reasons).
+import { checkObject, showValue } from "../_validate.ts";
+import type { MigrationRun } from "../data/types.ts";
+import type { ExcludedRuns } from "./types.ts";
+
+/**
+ * Checks that `runs` is an array of objects and that each run's model
+ * inputs are usable. Returns the runs typed.
+ *
+ * @param where The public function's name.
+ * @param runs The value to check.
+ */
+export function checkRuns(where: string, runs: unknown): MigrationRun[] {
+  if (!Array.isArray(runs)) {
+    throw new TypeError(
+      `${where}: invalid runs, expected an array of runs (got ${showValue(runs)})`,
+    );
+  }
+  runs.forEach((run, i) => checkObject(where, `run at index ${i}`, run));
+  return runs as MigrationRun[];
+}
+
+/**
+ * Checks the fields a model needs for the run at index `i`.
+ *
+ * @param where The public function's name.
+ * @param run The run.
+ * @param i Its index, for messages.
+ */
+export function checkRunInputs(where: string, run: MigrationRun, i: number): void {
+  if (typeof run.method !== "string") {
+    throw new TypeError(
+      `${where}: invalid input "method" at run ${i}, expected a string (got ${
+        showValue(run.method)
+      })`,
+    );
+  }
+  checkRunNumber(where, i, "memoryBytes", run.memoryBytes, "a finite number > 0 bytes");
+  checkRunNumber(where, i, "wssBytes", run.wssBytes, "a finite number >= 0 bytes");
+  checkRunNumber(
+    where,
+    i,
+    "dirtyPagesPerSecond",
+    run.dirtyPagesPerSecond,
+    "a finite number >= 0 pages/s",
+  );
+  checkRunNumber(where, i, "pageBytes", run.pageBytes, "an integer >= 1 bytes");
+  if (run.wssBytes > run.memoryBytes) {
+    throw new RangeError(
+      `${where}: invalid input "wssBytes" at run ${i}, expected bytes <= memoryBytes (${run.memoryBytes}) (got ${run.wssBytes})`,
+    );
+  }
+  if (run.linkBandwidthBytesPerSecond !== undefined) {
+    checkRunNumber(
+      where,
+      i,
+      "linkBandwidthBytesPerSecond",
+      run.linkBandwidthBytesPerSecond,
+      "a finite number > 0 bytes/s",
+    );
+  }
+}
+
+function checkRunNumber(
+  where: string,
+  i: number,
+  field: string,
+  value: unknown,
+  expected: string,
+): void {
+  const message = `${where}: invalid input "${field}" at run ${i}, expected ${expected} (got ${
+    showValue(value)
+  })`;
+  if (typeof value !== "number") throw new TypeError(message);
+  const ok = expected.startsWith("an integer")
+    ? Number.isInteger(value) && value >= 1
+    : expected.includes(">= 0")
+    ? Number.isFinite(value) && value >= 0
+    : Number.isFinite(value) && value > 0;
+  if (!ok) throw new RangeError(message);
+}
+
+/** The runs a fit uses and the ones it leaves out. */
+export interface SelectedRuns {
+  /** Indices (into the input array) of the completed runs of the selected methods. */
+  indices: number[];
+  /** Non-completed runs of the selected methods. */
+  excluded: ExcludedRuns;
+  /** Runs of other methods, not counted as excluded. */
+  otherMethods: number;
+}
+
+/**
+ * Keeps the completed runs of the selected methods; records every other
+ * status as excluded. A completed run with a zero, negative or non-finite
+ * time is an error, not an exclusion.
+ *
+ * @param where The public function's name.
+ * @param runs The checked runs.
+ * @param methods The methods to keep, or null for all.
+ */
+export function selectRuns(
+  where: string,
+  runs: MigrationRun[],
+  methods: readonly string[] | null,
+): SelectedRuns {
+  const indices: number[] = [];
+  const excluded: ExcludedRuns = { count: 0, byReason: {}, runs: [] };
+  let otherMethods = 0;
+  runs.forEach((run, i) => {
+    if (typeof run.method !== "string") checkRunInputs(where, run, i);
+    if (methods !== null && !methods.includes(run.method)) {
+      otherMethods += 1;
+      return;
+    }
+    if (run.status !== "completed") {
+      const reason = `status ${showValue(run.status)}`;
+      excluded.count += 1;
+      excluded.byReason[reason] = (excluded.byReason[reason] ?? 0) + 1;
+      excluded.runs.push({ index: i, reason });
+      return;
+    }
+    const t = run.migrationTimeSeconds;
+    if (typeof t !== "number") {
+      throw new TypeError(
+        `${where}: invalid input "migrationTimeSeconds" at run ${i}, expected a finite number > 0 seconds (got ${
+          showValue(t)
+        })`,
+      );
+    }
+    if (!Number.isFinite(t) || t <= 0) {
+      throw new RangeError(
+        `${where}: invalid input "migrationTimeSeconds" at run ${i}, expected a finite number > 0 seconds (got ${t})`,
+      );
+    }
+    checkRunInputs(where, run, i);
+    indices.push(i);
+  });
+  if (indices.length === 0) {
+    throw new RangeError(
+      `${where}: no completed runs to fit, expected at least 2 runs with status "completed"${
+        methods === null ? "" : ` and method ${methods.map((m) => `"${m}"`).join(" or ")}`
+      } (got 0 of ${runs.length})`,
+    );
+  }
+  return { indices, excluded, otherMethods };
+}
