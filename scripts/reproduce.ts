@@ -177,11 +177,20 @@ try {
     resamples,
   });
 } catch (error) {
-  if (!input.source.synthetic && error instanceof RangeError) {
-    console.error(`reproduce: the measured data could not be fitted: ${error.message}`);
-    Deno.exit(1);
-  }
-  throw error;
+  if (input.source.synthetic || !(error instanceof RangeError)) throw error;
+  // Said plainly, never silent: the measured data exist but no method could be fitted yet
+  // (e.g. a collection that has only reached a few configurations).
+  const why =
+    `the measured data (${input.source.description}) could not be fitted: ${error.message}`;
+  console.log(
+    `SYNTHETIC DATA: ${why}. This run therefore uses a synthetic dataset generated from the models; nothing below is a measurement.`,
+  );
+  input = synthetic(why);
+  result = reproduceFigures(input.runs, {
+    source: input.source,
+    provenance: input.provenance,
+    resamples,
+  });
 }
 
 // 3. Write figures and report.

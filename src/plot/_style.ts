@@ -33,7 +33,7 @@ export function orderContentions(labels: Iterable<string>): string[] {
 
 /** Known method labels first, then others sorted. */
 export function orderMethods(labels: Iterable<string>): string[] {
-  const known = ["xen-precopy", "kvm-precopy", "kvm-postcopy"];
+  const known = ["xen-precopy", "xen-precopy-policy", "kvm-precopy", "kvm-postcopy"];
   const set = new Set(labels);
   return [...known.filter((k) => set.has(k)), ...[...set].filter((k) => !known.includes(k)).sort()];
 }
@@ -42,6 +42,7 @@ export function orderMethods(labels: Iterable<string>): string[] {
 export function methodName(method: string): string {
   const names: Record<string, string> = {
     "xen-precopy": "Xen pre-copy",
+    "xen-precopy-policy": "Xen-rule pre-copy (QEMU)",
     "kvm-precopy": "KVM pre-copy",
     "kvm-postcopy": "KVM post-copy",
   };

@@ -184,7 +184,7 @@ export function figureEstimatedVsMeasuredSpec(
   const resolved = resolveOptions(where, options);
 
   // Completed runs with their estimates.
-  const used: { run: MigrationRun; estimate: number }[] = [];
+  const used: ({ run: MigrationRun; estimate: number } & Nominal)[] = [];
   runs.forEach((run, index) => {
     checkObject(where, `run ${index}`, run);
     if (run.status !== "completed") return;
@@ -204,15 +204,16 @@ export function figureEstimatedVsMeasuredSpec(
       "positive",
       "seconds",
     );
+    const nominal = nominalOf(run);
     checkNumber(
       where,
       "input",
       `runs[${index}].dirtyPagesPerSecond`,
-      run.dirtyPagesPerSecond,
+      nominal.rate,
       "positive",
       "pages/s",
     );
-    used.push({ run, estimate });
+    used.push({ run, estimate, ...nominal });
   });
   if (used.length === 0) {
     throw new RangeError(
@@ -223,10 +224,8 @@ export function figureEstimatedVsMeasuredSpec(
 
   // WSS labels in order of size ("Full" last), and their nudge factors.
   const wssOrder = new Map<string, number>();
-  for (const { run } of used) {
-    const label = wssLabel(run.wssBytes, run.memoryBytes);
-    const size = label === "Full" ? Infinity : run.wssBytes;
-    wssOrder.set(label, Math.min(wssOrder.get(label) ?? Infinity, size));
+  for (const { wss, wssSize } of used) {
+    wssOrder.set(wss, Math.min(wssOrder.get(wss) ?? Infinity, wssSize));
   }
   const wssDomain = [...wssOrder.keys()].sort((a, b) => wssOrder.get(a)! - wssOrder.get(b)!);
   const nudge = new Map(
@@ -234,7 +233,9 @@ export function figureEstimatedVsMeasuredSpec(
   );
   const methods = orderMethods(used.map(({ run }) => run.method));
   const contentions = orderContentions(used.map(({ run }) => run.contention));
-  const rates = [...new Set(used.map(({ run }) => run.dirtyPagesPerSecond))].sort((a, b) => a - b);
+  const rates = [...new Set(used.map(({ rate }) => rate))].sort((a, b) => a - b);
+  const requestedRates = used.some(({ requestedRate }) => requestedRate);
+  const requestedWss = used.some(({ requestedWss }) => requestedWss);
 
   // Group the repeats of each configuration.
   const groups = new Map<
@@ -249,10 +250,9 @@ export function figureEstimatedVsMeasuredSpec(
     }
   >();
   const residuals: ResidualPoint[] = [];
-  for (const { run, estimate } of used) {
-    const wss = wssLabel(run.wssBytes, run.memoryBytes);
-    const plotPagesPerSecond = run.dirtyPagesPerSecond * nudge.get(wss)!;
-    const id = JSON.stringify([run.method, run.contention, wss, run.dirtyPagesPerSecond]);
+  for (const { run, estimate, rate, wss } of used) {
+    const plotPagesPerSecond = rate * nudge.get(wss)!;
+    const id = JSON.stringify([run.method, run.contention, wss, rate]);
     let group = groups.get(id);
     if (!group) {
       group = {
@@ -260,7 +260,7 @@ export function figureEstimatedVsMeasuredSpec(
           method: run.method,
           contention: run.contention,
           wss,
-          dirtyPagesPerSecond: run.dirtyPagesPerSecond,
+          dirtyPagesPerSecond: rate,
           plotPagesPerSecond,
         },
         times: [],
@@ -275,7 +275,7 @@ export function figureEstimatedVsMeasuredSpec(
       method: run.method,
       contention: run.contention,
       wss,
-      dirtyPagesPerSecond: run.dirtyPagesPerSecond,
+      dirtyPagesPerSecond: rate,
       plotPagesPerSecond,
       residualSeconds,
       residualPercent: (100 * residualSeconds) / run.migrationTimeSeconds,
@@ -327,6 +327,15 @@ export function figureEstimatedVsMeasuredSpec(
     fitSentence(resolved),
     "Residual = measured − estimated, per run (percent of the measured time).",
     `Points at one dirty rate are nudged sideways by WSS so they do not hide each other.`,
+    requestedRates || requestedWss
+      ? `Runs are placed and grouped by their requested ${
+        requestedRates && requestedWss
+          ? "dirty rate and WSS"
+          : requestedRates
+          ? "dirty rate"
+          : "WSS"
+      } (columns requested_dirty_pages_per_second, requested_wss); the model used each run's achieved values.`
+      : "",
     excluded > 0 ? `Left out (not completed): ${excludedText(runs)}.` : "",
     resolved.note,
   ];
@@ -538,6 +547,47 @@ function fitSentence(resolved: Resolved): string {
       ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`
       : `${b}.`;
   }).join(" ");
+}
+
+/** Where a run sits in the figure: its nominal dirty rate and WSS. */
+interface Nominal {
+  rate: number;
+  wss: string;
+  wssSize: number;
+  requestedRate: boolean;
+  requestedWss: boolean;
+}
+
+/**
+ * A run's nominal dirty rate and WSS: the requested values when the dataset
+ * has them (`extra.requested_dirty_pages_per_second`, `extra.requested_wss`,
+ * as the collector writes), else the run's own (achieved) values.
+ */
+function nominalOf(run: MigrationRun): Nominal {
+  const extra = run.extra ?? {};
+  const requestedRate = Number(extra.requested_dirty_pages_per_second);
+  const hasRate = extra.requested_dirty_pages_per_second !== undefined &&
+    extra.requested_dirty_pages_per_second !== "" && Number.isFinite(requestedRate) &&
+    requestedRate > 0;
+  const rawWss = extra.requested_wss;
+  const requestedWssBytes = Number(rawWss);
+  let wss = wssLabel(run.wssBytes, run.memoryBytes);
+  let wssSize = wss === "Full" ? Infinity : run.wssBytes;
+  let hasWss = false;
+  if (typeof rawWss === "string" && rawWss.trim().toLowerCase() === "full") {
+    [wss, wssSize, hasWss] = ["Full", Infinity, true];
+  } else if (rawWss !== undefined && rawWss !== "" && Number.isFinite(requestedWssBytes)) {
+    wss = wssLabel(requestedWssBytes, run.memoryBytes);
+    wssSize = wss === "Full" ? Infinity : requestedWssBytes;
+    hasWss = true;
+  }
+  return {
+    rate: hasRate ? requestedRate : run.dirtyPagesPerSecond,
+    wss,
+    wssSize,
+    requestedRate: hasRate,
+    requestedWss: hasWss,
+  };
 }
 
 function excludedText(runs: readonly MigrationRun[]): string {

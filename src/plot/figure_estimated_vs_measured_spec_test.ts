@@ -188,3 +188,24 @@ Deno.test("figureEstimatedVsMeasuredSpec() rejects bad input", async (t) => {
 function dataOf(mark: unknown): unknown[] {
   return (mark as { data: unknown[] }).data;
 }
+
+Deno.test("figureEstimatedVsMeasuredSpec() places measured runs at their requested rate and WSS", () => {
+  // As the collector writes them: achieved rates scatter around the requested one,
+  // and "full" is all memory left after a margin.
+  const runs = [
+    run({ dirtyPagesPerSecond: 5118, extra: { requested_dirty_pages_per_second: 5120 } }),
+    run({ dirtyPagesPerSecond: 4877.7, extra: { requested_dirty_pages_per_second: 5120 } }),
+    run({
+      wssBytes: MEMORY - 40 * 2 ** 20,
+      dirtyPagesPerSecond: 1000,
+      extra: { requested_dirty_pages_per_second: 1024, requested_wss: "full" },
+    }),
+  ];
+  const figure = figureEstimatedVsMeasuredSpec(runs, [14, 14, 20], { source });
+  const main = figure.panels[0]!;
+  assert.deepEqual(main.plot.x!.ticks, [1024, 5120]);
+  assert.deepEqual(main.plot.color!.domain, ["64 MiB", "Full"]);
+  const dots = dataOf(main.plot.marks![3]) as { dirtyPagesPerSecond: number; repeats: number }[];
+  assert.deepEqual(dots.map((d) => [d.dirtyPagesPerSecond, d.repeats]), [[5120, 2], [1024, 1]]);
+  assert.match(figure.caption, /requested dirty rate and WSS/);
+});

@@ -71,7 +71,7 @@ export interface ReproduceFiguresResult {
   reportMarkdown: string;
 }
 
-const PRECOPY = ["xen-precopy", "kvm-precopy"];
+const PRECOPY = ["xen-precopy", "xen-precopy-policy", "kvm-precopy"];
 const POSTCOPY = ["kvm-postcopy"];
 
 /**
