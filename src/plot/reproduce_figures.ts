@@ -59,6 +59,10 @@ export interface ReproduceFiguresResult {
   crossValidation: Record<string, CrossValidationResult>;
   /** Methods that could not be fitted, with the fit's error message. */
   notFitted: Record<string, string>;
+  /** Method / contention groups left out of a fit, with why (too few completed runs). */
+  leftOut: string[];
+  /** Methods fitted whose cross-validation failed, with the message. */
+  crossValidationFailed: Record<string, string>;
   /** The estimate of every run, seconds (NaN where its method was not fitted or it did not complete). */
   estimatesSeconds: number[];
   /** Figure 5 (pre-copy methods), or null without pre-copy fits. */
@@ -145,21 +149,43 @@ export function reproduceFigures(
   const crossValidation: Record<string, CrossValidationResult> = {};
   const notFitted: Record<string, string> = {};
   const estimatesSeconds = runs.map(() => Number.NaN);
+  const leftOut: string[] = [];
+  const crossValidationFailed: Record<string, string> = {};
   for (const method of methods) {
+    // A contention group with fewer than 2 completed runs cannot be fitted:
+    // leave it out of this method's fit and say so (report and caption).
+    const completedByGroup = new Map<string, number>();
+    for (const run of runs) {
+      if (run.method === method && run.status === "completed") {
+        completedByGroup.set(run.contention, (completedByGroup.get(run.contention) ?? 0) + 1);
+      }
+    }
+    const small = [...completedByGroup].filter(([, n]) => n < 2).map(([group]) => group);
+    for (const group of small) {
+      leftOut.push(`${method} / ${group}: 1 completed run, a factor needs at least 2`);
+    }
+    const input = runs.filter((run) => !(run.method === method && small.includes(run.contention)));
+    let fit: FitResult;
     try {
-      const fit = fitContention(runs, { method, resamples, seed });
-      const indices = runs.flatMap((run, i) =>
-        run.method === method && run.status === "completed" ? [i] : []
-      );
-      const estimates = predictRuns(indices.map((i) => runs[i]!), fit);
-      indices.forEach((runIndex, k) => (estimatesSeconds[runIndex] = estimates[k]!));
-      fits[method] = fit;
-      crossValidation[method] = crossValidate(runs, { method, folds, seed });
+      fit = fitContention(input, { method, resamples, seed });
     } catch (error) {
       if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
       notFitted[method] = error.message;
-      delete fits[method];
-      delete crossValidation[method];
+      continue;
+    }
+    fits[method] = fit;
+    const indices = runs.flatMap((run, i) =>
+      run.method === method && run.status === "completed" && !small.includes(run.contention)
+        ? [i]
+        : []
+    );
+    const estimates = predictRuns(indices.map((i) => runs[i]!), fit);
+    indices.forEach((runIndex, k) => (estimatesSeconds[runIndex] = estimates[k]!));
+    try {
+      crossValidation[method] = crossValidate(input, { method, folds, seed });
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      crossValidationFailed[method] = error.message;
     }
   }
   if (Object.keys(fits).length === 0) {
@@ -173,7 +199,13 @@ export function reproduceFigures(
   const figureFor = (group: string[], title: string): FigureSpec | null => {
     const fitted = group.filter((method) => fits[method]);
     if (fitted.length === 0) return null;
-    const indices = runs.flatMap((run, i) => fitted.includes(run.method) ? [i] : []);
+    const indices = runs.flatMap((run, i) =>
+      fitted.includes(run.method) &&
+        (run.status !== "completed" || Number.isFinite(estimatesSeconds[i]!))
+        ? [i]
+        : []
+    );
+    const dropped = leftOut.filter((text) => fitted.some((m) => text.startsWith(`${m} /`)));
     return figureEstimatedVsMeasuredSpec(
       indices.map((i) => runs[i]!),
       indices.map((i) => estimatesSeconds[i]!),
@@ -181,7 +213,9 @@ export function reproduceFigures(
         source,
         title,
         fitted: fitted.flatMap((method) => summary(method, fits[method]!)),
-        note: `Intervals: ${intervalText(fits[fitted[0]!]!)}.`,
+        note: `Intervals: ${intervalText(fits[fitted[0]!]!)}.${
+          dropped.length > 0 ? ` Not shown (not fitted): ${dropped.join("; ")}.` : ""
+        }`,
       },
     );
   };
@@ -215,11 +249,23 @@ export function reproduceFigures(
     fits,
     crossValidation,
     notFitted,
+    leftOut,
+    crossValidationFailed,
     estimatesSeconds,
     fig5,
     fig6,
     fig3,
-    reportMarkdown: report(runs, source, provenance, fits, crossValidation, notFitted, folds),
+    reportMarkdown: report(
+      runs,
+      source,
+      provenance,
+      fits,
+      crossValidation,
+      notFitted,
+      folds,
+      leftOut,
+      crossValidationFailed,
+    ),
   };
 }
 
@@ -273,6 +319,8 @@ function report(
   crossValidation: Record<string, CrossValidationResult>,
   notFitted: Record<string, string>,
   folds: number,
+  leftOut: string[],
+  crossValidationFailed: Record<string, string>,
 ): string {
   const out: string[] = [];
   out.push("# Reproduction report: estimated and measured migration time\n");
@@ -358,6 +406,10 @@ function report(
   for (const [method, message] of Object.entries(notFitted)) {
     out.push(`\n### ${methodName(method)}: not fitted\n\n${message}\n`);
   }
+  if (leftOut.length > 0) {
+    out.push("\nLeft out of the fits (and the figures):\n");
+    for (const text of leftOut) out.push(`- ${text}`);
+  }
 
   out.push("\n## Error metrics (measured − estimated)\n");
   out.push("In sample (the fit's own runs):\n");
@@ -380,6 +432,9 @@ function report(
       metricsRow({ method, contention: "all" }, cv.metrics),
     ]),
   ));
+  for (const [method, message] of Object.entries(crossValidationFailed)) {
+    out.push(`\n${methodName(method)}: no cross-validation (${message}).`);
+  }
   out.push("\n## Figures\n");
   out.push(
     "- `figures/fig5.svg`, `fig5.png`: pre-copy, estimated (lines) and measured (dots, min–max bars) " +

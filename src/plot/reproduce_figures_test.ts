@@ -96,3 +96,16 @@ Deno.test("reproduceFigures() rejects bad input", () => {
     ),
   );
 });
+
+Deno.test("reproduceFigures() leaves out a contention group with one run and says so", () => {
+  const base = synthesizeRuns({ ...truth, methods: ["kvm-postcopy"] });
+  const lone = { ...base[0]!, contention: "memory" }; // the only "memory" run
+  const result = reproduceFigures([...base, lone], { source, resamples: 0, folds: 2 });
+  assert.deepEqual(result.leftOut, [
+    "kvm-postcopy / memory: 1 completed run, a factor needs at least 2",
+  ]);
+  assert.ok(Number.isNaN(result.estimatesSeconds[base.length]!));
+  assert.deepEqual(Object.keys(result.fits["kvm-postcopy"]!.factors).sort(), ["network", "none"]);
+  assert.match(result.fig6!.caption, /Not shown \(not fitted\): kvm-postcopy \/ memory/);
+  assert.match(result.reportMarkdown, /Left out of the fits \(and the figures\):\n\n- kvm-postcopy/);
+});
