@@ -15,7 +15,13 @@
 //   deno task reproduce --synthetic          # force the synthetic dataset
 //   deno task reproduce --data data/my-set   # one dataset folder
 //   deno task reproduce --resamples 50       # fewer bootstrap resamples (faster)
-import { loadRuns, type MigrationRun, render, reproduceFigures, synthesizeRuns } from "../mod.ts";
+import {
+  type DatasetFolder,
+  loadDatasetFolder,
+  render,
+  reproduceFigures,
+  synthesizeRuns,
+} from "../mod.ts";
 
 const started = performance.now();
 const args = [...Deno.args];
@@ -35,13 +41,6 @@ if (!Number.isInteger(resamples) || resamples < 0) {
 const root = new URL("..", import.meta.url).pathname;
 const outDir = `${root}out`;
 
-interface Dataset {
-  name: string;
-  runs: MigrationRun[];
-  provenance: Record<string, string>;
-  synthetic: boolean;
-}
-
 function exists(path: string): boolean {
   try {
     Deno.statSync(path);
@@ -49,32 +48,6 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-async function loadDataset(dir: string): Promise<Dataset> {
-  const name = dir.replace(/\/$/, "").split("/").pop()!;
-  const csv = `${dir}/runs.csv`;
-  // The loader reads runs.meta.json beside runs.csv by itself; a meta.json is passed explicitly.
-  const loaded = await loadRuns(
-    csv,
-    exists(`${dir}/meta.json`) ? { metadata: `${dir}/meta.json` } : {},
-  );
-  const provenance: Record<string, string> = { dataset: `data/${name}/runs.csv` };
-  const metadata = loaded.metadata;
-  if (metadata) {
-    for (const [key, value] of Object.entries(metadata)) {
-      if (key === "extra") continue;
-      if (value !== undefined) provenance[key] = String(value);
-    }
-  } else {
-    provenance.metadata = "none (no sidecar found)";
-  }
-  for (const conversion of loaded.conversions) {
-    provenance[`conversion ${conversion.column}`] = JSON.stringify(conversion);
-  }
-  const synthetic = metadata?.synthetic === true ||
-    loaded.runs.some((run) => run.extra.source === "synthetic");
-  return { name, runs: loaded.runs, provenance, synthetic };
 }
 
 // 1. Find measured datasets.
@@ -86,12 +59,12 @@ const candidates = onlyDataset
     .map((entry) => `${root}data/${entry.name}`)
     .sort()
   : [];
-const measured: Dataset[] = [];
+const measured: DatasetFolder[] = [];
 const notes: string[] = [];
 if (!forceSynthetic) {
   for (const dir of candidates) {
-    const dataset = await loadDataset(dir);
-    const completed = dataset.runs.filter((run) => run.status === "completed").length;
+    const dataset = await loadDatasetFolder(dir);
+    const completed = dataset.completed;
     if (dataset.synthetic) {
       notes.push(`data/${dataset.name}: marked synthetic, not used as measured data`);
     } else if (completed === 0) {

@@ -107,5 +107,8 @@ Deno.test("reproduceFigures() leaves out a contention group with one run and say
   assert.ok(Number.isNaN(result.estimatesSeconds[base.length]!));
   assert.deepEqual(Object.keys(result.fits["kvm-postcopy"]!.factors).sort(), ["network", "none"]);
   assert.match(result.fig6!.caption, /Not shown \(not fitted\): kvm-postcopy \/ memory/);
-  assert.match(result.reportMarkdown, /Left out of the fits \(and the figures\):\n\n- kvm-postcopy/);
+  assert.match(
+    result.reportMarkdown,
+    /Left out of the fits \(and the figures\):\n\n- kvm-postcopy/,
+  );
 });
