@@ -124,3 +124,8 @@ export { predictRuns } from "./src/fit/predict_runs.ts";
 export { errorMetrics } from "./src/fit/error_metrics.ts";
 export { crossValidate, type CrossValidateOptions } from "./src/fit/cross_validate.ts";
 export { synthesizeRuns, type SynthesizeRunsOptions } from "./src/fit/synthetic.ts";
+export {
+  reproduceProject,
+  type ReproduceProjectOptions,
+  type ReproduceProjectResult,
+} from "./src/plot/reproduce_project.ts";
