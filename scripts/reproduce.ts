@@ -77,7 +77,7 @@ for (const [method, fit] of Object.entries(result.fits)) {
     (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b)
   );
   const factors = groups.map((g) => `${g} ${fit.factors[g]!.factor.toFixed(3)}`).join(", ");
-  const cv = result.crossValidation[method]!.metrics;
+  const cv = result.crossValidation[method]?.metrics;
   console.log(
     `  ${method.padEnd(13)} B ${
       b
@@ -88,12 +88,15 @@ for (const [method, fit] of Object.entries(result.fits)) {
     }` +
       `  factors: ${factors}  in-sample MAPE ${
         fit.metrics.mapePercent.toFixed(2)
-      } %, cross-validated MAPE ${cv.mapePercent.toFixed(2)} %`,
+      } %, cross-validated MAPE ${
+        cv ? `${cv.mapePercent.toFixed(2)} %` : `n/a (${result.crossValidationFailed[method]})`
+      }`,
   );
 }
 for (const [method, message] of Object.entries(result.notFitted)) {
   console.log(`  ${method.padEnd(13)} NOT FITTED: ${message}`);
 }
+for (const text of result.leftOut) console.log(`  left out: ${text}`);
 console.log(
   `\nwrote ${written.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

@@ -62,7 +62,14 @@ const TRUTH = {
   repeats: 5,
 };
 
-function syntheticInput(why: string) {
+/** What reproduceFigures is run on. */
+interface Input {
+  runs: MigrationRun[];
+  source: DataSource;
+  provenance: Record<string, string>;
+}
+
+function syntheticInput(why: string): Input {
   const runs = synthesizeRuns(TRUTH);
   const factors = Object.entries(TRUTH.factors).map(([g, f]) => `${g} ${f}`).join(", ");
   return {
@@ -150,7 +157,7 @@ export async function reproduceProject(
     }
   }
 
-  const run = (input: ReturnType<typeof syntheticInput>) => ({
+  const run = (input: Input): ReproduceProjectResult => ({
     ...reproduceFigures(input.runs, {
       source: input.source,
       provenance: input.provenance,
@@ -160,7 +167,7 @@ export async function reproduceProject(
     messages,
   });
   if (measured.length > 0) {
-    const input = {
+    const input: Input = {
       runs: measured.flatMap((d) => d.runs),
       source: {
         description: measured.map((d) =>
