@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
+import { figureEstimatedVsMeasuredSpec } from "./figure_estimated_vs_measured_spec.ts";
 import { render } from "./render.ts";
 
 const figure = figureDowntimeLimitSpec();
@@ -44,4 +45,42 @@ Deno.test("render() rejects bad options and figures", () => {
       'render: invalid panel "x", expected Plot options without title, caption or legend (got a <figure>)',
     ),
   );
+});
+
+Deno.test("render() keeps the estimated-vs-measured figure's labels, legend and caption", () => {
+  const run = {
+    method: "kvm-postcopy",
+    contention: "none",
+    memoryBytes: 2 ** 30,
+    wssBytes: 2 ** 26,
+    dirtyPagesPerSecond: 1024,
+    pageBytes: 4096,
+    migrationTimeSeconds: 10,
+    status: "completed",
+    extra: {},
+  };
+  const spec = figureEstimatedVsMeasuredSpec(
+    [run, { ...run, dirtyPagesPerSecond: 5120, migrationTimeSeconds: 11 }],
+    [10.2, 10.4],
+    { source: { description: "two made-up runs", synthetic: true } },
+  );
+  const svg = render(spec);
+  for (
+    const text of [
+      "SYNTHETIC DATA: Estimated and measured migration time",
+      "migration time (s)",
+      "residual (s)",
+      "residual (%)",
+      "dirty rate (pages/s, log scale)",
+      "WSS",
+      "64 MiB",
+      "measured (mean)",
+      "model estimate",
+      "Data: SYNTHETIC",
+      "KVM post-copy",
+    ]
+  ) {
+    assert.ok(svg.includes(text), `missing "${text}"`);
+  }
+  assert.equal(svg.match(/<svg /g)!.length, 4); // the figure and its three panels
 });
