@@ -98,10 +98,35 @@ export {
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
 } from "./src/plot/reproduce_figures.ts";
+// Measured datasets
+export type {
+  DatasetMetadata,
+  DatasetWarning,
+  ImportRunOptions,
+  KnownContention,
+  KnownMethod,
+  MigrationRun,
+  RunFormat,
+  RunSource,
+  UnitConversion,
+} from "./src/data/types.ts";
+export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
+export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
+export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
+export {
+  importQmp,
+  type ImportQmpOptions,
+  type ImportQmpResult,
+  type QmpSample,
+} from "./src/data/import_qmp.ts";
+export {
+  importLibvirt,
+  type ImportLibvirtOptions,
+  type ImportLibvirtResult,
+} from "./src/data/import_libvirt.ts";
+export { type DataFrame, toDataFrame } from "./src/data/to_data_frame.ts";
+
 // Fitting: bandwidth and contention factors, predictions, error metrics, cross-validation, synthetic runs
-// (MigrationRun is re-exported here for the fit signatures; drop this line if
-// the loader's block already exports it.)
-export type { KnownContention, KnownMethod, MigrationRun } from "./src/data/types.ts";
 export type {
   CrossValidatedRun,
   CrossValidationResult,

@@ -46,3 +46,141 @@ export interface MigrationRun {
   /** Every column the schema does not name, by its original column name. */
   extra: Record<string, string | number>;
 }
+
+/**
+ * What a dataset's `<name>.meta.json` sidecar says about how the runs were
+ * measured. The file's keys are snake_case (`hypervisor_version`, `host_cpu`,
+ * `measured_by`); the loader returns them in camelCase. Every field is
+ * optional; keys the schema does not name are kept in `extra`.
+ */
+export interface DatasetMetadata {
+  /** Hypervisor, e.g. `qemu-kvm` or `xen`. */
+  hypervisor?: string;
+  /** Hypervisor version, e.g. `8.2.2`. */
+  hypervisorVersion?: string;
+  /** Host CPU model. */
+  hostCpu?: string;
+  /** The migration link, e.g. `1 GbE` or `unix socket, same host`. */
+  link?: string;
+  /** The guest: memory, vCPUs, OS, workload. */
+  guest?: string;
+  /** When the runs were measured (ISO 8601 date preferred). */
+  date?: string;
+  /** Who measured the runs. */
+  measuredBy?: string;
+  /** Where the data come from: a paper, a repository, a URL. */
+  source?: string;
+  /** The data's licence. */
+  license?: string;
+  /** `true` when the runs are synthetic (generated, not measured). */
+  synthetic?: boolean;
+  /** Every other key of the sidecar, as given. */
+  extra: Record<string, unknown>;
+}
+
+/**
+ * One unit conversion a loader applied to a whole column, so that no
+ * conversion is silent: `value_in_si = value_in_column * factor`.
+ */
+export interface UnitConversion {
+  /** The column as named in the file, e.g. `wss_mib`. */
+  column: string;
+  /** The schema column it fills, e.g. `wss_bytes`. */
+  schemaColumn: string;
+  /** The run field it fills, e.g. `wssBytes`. */
+  field: string;
+  /** The unit the column holds, e.g. `MiB`. */
+  fromUnit: string;
+  /** The SI unit of the field, e.g. `bytes`. */
+  toUnit: string;
+  /** SI units per column unit, e.g. 1048576 for MiB to bytes. */
+  factor: number;
+}
+
+/**
+ * Something odd but usable that a loader noticed (a byte order mark, an
+ * unknown method label, runs that did not complete). Warnings with the same
+ * message are merged; `count` says how often it happened.
+ */
+export interface DatasetWarning {
+  /** The file (or source name) the warning is about. */
+  file: string;
+  /** The first 1-based line where it happened, if it is tied to a line. */
+  line?: number;
+  /** The schema column it is about, if any. */
+  field?: string;
+  /** What happened, in the `where: what` form. */
+  message: string;
+  /** How many times it happened. */
+  count: number;
+}
+
+/** The text formats the run loader reads. */
+export type RunFormat = "csv" | "tsv" | "json" | "jsonl";
+
+/**
+ * What a job-statistics importer cannot read from QEMU or libvirt and must be
+ * told: the workload's working set and the contention scenario (and, where
+ * the statistics do not show it, the method). Nothing here is ever guessed:
+ * a missing `contention` or `wssBytes` is an error.
+ */
+export interface ImportRunOptions {
+  /**
+   * The contention scenario: `none`, `cpu`, `network`, `memory` or another label.
+   * Required.
+   *
+   * @default {undefined (an error)}
+   */
+  contention?: string;
+  /**
+   * W, the working set, in bytes, or `"full"` for the whole memory. Required.
+   *
+   * @default {undefined (an error)}
+   */
+  wssBytes?: number | "full";
+  /**
+   * The method label. QMP traces show post-copy (a `postcopy-active` status or
+   * post-copy bytes); libvirt statistics do not, so it is required there.
+   *
+   * @default {from the trace for QMP; an error for libvirt}
+   */
+  method?: string;
+  /**
+   * d, the guest's dirty rate, in pages/s, when known better than the
+   * hypervisor's estimate.
+   *
+   * @default {the hypervisor's last non-zero estimate, else 0 (said in `notes`)}
+   */
+  dirtyPagesPerSecond?: number;
+  /**
+   * The nominal link, in bytes/s (the statistics give only the throughput achieved).
+   *
+   * @default {undefined}
+   */
+  linkBandwidthBytesPerSecond?: number;
+  /**
+   * The repeat index.
+   *
+   * @default {undefined}
+   */
+  run?: number;
+  /**
+   * The name used in messages.
+   *
+   * @default {the base name, "<text>" or "<bytes>"}
+   */
+  fileName?: string;
+  /**
+   * How many problems to list in a {@linkcode DatasetError}.
+   *
+   * @default {20}
+   */
+  maxProblems?: number;
+}
+
+/**
+ * Where a loader or importer reads from: a file path, a `file:`/`http:`/`https:`
+ * URL, the text itself (a string with a line break, or starting with `[` or
+ * `{`), or UTF-8 bytes.
+ */
+export type RunSource = string | URL | Uint8Array;

@@ -1,0 +1,89 @@
+/**
+ * The run loader: reads a dataset file (or URL, text, bytes) and its
+ * metadata sidecar, then parses it with {@linkcode parseRuns}.
+ *
+ * @module
+ */
+
+import { readSidecar, readSource, sidecarOf } from "./_source.ts";
+import { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./parse_runs.ts";
+import type { RunSource } from "./types.ts";
+
+/**
+ * Options for {@linkcode loadRuns}: those of {@linkcode ParseRunsOptions}
+ * except the sidecar text, which `metadata` replaces. `fileName` defaults
+ * to the file's base name for a path or URL.
+ */
+export interface LoadRunsOptions
+  extends Omit<ParseRunsOptions, "metadataText" | "metadataFileName"> {
+  /**
+   * The metadata sidecar: a path or URL to read, or `false` for none. By
+   * default, for a file or URL source, `<name>.meta.json` beside it is read
+   * when it exists (e.g. `runs.meta.json` for `runs.csv`).
+   *
+   * @default {undefined (look beside the file)}
+   */
+  metadata?: string | URL | false;
+}
+
+/**
+ * Loads measured migration runs from a file path, a `file:`/`http(s):` URL,
+ * dataset text or UTF-8 bytes, in CSV, TSV, JSON array or JSON Lines, with
+ * the dataset's `<name>.meta.json` sidecar when there is one. The schema and
+ * every rule are those of {@linkcode parseRuns}; this function only does
+ * the I/O. The source is never modified.
+ *
+ * A string is dataset text when it contains a line break or starts with `[`
+ * or `{`; any other string is a path.
+ *
+ * @param source A path, URL, text or bytes.
+ * @param options Format, name, sidecar, problem limit.
+ * @returns The runs, metadata, conversions, warnings and flagged runs.
+ * @throws {DatasetError} If the text (or the sidecar) cannot be read as runs (or metadata), or the bytes are not UTF-8.
+ * @throws {Deno.errors.NotFound} If the file or URL does not exist.
+ * @throws {TypeError} If the source or an option has the wrong type.
+ *
+ * @example Loading text
+ * ```ts
+ * import { loadRuns } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "method\tcontention\tmemory_gib\twss_bytes\tdirty_pages_per_second\tmigration_time_ms\n" +
+ *   "xen-precopy\tnone\t1.5\tfull\t0\t12900\n";
+ * const { runs, conversions, metadata } = await loadRuns(text);
+ * assert.equal(runs[0]?.memoryBytes, 1610612736);
+ * assert.equal(runs[0]?.migrationTimeSeconds, 12.9);
+ * assert.equal(conversions.length, 2);
+ * assert.equal(metadata, undefined);
+ * ```
+ */
+export async function loadRuns(
+  source: RunSource,
+  options: LoadRunsOptions = {},
+): Promise<ParseRunsResult> {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`loadRuns: invalid options, expected an object (got ${String(options)})`);
+  }
+  const { format, fileName, metadata, maxProblems } = options;
+  const read = await readSource("loadRuns", source, fileName);
+  let sidecar;
+  if (metadata !== undefined && metadata !== false) {
+    const url = metadata instanceof URL ? metadata : new URL(metadata, `file://${Deno.cwd()}/`);
+    sidecar = await readSidecar("loadRuns", url);
+    if (sidecar === undefined) {
+      throw new Deno.errors.NotFound(
+        `loadRuns: cannot read metadata "${String(metadata)}", expected an existing file`,
+      );
+    }
+  } else if (metadata === undefined && read.location) {
+    sidecar = await readSidecar("loadRuns", sidecarOf(read.location));
+  }
+  const parseOptions: ParseRunsOptions = { fileName: read.fileName };
+  if (format !== undefined) parseOptions.format = format;
+  if (maxProblems !== undefined) parseOptions.maxProblems = maxProblems;
+  if (sidecar) {
+    parseOptions.metadataText = sidecar.text;
+    parseOptions.metadataFileName = sidecar.fileName;
+  }
+  return parseRuns(read.text, parseOptions);
+}
