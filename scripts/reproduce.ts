@@ -41,7 +41,7 @@ const result = await reproduceProject({
   synthetic: args.includes("--synthetic"),
   resamples,
 });
-for (const message of result.messages) console.log(message);
+for (const message of result.messages) console.log(message.replaceAll(root, ""));
 const input = { source: result.source };
 
 // 3. Write figures and report.
