@@ -422,6 +422,11 @@ function report(
     ]),
   ));
   out.push(
+    "\nR² compares with the group's mean: within one contention group KVM post-copy's estimate " +
+      "(T = M/B) is one number for every run, so its per-group R² is about 0 however good the fit; " +
+      "read MAPE and RMSE there.",
+  );
+  out.push(
     `\nOut of sample (${folds}-fold cross-validation, folds dealt within each contention group): how the fit would do on new runs:\n`,
   );
   out.push(markdownTable(
