@@ -59,6 +59,45 @@ export {
   type SweepValues,
 } from "./src/models/sweep.ts";
 
+// Figures (src/plot): Plot specs for the paper's figures and server-side SVG/PNG rendering.
+export type {
+  DataSource,
+  FigureSpec,
+  LegendItem,
+  LegendSpec,
+  LegendSymbol,
+  PanelPlotOptions,
+  PanelScaleOptions,
+  PanelSpec,
+} from "./src/plot/types.ts";
+export { render, type RenderOptions, type RenderResult } from "./src/plot/render.ts";
+export {
+  type FigureEstimatedVsMeasuredOptions,
+  figureEstimatedVsMeasuredSpec,
+  type FittedSummary,
+  type MeasuredPoint,
+  type ResidualPoint,
+} from "./src/plot/figure_estimated_vs_measured_spec.ts";
+export {
+  type DowntimeLimitPoint,
+  type DowntimeLimitSwitch,
+  type DowntimeLimitWorkload,
+  type FigureDowntimeLimitOptions,
+  figureDowntimeLimitSpec,
+} from "./src/plot/figure_downtime_limit_spec.ts";
+export {
+  type DecisionCell,
+  type FigureDecisionMapOptions,
+  figureDecisionMapSpec,
+} from "./src/plot/figure_decision_map_spec.ts";
+export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
+export { markdownTable } from "./src/plot/markdown_table.ts";
+export { type DatasetFolder, loadDatasetFolder } from "./src/plot/load_dataset_folder.ts";
+export {
+  reproduceFigures,
+  type ReproduceFiguresOptions,
+  type ReproduceFiguresResult,
+} from "./src/plot/reproduce_figures.ts";
 // Measured datasets
 export type {
   DatasetMetadata,
@@ -110,3 +149,8 @@ export { predictRuns } from "./src/fit/predict_runs.ts";
 export { errorMetrics } from "./src/fit/error_metrics.ts";
 export { crossValidate, type CrossValidateOptions } from "./src/fit/cross_validate.ts";
 export { synthesizeRuns, type SynthesizeRunsOptions } from "./src/fit/synthetic.ts";
+export {
+  reproduceProject,
+  type ReproduceProjectOptions,
+  type ReproduceProjectResult,
+} from "./src/plot/reproduce_project.ts";

@@ -1,53 +1,102 @@
-// `deno task reproduce`: the toolkit's main job. For now it prints the
-// models' predictions over the paper's experiment grid (section 3): a 1.5 GiB
-// VM over Gigabit Ethernet, WSS x dirty rate. Later stages load measured
-// data, fit, and write the figures.
-import { bytesToMib, gibToBytes, kvmPostcopy, kvmPrecopy, mibToBytes, xenPrecopy } from "../mod.ts";
+// `deno task reproduce`: the toolkit's main job. Loads the project's
+// measured data from data/*/runs.csv (with the dataset's metadata sidecar),
+// fits B and the contention factors per method, and writes
+//
+//   out/figures/fig5.{svg,png}  Figure 5: pre-copy, estimated vs measured, residuals
+//   out/figures/fig6.{svg,png}  Figure 6: KVM post-copy, estimated vs measured, residuals
+//   out/figures/fig3.{svg,png}  Figure 3: KVM pre-copy time/downtime vs downtime limit
+//   out/report.md               B and factors with intervals, error metrics, provenance
+//
+// Until a dataset with measured runs exists it uses a seeded SYNTHETIC
+// dataset (the paper's grid, generated from the models) and says so on
+// stdout, in the report and in every figure.
+//
+//   deno task reproduce                      # measured data if any, else synthetic
+//   deno task reproduce --synthetic          # force the synthetic dataset
+//   deno task reproduce --data data/my-set   # one dataset folder
+//   deno task reproduce --resamples 50       # fewer bootstrap resamples (faster)
+import { render, reproduceProject } from "../mod.ts";
 
-const memoryBytes = gibToBytes(1.5);
-const bandwidthBytesPerSecond = 125e6;
-const wssMib = [0, 64, 128, 256, 512, 1024, 1536];
-const rates = [1024, 5120, 15360, 51200];
-
-console.log(
-  "Model predictions for the paper's grid: M = 1.5 GiB, B = 1 Gbit/s (125 MB/s), p = 4 KiB",
-);
-console.log(
-  "(Xen: paper's T_pre without stop-and-copy; KVM pre-copy: downtime limit 0.3 s, gives up at 600 s)\n",
-);
-const header = [
-  "WSS (MiB)",
-  "dirty (pages/s)",
-  "Xen T (s)",
-  "Xen N",
-  "Xen stop",
-  "KVM pre T (s)",
-  "KVM pre",
-  "KVM post T (s)",
-];
-const rows = [header];
-for (const wss of wssMib) {
-  for (const rate of rates) {
-    const input = {
-      memoryBytes,
-      wssBytes: mibToBytes(wss),
-      dirtyPagesPerSecond: rate,
-      bandwidthBytesPerSecond,
-    };
-    const xen = xenPrecopy(input);
-    const kvm = kvmPrecopy(input);
-    const post = kvmPostcopy(input);
-    rows.push([
-      wss === 1536 ? `${bytesToMib(memoryBytes)} (full)` : String(wss),
-      String(rate),
-      xen.timeSeconds.toFixed(2),
-      String(xen.iterations),
-      xen.stopReason,
-      kvm.timeSeconds.toFixed(2),
-      kvm.converged ? "converged" : `gave up (${kvm.stopReason})`,
-      post.timeSeconds.toFixed(2),
-    ]);
-  }
+const started = performance.now();
+const args = [...Deno.args];
+function flag(name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
 }
-const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c]!)).join("  "));
+const resamples = Number(flag("--resamples") ?? 200);
+if (!Number.isInteger(resamples) || resamples < 0) {
+  console.error(
+    `reproduce: invalid --resamples, expected an integer >= 0 (got ${flag("--resamples")})`,
+  );
+  Deno.exit(2);
+}
+const root = new URL("..", import.meta.url).pathname;
+const outDir = `${root}out`;
+const only = flag("--data");
+
+// 1-2. Find the data (measured if any, else synthetic, said plainly), fit, build figures.
+const result = await reproduceProject({
+  dataDir: `${root}data`,
+  ...(only ? { folders: [only] } : {}),
+  synthetic: args.includes("--synthetic"),
+  resamples,
+});
+for (const message of result.messages) console.log(message.replaceAll(root, ""));
+const input = { source: result.source };
+
+// 3. Write figures and report.
+Deno.mkdirSync(`${outDir}/figures`, { recursive: true });
+const written: string[] = [];
+for (
+  const [name, figure] of [["fig5", result.fig5], ["fig6", result.fig6], [
+    "fig3",
+    result.fig3,
+  ]] as const
+) {
+  if (!figure) {
+    console.log(`  ${name}: not written (no fitted method for it)`);
+    continue;
+  }
+  Deno.writeTextFileSync(`${outDir}/figures/${name}.svg`, render(figure, { format: "svg" }));
+  Deno.writeFileSync(`${outDir}/figures/${name}.png`, render(figure, { format: "png" }));
+  written.push(`out/figures/${name}.svg`, `out/figures/${name}.png`);
+}
+Deno.writeTextFileSync(`${outDir}/report.md`, result.reportMarkdown);
+written.push("out/report.md");
+
+// 4. Summary.
+console.log(
+  `\n${
+    input.source.synthetic ? "SYNTHETIC " : ""
+  }fit per method (B = baseline bandwidth, 95 % interval):`,
+);
+for (const [method, fit] of Object.entries(result.fits)) {
+  const b = fit.bandwidth;
+  const known = ["none", "cpu", "network", "memory"];
+  const groups = Object.keys(fit.factors).sort((a, b) =>
+    (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b)
+  );
+  const factors = groups.map((g) => `${g} ${fit.factors[g]!.factor.toFixed(3)}`).join(", ");
+  const cv = result.crossValidation[method]?.metrics;
+  console.log(
+    `  ${method.padEnd(13)} B ${
+      b
+        ? `${(b.value * 8e-6).toFixed(1)} Mbit/s [${(b.low * 8e-6).toFixed(1)}, ${
+          (b.high * 8e-6).toFixed(1)
+        }]`
+        : "(efficiency scale)"
+    }` +
+      `  factors: ${factors}  in-sample MAPE ${
+        fit.metrics.mapePercent.toFixed(2)
+      } %, cross-validated MAPE ${
+        cv ? `${cv.mapePercent.toFixed(2)} %` : `n/a (${result.crossValidationFailed[method]})`
+      }`,
+  );
+}
+for (const [method, message] of Object.entries(result.notFitted)) {
+  console.log(`  ${method.padEnd(13)} NOT FITTED: ${message}`);
+}
+for (const text of result.leftOut) console.log(`  left out: ${text}`);
+console.log(
+  `\nwrote ${written.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

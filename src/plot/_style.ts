@@ -1,0 +1,76 @@
+// Private styling shared by the figure specs: colours, labels and orderings.
+import * as Plot from "@observablehq/plot";
+import { bytesPerSecondToMbps, bytesToMib } from "../units.ts";
+import type { DataSource } from "./types.ts";
+
+/** Colour-blind-safe colours (Okabe-Ito, yellow left out) plus three more, ordered. */
+const PALETTE = [
+  "#000000",
+  "#0072B2",
+  "#56B4E9",
+  "#009E73",
+  "#E69F00",
+  "#D55E00",
+  "#CC79A7",
+  "#882255",
+  "#999999",
+  "#44AA99",
+];
+
+/** One colour per domain value: the palette, or viridis for long domains. */
+export function colorsFor(domain: readonly string[]): string[] {
+  if (domain.length <= PALETTE.length) return PALETTE.slice(0, domain.length);
+  const scale = Plot.scale({ color: { type: "ordinal", scheme: "viridis", domain } });
+  return domain.map((value) => String(scale.apply(value)));
+}
+
+/** Known contention labels first, in the paper's order, then others sorted. */
+export function orderContentions(labels: Iterable<string>): string[] {
+  const known = ["none", "cpu", "network", "memory"];
+  const set = new Set(labels);
+  return [...known.filter((k) => set.has(k)), ...[...set].filter((k) => !known.includes(k)).sort()];
+}
+
+/** Known method labels first, then others sorted. */
+export function orderMethods(labels: Iterable<string>): string[] {
+  const known = ["xen-precopy", "xen-precopy-policy", "kvm-precopy", "kvm-postcopy"];
+  const set = new Set(labels);
+  return [...known.filter((k) => set.has(k)), ...[...set].filter((k) => !known.includes(k)).sort()];
+}
+
+/** "Xen pre-copy" for "xen-precopy"; other labels unchanged. */
+export function methodName(method: string): string {
+  const names: Record<string, string> = {
+    "xen-precopy": "Xen pre-copy",
+    "xen-precopy-policy": "Xen-rule pre-copy (QEMU)",
+    "kvm-precopy": "KVM pre-copy",
+    "kvm-postcopy": "KVM post-copy",
+  };
+  return names[method] ?? method;
+}
+
+/** "Full" when W = M, else the WSS in MiB ("64 MiB"). */
+export function wssLabel(wssBytes: number, memoryBytes: number): string {
+  if (wssBytes === memoryBytes) return "Full";
+  const mib = bytesToMib(wssBytes);
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+}
+
+/** "945.6 Mbit/s (118.2 MB/s)". */
+export function formatBandwidth(bytesPerSecond: number): string {
+  return `${bytesPerSecondToMbps(bytesPerSecond).toFixed(1)} Mbit/s (${
+    (bytesPerSecond / 1e6).toFixed(2)
+  } MB/s)`;
+}
+
+/** Title with the SYNTHETIC mark in front when the data are synthetic. */
+export function markTitle(title: string, source: DataSource): string {
+  return source.synthetic ? `SYNTHETIC DATA: ${title}` : title;
+}
+
+/** The caption's data sentence, naming synthetic data as such. */
+export function sourceSentence(source: DataSource): string {
+  return source.synthetic
+    ? `Data: SYNTHETIC, generated from the model with seeded noise, not measured (${source.description}).`
+    : `Data: measured, ${source.description}.`;
+}
