@@ -286,3 +286,24 @@ Deno.test("sweep() reports the first configuration with W > M", async (t) => {
     );
   });
 });
+
+Deno.test("sweep() reads Float64Array columns in place without changing them", () => {
+  const columns = {
+    memoryBytes: Float64Array.from([2 ** 30, 2 ** 31, 2 ** 32]),
+    wssBytes: Float64Array.from([0, 2 ** 28, 2 ** 32]),
+    dirtyPagesPerSecond: Float64Array.from([1024, 15360, 51200]),
+    bandwidthBytesPerSecond: Float64Array.from([125e6, 1e8, 1e9]),
+    pageBytes: Float64Array.from([4096, 4096, 4096]),
+  };
+  const copies = Object.fromEntries(
+    Object.entries(columns).map(([k, v]) => [k, Float64Array.from(v)]),
+  );
+  for (const model of ["xen-precopy", "kvm-precopy", "kvm-postcopy"] as const) {
+    const borrowed = sweep(model, columns, { layout: "columns", includeInputs: false });
+    const copied = sweep(model, columns, { layout: "columns" });
+    assert.deepEqual(borrowed.timeSeconds, copied.timeSeconds);
+    assert.deepEqual(borrowed.transferredBytes, copied.transferredBytes);
+    assert.notEqual(copied.inputs!.memoryBytes, columns.memoryBytes);
+    assert.deepEqual(columns, copies);
+  }
+});

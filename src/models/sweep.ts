@@ -133,7 +133,9 @@ const POSTCOPY_STOP_REASONS = ["switched"] as const;
  *
  * Cost: O(n·N) time for n configurations and N rounds each (O(n·log N) for
  * Xen with `maxIterations` >= 64); memory 8 bytes × 3 + 5 per configuration (plus 40 with
- * `includeInputs`, or always for `layout: "columns"` and the KVM models).
+ * `includeInputs`, or for the KVM models and `layout: "columns"`, except
+ * that full-length Float64Array columns are read in place when the inputs
+ * are not returned).
  *
  * @param model Which model to run.
  * @param grid The values of M, W, d, B and p: numbers or arrays.
@@ -208,7 +210,9 @@ export function sweep(model: ModelName, grid: SweepGrid, options: SweepOptions =
   }
   // The Xen grid runs straight from the axes; everything else reads columns.
   const direct = model === "xen-precopy" && layout === "grid";
-  const inputs = includeInputs || !direct ? expandInputs(axes, layout, length) : undefined;
+  const inputs = includeInputs || !direct
+    ? expandInputs(axes, layout, length, !includeInputs)
+    : undefined;
   const result: SweepResult = {
     model,
     length,
@@ -336,19 +340,29 @@ function firstWssOverMemory(
   return -1;
 }
 
+/**
+ * The input columns, one value per configuration. With `borrow` (the inputs
+ * are not returned), a column given as a Float64Array of full length is read
+ * in place instead of copied: callers such as the fits sweep the same runs
+ * many times, and an allocation per column per call costs more than the model.
+ */
 function expandInputs(
   axes: ArrayLike<number>[],
   layout: "grid" | "columns",
   length: number,
+  borrow = false,
 ): SweepInputs {
-  const columns = axes.map(() => new Float64Array(length));
+  let columns: Float64Array[];
   if (layout === "columns") {
-    axes.forEach((axis, a) => {
-      const column = columns[a]!;
+    columns = axes.map((axis) => {
+      if (borrow && axis instanceof Float64Array && axis.length === length) return axis;
+      const column = new Float64Array(length);
       if (axis.length === 1) column.fill(axis[0]!);
       else column.set(axis);
+      return column;
     });
   } else {
+    columns = axes.map(() => new Float64Array(length));
     // Row-major product: the last axis varies fastest, each value in a block of `repeat`.
     let repeat = length;
     axes.forEach((axis, a) => {
