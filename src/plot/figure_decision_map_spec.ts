@@ -12,6 +12,7 @@ import { sweep } from "../models/sweep.ts";
 import type { XenPrecopyOptions } from "../models/xen_precopy.ts";
 import { bytesToMib } from "../units.ts";
 import { formatBandwidth, methodName } from "./_style.ts";
+import { resolveVmAndLink } from "./_options.ts";
 import type { FigureSpec } from "./types.ts";
 
 /** Options for {@linkcode figureDecisionMapSpec}. */
@@ -144,22 +145,7 @@ export function figureDecisionMapSpec(
 ): FigureSpec & { cells: DecisionCell[] } {
   const where = "figureDecisionMapSpec";
   checkObject(where, "options", options);
-  const memoryBytes = checkNumber(
-    where,
-    "option",
-    "memoryBytes",
-    options.memoryBytes ?? 1.5 * 2 ** 30,
-    "positive",
-    "bytes",
-  );
-  const bandwidthBytesPerSecond = checkNumber(
-    where,
-    "option",
-    "bandwidthBytesPerSecond",
-    options.bandwidthBytesPerSecond ?? 125e6,
-    "positive",
-    "bytes/s",
-  );
+  const { memoryBytes, bandwidthBytesPerSecond } = resolveVmAndLink(where, options);
   const precopy = options.precopy ?? "kvm-precopy";
   if (precopy !== "kvm-precopy" && precopy !== "xen-precopy") {
     throw new RangeError(

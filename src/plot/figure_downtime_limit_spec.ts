@@ -9,6 +9,7 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { bytesToMib } from "../units.ts";
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
+import { resolveVmAndLink } from "./_options.ts";
 import type { DataSource, FigureSpec } from "./types.ts";
 
 /** One workload (a column of the figure). */
@@ -132,22 +133,7 @@ export function figureDowntimeLimitSpec(
 ): FigureSpec & { points: DowntimeLimitPoint[]; switches: DowntimeLimitSwitch[] } {
   const where = "figureDowntimeLimitSpec";
   checkObject(where, "options", options);
-  const memoryBytes = checkNumber(
-    where,
-    "option",
-    "memoryBytes",
-    options.memoryBytes ?? 1.5 * 2 ** 30,
-    "positive",
-    "bytes",
-  );
-  const bandwidthBytesPerSecond = checkNumber(
-    where,
-    "option",
-    "bandwidthBytesPerSecond",
-    options.bandwidthBytesPerSecond ?? 125e6,
-    "positive",
-    "bytes/s",
-  );
+  const { memoryBytes, bandwidthBytesPerSecond } = resolveVmAndLink(where, options);
   const timeoutSeconds = checkNumber(
     where,
     "option",
