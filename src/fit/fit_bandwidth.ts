@@ -18,9 +18,11 @@ export type { FitBandwidthOptions } from "./_fit_public.ts";
  * {@linkcode predictRuns}). The objective is least squares on ln(measured /
  * estimated) by default (relative error), or on seconds. The pre-copy time
  * is piecewise in B (its stop conditions are discrete), so B is found by a
- * scan over ln B (49 points over a factor of 50 either side of a crude
- * M/T estimate) that brackets the best point, then a golden-section search
- * inside the bracket; several coupled parameters (one B per method, the
+ * scan over ln B (17 points over a factor of 50 either side of a crude
+ * M/T estimate) that brackets the best point, then a search inside the
+ * bracket: golden section while the bracket is wider than 0.3 % in B
+ * (it follows the trend past the small local minima that the steps
+ * create), Brent's parabolic steps below, down to `tolerance`; several coupled parameters (one B per method, the
  * extra term) are found by coordinate search with that 1-D search. The
  * interval is a seeded percentile bootstrap over runs (`interval` says so).
  * On the efficiency scale (every run carries `linkBandwidthBytesPerSecond`)
@@ -29,7 +31,7 @@ export type { FitBandwidthOptions } from "./_fit_public.ts";
  * Runs whose status is not `"completed"` are left out and listed in
  * `excluded`.
  *
- * Cost: O(R·S·n·N) for R bootstrap resamples, S ≈ 100 objective evaluations
+ * Cost: O(R·S·n·N) for R bootstrap resamples, S ≈ 35 objective evaluations
  * per search, n runs and N rounds per run.
  *
  * @param runs The runs, as a loader returns them.
