@@ -36,8 +36,7 @@ export type { FitBandwidthOptions } from "./_fit_public.ts";
  * 87-95 % of datasets per quantity (mean 92 %, 100 resamples): the bootstrap's spread was between
  * 17 % below and 5 % above the sd of the estimates across datasets. So one dataset's interval
  * misses the truth now and then (seed 1, 200 resamples as `deno task reproduce`: Xen pre-copy B
- * 892.4 [887.1, 898.4] Mbit/s against 900, 2.3 sd off); read the
- * intervals as about 90 % ones.
+ * 892.4 [887.1, 898.4] Mbit/s against 900, 2.3 sd off); read the intervals as about 90 % ones.
  *
  * Runs whose status is not `"completed"` are left out and listed in
  * `excluded`.
