@@ -27,7 +27,7 @@ interface Batch {
   model: ModelName;
   options: SweepOptions;
   /** Positions (into the plan's run list) of this batch's runs. */
-  positions: number[];
+  positions: Int32Array;
   memoryBytes: Float64Array;
   wssBytes: Float64Array;
   dirtyPagesPerSecond: Float64Array;
@@ -83,22 +83,20 @@ export function makePlan(
         }`,
       );
     }
-    let options: SweepOptions;
-    let key: string;
-    if (model === "xen-precopy") {
-      options = { ...modelOptions.xenPrecopy };
-      key = model;
-    } else if (model === "kvm-precopy") {
-      const limit = downtimeLimit(where, run, index, modelOptions);
-      options = { ...modelOptions.kvmPrecopy, downtimeLimitSeconds: limit };
-      key = `${model}|${limit}`;
-    } else {
-      const passes = precopyPasses(where, run, index, modelOptions);
-      options = { ...modelOptions.kvmPostcopy, precopyPasses: passes };
-      key = `${model}|${passes}`;
-    }
+    // The per-run setting that splits a model's runs into batches, if any.
+    const setting = model === "xen-precopy"
+      ? null
+      : model === "kvm-precopy"
+      ? downtimeLimit(where, run, index, modelOptions)
+      : precopyPasses(where, run, index, modelOptions);
+    const key = setting === null ? model : `${model}|${setting}`;
     let entry = byKey.get(key);
     if (entry === undefined) {
+      const options: SweepOptions = model === "xen-precopy"
+        ? { ...modelOptions.xenPrecopy }
+        : model === "kvm-precopy"
+        ? { ...modelOptions.kvmPrecopy, downtimeLimitSeconds: setting! }
+        : { ...modelOptions.kvmPostcopy, precopyPasses: setting as 0 | 1 };
       entry = {
         model,
         options: { ...options, layout: "columns", includeInputs: false },
@@ -109,17 +107,27 @@ export function makePlan(
     entry.positions.push(position);
   });
   const batches = [...byKey.values()].map(({ model, options, positions }) => {
-    const column = (pick: (run: MigrationRun) => number) =>
-      Float64Array.from(positions, (p) => pick(runs[indices[p]!]!));
+    const count = positions.length;
+    const memoryBytes = new Float64Array(count);
+    const wssBytes = new Float64Array(count);
+    const dirtyPagesPerSecond = new Float64Array(count);
+    const pageBytes = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      const run = runs[indices[positions[k]!]!]!;
+      memoryBytes[k] = run.memoryBytes;
+      wssBytes[k] = run.wssBytes;
+      dirtyPagesPerSecond[k] = run.dirtyPagesPerSecond;
+      pageBytes[k] = run.pageBytes;
+    }
     return {
       model,
       options,
-      positions,
-      memoryBytes: column((r) => r.memoryBytes),
-      wssBytes: column((r) => r.wssBytes),
-      dirtyPagesPerSecond: column((r) => r.dirtyPagesPerSecond),
-      pageBytes: column((r) => r.pageBytes),
-      bandwidthBytesPerSecond: new Float64Array(positions.length),
+      positions: Int32Array.from(positions),
+      memoryBytes,
+      wssBytes,
+      dirtyPagesPerSecond,
+      pageBytes,
+      bandwidthBytesPerSecond: new Float64Array(count),
     };
   });
   return { length: indices.length, batches };

@@ -38,7 +38,7 @@ interface Param {
   halfWidth: number;
 }
 
-const SCAN_POINTS = 49;
+const SCAN_POINTS = 17;
 /** Coordinate search stops when no parameter moved more than this in ln B during a cycle. */
 const CYCLE_TOLERANCE = 1e-7;
 const LOCAL_POINTS = 11;
@@ -78,22 +78,19 @@ export function fitCore(
   const scale = resolveScale(where, options.scale, selected, indices);
   checkIdentifiable(where, options, selected, indices, groups, groupNames, methods, methodNames);
 
-  const measured = Float64Array.from(selected, (run) => run.migrationTimeSeconds);
-  const link = Float64Array.from(
-    selected,
-    (run) => scale === "efficiency" ? run.linkBandwidthBytesPerSecond! : 1,
-  );
-  const workload = Float64Array.from(
-    selected,
-    (run) =>
-      options.extraTerm !== null && run.method === "kvm-postcopy"
-        ? run.wssBytes / run.memoryBytes
-        : 0,
-  );
-  const crude = Float64Array.from(
-    selected,
-    (run, p) => Math.log(run.memoryBytes / (run.migrationTimeSeconds * link[p]!)),
-  );
+  const measured = new Float64Array(n);
+  const link = new Float64Array(n);
+  const workload = new Float64Array(n);
+  const crude = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    const run = selected[p]!;
+    measured[p] = run.migrationTimeSeconds;
+    link[p] = scale === "efficiency" ? run.linkBandwidthBytesPerSecond! : 1;
+    workload[p] = options.extraTerm !== null && run.method === "kvm-postcopy"
+      ? run.wssBytes / run.memoryBytes
+      : 0;
+    crude[p] = Math.log(run.memoryBytes / (run.migrationTimeSeconds * link[p]!));
+  }
 
   // Parameters and, per run, which ones it uses.
   const params: Param[] = [];
@@ -111,8 +108,11 @@ export function fitCore(
     });
     return params.length - 1;
   };
-  const positionsWhere = (test: (p: number) => boolean) =>
-    Array.from({ length: n }, (_, p) => p).filter(test);
+  const positionsWhere = (test: (p: number) => boolean) => {
+    const positions: number[] = [];
+    for (let p = 0; p < n; p++) if (test(p)) positions.push(p);
+    return positions;
+  };
   if (options.bandwidthPer === "all") {
     for (const g of groupNames) {
       const k = addParam(g, "level", positionsWhere((p) => groups[p] === g));
@@ -214,9 +214,33 @@ export function fitCore(
     return sum;
   };
 
+  // Scratch per parameter, allocated once: the runs it touches, their
+  // bandwidths and estimates, and the per-run constants of its 1-D search.
+  const scratch = params.map((param) => {
+    const count = param.positions.length;
+    return {
+      bandwidths: new Float64Array(count),
+      estimates: new Float64Array(count),
+      /** Bandwidth at x = 0 (level, factor) or without the extra term (extra). */
+      base: new Float64Array(count),
+      /** W/M of each run (the extra term's slope). */
+      workload: Float64Array.from(param.positions, (p) => workload[p]!),
+      measured: Float64Array.from(param.positions, (p) => measured[p]!),
+      logMeasured: Float64Array.from(param.positions, (p) => Math.log(measured[p]!)),
+      weights: new Float64Array(count),
+    };
+  });
+  const logObjective = options.objective === "log";
+
   const solve = (weights: Float64Array | null, start: Float64Array | null) => {
     const theta = Float64Array.from(params, (param) => param.kind === "level" ? param.center : 0);
     if (start !== null) theta.set(start);
+    scratch.forEach((own, k) => {
+      const positions = params[k]!.positions;
+      for (let j = 0; j < positions.length; j++) {
+        own.weights[j] = weights === null ? 1 : weights[positions[j]!]!;
+      }
+    });
     let iterations = 0;
     let converged = false;
     for (let cycle = 1; cycle <= options.maxIterations; cycle++) {
@@ -225,19 +249,42 @@ export function fitCore(
       let maxDelta = 0;
       let allConverged = true;
       params.forEach((param, k) => {
-        const bandwidths = new Float64Array(param.positions.length);
-        const estimates = new Float64Array(param.positions.length);
+        const own = scratch[k]!;
+        const { positions } = param;
+        const count = positions.length;
+        const { bandwidths, estimates, base, logMeasured, measured: seconds, weights: w } = own;
+        // Each run's bandwidth with this parameter at 0, so that during the
+        // search B = base·e^x (level, factor) or base·(1 + (e^x - 1)·W/M)
+        // (extra): one exp per evaluation instead of one per run.
+        const old = theta[k]!;
+        theta[k] = 0;
+        for (let j = 0; j < count; j++) base[j] = bandwidthOf(theta, positions[j]!);
+        theta[k] = old;
+        const slope = own.workload;
         const objective = (x: number) => {
-          const old = theta[k]!;
-          theta[k] = x;
-          param.positions.forEach((p, j) => bandwidths[j] = bandwidthOf(theta, p));
-          theta[k] = old;
+          if (param.kind === "extra") {
+            const c = Math.expm1(x);
+            for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * (1 + c * slope[j]!);
+          } else {
+            const scale = Math.exp(x);
+            for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * scale;
+          }
           evaluatePlan(param.plan, bandwidths, estimates);
           let sum = 0;
-          param.positions.forEach((p, j) => {
-            const w = weights === null ? 1 : weights[p]!;
-            if (w > 0) sum += w * lossOf(measured[p]!, estimates[j]!);
-          });
+          for (let j = 0; j < count; j++) {
+            const weight = w[j]!;
+            if (weight === 0) continue;
+            const e = estimates[j]!;
+            if (logObjective) {
+              if (!(e > 0 && e < Infinity)) return Infinity;
+              const r = logMeasured[j]! - Math.log(e);
+              sum += weight * r * r;
+            } else {
+              if (!Number.isFinite(e)) return Infinity;
+              const r = seconds[j]! - e;
+              sum += weight * r * r;
+            }
+          }
           return sum;
         };
         const full = cycle === 1 && start === null;
@@ -482,27 +529,35 @@ function checkIdentifiable(
         })`,
       );
     }
-    const configurations = new Set(
-      members.map((p) => {
-        const r = selected[p]!;
-        return `${r.memoryBytes}|${r.wssBytes}|${r.dirtyPagesPerSecond}|${r.pageBytes}|${r.linkBandwidthBytesPerSecond}`;
-      }),
-    );
-    if (configurations.size === 1 && members.every((p) => isPrecopy(methods[p]!))) {
+    const first = selected[members[0]!]!;
+    const oneConfiguration = members.every((p) => {
+      const r = selected[p]!;
+      return r.memoryBytes === first.memoryBytes && r.wssBytes === first.wssBytes &&
+        r.dirtyPagesPerSecond === first.dirtyPagesPerSecond && r.pageBytes === first.pageBytes &&
+        r.linkBandwidthBytesPerSecond === first.linkBandwidthBytesPerSecond;
+    });
+    if (oneConfiguration && members.every((p) => isPrecopy(methods[p]!))) {
       throw new RangeError(
         `${where}: ${label} has all its ${members.length} runs at one configuration, expected pre-copy runs at 2 or more configurations (memoryBytes, wssBytes, dirtyPagesPerSecond) to identify the bandwidth (got 1)`,
       );
     }
   };
-  const all = Array.from({ length: selected.length }, (_, p) => p);
+  const membersOf = (labels: readonly string[]) => {
+    const members = new Map<string, number[]>();
+    labels.forEach((label, p) => {
+      const list = members.get(label);
+      if (list === undefined) members.set(label, [p]);
+      else list.push(p);
+    });
+    return members;
+  };
+  const byGroup = membersOf(groups);
   for (const g of groupNames) {
-    check(
-      options.groupBy === null ? "the fit" : `group "${g}"`,
-      all.filter((p) => groups[p] === g),
-    );
+    check(options.groupBy === null ? "the fit" : `group "${g}"`, byGroup.get(g)!);
   }
   if (options.bandwidthPer === "method") {
-    for (const m of methodNames) check(`method "${m}"`, all.filter((p) => methods[p] === m));
+    const byMethod = membersOf(methods);
+    for (const m of methodNames) check(`method "${m}"`, byMethod.get(m)!);
   }
 }
 

@@ -14,22 +14,34 @@ export type { FitBandwidthOptions } from "./_fit_public.ts";
  * Fits one effective bandwidth B (bytes/s) so that the models reproduce the
  * measured migration times of the completed runs, with a 95 % interval.
  *
- * Each run is estimated by the model its method names (see
- * {@linkcode predictRuns}). The objective is least squares on ln(measured /
- * estimated) by default (relative error), or on seconds. The pre-copy time
- * is piecewise in B (its stop conditions are discrete), so B is found by a
- * scan over ln B (49 points over a factor of 50 either side of a crude
- * M/T estimate) that brackets the best point, then a golden-section search
- * inside the bracket; several coupled parameters (one B per method, the
- * extra term) are found by coordinate search with that 1-D search. The
- * interval is a seeded percentile bootstrap over runs (`interval` says so).
- * On the efficiency scale (every run carries `linkBandwidthBytesPerSecond`)
- * the fit is the usable fraction of the link, reported as `efficiency`.
+ * Each run is estimated by the model its method names (see {@linkcode predictRuns}). The objective
+ * is least squares on ln(measured / estimated) by default (relative error), or on seconds. The
+ * pre-copy time is piecewise in B (its stop conditions are discrete), so B is found by a scan over
+ * ln B (17 points over a factor of 50 either side of a crude M/T estimate) that brackets the best
+ * point, then a search inside the bracket: golden section while the bracket is wider than 0.3 % in
+ * B (it follows the trend past the small local minima that the steps create), Brent's parabolic
+ * steps below, down to `tolerance`; several coupled parameters (one B per method, the extra term)
+ * are found by coordinate search with that 1-D search. The interval is a seeded percentile
+ * bootstrap over runs (`interval` says so). On the efficiency scale (every run carries
+ * `linkBandwidthBytesPerSecond`) the fit is the usable fraction of the link, reported as
+ * `efficiency`.
+ *
+ * Statistical behaviour, measured on synthetic data (`synthesizeRuns` defaults, 5 % log-normal
+ * noise, one fit per method, 200 seeds): the estimates are unbiased (mean ln(estimate / truth)
+ * within 6e-4 of 0, under 2 standard errors, for B and every factor). That noise is multiplicative
+ * with median 1, so least squares on ln time is its maximum-likelihood fit and Jensen's inequality
+ * does not enter; with `objective: "seconds"` it does: the fit matches the mean time, e^(σ²/2)
+ * above the median, so B comes out low by σ²/2 (measured -0.10 % at σ = 0.05, KVM post-copy, 300
+ * seeds; the factors, ratios, are unaffected). The nominal 95 % intervals covered the truth in
+ * 87-95 % of datasets per quantity (mean 92 %, 100 resamples): the bootstrap's spread was between
+ * 17 % below and 5 % above the sd of the estimates across datasets. So one dataset's interval
+ * misses the truth now and then (seed 1, 200 resamples as `deno task reproduce`: Xen pre-copy B
+ * 892.4 [887.1, 898.4] Mbit/s against 900, 2.3 sd off); read the intervals as about 90 % ones.
  *
  * Runs whose status is not `"completed"` are left out and listed in
  * `excluded`.
  *
- * Cost: O(R·S·n·N) for R bootstrap resamples, S ≈ 100 objective evaluations
+ * Cost: O(R·S·n·N) for R bootstrap resamples, S ≈ 35 objective evaluations
  * per search, n runs and N rounds per run.
  *
  * @param runs The runs, as a loader returns them.

@@ -213,3 +213,51 @@ Deno.test("fitContention() gives the kept extra term a bootstrap interval", () =
   assert.ok(fit.extraTerm!.low < 0.33 && fit.extraTerm!.high > 0.33);
   assert.ok(fit.iterations >= 2);
 });
+
+Deno.test("fitContention() per method on the synthetic paper grid: unbiased, intervals cover about 92 %", () => {
+  // Synthetic, not measured: synthesizeRuns' defaults (true B 900 Mbit/s,
+  // factors cpu 0.95, network 0.35, memory 0.85, 5 % log-normal noise) over
+  // 20 seeds, one fit per method as `deno task reproduce` does. The noise is
+  // multiplicative with median 1, so least squares on ln time is the maximum-
+  // likelihood fit and has no Jensen bias; single datasets still miss: seed 1
+  // gives Xen pre-copy B 892.4 [887.4, 898.9] Mbit/s here (100 resamples;
+  // [887.1, 898.4] with reproduce's 200), 2.3 sd below the truth.
+  // Over 200 seeds (100 resamples) the 95 % percentile intervals covered the
+  // truth 87-95 % of the time per quantity (mean 92 %): a bootstrap over ~140
+  // runs per group with 100-200 resamples is a little narrow, not biased.
+  // Over these 20 seeds: 206 of 240 intervals (0.86).
+  const seeds = 20;
+  const truth: Record<string, number> = { ...TRUE_FACTORS, none: TRUE_B };
+  let intervals = 0;
+  let covered = 0;
+  const logErrors: Record<string, number[]> = {};
+  for (let seed = 1; seed <= seeds; seed++) {
+    const runs = synthesizeRuns({ seed }); // synthetic
+    for (const method of ["xen-precopy", "kvm-precopy", "kvm-postcopy"]) {
+      const fit = fitContention(runs, { method, resamples: 100, seed });
+      for (const group of Object.keys(truth)) {
+        const e = group === "none"
+          ? { value: fit.bandwidth!.value, low: fit.bandwidth!.low, high: fit.bandwidth!.high }
+          : { ...fit.factors[group]!, value: fit.factors[group]!.factor };
+        intervals += 1;
+        if (e.low <= truth[group]! && truth[group]! <= e.high) covered += 1;
+        (logErrors[`${method} ${group}`] ??= []).push(Math.log(e.value / truth[group]!));
+      }
+      if (seed === 1 && method === "xen-precopy") {
+        assert.ok(
+          fit.bandwidth!.high < TRUE_B,
+          "seed 1: Xen pre-copy interval excludes 900 Mbit/s",
+        );
+      }
+    }
+  }
+  const coverage = covered / intervals;
+  assert.equal(intervals, 240);
+  assert.ok(coverage >= 0.8 && coverage <= 0.99, `coverage ${coverage}`);
+  // No bias: the mean log error of every quantity is within 3 standard errors of 0.
+  for (const [quantity, errors] of Object.entries(logErrors)) {
+    const mean = errors.reduce((a, b) => a + b, 0) / seeds;
+    const sd = Math.sqrt(errors.reduce((a, b) => a + (b - mean) ** 2, 0) / (seeds - 1));
+    assert.ok(Math.abs(mean) < 3 * sd / Math.sqrt(seeds), `${quantity}: mean ln error ${mean}`);
+  }
+});
