@@ -142,12 +142,19 @@ interface FieldPlan {
   name: string;
   unit: UnitSuffix | undefined;
   expected: string;
+  /** Where convertRecords keeps this field's value for a row: its index in COLUMNS. */
+  slot: number;
+  /** Label cells already accepted as written, without a warning: accepted again at once. */
+  labels: Set<string>;
 }
 interface ExtraPlan {
   type: "extra";
   name: string;
 }
 type Plan = FieldPlan | ExtraPlan;
+
+/** Each field's slot: its index in COLUMNS. */
+const SLOT = Object.fromEntries(COLUMNS.map((s, i) => [s.field, i])) as Record<RunField, number>;
 
 const BY_NAME = new Map<string, { spec: ColumnSpec; unit: UnitSuffix | undefined }>();
 for (const s of COLUMNS) {
@@ -207,6 +214,8 @@ const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NOT_FINITE_TEXT = /^[+-]?(?:nan|inf|infinity)$/i;
 const WITH_UNIT_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*[A-Za-zµ/]+$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9 ._+/:-]{0,63}$/;
+/** How many distinct accepted labels a column remembers for its fast path. */
+const LABELS_REMEMBERED = 64;
 
 /**
  * Resolves the header into a plan (which field each column fills, with which
@@ -262,7 +271,15 @@ export function planColumns(header: RawHeader, problems: Problems): {
       return;
     }
     filled.set(s.field, name);
-    plans.push({ type: "field", spec: s, name, unit, expected: expectedText(s, unit) });
+    plans.push({
+      type: "field",
+      spec: s,
+      name,
+      unit,
+      expected: expectedText(s, unit),
+      slot: SLOT[s.field],
+      labels: new Set(),
+    });
     if (unit || name !== s.column && name !== camel(s.column)) {
       conversions.push({
         column: name,
@@ -316,7 +333,10 @@ export function convertRecords(
   if (fatal) return { runs, conversions, notCompleted };
   const byField = new Map<RunField, FieldPlan>();
   for (const plan of plans) if (plan.type === "field") byField.set(plan.spec.field, plan);
+  const defaultStatus = byField.has("status") ? undefined : "completed";
   const width = plans.length;
+  // One row's schema values, by slot; reused from row to row.
+  const slots: Slots = COLUMNS.map(() => undefined);
   let objectsStringified = false;
   for (const record of records) {
     if (record.values.length !== width) {
@@ -327,16 +347,21 @@ export function convertRecords(
       );
       continue;
     }
-    const values: Partial<Record<RunField, number | string>> = {};
+    for (let k = 0; k < slots.length; k++) slots[k] = undefined;
     const extra: Record<string, string | number> = {};
     let ok = true;
     for (let i = 0; i < width; i++) {
       const plan = plans[i] as Plan;
       const value = record.values[i];
       if (plan.type === "extra") {
-        if (value === null || value === undefined) continue;
+        if (value === null || value === undefined || value === "") continue;
         if (typeof value === "number") setExtra(extra, plan.name, value);
         else if (typeof value === "string") {
+          const number = plainDecimal(value);
+          if (!Number.isNaN(number)) {
+            setExtra(extra, plan.name, number);
+            continue;
+          }
           const text = value.trim();
           if (text === "") continue;
           setExtra(extra, plan.name, NUMBER_TEXT.test(text) ? Number(text) : value);
@@ -355,15 +380,38 @@ export function convertRecords(
       }
       const parsed = parseCell(plan, value, record, i, problems, columnsOf);
       if (parsed === false) ok = false;
-      else if (parsed !== undefined) values[plan.spec.field] = parsed;
+      else slots[plan.slot] = parsed;
     }
     if (!ok) continue;
-    const run = finishRun(values, extra, byField, record, problems);
+    const run = finishRun(slots, extra, defaultStatus, byField, record, problems);
     if (run === undefined) continue;
     if (run.status !== "completed") notCompleted.push(runs.length);
     runs.push(run);
   }
   return { runs, conversions, notCompleted };
+}
+
+/** One row's schema values by slot (see SLOT); `undefined` where empty or absent. */
+type Slots = (number | string | undefined)[];
+
+/**
+ * The number a cell holds when it is a plain decimal that starts with a digit
+ * (a string NUMBER_TEXT matches, without a sign or a leading point), else NaN.
+ * `+text` alone also reads white space around the number and 0x, 0o and 0b
+ * prefixes; a plain decimal ends in a digit or a point and has no such prefix,
+ * so these checks and `+text` together are NUMBER_TEXT for such cells, with
+ * no regular expression and no trim.
+ */
+function plainDecimal(text: string): number {
+  const first = text.charCodeAt(0);
+  if (!(first >= 48 && first <= 57)) return NaN; // 0-9 (NaN for "")
+  const last = text.charCodeAt(text.length - 1);
+  if (!(last >= 48 && last <= 57) && last !== 46) return NaN; // 0-9 or "."
+  if (first === 48 && text.length > 2) {
+    const prefix = text.charCodeAt(1) | 0x20; // lower case
+    if (prefix === 120 || prefix === 111 || prefix === 98) return NaN; // 0x, 0o, 0b
+  }
+  return +text;
 }
 
 /** Parses one schema cell: a value, undefined when empty, false on a problem. */
@@ -376,11 +424,14 @@ function parseCell(
   columnsOf: ((record: RawRecord) => number[]) | undefined,
 ): number | string | undefined | false {
   const s = plan.spec;
-  // Fast path: a plain decimal number in a number column.
-  if (typeof value === "string" && s.kind !== "label" && value !== "") {
-    const c = value.charCodeAt(0);
-    if (c >= 48 && c <= 57 && NUMBER_TEXT.test(value)) {
-      let number = Number(value);
+  // Fast paths: an empty cell, a plain decimal number in range in a number
+  // column, a label accepted before. Anything else takes the full checks below.
+  if (typeof value === "string") {
+    if (value === "") return undefined;
+    if (s.kind === "label") {
+      if (plan.labels.has(value)) return value;
+    } else {
+      let number = plainDecimal(value);
       if (
         Number.isFinite(number) && (s.kind !== "integer" || Number.isInteger(number)) &&
         (number > 0 || (number === 0 && s.rule !== "positive"))
@@ -389,6 +440,7 @@ function parseCell(
         if (unit) number = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
         return number;
       }
+      if (value === "full" && s.field === "wssBytes") return "full";
     }
   }
   const place = (): Place => ({
@@ -421,7 +473,7 @@ function parseCell(
           known.map((k) => `"${k}"`).join(", ")
         }; kept as given`,
       );
-    }
+    } else if (text === value && plan.labels.size < LABELS_REMEMBERED) plan.labels.add(text);
     return text;
   }
   if (
@@ -478,16 +530,108 @@ const REQUIRED_VALUES = [
   "wssBytes",
   "dirtyPagesPerSecond",
 ] as const;
+const REQUIRED_SLOTS = REQUIRED_VALUES.map((field) => SLOT[field]);
 
 function finishRun(
-  values: Partial<Record<RunField, number | string>>,
+  slots: Slots,
   extra: Record<string, string | number>,
+  defaultStatus: string | undefined,
   byField: Map<RunField, FieldPlan>,
   record: RawRecord,
   problems: Problems,
 ): MigrationRun | undefined {
-  const status = (values.status as string | undefined) ??
-    (byField.has("status") ? undefined : "completed");
+  const status = (slots[SLOT.status] as string | undefined) ?? defaultStatus;
+  const completed = status === "completed";
+  const migrationTimeSeconds = slots[SLOT.migrationTimeSeconds] as number | undefined;
+  let anyMissing = status === undefined || (migrationTimeSeconds === undefined && completed);
+  for (const slot of REQUIRED_SLOTS) if (slots[slot] === undefined) anyMissing = true;
+  if (anyMissing && !reportMissing(slots, status, byField, record, problems)) return undefined;
+  const memoryBytes = slots[SLOT.memoryBytes] as number;
+  const wss = slots[SLOT.wssBytes];
+  const wssBytes = wss === "full" ? memoryBytes : wss as number;
+  if (wssBytes > memoryBytes) {
+    problems.add(
+      { line: record.line, field: byField.get("wssBytes")?.name ?? "wss_bytes" },
+      `${wssBytes} bytes is larger than memory ${memoryBytes} bytes`,
+      `wss <= memory ("full" for the whole memory)`,
+      wssBytes,
+    );
+    return undefined;
+  }
+  if (!completed) {
+    problems.warn(
+      { line: record.line, field: "status" },
+      'runs whose status is not "completed" are kept and listed in notCompleted',
+    );
+  }
+  const method = slots[SLOT.method] as string;
+  const contention = slots[SLOT.contention] as string;
+  const dirtyPagesPerSecond = slots[SLOT.dirtyPagesPerSecond] as number;
+  const pageBytes = (slots[SLOT.pageBytes] as number | undefined) ?? DEFAULT_PAGE_BYTES;
+  const linkBandwidthBytesPerSecond = slots[SLOT.linkBandwidthBytesPerSecond] as
+    | number
+    | undefined;
+  const downtimeSeconds = slots[SLOT.downtimeSeconds] as number | undefined;
+  const transferredBytes = slots[SLOT.transferredBytes] as number | undefined;
+  const iterations = slots[SLOT.iterations] as number | undefined;
+  const run = slots[SLOT.run] as number | undefined;
+  if (
+    linkBandwidthBytesPerSecond !== undefined && downtimeSeconds !== undefined &&
+    transferredBytes !== undefined && iterations !== undefined && run !== undefined
+  ) {
+    // Every optional field given (the common case): one object literal, so
+    // that every such run has the same shape. Keys in the order below.
+    return {
+      method,
+      contention,
+      memoryBytes,
+      wssBytes,
+      dirtyPagesPerSecond,
+      pageBytes,
+      migrationTimeSeconds: migrationTimeSeconds ?? NaN,
+      status: status as string,
+      extra,
+      linkBandwidthBytesPerSecond,
+      downtimeSeconds,
+      transferredBytes,
+      iterations,
+      run,
+    };
+  }
+  const result: MigrationRun = {
+    method,
+    contention,
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    pageBytes,
+    migrationTimeSeconds: migrationTimeSeconds ?? NaN,
+    status: status as string,
+    extra,
+  };
+  if (linkBandwidthBytesPerSecond !== undefined) {
+    result.linkBandwidthBytesPerSecond = linkBandwidthBytesPerSecond;
+  }
+  if (downtimeSeconds !== undefined) result.downtimeSeconds = downtimeSeconds;
+  if (transferredBytes !== undefined) result.transferredBytes = transferredBytes;
+  if (iterations !== undefined) result.iterations = iterations;
+  if (run !== undefined) result.run = run;
+  return result;
+}
+
+/**
+ * Reports a row's missing values (status, then the required fields in
+ * order, then the time of a completed run). Returns false when one was
+ * reported; a field whose whole column is missing was reported once with the
+ * header and does not count here.
+ */
+function reportMissing(
+  slots: Slots,
+  status: string | undefined,
+  byField: Map<RunField, FieldPlan>,
+  record: RawRecord,
+  problems: Problems,
+): boolean {
   let ok = true;
   const missing = (field: RunField, why = "") => {
     const plan = byField.get(field);
@@ -498,51 +642,12 @@ function finishRun(
   };
   if (status === undefined) missing("status");
   for (const field of REQUIRED_VALUES) {
-    if (values[field] === undefined) missing(field);
+    if (slots[SLOT[field]] === undefined) missing(field);
   }
-  const completed = status === "completed";
-  if (values.migrationTimeSeconds === undefined && completed) {
+  if (slots[SLOT.migrationTimeSeconds] === undefined && status === "completed") {
     missing("migrationTimeSeconds", ' (required when status is "completed")');
   }
-  if (!ok) return undefined;
-  const memoryBytes = values.memoryBytes as number;
-  const wssBytes = values.wssBytes === "full" ? memoryBytes : values.wssBytes as number;
-  if (wssBytes > memoryBytes) {
-    problems.add(
-      { line: record.line, field: byField.get("wssBytes")?.name ?? "wss_bytes" },
-      `${wssBytes} bytes is larger than memory ${memoryBytes} bytes`,
-      `wss <= memory ("full" for the whole memory)`,
-      wssBytes,
-    );
-    return undefined;
-  }
-  const run: MigrationRun = {
-    method: values.method as string,
-    contention: values.contention as string,
-    memoryBytes,
-    wssBytes,
-    dirtyPagesPerSecond: values.dirtyPagesPerSecond as number,
-    pageBytes: (values.pageBytes as number | undefined) ?? DEFAULT_PAGE_BYTES,
-    migrationTimeSeconds: (values.migrationTimeSeconds as number | undefined) ?? NaN,
-    status: status as string,
-    extra,
-  };
-  if (values.linkBandwidthBytesPerSecond !== undefined) {
-    run.linkBandwidthBytesPerSecond = values.linkBandwidthBytesPerSecond as number;
-  }
-  if (values.downtimeSeconds !== undefined) run.downtimeSeconds = values.downtimeSeconds as number;
-  if (values.transferredBytes !== undefined) {
-    run.transferredBytes = values.transferredBytes as number;
-  }
-  if (values.iterations !== undefined) run.iterations = values.iterations as number;
-  if (values.run !== undefined) run.run = values.run as number;
-  if (!completed) {
-    problems.warn(
-      { line: record.line, field: "status" },
-      'runs whose status is not "completed" are kept and listed in notCompleted',
-    );
-  }
-  return run;
+  return ok;
 }
 
 /** Sets an extra value; a column named `__proto__` becomes an own property, not the prototype. */

@@ -224,17 +224,14 @@ function readDelimited(body: string, delimiter: "," | "\t", problems: Problems):
   const first = rows[0];
   if (!first) return { header: undefined, records: [] };
   const header: RawHeader = {
-    names: first.fields,
+    names: first.values,
     line: first.line,
     columns: fieldColumns(body, delimiter, first),
   };
-  const records: RawRecord[] = [];
-  for (let i = 1; i < rows.length; i++) {
-    const row = rows[i] as (typeof rows)[number];
-    records.push({ line: row.line, values: row.fields, start: row.start });
-  }
+  // The data rows are raw records already ({ line, values, start }).
+  const records: RawRecord[] = rows.slice(1);
   const columnsOf = (record: RawRecord) =>
-    fieldColumns(body, delimiter, { line: record.line, fields: [], start: record.start ?? 0 });
+    fieldColumns(body, delimiter, { line: record.line, start: record.start ?? 0 });
   return { header, records, columnsOf };
 }
 
