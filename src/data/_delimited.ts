@@ -131,36 +131,35 @@ function readRecord(
 }
 
 /**
- * Splits delimited text into rows of fields. Blank lines are skipped. A row
- * with a syntax problem (an unclosed quote, a bare quote, text after a
- * closing quote) is reported and left out. A lone CR also ends a line.
+ * Splits delimited text into rows of fields, one row at a time (so that a
+ * caller can convert each row and let its fields go). Blank lines are
+ * skipped. A row with a syntax problem (an unclosed quote, a bare quote, text
+ * after a closing quote) is reported and left out. A lone CR also ends a line.
  */
-export function tokenizeDelimited(
+export function* delimitedRows(
   text: string,
   delimiter: "," | "\t",
   problems: Problems,
-): DelimitedRow[] {
+): Generator<DelimitedRow, void, undefined> {
   const delim = delimiter.charCodeAt(0);
   const n = text.length;
-  const rows: DelimitedRow[] = [];
   let i = 0;
   let line = 1;
   while (i < n) {
     const values: string[] = [];
     const next = readPlainLine(text, i, delim, values);
     if (next !== -1) {
-      if (!isBlank(values)) rows.push({ line, values, start: i });
+      if (!isBlank(values)) yield { line, values, start: i };
       line++;
       i = next;
       continue;
     }
     // A quote somewhere in the line: the full reader, with its checks.
     const read = readRecord(text, i, delim, line, problems, false);
-    if (read.ok && !isBlank(read.fields)) rows.push({ line, values: read.fields, start: i });
+    if (read.ok && !isBlank(read.fields)) yield { line, values: read.fields, start: i };
     line += 1 + read.innerLines;
     i = read.next;
   }
-  return rows;
 }
 
 /**

@@ -144,8 +144,11 @@ interface FieldPlan {
   expected: string;
   /** Where convertRecords keeps this field's value for a row: its index in COLUMNS. */
   slot: number;
-  /** Label cells already accepted as written, without a warning: accepted again at once. */
-  labels: Set<string>;
+  /**
+   * Label cells already accepted as written, without a warning: accepted
+   * again at once, and every run shares one copy of the text.
+   */
+  labels: Map<string, string>;
 }
 interface ExtraPlan {
   type: "extra";
@@ -278,7 +281,7 @@ export function planColumns(header: RawHeader, problems: Problems): {
       unit,
       expected: expectedText(s, unit),
       slot: SLOT[s.field],
-      labels: new Set(),
+      labels: new Map(),
     });
     if (unit || name !== s.column && name !== camel(s.column)) {
       conversions.push({
@@ -429,7 +432,8 @@ function parseCell(
   if (typeof value === "string") {
     if (value === "") return undefined;
     if (s.kind === "label") {
-      if (plan.labels.has(value)) return value;
+      const label = plan.labels.get(value);
+      if (label !== undefined) return label;
     } else {
       let number = plainDecimal(value);
       if (
@@ -473,7 +477,7 @@ function parseCell(
           known.map((k) => `"${k}"`).join(", ")
         }; kept as given`,
       );
-    } else if (text === value && plan.labels.size < LABELS_REMEMBERED) plan.labels.add(text);
+    } else if (text === value && plan.labels.size < LABELS_REMEMBERED) plan.labels.set(text, text);
     return text;
   }
   if (
