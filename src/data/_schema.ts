@@ -144,6 +144,16 @@ interface FieldPlan {
   expected: string;
   /** Where convertRecords keeps this field's value for a row: its index in COLUMNS. */
   slot: number;
+  /** What the fast path of a cell checks, read once from `spec` and `unit`. */
+  quick: {
+    label: boolean;
+    integer: boolean;
+    positive: boolean;
+    wss: boolean;
+    /** SI value = value * factor, or value / divisor when divisor is not 1. */
+    factor: number;
+    divisor: number;
+  };
   /**
    * Label cells already accepted as written, without a warning: accepted
    * again at once, and every run shares one copy of the text.
@@ -281,6 +291,14 @@ export function planColumns(header: RawHeader, problems: Problems): {
       unit,
       expected: expectedText(s, unit),
       slot: SLOT[s.field],
+      quick: {
+        label: s.kind === "label",
+        integer: s.kind === "integer",
+        positive: s.rule === "positive",
+        wss: s.field === "wssBytes",
+        factor: unit ? unit.factor : 1,
+        divisor: unit ? unit.divisor : 1,
+      },
       labels: new Map(),
     });
     if (unit || name !== s.column && name !== camel(s.column)) {
@@ -381,7 +399,10 @@ export function convertRecords(
         }
         continue;
       }
-      const parsed = parseCell(plan, value, record, i, problems, columnsOf);
+      const quick = quickCell(plan, value);
+      const parsed = quick !== NEEDS_CHECKS
+        ? quick
+        : parseCell(plan, value, record, i, problems, columnsOf);
       if (parsed === false) ok = false;
       else slots[plan.slot] = parsed;
     }
@@ -444,6 +465,32 @@ function shortDecimal(text: string): number {
   return point === -1 ? digits : digits / (POWERS_OF_TEN[length - 1 - point] as number);
 }
 
+/** What {@linkcode quickCell} returns for a cell that needs {@linkcode parseCell}. */
+const NEEDS_CHECKS = Symbol("needs checks");
+
+/**
+ * The fast paths of {@linkcode parseCell}, for the usual cells: empty, a
+ * plain decimal number in range in a number column, "full" WSS, a label
+ * accepted before. Returns what parseCell would, or NEEDS_CHECKS.
+ */
+function quickCell(
+  plan: FieldPlan,
+  value: unknown,
+): number | string | undefined | typeof NEEDS_CHECKS {
+  if (typeof value !== "string") return NEEDS_CHECKS;
+  if (value === "") return undefined;
+  const quick = plan.quick;
+  if (quick.label) return plan.labels.get(value) ?? NEEDS_CHECKS;
+  const number = plainDecimal(value);
+  if (
+    Number.isFinite(number) && (!quick.integer || Number.isInteger(number)) &&
+    (number > 0 || (number === 0 && !quick.positive))
+  ) {
+    return quick.divisor !== 1 ? number / quick.divisor : number * quick.factor;
+  }
+  return quick.wss && value === "full" ? "full" : NEEDS_CHECKS;
+}
+
 /** Parses one schema cell: a value, undefined when empty, false on a problem. */
 function parseCell(
   plan: FieldPlan,
@@ -454,26 +501,6 @@ function parseCell(
   columnsOf: ((record: RawRecord) => number[]) | undefined,
 ): number | string | undefined | false {
   const s = plan.spec;
-  // Fast paths: an empty cell, a plain decimal number in range in a number
-  // column, a label accepted before. Anything else takes the full checks below.
-  if (typeof value === "string") {
-    if (value === "") return undefined;
-    if (s.kind === "label") {
-      const label = plan.labels.get(value);
-      if (label !== undefined) return label;
-    } else {
-      let number = plainDecimal(value);
-      if (
-        Number.isFinite(number) && (s.kind !== "integer" || Number.isInteger(number)) &&
-        (number > 0 || (number === 0 && s.rule !== "positive"))
-      ) {
-        const unit = plan.unit;
-        if (unit) number = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
-        return number;
-      }
-      if (value === "full" && s.field === "wssBytes") return "full";
-    }
-  }
   const place = (): Place => ({
     line: record.line,
     column: columnsOf?.(record)[index],
