@@ -158,7 +158,7 @@ interface FieldPlan {
    * Label cells already accepted as written, without a warning: accepted
    * again at once, and every run shares one copy of the text.
    */
-  labels: Map<string, string>;
+  labels: string[];
 }
 interface ExtraPlan {
   type: "extra";
@@ -227,8 +227,11 @@ const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NOT_FINITE_TEXT = /^[+-]?(?:nan|inf|infinity)$/i;
 const WITH_UNIT_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*[A-Za-zµ/]+$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9 ._+/:-]{0,63}$/;
-/** How many distinct accepted labels a column remembers for its fast path. */
-const LABELS_REMEMBERED = 64;
+/**
+ * How many distinct accepted labels a column remembers for its fast path (a
+ * few compared in turn beat a hash lookup of a new string).
+ */
+const LABELS_REMEMBERED = 8;
 
 /**
  * Resolves the header into a plan (which field each column fills, with which
@@ -299,7 +302,7 @@ export function planColumns(header: RawHeader, problems: Problems): {
         factor: unit ? unit.factor : 1,
         divisor: unit ? unit.divisor : 1,
       },
-      labels: new Map(),
+      labels: [],
     });
     if (unit || name !== s.column && name !== camel(s.column)) {
       conversions.push({
@@ -480,7 +483,10 @@ function quickCell(
   if (typeof value !== "string") return NEEDS_CHECKS;
   if (value === "") return undefined;
   const quick = plan.quick;
-  if (quick.label) return plan.labels.get(value) ?? NEEDS_CHECKS;
+  if (quick.label) {
+    for (const label of plan.labels) if (label === value) return label;
+    return NEEDS_CHECKS;
+  }
   const number = plainDecimal(value);
   if (
     Number.isFinite(number) && (!quick.integer || Number.isInteger(number)) &&
@@ -531,7 +537,7 @@ function parseCell(
           known.map((k) => `"${k}"`).join(", ")
         }; kept as given`,
       );
-    } else if (text === value && plan.labels.size < LABELS_REMEMBERED) plan.labels.set(text, text);
+    } else if (text === value && plan.labels.length < LABELS_REMEMBERED) plan.labels.push(text);
     return text;
   }
   if (
