@@ -386,6 +386,12 @@ export function convertRecords(
             setExtra(extra, plan.name, number);
             continue;
           }
+          const first = value.charCodeAt(0) | 0x20; // lower case
+          if (first >= 97 && first <= 122) {
+            // Starts with a letter: text, as written (not blank, not a number).
+            setExtra(extra, plan.name, value);
+            continue;
+          }
           const text = value.trim();
           if (text === "") continue;
           setExtra(extra, plan.name, NUMBER_TEXT.test(text) ? Number(text) : value);
