@@ -371,6 +371,7 @@ export function convertRecords(
       );
       continue;
     }
+    // A plain loop: slots.fill(undefined) sent V8 into a deoptimization loop here.
     for (let k = 0; k < slots.length; k++) slots[k] = undefined;
     const extra: Record<string, string | number> = {};
     let ok = true;
