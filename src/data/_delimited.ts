@@ -7,8 +7,8 @@ import type { Problems } from "./_problems.ts";
 export interface DelimitedRow {
   /** 1-based line where the row starts. */
   line: number;
-  /** The fields, unquoted. */
-  fields: string[];
+  /** The fields, unquoted (named `values`, so that a row is also a raw record). */
+  values: string[];
   /** Offset of the row's first character in the text (to find field columns later). */
   start: number;
 }
@@ -131,30 +131,70 @@ function readRecord(
 }
 
 /**
- * Splits delimited text into rows of fields. Blank lines are skipped. A row
- * with a syntax problem (an unclosed quote, a bare quote, text after a
- * closing quote) is reported and left out. A lone CR also ends a line.
+ * Splits delimited text into rows of fields, one row at a time (so that a
+ * caller can convert each row and let its fields go). Blank lines are
+ * skipped. A row with a syntax problem (an unclosed quote, a bare quote, text
+ * after a closing quote) is reported and left out. A lone CR also ends a line.
  */
-export function tokenizeDelimited(
+export function* delimitedRows(
   text: string,
   delimiter: "," | "\t",
   problems: Problems,
-): DelimitedRow[] {
+): Generator<DelimitedRow, void, undefined> {
   const delim = delimiter.charCodeAt(0);
-  const rows: DelimitedRow[] = [];
+  const n = text.length;
   let i = 0;
   let line = 1;
-  while (i < text.length) {
+  while (i < n) {
+    const values: string[] = [];
+    const next = readPlainLine(text, i, delim, values);
+    if (next !== -1) {
+      if (!isBlank(values)) yield { line, values, start: i };
+      line++;
+      i = next;
+      continue;
+    }
+    // A quote somewhere in the line: the full reader, with its checks.
     const read = readRecord(text, i, delim, line, problems, false);
-    const blank = read.fields.length === 1 && (read.fields[0] as string).trim() === "";
-    if (read.ok && !blank) rows.push({ line, fields: read.fields, start: i });
+    if (read.ok && !isBlank(read.fields)) yield { line, values: read.fields, start: i };
     line += 1 + read.innerLines;
     i = read.next;
   }
-  return rows;
+}
+
+/**
+ * Fast path for a line without quotes: splits it at each delimiter into
+ * `values` in one scan and returns the offset after its line break, or -1 at
+ * the first quote (the line then needs {@linkcode readRecord}).
+ */
+function readPlainLine(text: string, start: number, delim: number, values: string[]): number {
+  const n = text.length;
+  let fieldStart = start;
+  let i = start;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === delim) {
+      values.push(text.slice(fieldStart, i));
+      fieldStart = i + 1;
+    } else if (c === LF || c === CR) break;
+    else if (c === QUOTE) return -1;
+  }
+  values.push(text.slice(fieldStart, i));
+  if (i < n && text.charCodeAt(i) === CR) i++;
+  if (i < n && text.charCodeAt(i) === LF) i++;
+  return i;
+}
+
+/** A blank line: one field of nothing but white space. */
+function isBlank(fields: string[]): boolean {
+  return fields.length === 1 && (fields[0] as string).trim() === "";
 }
 
 /** The 1-based character columns of a row's fields (computed again, for messages). */
-export function fieldColumns(text: string, delimiter: "," | "\t", row: DelimitedRow): number[] {
+export function fieldColumns(
+  text: string,
+  delimiter: "," | "\t",
+  row: Pick<DelimitedRow, "line" | "start">,
+): number[] {
   return readRecord(text, row.start, delimiter.charCodeAt(0), row.line, undefined, true).columns;
 }

@@ -100,6 +100,23 @@ export class Problems {
     return [...this.#warnings.values()];
   }
 
+  /**
+   * Adds another collector's problems after this one's (up to the limit, all
+   * counted) and its warnings (merged with the same messages here).
+   */
+  append(other: Problems): void {
+    for (const problem of other.list) {
+      if (this.list.length >= this.limit) break;
+      this.list.push(problem);
+    }
+    this.count += other.count;
+    for (const [message, warning] of other.#warnings) {
+      const existing = this.#warnings.get(message);
+      if (existing) existing.count += warning.count;
+      else this.#warnings.set(message, warning);
+    }
+  }
+
   /** Throws a DatasetError if any problem was added. */
   throwIfAny(): void {
     if (this.count > 0) throw new DatasetError(this.file, this.list, this.count);

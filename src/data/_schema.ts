@@ -142,12 +142,32 @@ interface FieldPlan {
   name: string;
   unit: UnitSuffix | undefined;
   expected: string;
+  /** Where convertRecords keeps this field's value for a row: its index in COLUMNS. */
+  slot: number;
+  /** What the fast path of a cell checks, read once from `spec` and `unit`. */
+  quick: {
+    label: boolean;
+    integer: boolean;
+    positive: boolean;
+    wss: boolean;
+    /** SI value = value * factor, or value / divisor when divisor is not 1. */
+    factor: number;
+    divisor: number;
+  };
+  /**
+   * Label cells already accepted as written, without a warning: accepted
+   * again at once, and every run shares one copy of the text.
+   */
+  labels: string[];
 }
 interface ExtraPlan {
   type: "extra";
   name: string;
 }
 type Plan = FieldPlan | ExtraPlan;
+
+/** Each field's slot: its index in COLUMNS. */
+const SLOT = Object.fromEntries(COLUMNS.map((s, i) => [s.field, i])) as Record<RunField, number>;
 
 const BY_NAME = new Map<string, { spec: ColumnSpec; unit: UnitSuffix | undefined }>();
 for (const s of COLUMNS) {
@@ -207,6 +227,11 @@ const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NOT_FINITE_TEXT = /^[+-]?(?:nan|inf|infinity)$/i;
 const WITH_UNIT_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*[A-Za-zµ/]+$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9 ._+/:-]{0,63}$/;
+/**
+ * How many distinct accepted labels a column remembers for its fast path (a
+ * few compared in turn beat a hash lookup of a new string).
+ */
+const LABELS_REMEMBERED = 8;
 
 /**
  * Resolves the header into a plan (which field each column fills, with which
@@ -262,7 +287,23 @@ export function planColumns(header: RawHeader, problems: Problems): {
       return;
     }
     filled.set(s.field, name);
-    plans.push({ type: "field", spec: s, name, unit, expected: expectedText(s, unit) });
+    plans.push({
+      type: "field",
+      spec: s,
+      name,
+      unit,
+      expected: expectedText(s, unit),
+      slot: SLOT[s.field],
+      quick: {
+        label: s.kind === "label",
+        integer: s.kind === "integer",
+        positive: s.rule === "positive",
+        wss: s.field === "wssBytes",
+        factor: unit ? unit.factor : 1,
+        divisor: unit ? unit.divisor : 1,
+      },
+      labels: [],
+    });
     if (unit || name !== s.column && name !== camel(s.column)) {
       conversions.push({
         column: name,
@@ -316,7 +357,10 @@ export function convertRecords(
   if (fatal) return { runs, conversions, notCompleted };
   const byField = new Map<RunField, FieldPlan>();
   for (const plan of plans) if (plan.type === "field") byField.set(plan.spec.field, plan);
+  const defaultStatus = byField.has("status") ? undefined : "completed";
   const width = plans.length;
+  // One row's schema values, by slot; reused from row to row.
+  const slots: Slots = COLUMNS.map(() => undefined);
   let objectsStringified = false;
   for (const record of records) {
     if (record.values.length !== width) {
@@ -327,16 +371,28 @@ export function convertRecords(
       );
       continue;
     }
-    const values: Partial<Record<RunField, number | string>> = {};
+    // A plain loop: slots.fill(undefined) sent V8 into a deoptimization loop here.
+    for (let k = 0; k < slots.length; k++) slots[k] = undefined;
     const extra: Record<string, string | number> = {};
     let ok = true;
     for (let i = 0; i < width; i++) {
       const plan = plans[i] as Plan;
       const value = record.values[i];
       if (plan.type === "extra") {
-        if (value === null || value === undefined) continue;
+        if (value === null || value === undefined || value === "") continue;
         if (typeof value === "number") setExtra(extra, plan.name, value);
         else if (typeof value === "string") {
+          const number = plainDecimal(value);
+          if (!Number.isNaN(number)) {
+            setExtra(extra, plan.name, number);
+            continue;
+          }
+          const first = value.charCodeAt(0) | 0x20; // lower case
+          if (first >= 97 && first <= 122) {
+            // Starts with a letter: text, as written (not blank, not a number).
+            setExtra(extra, plan.name, value);
+            continue;
+          }
           const text = value.trim();
           if (text === "") continue;
           setExtra(extra, plan.name, NUMBER_TEXT.test(text) ? Number(text) : value);
@@ -353,17 +409,99 @@ export function convertRecords(
         }
         continue;
       }
-      const parsed = parseCell(plan, value, record, i, problems, columnsOf);
+      const quick = quickCell(plan, value);
+      const parsed = quick !== NEEDS_CHECKS
+        ? quick
+        : parseCell(plan, value, record, i, problems, columnsOf);
       if (parsed === false) ok = false;
-      else if (parsed !== undefined) values[plan.spec.field] = parsed;
+      else slots[plan.slot] = parsed;
     }
     if (!ok) continue;
-    const run = finishRun(values, extra, byField, record, problems);
+    const run = finishRun(slots, extra, defaultStatus, byField, record, problems);
     if (run === undefined) continue;
     if (run.status !== "completed") notCompleted.push(runs.length);
     runs.push(run);
   }
   return { runs, conversions, notCompleted };
+}
+
+/** One row's schema values by slot (see SLOT); `undefined` where empty or absent. */
+type Slots = (number | string | undefined)[];
+
+/**
+ * The number a cell holds when it is a plain decimal that starts with a digit
+ * (a string NUMBER_TEXT matches, without a sign or a leading point), else NaN.
+ * No regular expression and no trim: the usual short cell (digits with at
+ * most one point, at most 15 characters) is read digit by digit, as in
+ * {@linkcode shortDecimal}; any other goes through `+text`, which also reads
+ * white space around a number and 0x, 0o and 0b prefixes: a plain decimal
+ * ends in a digit or a point and has no such prefix.
+ */
+function plainDecimal(text: string): number {
+  const short = shortDecimal(text);
+  if (short >= 0) return short;
+  const first = text.charCodeAt(0);
+  if (!(first >= 48 && first <= 57)) return NaN; // 0-9 (NaN for "")
+  const last = text.charCodeAt(text.length - 1);
+  if (!(last >= 48 && last <= 57) && last !== 46) return NaN; // 0-9 or "."
+  if (first === 48 && text.length > 2) {
+    const prefix = text.charCodeAt(1) | 0x20; // lower case
+    if (prefix === 120 || prefix === 111 || prefix === 98) return NaN; // 0x, 0o, 0b
+  }
+  return +text;
+}
+
+/** 10^0 to 10^15, each exact in a double. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * The value of a cell of at most 15 characters that are digits and at most
+ * one point, starting with a digit; -1 for any other cell. The digits make an
+ * integer below 10^15 (exact in a double), and dividing it by the exact power
+ * of ten of the point rounds once: the same double as `Number(text)`
+ * (Clinger's fast path).
+ */
+function shortDecimal(text: string): number {
+  const length = text.length;
+  if (length === 0 || length > 15) return -1;
+  let digits = 0;
+  let point = -1;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits = digits * 10 + (c - 48);
+    else if (c === 46 && point === -1 && i > 0) point = i;
+    else return -1;
+  }
+  return point === -1 ? digits : digits / (POWERS_OF_TEN[length - 1 - point] as number);
+}
+
+/** What {@linkcode quickCell} returns for a cell that needs {@linkcode parseCell}. */
+const NEEDS_CHECKS = Symbol("needs checks");
+
+/**
+ * The fast paths of {@linkcode parseCell}, for the usual cells: empty, a
+ * plain decimal number in range in a number column, "full" WSS, a label
+ * accepted before. Returns what parseCell would, or NEEDS_CHECKS.
+ */
+function quickCell(
+  plan: FieldPlan,
+  value: unknown,
+): number | string | undefined | typeof NEEDS_CHECKS {
+  if (typeof value !== "string") return NEEDS_CHECKS;
+  if (value === "") return undefined;
+  const quick = plan.quick;
+  if (quick.label) {
+    for (const label of plan.labels) if (label === value) return label;
+    return NEEDS_CHECKS;
+  }
+  const number = plainDecimal(value);
+  if (
+    Number.isFinite(number) && (!quick.integer || Number.isInteger(number)) &&
+    (number > 0 || (number === 0 && !quick.positive))
+  ) {
+    return quick.divisor !== 1 ? number / quick.divisor : number * quick.factor;
+  }
+  return quick.wss && value === "full" ? "full" : NEEDS_CHECKS;
 }
 
 /** Parses one schema cell: a value, undefined when empty, false on a problem. */
@@ -376,21 +514,6 @@ function parseCell(
   columnsOf: ((record: RawRecord) => number[]) | undefined,
 ): number | string | undefined | false {
   const s = plan.spec;
-  // Fast path: a plain decimal number in a number column.
-  if (typeof value === "string" && s.kind !== "label" && value !== "") {
-    const c = value.charCodeAt(0);
-    if (c >= 48 && c <= 57 && NUMBER_TEXT.test(value)) {
-      let number = Number(value);
-      if (
-        Number.isFinite(number) && (s.kind !== "integer" || Number.isInteger(number)) &&
-        (number > 0 || (number === 0 && s.rule !== "positive"))
-      ) {
-        const unit = plan.unit;
-        if (unit) number = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
-        return number;
-      }
-    }
-  }
   const place = (): Place => ({
     line: record.line,
     column: columnsOf?.(record)[index],
@@ -421,7 +544,7 @@ function parseCell(
           known.map((k) => `"${k}"`).join(", ")
         }; kept as given`,
       );
-    }
+    } else if (text === value && plan.labels.length < LABELS_REMEMBERED) plan.labels.push(text);
     return text;
   }
   if (
@@ -478,16 +601,108 @@ const REQUIRED_VALUES = [
   "wssBytes",
   "dirtyPagesPerSecond",
 ] as const;
+const REQUIRED_SLOTS = REQUIRED_VALUES.map((field) => SLOT[field]);
 
 function finishRun(
-  values: Partial<Record<RunField, number | string>>,
+  slots: Slots,
   extra: Record<string, string | number>,
+  defaultStatus: string | undefined,
   byField: Map<RunField, FieldPlan>,
   record: RawRecord,
   problems: Problems,
 ): MigrationRun | undefined {
-  const status = (values.status as string | undefined) ??
-    (byField.has("status") ? undefined : "completed");
+  const status = (slots[SLOT.status] as string | undefined) ?? defaultStatus;
+  const completed = status === "completed";
+  const migrationTimeSeconds = slots[SLOT.migrationTimeSeconds] as number | undefined;
+  let anyMissing = status === undefined || (migrationTimeSeconds === undefined && completed);
+  for (const slot of REQUIRED_SLOTS) if (slots[slot] === undefined) anyMissing = true;
+  if (anyMissing && !reportMissing(slots, status, byField, record, problems)) return undefined;
+  const memoryBytes = slots[SLOT.memoryBytes] as number;
+  const wss = slots[SLOT.wssBytes];
+  const wssBytes = wss === "full" ? memoryBytes : wss as number;
+  if (wssBytes > memoryBytes) {
+    problems.add(
+      { line: record.line, field: byField.get("wssBytes")?.name ?? "wss_bytes" },
+      `${wssBytes} bytes is larger than memory ${memoryBytes} bytes`,
+      `wss <= memory ("full" for the whole memory)`,
+      wssBytes,
+    );
+    return undefined;
+  }
+  if (!completed) {
+    problems.warn(
+      { line: record.line, field: "status" },
+      'runs whose status is not "completed" are kept and listed in notCompleted',
+    );
+  }
+  const method = slots[SLOT.method] as string;
+  const contention = slots[SLOT.contention] as string;
+  const dirtyPagesPerSecond = slots[SLOT.dirtyPagesPerSecond] as number;
+  const pageBytes = (slots[SLOT.pageBytes] as number | undefined) ?? DEFAULT_PAGE_BYTES;
+  const linkBandwidthBytesPerSecond = slots[SLOT.linkBandwidthBytesPerSecond] as
+    | number
+    | undefined;
+  const downtimeSeconds = slots[SLOT.downtimeSeconds] as number | undefined;
+  const transferredBytes = slots[SLOT.transferredBytes] as number | undefined;
+  const iterations = slots[SLOT.iterations] as number | undefined;
+  const run = slots[SLOT.run] as number | undefined;
+  if (
+    linkBandwidthBytesPerSecond !== undefined && downtimeSeconds !== undefined &&
+    transferredBytes !== undefined && iterations !== undefined && run !== undefined
+  ) {
+    // Every optional field given (the common case): one object literal, so
+    // that every such run has the same shape. Keys in the order below.
+    return {
+      method,
+      contention,
+      memoryBytes,
+      wssBytes,
+      dirtyPagesPerSecond,
+      pageBytes,
+      migrationTimeSeconds: migrationTimeSeconds ?? NaN,
+      status: status as string,
+      extra,
+      linkBandwidthBytesPerSecond,
+      downtimeSeconds,
+      transferredBytes,
+      iterations,
+      run,
+    };
+  }
+  const result: MigrationRun = {
+    method,
+    contention,
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    pageBytes,
+    migrationTimeSeconds: migrationTimeSeconds ?? NaN,
+    status: status as string,
+    extra,
+  };
+  if (linkBandwidthBytesPerSecond !== undefined) {
+    result.linkBandwidthBytesPerSecond = linkBandwidthBytesPerSecond;
+  }
+  if (downtimeSeconds !== undefined) result.downtimeSeconds = downtimeSeconds;
+  if (transferredBytes !== undefined) result.transferredBytes = transferredBytes;
+  if (iterations !== undefined) result.iterations = iterations;
+  if (run !== undefined) result.run = run;
+  return result;
+}
+
+/**
+ * Reports a row's missing values (status, then the required fields in
+ * order, then the time of a completed run). Returns false when one was
+ * reported; a field whose whole column is missing was reported once with the
+ * header and does not count here.
+ */
+function reportMissing(
+  slots: Slots,
+  status: string | undefined,
+  byField: Map<RunField, FieldPlan>,
+  record: RawRecord,
+  problems: Problems,
+): boolean {
   let ok = true;
   const missing = (field: RunField, why = "") => {
     const plan = byField.get(field);
@@ -498,51 +713,12 @@ function finishRun(
   };
   if (status === undefined) missing("status");
   for (const field of REQUIRED_VALUES) {
-    if (values[field] === undefined) missing(field);
+    if (slots[SLOT[field]] === undefined) missing(field);
   }
-  const completed = status === "completed";
-  if (values.migrationTimeSeconds === undefined && completed) {
+  if (slots[SLOT.migrationTimeSeconds] === undefined && status === "completed") {
     missing("migrationTimeSeconds", ' (required when status is "completed")');
   }
-  if (!ok) return undefined;
-  const memoryBytes = values.memoryBytes as number;
-  const wssBytes = values.wssBytes === "full" ? memoryBytes : values.wssBytes as number;
-  if (wssBytes > memoryBytes) {
-    problems.add(
-      { line: record.line, field: byField.get("wssBytes")?.name ?? "wss_bytes" },
-      `${wssBytes} bytes is larger than memory ${memoryBytes} bytes`,
-      `wss <= memory ("full" for the whole memory)`,
-      wssBytes,
-    );
-    return undefined;
-  }
-  const run: MigrationRun = {
-    method: values.method as string,
-    contention: values.contention as string,
-    memoryBytes,
-    wssBytes,
-    dirtyPagesPerSecond: values.dirtyPagesPerSecond as number,
-    pageBytes: (values.pageBytes as number | undefined) ?? DEFAULT_PAGE_BYTES,
-    migrationTimeSeconds: (values.migrationTimeSeconds as number | undefined) ?? NaN,
-    status: status as string,
-    extra,
-  };
-  if (values.linkBandwidthBytesPerSecond !== undefined) {
-    run.linkBandwidthBytesPerSecond = values.linkBandwidthBytesPerSecond as number;
-  }
-  if (values.downtimeSeconds !== undefined) run.downtimeSeconds = values.downtimeSeconds as number;
-  if (values.transferredBytes !== undefined) {
-    run.transferredBytes = values.transferredBytes as number;
-  }
-  if (values.iterations !== undefined) run.iterations = values.iterations as number;
-  if (values.run !== undefined) run.run = values.run as number;
-  if (!completed) {
-    problems.warn(
-      { line: record.line, field: "status" },
-      'runs whose status is not "completed" are kept and listed in notCompleted',
-    );
-  }
-  return run;
+  return ok;
 }
 
 /** Sets an extra value; a column named `__proto__` becomes an own property, not the prototype. */

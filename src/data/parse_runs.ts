@@ -4,7 +4,7 @@
  * @module
  */
 
-import { fieldColumns, tokenizeDelimited } from "./_delimited.ts";
+import { delimitedRows, fieldColumns } from "./_delimited.ts";
 import { arrayElementOffsets, findJsonError, lineColumn, lineColumns } from "./_json_scan.ts";
 import { parseMetadata } from "./_metadata.ts";
 import { Problems, showCell } from "./_problems.ts";
@@ -187,9 +187,16 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
     : format === "jsonl"
     ? readJsonLines(body, problems)
     : readDelimited(body, format === "tsv" ? "\t" : ",", problems);
+  // A CSV/TSV file is read row by row as its rows are converted, but every
+  // problem of reading comes before those of converting, as in a file read
+  // first and converted after.
+  const conversionProblems = new Problems(fileName, maxProblems);
   const converted: Converted | undefined = header
-    ? convertRecords(header, records, problems, columnsOf)
+    ? convertRecords(header, records, conversionProblems, columnsOf)
     : undefined;
+  // Rows conversion did not take (after a fatal header) are read for their problems.
+  for (const _ of records) continue;
+  problems.append(conversionProblems);
   if (converted && converted.runs.length === 0 && problems.count === 0) {
     problems.add({}, "no runs in the file", "at least one run after the header");
   }
@@ -215,26 +222,24 @@ function sniff(body: string): RunFormat {
 
 interface Read {
   header: RawHeader | undefined;
-  records: RawRecord[];
+  /** The records; for CSV/TSV read lazily, once. */
+  records: Iterable<RawRecord>;
   columnsOf?: (record: RawRecord) => number[];
 }
 
 function readDelimited(body: string, delimiter: "," | "\t", problems: Problems): Read {
-  const rows = tokenizeDelimited(body, delimiter, problems);
-  const first = rows[0];
+  const rows = delimitedRows(body, delimiter, problems);
+  const first = rows.next().value;
   if (!first) return { header: undefined, records: [] };
   const header: RawHeader = {
-    names: first.fields,
+    names: first.values,
     line: first.line,
     columns: fieldColumns(body, delimiter, first),
   };
-  const records: RawRecord[] = [];
-  for (let i = 1; i < rows.length; i++) {
-    const row = rows[i] as (typeof rows)[number];
-    records.push({ line: row.line, values: row.fields, start: row.start });
-  }
+  // The data rows, read as they are converted, are raw records already ({ line, values, start }).
+  const records: Iterable<RawRecord> = rows;
   const columnsOf = (record: RawRecord) =>
-    fieldColumns(body, delimiter, { line: record.line, fields: [], start: record.start ?? 0 });
+    fieldColumns(body, delimiter, { line: record.line, start: record.start ?? 0 });
   return { header, records, columnsOf };
 }
 

@@ -279,6 +279,35 @@ Deno.test("parseRuns() lists every problem up to maxProblems", () => {
   }
 });
 
+Deno.test("parseRuns() lists a CSV's reading problems before its value problems", () => {
+  // Rows are converted as they are read; the list keeps the order of a file
+  // read whole first: quoting problems (lines 3, 5), then values (lines 2, 4).
+  const text = [
+    HEADER,
+    "kvm-precopy,none,1073741824,-5,5120,3.5",
+    'kvm-precopy,no"ne,1073741824,0,5120,3.5',
+    "kvm-precopy,none,1073741824,7,5120,1e",
+    'kvm-precopy,none,1073741824,full,5120,"3.5',
+  ].join("\n");
+  const reading = [
+    'o.csv:3:15: bare " in an unquoted field ("no\\"ne"), expected the whole field in quotes, with "" for each quote inside it',
+    'o.csv:5:39: quoted field never closes, expected a closing " before the end of the file',
+  ];
+  assert.deepEqual(problemsOf(() => parseRuns(text, { fileName: "o.csv" })), [
+    ...reading,
+    'o.csv:2: column "wss_bytes": -5 is negative, expected bytes >= 0',
+    'o.csv:4: column "migration_time_seconds": "1e" is not a number (units belong in the column name, e.g. "migration_time_ms"), expected seconds >= 0',
+  ]);
+  try {
+    parseRuns(text, { fileName: "o.csv", maxProblems: 2 });
+    assert.fail("expected a DatasetError");
+  } catch (error) {
+    assert.ok(error instanceof DatasetError);
+    assert.equal(error.problemCount, 4);
+    assert.deepEqual(error.problems.map((p) => p.message), reading);
+  }
+});
+
 Deno.test("parseRuns() gives hints for typical mistakes", async (t) => {
   const cases: [string, string, string][] = [
     [
