@@ -74,6 +74,11 @@ export async function loadDatasetFolder(folder: string): Promise<DatasetFolder> 
       if (key === "extra" || value === undefined) continue;
       provenance[key] = String(value);
     }
+    // Keys the schema does not name (the collector's accelerator, memory_meaning,
+    // other_load, ...) are provenance too, where they are plain values.
+    for (const [key, value] of Object.entries(loaded.metadata.extra ?? {})) {
+      if (["string", "number", "boolean"].includes(typeof value)) provenance[key] = String(value);
+    }
   } else {
     provenance.metadata = "none found (runs.meta.json, meta.json or <folder>.meta.json)";
   }

@@ -172,8 +172,12 @@ export async function reproduceProject(
       source: {
         description: measured.map((d) =>
           `${d.name} (${
-            [d.provenance.hypervisor, d.provenance.hypervisorVersion, d.provenance.link]
-              .filter(Boolean).join(", ")
+            [
+              d.provenance.hypervisor,
+              d.provenance.hypervisorVersion,
+              d.provenance.accelerator && `accelerator ${d.provenance.accelerator.toUpperCase()}`,
+              d.provenance.link,
+            ].filter(Boolean).join(", ")
           })`
         ).join("; "),
         synthetic: false,
