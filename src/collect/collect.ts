@@ -361,7 +361,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         methods: {
           "kvm-precopy": "QEMU pre-copy with the downtime limit above; cancelled at timeout_seconds and recorded non-convergent",
           "kvm-postcopy":
-            "QEMU post-copy (postcopy-ram); migrate-start-postcopy when ram.dirty-sync-count reaches 2 (after the first pass) unless postcopy_switch says immediate; postcopy_switched says whether it took effect",
+            postcopySwitch === "immediate"
+            ? "QEMU post-copy (postcopy-ram) switched at once: migrate-start-postcopy right after migrate, as in the paper's model T = M/B; postcopy_switched says whether QEMU entered postcopy-active"
+            : "QEMU post-copy (postcopy-ram); migrate-start-postcopy when ram.dirty-sync-count reaches 2 (after the first pre-copy pass); postcopy_switched says whether it took effect before pre-copy completed",
           "xen-precopy-policy":
             "QEMU pre-copy driven by Xen's stop rules (not Xen): downtime limit 1 ms so QEMU keeps iterating, query-migrate polled every 0.2 s, and when dirty-sync-count >= 30, transferred > 3 x ram.total, or remaining < 50 pages the downtime limit is raised to 2000 s so QEMU stops and copies at once (xen_stop_reason)",
         },
@@ -554,6 +556,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       const tMono0 = performance.now() / 1000;
       let status = "";
       let last: Record<string, unknown> = {};
+      // A cancelled or failed migration's final reply has no statistics: use the last that had.
+      let lastWithRam: Record<string, unknown> = {};
       let switchedRequested = false;
       let sawPostcopy = false;
       let xenReason = "";
@@ -563,6 +567,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       let tEnd = tStart;
       try {
         await src.qmp.execute("migrate", { uri });
+        if (postcopy && postcopySwitch === "immediate") {
+          switchedRequested = true;
+          await src.qmp.execute("migrate-start-postcopy").catch((e) => {
+            message = `migrate-start-postcopy: ${(e as Error).message}`;
+          });
+        }
         let cancelled = false;
         let cancelledAt = 0;
         while (true) {
@@ -583,6 +593,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           const tm = performance.now() / 1000;
           samples.push({ t_monotonic: tm, t_since_run_start: tm - tMono0, query_migrate: reply });
           last = reply;
+          if (typeof reply.ram === "object" && reply.ram !== null) lastWithRam = reply;
           status = String(reply.status ?? "");
           const elapsed = nowSeconds() - tStart;
           if (status === "postcopy-active") sawPostcopy = true;
@@ -641,6 +652,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       }
       if (outcome === "non-convergent" && message.startsWith("hard timeout")) outcome = "failed";
 
+      if (last.ram === undefined) last = lastWithRam;
       const ram = (last.ram ?? {}) as Record<string, unknown>;
       const totalMs = num(last, "total-time");
       row.migration_time_seconds = totalMs !== undefined ? totalMs / 1000 : Math.round((tEnd - tStart) * 1000) / 1000;
