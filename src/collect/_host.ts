@@ -114,7 +114,21 @@ export async function createLink(rateBitsPerSecond: number): Promise<Link> {
     namespaces.add(ns);
     await run(["ip", "-n", ns, "link", "set", "lo", "up"]);
   }
-  await run(["ip", "link", "add", `${a}v`, "netns", a, "type", "veth", "peer", "name", `${b}v`, "netns", b]);
+  await run([
+    "ip",
+    "link",
+    "add",
+    `${a}v`,
+    "netns",
+    a,
+    "type",
+    "veth",
+    "peer",
+    "name",
+    `${b}v`,
+    "netns",
+    b,
+  ]);
   // tbf: rate as given; a 256 KiB bucket and 50 ms queue, as checked on this machine.
   const rate = `${Math.round(rateBitsPerSecond)}bit`;
   const tc = ["tbf", "rate", rate, "burst", "256kb", "latency", "50ms"];
@@ -194,14 +208,31 @@ export async function buildGuest(dir: string): Promise<Guest> {
   }
   const root = `${dir}/root`;
   await Deno.remove(root, { recursive: true }).catch(() => {});
-  for (const sub of ["bin", "proc", "sys", "dev"]) await Deno.mkdir(`${root}/${sub}`, { recursive: true });
-  await run(["nice", "-n", "19", "gcc", "-O2", "-static", "-Wall", "-o", `${root}/dirtier`, `${here}dirtier.c`]);
+  for (const sub of ["bin", "proc", "sys", "dev"]) {
+    await Deno.mkdir(`${root}/${sub}`, { recursive: true });
+  }
+  await run([
+    "nice",
+    "-n",
+    "19",
+    "gcc",
+    "-O2",
+    "-static",
+    "-Wall",
+    "-o",
+    `${root}/dirtier`,
+    `${here}dirtier.c`,
+  ]);
   await Deno.copyFile(`${root}/dirtier`, `${dir}/dirtier-host`);
   await Deno.copyFile(busybox, `${root}/bin/busybox`);
   await Deno.copyFile(`${here}init`, `${root}/init`);
   await Deno.chmod(`${root}/init`, 0o755);
   await Deno.chmod(`${root}/bin/busybox`, 0o755);
-  await run(["sh", "-c", `cd '${root}' && find . | cpio -o -H newc 2>/dev/null | gzip -1 > '${dir}/initrd.gz'`]);
+  await run([
+    "sh",
+    "-c",
+    `cd '${root}' && find . | cpio -o -H newc 2>/dev/null | gzip -1 > '${dir}/initrd.gz'`,
+  ]);
   const compiler = (await run(["gcc", "--version"])).split("\n")[0] ?? "";
   return {
     kernel: `/boot/${kernelName}`,

@@ -87,7 +87,9 @@ export async function connectQmp(
       const msg: Record<string, unknown> = { execute: command, id };
       if (args !== undefined) msg.arguments = args;
       client.trace.push({ t: nowSeconds(), side, dir: "send", msg });
-      const result = new Promise<unknown>((resolve, reject) => pending.set(id, { resolve, reject }));
+      const result = new Promise<unknown>((resolve, reject) =>
+        pending.set(id, { resolve, reject })
+      );
       await conn!.write(encoder.encode(JSON.stringify(msg) + "\n"));
       return await result;
     },
@@ -145,7 +147,9 @@ export async function connectQmp(
       }
     } catch { /* socket error: treated as closed */ }
     isClosed = true;
-    for (const waiter of pending.values()) waiter.reject(new Error(`qmp ${side}: connection closed`));
+    for (const waiter of pending.values()) {
+      waiter.reject(new Error(`qmp ${side}: connection closed`));
+    }
     pending.clear();
     greeted();
   })();

@@ -1,4 +1,13 @@
-import { type Link, buildGuest, cleanupAll, cleanupSync, createLink, type Guest, kill, removeStaleNamespaces, run, spawn } from "./_host.ts";
+import {
+  buildGuest,
+  cleanupAll,
+  cleanupSync,
+  createLink,
+  kill,
+  removeStaleNamespaces,
+  run,
+  spawn,
+} from "./_host.ts";
 import { connectQmp, nowSeconds, type QmpClient, type QmpTraceEntry, sleep } from "./_qmp.ts";
 import { connectSerial, type Serial } from "./_serial.ts";
 import { formatRunsCsv, RUN_COLUMNS } from "./format_runs_csv.ts";
@@ -223,7 +232,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     ) {
       if (setup[key] !== value) {
         throw new RangeError(
-          `collect: invalid option for "${outDir}", expected ${key} ${setup[key]} as in its metadata (got ${value})`,
+          `collect: invalid option for "${outDir}", expected ${key} ${
+            setup[key]
+          } as in its metadata (got ${value})`,
         );
       }
     }
@@ -231,7 +242,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   const pending = pendingPoints(plan, rows, { retryFailed });
   const todo = maxPoints === undefined ? pending : pending.slice(0, maxPoints);
   const skipped = plan.length - pending.length;
-  log(`collect: ${plan.length} points planned, ${skipped} already in ${csvPath}, ${todo.length} to run`);
+  log(
+    `collect: ${plan.length} points planned, ${skipped} already in ${csvPath}, ${todo.length} to run`,
+  );
   const statuses: Record<string, number> = {};
   const sessionStart = new Date().toISOString();
   let accelerator = accel === "auto" ? "" : accel;
@@ -260,7 +273,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     const guest = await buildGuest(work);
     const link = await createLink(linkBitsPerSecond);
     for (const [i, ns] of link.ns.entries()) {
-      spawn(["ip", "netns", "exec", ns, "iperf3", "-s", "-p", "5201"], `${work}/iperf3-server-${i}.log`);
+      spawn(
+        ["ip", "netns", "exec", ns, "iperf3", "-s", "-p", "5201"],
+        `${work}/iperf3-server-${i}.log`,
+      );
     }
     let counter = 0;
     const startVm = async (
@@ -273,13 +289,41 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       const id = `vm${++counter}-${side}`;
       const qmpPath = `${work}/${id}.qmp`;
       const serialPath = `${work}/${id}.serial`;
-      const append = `console=ttyS0 quiet loglevel=1 panic=1 lm_wss=${cfg.wssArg} lm_rate=${cfg.rate} lm_fill=${fill ? 1 : 0}`;
+      const append =
+        `console=ttyS0 quiet loglevel=1 panic=1 lm_wss=${cfg.wssArg} lm_rate=${cfg.rate} lm_fill=${
+          fill ? 1 : 0
+        }`;
       const cmd = [
-        "ip", "netns", "exec", link.ns[side], "nice", "-n", String(niceness),
-        "qemu-system-x86_64", "-accel", accelName, "-m", String(mib), "-smp", "1", "-nodefaults",
-        "-display", "none", "-no-reboot", "-kernel", guest.kernel, "-initrd", guest.initrd,
-        "-append", append, "-chardev", `socket,id=ser0,path=${serialPath},server=on,wait=off`,
-        "-serial", "chardev:ser0", "-qmp", `unix:${qmpPath},server=on,wait=off`,
+        "ip",
+        "netns",
+        "exec",
+        link.ns[side],
+        "nice",
+        "-n",
+        String(niceness),
+        "qemu-system-x86_64",
+        "-accel",
+        accelName,
+        "-m",
+        String(mib),
+        "-smp",
+        "1",
+        "-nodefaults",
+        "-display",
+        "none",
+        "-no-reboot",
+        "-kernel",
+        guest.kernel,
+        "-initrd",
+        guest.initrd,
+        "-append",
+        append,
+        "-chardev",
+        `socket,id=ser0,path=${serialPath},server=on,wait=off`,
+        "-serial",
+        "chardev:ser0",
+        "-qmp",
+        `unix:${qmpPath},server=on,wait=off`,
         ...(incoming ? ["-incoming", "defer"] : []),
       ];
       const child = spawn(cmd, `${work}/${id}.qemu.log`);
@@ -312,7 +356,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       log(`collect: accelerator ${accelerator}`);
     }
 
-    const hostCpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? "";
+    const hostCpu =
+      (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? "";
     const hostKernel = (await run(["uname", "-sr"])).trim();
     const writeMeta = async () => {
       const sessions = (meta.sessions as unknown[] | undefined) ?? [];
@@ -355,13 +400,14 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           niceness,
           poll_interval_seconds: 0.2,
           guest_kernel: `${guest.kernelRelease} (Debian linux-image-amd64, from /boot)`,
-          guest_userland: "busybox-static initramfs + src/collect/guest/dirtier.c compiled with gcc -O2 -static",
+          guest_userland:
+            "busybox-static initramfs + src/collect/guest/dirtier.c compiled with gcc -O2 -static",
           compiler: guest.compiler,
         },
         methods: {
-          "kvm-precopy": "QEMU pre-copy with the downtime limit above; cancelled at timeout_seconds and recorded non-convergent",
-          "kvm-postcopy":
-            postcopySwitch === "immediate"
+          "kvm-precopy":
+            "QEMU pre-copy with the downtime limit above; cancelled at timeout_seconds and recorded non-convergent",
+          "kvm-postcopy": postcopySwitch === "immediate"
             ? "QEMU post-copy (postcopy-ram) switched at once: migrate-start-postcopy right after migrate, as in the paper's model T = M/B; postcopy_switched says whether QEMU entered postcopy-active"
             : "QEMU post-copy (postcopy-ram); migrate-start-postcopy when ram.dirty-sync-count reaches 2 (after the first pre-copy pass); postcopy_switched says whether it took effect before pre-copy completed",
           "xen-precopy-policy":
@@ -369,22 +415,27 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         },
         contention: {
           none: "no other load from the collector",
-          cpu: "a busy loop (sh while-true) pinned with the source QEMU (all threads) to CPU 0, same niceness",
-          network: "iperf3 TCP bulk transfer from the source namespace to the destination over the same shaped link, same direction, started 2 s before the migration",
+          cpu:
+            "a busy loop (sh while-true) pinned with the source QEMU (all threads) to CPU 0, same niceness",
+          network:
+            "iperf3 TCP bulk transfer from the source namespace to the destination over the same shaped link, same direction, started 2 s before the migration",
           memory:
             "a second dirtier process on the source side (host process, not a guest): WSS = the VM's memory, 51200 pages/s, started 2 s before the migration",
         },
         columns: {
-          dirty_pages_per_second: "the rate the guest's dirtier achieved during the migration (its own 1 s reports), pages/s",
+          dirty_pages_per_second:
+            "the rate the guest's dirtier achieved during the migration (its own 1 s reports), pages/s",
           requested_dirty_pages_per_second: "the rate asked for",
-          wss_bytes: "the working set the dirtier allocated (requested_wss 'full' = all memory left after a 40 MiB margin)",
+          wss_bytes:
+            "the working set the dirtier allocated (requested_wss 'full' = all memory left after a 40 MiB margin)",
           downtime_seconds:
             "guest pause from QMP events: source STOP to destination RESUME (downtime_source 'events'); QMP's own downtime is qmp_downtime_seconds",
           migration_time_seconds: "QMP total-time of the source",
           throughput_bytes_per_second: "transferred_bytes / migration_time_seconds",
           verify:
             "the dirtier's check after migration: filler checksum (8 words per page) and every working-set page holding its last written sequence number; a failed check is status corrupt",
-          trace_file: "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every QMP message and console line of the run",
+          trace_file:
+            "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every QMP message and console line of the run",
         },
         other_load:
           "The 2-core machine ran other (niced, nice 19) work during collection: tests and builds of other developers. QEMU ran at nice -10, but TCG is CPU-bound, so times are noisier than on a dedicated host.",
@@ -396,67 +447,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     };
     await writeMeta();
 
-    let vm: Vm | undefined;
-    let vmConfig = "";
-    let vmReady: Record<string, number> = {};
-    for (const [index, point] of todo.entries()) {
-      const cfg: GuestConfig = {
-        wssArg: point.wss === "full" ? "full" : String(point.wss / MIB),
-        rate: point.dirtyPagesPerSecond,
-      };
-      const cfgKey = `${cfg.wssArg}|${cfg.rate}`;
-      const started = nowSeconds();
-      let row: RunRow;
-      let ready: Record<string, number> = {};
-      try {
-        if (vm === undefined || vmConfig !== cfgKey) {
-          await stopVm(vm);
-          vm = undefined;
-          log(`collect: booting guest wss=${cfg.wssArg} MiB rate=${cfg.rate} pages/s`);
-          vm = await startVm(0, cfg, false, accelerator);
-          vmConfig = cfgKey;
-          const line = await vm.serial.waitFor(/^(READY|ERROR)/, 300);
-          if (line === undefined || line.text.startsWith("ERROR")) {
-            throw new Error(`guest did not get ready: ${line?.text ?? "no READY within 300 s"}`);
-          }
-          for (const m of line.text.matchAll(/(\w+)=([0-9a-f]+)/g)) {
-            ready[m[1]!] = m[1] === "filler_sum" ? 0 : Number(m[2]);
-          }
-          vmReady = ready;
-          await sleep(3000);
-        }
-        ready = vmReady;
-        const result = await migrateOnce(point, vm, ready);
-        row = result.row;
-        vm = result.vm;
-        if (vm === undefined) vmConfig = "";
-      } catch (error) {
-        row = baseRow(point, ready);
-        row.status = "failed";
-        row.migration_time_seconds = Math.round((nowSeconds() - started) * 1000) / 1000;
-        row.message = `collector: ${(error as Error).message}`.slice(0, 500);
-        await stopVm(vm);
-        vm = undefined;
-        vmConfig = "";
-      }
-      rows.push(row);
-      await writeTextAtomic(csvPath, formatRunsCsv(rows, RUN_COLUMNS));
-      ran++;
-      statuses[String(row.status)] = (statuses[String(row.status)] ?? 0) + 1;
-      await writeMeta();
-      const elapsed = nowSeconds() - t0;
-      const per = elapsed / ran;
-      const left = (todo.length - index - 1) * per;
-      log(
-        `collect: [${index + 1}/${todo.length}] ${point.method} ${point.contention} wss=${cfg.wssArg}MiB d=${cfg.rate} run=${point.run}: ${row.status} ${row.migration_time_seconds} s` +
-          ` | point ${(nowSeconds() - started).toFixed(0)} s, elapsed ${(elapsed / 60).toFixed(1)} min, ETA ${(left / 60).toFixed(0)} min` +
-          (row.message ? ` | ${row.message}` : ""),
-      );
-    }
-    await stopVm(vm);
-    return { ran, skipped, statuses, accelerator, secondsPerPoint: ran > 0 ? (nowSeconds() - t0) / ran : 0 };
-
-    function baseRow(point: GridPoint, readyInfo: Record<string, number>): RunRow {
+    const baseRow = (point: GridPoint, readyInfo: Record<string, number>): RunRow => {
       const downtimeLimit = point.method === "xen-precopy-policy" ? 0.001 : downtimeLimitSeconds;
       return {
         method: point.method,
@@ -477,26 +468,60 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         timeout_seconds: point.method === "kvm-precopy" ? timeoutSeconds : hardTimeoutSeconds,
         started_at: new Date().toISOString(),
       };
-    }
+    };
 
-    async function startContention(point: GridPoint, src: Vm): Promise<() => Promise<void>> {
+    const startContention = async (point: GridPoint, src: Vm): Promise<() => Promise<void>> => {
       const ns = link.ns[src.side];
       const peer = link.addr[src.side === 0 ? 1 : 0];
       const nice = ["nice", "-n", String(niceness)];
       if (point.contention === "cpu") {
-        const busy = spawn(["ip", "netns", "exec", ns, ...nice, "taskset", "-c", "0", "sh", "-c", "while :; do :; done"]);
+        const busy = spawn([
+          "ip",
+          "netns",
+          "exec",
+          ns,
+          ...nice,
+          "taskset",
+          "-c",
+          "0",
+          "sh",
+          "-c",
+          "while :; do :; done",
+        ]);
         await run(["taskset", "-a", "-p", "-c", "0", String(src.child.pid)]);
         await sleep(1000);
         return async () => {
           await kill(busy);
-          await run(["taskset", "-a", "-p", "-c", `0-${navigator.hardwareConcurrency - 1}`, String(src.child.pid)], {
+          await run([
+            "taskset",
+            "-a",
+            "-p",
+            "-c",
+            `0-${navigator.hardwareConcurrency - 1}`,
+            String(src.child.pid),
+          ], {
             allowFail: true,
           });
         };
       }
       if (point.contention === "network") {
         const client = spawn(
-          ["ip", "netns", "exec", ns, ...nice, "iperf3", "-c", peer, "-p", "5201", "-t", "3600", "-i", "5"],
+          [
+            "ip",
+            "netns",
+            "exec",
+            ns,
+            ...nice,
+            "iperf3",
+            "-c",
+            peer,
+            "-p",
+            "5201",
+            "-t",
+            "3600",
+            "-i",
+            "5",
+          ],
           `${work}/iperf3-client.log`,
         );
         await sleep(2000);
@@ -507,7 +532,17 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       }
       if (point.contention === "memory") {
         const logPath = `${work}/memory-dirtier-${Date.now()}.log`;
-        const dirtier = spawn(["ip", "netns", "exec", ns, ...nice, guest.hostDirtier, String(memoryMib), "51200", "0"], logPath);
+        const dirtier = spawn([
+          "ip",
+          "netns",
+          "exec",
+          ns,
+          ...nice,
+          guest.hostDirtier,
+          String(memoryMib),
+          "51200",
+          "0",
+        ], logPath);
         const end = nowSeconds() + 60;
         while (nowSeconds() < end) {
           const text = await Deno.readTextFile(logPath).catch(() => "");
@@ -521,16 +556,21 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         };
       }
       return async () => {};
-    }
+    };
 
-    async function migrateOnce(
+    const migrateOnce = async (
       point: GridPoint,
       src: Vm,
       readyInfo: Record<string, number>,
-    ): Promise<{ row: RunRow; vm: Vm | undefined }> {
+    ): Promise<{ row: RunRow; vm: Vm | undefined }> => {
       const row = baseRow(point, readyInfo);
       const dstSide: 0 | 1 = src.side === 0 ? 1 : 0;
-      const dst = await startVm(dstSide, { wssArg: vmConfig.split("|")[0]!, rate: point.dirtyPagesPerSecond }, true, accelerator);
+      const dst = await startVm(
+        dstSide,
+        { wssArg: vmConfig.split("|")[0]!, rate: point.dirtyPagesPerSecond },
+        true,
+        accelerator,
+      );
       const trace: QmpTraceEntry[] = [];
       src.qmp.trace = trace;
       dst.qmp.trace = trace;
@@ -542,13 +582,19 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         { capability: "postcopy-ram", state: on },
       ];
       await dst.qmp.execute("migrate-set-capabilities", {
-        capabilities: [...caps(postcopy), ...(postcopy ? [{ capability: "postcopy-blocktime", state: true }] : [])],
+        capabilities: [
+          ...caps(postcopy),
+          ...(postcopy ? [{ capability: "postcopy-blocktime", state: true }] : []),
+        ],
       });
       await src.qmp.execute("migrate-set-capabilities", { capabilities: caps(postcopy) });
       const uri = `tcp:${link.addr[dstSide]}:${MIGRATION_PORT}`;
       await dst.qmp.execute("migrate-incoming", { uri });
       const limitMs = Math.round(Number(row.downtime_limit_seconds) * 1000);
-      await src.qmp.execute("migrate-set-parameters", { "downtime-limit": limitMs, "max-bandwidth": 1e11 });
+      await src.qmp.execute("migrate-set-parameters", {
+        "downtime-limit": limitMs,
+        "max-bandwidth": 1e11,
+      });
       const stopContention = await startContention(point, src);
       const samples: unknown[] = [];
       const serialFrom = nowSeconds() - 3;
@@ -623,11 +669,16 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
               await src.qmp.execute("migrate-set-parameters", { "downtime-limit": 2000000 });
             }
           }
-          if (!cancelled && status === "active" && point.method === "kvm-precopy" && elapsed > timeoutSeconds) {
+          if (
+            !cancelled && status === "active" && point.method === "kvm-precopy" &&
+            elapsed > timeoutSeconds
+          ) {
             cancelled = true;
             cancelledAt = elapsed;
             const remaining = num(reply, "ram", "remaining");
-            message = `did not converge within ${timeoutSeconds} s (${remaining ?? "?"} bytes remaining); cancelled`;
+            message = `did not converge within ${timeoutSeconds} s (${
+              remaining ?? "?"
+            } bytes remaining); cancelled`;
             await src.qmp.execute("migrate_cancel");
           } else if (elapsed > hardTimeoutSeconds && !cancelled) {
             message = `hard timeout ${hardTimeoutSeconds} s in status ${status}`;
@@ -655,7 +706,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       if (last.ram === undefined) last = lastWithRam;
       const ram = (last.ram ?? {}) as Record<string, unknown>;
       const totalMs = num(last, "total-time");
-      row.migration_time_seconds = totalMs !== undefined ? totalMs / 1000 : Math.round((tEnd - tStart) * 1000) / 1000;
+      row.migration_time_seconds = totalMs !== undefined
+        ? totalMs / 1000
+        : Math.round((tEnd - tStart) * 1000) / 1000;
       const transferred = num(ram, "transferred");
       if (transferred !== undefined) row.transferred_bytes = transferred;
       const rounds = num(ram, "dirty-sync-count");
@@ -667,7 +720,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       const normal = num(ram, "normal");
       if (normal !== undefined) row.normal_pages = normal;
       if (transferred !== undefined && Number(row.migration_time_seconds) > 0) {
-        row.throughput_bytes_per_second = Math.round(transferred / Number(row.migration_time_seconds));
+        row.throughput_bytes_per_second = Math.round(
+          transferred / Number(row.migration_time_seconds),
+        );
       }
       const setupMs = num(last, "setup-time");
       if (setupMs !== undefined) row.setup_time_seconds = setupMs / 1000;
@@ -700,8 +755,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           await sleep(100);
           resume = dst.qmp.events.find((e) => e.event === "RESUME");
         }
-        if (stop && resume && Number.isFinite(stop.timestampSeconds) && Number.isFinite(resume.timestampSeconds)) {
-          row.downtime_seconds = Math.round((resume.timestampSeconds - stop.timestampSeconds) * 1e6) / 1e6;
+        if (
+          stop && resume && Number.isFinite(stop.timestampSeconds) &&
+          Number.isFinite(resume.timestampSeconds)
+        ) {
+          row.downtime_seconds =
+            Math.round((resume.timestampSeconds - stop.timestampSeconds) * 1e6) / 1e6;
           row.downtime_source = "events";
         } else if (qmpDowntime !== undefined) {
           row.downtime_seconds = qmpDowntime / 1000;
@@ -710,7 +769,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         try {
           const dstReply = await dst.qmp.execute("query-migrate");
           const tm = performance.now() / 1000;
-          samples.push({ t_monotonic: tm, t_since_run_start: tm - tMono0, query_migrate: dstReply });
+          samples.push({
+            t_monotonic: tm,
+            t_since_run_start: tm - tMono0,
+            query_migrate: dstReply,
+          });
         } catch { /* destination gone: verify below fails */ }
         const asked = nowSeconds();
         await dst.serial.write("v\n").catch(() => {});
@@ -753,7 +816,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       }
       if (message && row.message === undefined) row.message = message;
 
-      const stamp = `${point.method}_${point.contention}_w${String(point.wss).replace(/^(\d+)$/, (_m, b) => String(Number(b) / MIB))}_d${point.dirtyPagesPerSecond}_r${point.run}`;
+      const stamp = `${point.method}_${point.contention}_w${
+        String(point.wss).replace(/^(\d+)$/, (_m, b) => String(Number(b) / MIB))
+      }_d${point.dirtyPagesPerSecond}_r${point.run}`;
       const traceFile = `${stamp}.qmp.jsonl.gz`;
       row.trace_file = traceFile;
       const consoleLines = [...src.serial.lines, ...dst.serial.lines]
@@ -767,7 +832,76 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       src.qmp.trace = [];
       dst.qmp.trace = [];
       return { row, vm: keep };
+    };
+    let vm: Vm | undefined;
+    let vmConfig = "";
+    let vmReady: Record<string, number> = {};
+    for (const [index, point] of todo.entries()) {
+      const cfg: GuestConfig = {
+        wssArg: point.wss === "full" ? "full" : String(point.wss / MIB),
+        rate: point.dirtyPagesPerSecond,
+      };
+      const cfgKey = `${cfg.wssArg}|${cfg.rate}`;
+      const started = nowSeconds();
+      let row: RunRow;
+      let ready: Record<string, number> = {};
+      try {
+        if (vm === undefined || vmConfig !== cfgKey) {
+          await stopVm(vm);
+          vm = undefined;
+          log(`collect: booting guest wss=${cfg.wssArg} MiB rate=${cfg.rate} pages/s`);
+          vm = await startVm(0, cfg, false, accelerator);
+          vmConfig = cfgKey;
+          const line = await vm.serial.waitFor(/^(READY|ERROR)/, 300);
+          if (line === undefined || line.text.startsWith("ERROR")) {
+            throw new Error(`guest did not get ready: ${line?.text ?? "no READY within 300 s"}`);
+          }
+          for (const m of line.text.matchAll(/(\w+)=([0-9a-f]+)/g)) {
+            ready[m[1]!] = m[1] === "filler_sum" ? 0 : Number(m[2]);
+          }
+          vmReady = ready;
+          await sleep(3000);
+        }
+        ready = vmReady;
+        const result = await migrateOnce(point, vm, ready);
+        row = result.row;
+        vm = result.vm;
+        if (vm === undefined) vmConfig = "";
+      } catch (error) {
+        row = baseRow(point, ready);
+        row.status = "failed";
+        row.migration_time_seconds = Math.round((nowSeconds() - started) * 1000) / 1000;
+        row.message = `collector: ${(error as Error).message}`.slice(0, 500);
+        await stopVm(vm);
+        vm = undefined;
+        vmConfig = "";
+      }
+      rows.push(row);
+      await writeTextAtomic(csvPath, formatRunsCsv(rows, RUN_COLUMNS));
+      ran++;
+      statuses[String(row.status)] = (statuses[String(row.status)] ?? 0) + 1;
+      await writeMeta();
+      const elapsed = nowSeconds() - t0;
+      const per = elapsed / ran;
+      const left = (todo.length - index - 1) * per;
+      log(
+        `collect: [${
+          index + 1
+        }/${todo.length}] ${point.method} ${point.contention} wss=${cfg.wssArg}MiB d=${cfg.rate} run=${point.run}: ${row.status} ${row.migration_time_seconds} s` +
+          ` | point ${(nowSeconds() - started).toFixed(0)} s, elapsed ${
+            (elapsed / 60).toFixed(1)
+          } min, ETA ${(left / 60).toFixed(0)} min` +
+          (row.message ? ` | ${row.message}` : ""),
+      );
     }
+    await stopVm(vm);
+    return {
+      ran,
+      skipped,
+      statuses,
+      accelerator,
+      secondsPerPoint: ran > 0 ? (nowSeconds() - t0) / ran : 0,
+    };
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);

@@ -4,7 +4,11 @@ import { formatRunsCsv, RUN_COLUMNS } from "./format_runs_csv.ts";
 import { parseRunsCsv } from "./parse_runs_csv.ts";
 
 Deno.test("formatRunsCsv() writes the schema header and empty cells for unknowns", () => {
-  const text = formatRunsCsv([{ method: "kvm-precopy", migration_time_seconds: 2.069, status: "completed" }]);
+  const text = formatRunsCsv([{
+    method: "kvm-precopy",
+    migration_time_seconds: 2.069,
+    status: "completed",
+  }]);
   const [header, line] = text.trimEnd().split("\n");
   assert.equal(header, RUN_COLUMNS.join(","));
   const cells = line!.split(",");

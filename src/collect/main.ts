@@ -43,14 +43,22 @@ runs.csv are skipped. Needs root and QEMU >= 9.
 `;
 
 function list(text: string | undefined): string[] | undefined {
-  return text === undefined ? undefined : text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return text === undefined
+    ? undefined
+    : text.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
 
-function pick<T extends string>(what: string, values: string[] | undefined, allowed: readonly T[]): T[] | undefined {
+function pick<T extends string>(
+  what: string,
+  values: string[] | undefined,
+  allowed: readonly T[],
+): T[] | undefined {
   if (values === undefined) return undefined;
   for (const v of values) {
     if (!(allowed as readonly string[]).includes(v)) {
-      throw new RangeError(`collect: invalid ${what} "${v}", expected one of ${allowed.join(", ")}`);
+      throw new RangeError(
+        `collect: invalid ${what} "${v}", expected one of ${allowed.join(", ")}`,
+      );
     }
   }
   return values as T[];
@@ -91,14 +99,30 @@ if (import.meta.main) {
     w === "full" ? "full" : /^\d+$/.test(w) ? Number(w) * 2 ** 20 : parseQuantity(w, "bytes")
   );
   const rates = list(values.rates)?.map(Number);
-  const contentions = pick<CollectContention>("contention", list(values.contention), COLLECT_CONTENTIONS);
+  const contentions = pick<CollectContention>(
+    "contention",
+    list(values.contention),
+    COLLECT_CONTENTIONS,
+  );
   const methods = pick<CollectMethod>("method", list(values.methods), COLLECT_METHODS);
   const repeats = values.repeats === undefined ? 1 : Number(values.repeats);
   const plan = quick
     ? [
-      ...planGrid({ wss: wss ?? [64 * 2 ** 20], dirtyPagesPerSecond: rates ?? [5120], contentions: contentions ?? ["none"], methods: methods ?? COLLECT_METHODS, repeats }),
+      ...planGrid({
+        wss: wss ?? [64 * 2 ** 20],
+        dirtyPagesPerSecond: rates ?? [5120],
+        contentions: contentions ?? ["none"],
+        methods: methods ?? COLLECT_METHODS,
+        repeats,
+      }),
       ...(contentions === undefined
-        ? planGrid({ wss: wss ?? [64 * 2 ** 20], dirtyPagesPerSecond: rates ?? [5120], contentions: ["network"], methods: ["kvm-precopy"], repeats })
+        ? planGrid({
+          wss: wss ?? [64 * 2 ** 20],
+          dirtyPagesPerSecond: rates ?? [5120],
+          contentions: ["network"],
+          methods: ["kvm-precopy"],
+          repeats,
+        })
         : []),
     ]
     : planGrid({
@@ -114,12 +138,18 @@ if (import.meta.main) {
   }
   const postcopySwitch = values["postcopy-switch"] ?? "immediate";
   if (!["after-first-pass", "immediate"].includes(postcopySwitch)) {
-    throw new RangeError(`collect: invalid postcopy-switch "${postcopySwitch}", expected after-first-pass or immediate`);
+    throw new RangeError(
+      `collect: invalid postcopy-switch "${postcopySwitch}", expected after-first-pass or immediate`,
+    );
   }
   const result = await collect({
     outDir: values.out ?? (quick ? "out/collect-quick" : "out/collect"),
     plan,
-    memoryBytes: values.memory ? parseQuantity(values.memory, "bytes") : quick ? 256 * 2 ** 20 : 1.5 * 2 ** 30,
+    memoryBytes: values.memory
+      ? parseQuantity(values.memory, "bytes")
+      : quick
+      ? 256 * 2 ** 20
+      : 1.5 * 2 ** 30,
     linkBitsPerSecond: values.link ? parseQuantity(values.link, "bytesPerSecond") * 8 : 1e9,
     downtimeLimitSeconds: values["downtime-limit"] ? Number(values["downtime-limit"]) : 0.3,
     timeoutSeconds: values.timeout ? Number(values.timeout) : quick ? 20 : 60,
@@ -134,6 +164,8 @@ if (import.meta.main) {
     commandLine: ["deno", "task", "collect", ...Deno.args],
   });
   console.error(
-    `collect: done: ${result.ran} run, ${result.skipped} skipped, ${JSON.stringify(result.statuses)}, accelerator ${result.accelerator}, ${result.secondsPerPoint.toFixed(1)} s/point`,
+    `collect: done: ${result.ran} run, ${result.skipped} skipped, ${
+      JSON.stringify(result.statuses)
+    }, accelerator ${result.accelerator}, ${result.secondsPerPoint.toFixed(1)} s/point`,
   );
 }

@@ -57,7 +57,9 @@ export function parseRunsCsv(text: string): RunRow[] {
     }
   }
   if (quoted) {
-    throw new SyntaxError(`parseRunsCsv: unclosed quote, expected '"' before the end (got line ${line})`);
+    throw new SyntaxError(
+      `parseRunsCsv: unclosed quote, expected '"' before the end (got line ${line})`,
+    );
   }
   if (field !== "" || record.length > 0) {
     record.push(field);
@@ -68,7 +70,9 @@ export function parseRunsCsv(text: string): RunRow[] {
   return body.map((cells, index) => {
     if (cells.length !== header.length) {
       throw new SyntaxError(
-        `parseRunsCsv: ragged row at line ${index + 2}, expected ${header.length} cells (got ${cells.length})`,
+        `parseRunsCsv: ragged row at line ${
+          index + 2
+        }, expected ${header.length} cells (got ${cells.length})`,
       );
     }
     return Object.fromEntries(header.map((name, k) => [name, cells[k]!]));

@@ -19,7 +19,11 @@ function rowFor(point: GridPoint, status: string): RunRow {
 Deno.test("pendingPoints() skips points already in runs.csv, whatever their status", () => {
   const plan = planGrid();
   const done = [plan[0]!, plan[5]!, plan[200]!];
-  const rows = [rowFor(done[0]!, "completed"), rowFor(done[1]!, "non-convergent"), rowFor(done[2]!, "failed")];
+  const rows = [
+    rowFor(done[0]!, "completed"),
+    rowFor(done[1]!, "non-convergent"),
+    rowFor(done[2]!, "failed"),
+  ];
   const left = pendingPoints(plan, rows);
   assert.equal(left.length, 333);
   assert.deepEqual(left, plan.filter((p) => !done.includes(p)));
@@ -27,7 +31,11 @@ Deno.test("pendingPoints() skips points already in runs.csv, whatever their stat
 
 Deno.test("pendingPoints() plans failed points again with retryFailed", () => {
   const plan = planGrid();
-  const rows = [rowFor(plan[0]!, "failed"), rowFor(plan[1]!, "failed"), rowFor(plan[1]!, "completed")];
+  const rows = [
+    rowFor(plan[0]!, "failed"),
+    rowFor(plan[1]!, "failed"),
+    rowFor(plan[1]!, "completed"),
+  ];
   const left = pendingPoints(plan, rows, { retryFailed: true });
   assert.equal(left.length, 335);
   assert.deepEqual(left[0], plan[0]);

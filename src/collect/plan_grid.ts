@@ -114,14 +114,18 @@ export function planGrid(options: PlanGridOptions = {}): GridPoint[] {
     repeats = 1,
   } = options;
   checkNumber("planGrid", "option", "repeats", repeats, "integer>=1", "");
-  for (const [name, axis] of [
-    ["wss", wss],
-    ["dirtyPagesPerSecond", dirtyPagesPerSecond],
-    ["contentions", contentions],
-    ["methods", methods],
-  ] as const) {
+  for (
+    const [name, axis] of [
+      ["wss", wss],
+      ["dirtyPagesPerSecond", dirtyPagesPerSecond],
+      ["contentions", contentions],
+      ["methods", methods],
+    ] as const
+  ) {
     if (axis.length === 0) {
-      throw new RangeError(`planGrid: invalid option "${name}", expected a non-empty list (got [])`);
+      throw new RangeError(
+        `planGrid: invalid option "${name}", expected a non-empty list (got [])`,
+      );
     }
   }
   for (const w of wss) {

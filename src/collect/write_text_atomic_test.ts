@@ -28,5 +28,8 @@ Deno.test("writeTextAtomic() keeps the old file when the write fails", async () 
 });
 
 Deno.test("writeTextAtomic() fails in a missing directory", async () => {
-  await assert.rejects(() => writeTextAtomic("/nonexistent-dir-for-test/x.csv", "a"), Deno.errors.NotFound);
+  await assert.rejects(
+    () => writeTextAtomic("/nonexistent-dir-for-test/x.csv", "a"),
+    Deno.errors.NotFound,
+  );
 });

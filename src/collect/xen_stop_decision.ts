@@ -61,7 +61,9 @@ export function xenStopDecision(
   const { maxIterations = 30, maxTransferFactor = 3, minDirtyPages = 50 } = options;
   if (typeof reply !== "object" || reply === null || Array.isArray(reply)) {
     throw new TypeError(
-      `xenStopDecision: invalid reply, expected a query-migrate object (got ${JSON.stringify(reply)})`,
+      `xenStopDecision: invalid reply, expected a query-migrate object (got ${
+        JSON.stringify(reply)
+      })`,
     );
   }
   const r = reply as { status?: unknown; ram?: Record<string, unknown> };
