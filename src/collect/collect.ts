@@ -253,7 +253,10 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
 
   const onSignal = () => {
     log("collect: interrupted, cleaning up");
-    cleanupAll().finally(() => Deno.exit(130));
+    cleanupAll()
+      .then(() => Deno.remove(work, { recursive: true }))
+      .catch(() => {})
+      .finally(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
@@ -441,7 +444,6 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           "The 2-core machine ran other (niced, nice 19) work during collection: tests and builds of other developers. QEMU ran at nice -10, but TCG is CPU-bound, so times are noisier than on a dedicated host.",
         sessions: [...previous, session],
         row_counts: counts,
-        license: "CC-BY-4.0",
       };
       await writeTextAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
     };

@@ -104,7 +104,9 @@ int main(int argc, char **argv) {
   uint64_t wss_pages = wss / PAGE;
   uint64_t *table = wss_pages ? map(wss_pages * 8) : NULL;
   uint64_t *region = map(wss);
-  uint64_t filler_bytes = fill ? (usable - wss - (wss_pages * 8 + PAGE - 1) / PAGE * PAGE) : 0;
+  uint64_t table_bytes = (wss_pages * 8 + PAGE - 1) / PAGE * PAGE;
+  /* With WSS "full" nothing is left to fill. */
+  uint64_t filler_bytes = fill && usable > wss + table_bytes ? usable - wss - table_bytes : 0;
   uint64_t filler_pages = filler_bytes / PAGE;
   uint64_t *filler = map(filler_pages * PAGE);
   uint64_t seed = 0x2545f4914f6cdd1dULL;
