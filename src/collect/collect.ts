@@ -211,6 +211,12 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let rows: RunRow[] = [];
   try {
     rows = parseRunsCsv(await Deno.readTextFile(csvPath));
+    // Rows written before the dirty_rate_source column carried the guest's rate.
+    for (const row of rows) {
+      if (row.dirty_rate_source === undefined) {
+        row.dirty_rate_source = row.dirty_pages_per_second === "" ? "" : "guest";
+      }
+    }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
@@ -384,6 +390,21 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         description:
           "Real QEMU live migrations on one host: source and destination QEMU in two network namespaces joined by a veth pair shaped with tc tbf; one row per migration in the run schema.",
         measured: true,
+        synthetic: false,
+        host_cpu: hostCpu,
+        link: `${
+          linkBitsPerSecond / 1e9
+        } Gbit/s: veth pair between two network namespaces on one host, tc tbf on both ends`,
+        guest:
+          `${memoryMib} MiB, 1 vCPU, ${accelerator.toUpperCase()}, Debian kernel ${guest.kernelRelease}, busybox initramfs + C dirtier`,
+        date: `${
+          String((sessions[0] as { started?: string } | undefined)?.started ?? sessionStart).slice(
+            0,
+            10,
+          )
+        } to ${new Date().toISOString().slice(0, 10)}`,
+        measured_by: "deno task collect (src/collect/ of this toolkit)",
+        source: "measured on the project's build machine; see sessions",
         hypervisor: "QEMU",
         hypervisor_version: qemuVersion,
         accelerator,
@@ -448,6 +469,14 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       await writeTextAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
     };
     await writeMeta();
+    // The toolkit's loader finds `runs.meta.json` beside `runs.csv`: point it at the metadata.
+    if (name !== "runs") {
+      try {
+        await Deno.lstat(`${outDir}/runs.meta.json`);
+      } catch {
+        await Deno.symlink(`${name}.meta.json`, `${outDir}/runs.meta.json`);
+      }
+    }
 
     const baseRow = (point: GridPoint, readyInfo: Record<string, number>): RunRow => {
       const downtimeLimit = point.method === "xen-precopy-policy" ? 0.001 : downtimeLimitSeconds;
@@ -455,8 +484,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         method: point.method,
         contention: point.contention,
         memory_bytes: memoryBytes,
-        wss_bytes: readyInfo.wss_bytes ?? (point.wss === "full" ? "" : point.wss),
-        dirty_pages_per_second: "",
+        // Required cells are never empty: until the guest reports, the requested values stand
+        // in, flagged by dirty_rate_source (failed rows only; see the metadata).
+        wss_bytes: readyInfo.wss_bytes ?? point.wss,
+        dirty_pages_per_second: point.dirtyPagesPerSecond,
+        dirty_rate_source: "requested",
         page_bytes: 4096,
         link_bandwidth_bytes_per_second: linkBitsPerSecond / 8,
         status: "failed",
@@ -746,6 +778,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         const a = rates[0]!;
         const b = rates.at(-1)!;
         row.dirty_pages_per_second = Math.round(((b.pages - a.pages) / (b.t - a.t)) * 10) / 10;
+        row.dirty_rate_source = "guest";
       }
 
       let keep: Vm | undefined = src;

@@ -20,6 +20,7 @@ export const RUN_COLUMNS: readonly string[] = [
   "run",
   "requested_wss",
   "requested_dirty_pages_per_second",
+  "dirty_rate_source",
   "downtime_limit_seconds",
   "accelerator",
   "ram_total_bytes",
