@@ -69,6 +69,7 @@ export async function connectQmp(
   const pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let isClosed = false;
   let nextId = 1;
+  const polls = new Set<string>();
   const client: QmpClient = {
     events: [],
     trace: [],
@@ -86,7 +87,9 @@ export async function connectQmp(
       const id = `c${nextId++}`;
       const msg: Record<string, unknown> = { execute: command, id };
       if (args !== undefined) msg.arguments = args;
-      client.trace.push({ t: nowSeconds(), side, dir: "send", msg });
+      // query-migrate polls go to the run's own .qmp.jsonl trace, not to the events trace.
+      if (command === "query-migrate") polls.add(id);
+      else client.trace.push({ t: nowSeconds(), side, dir: "send", msg });
       const result = new Promise<unknown>((resolve, reject) =>
         pending.set(id, { resolve, reject })
       );
@@ -130,10 +133,9 @@ export async function connectQmp(
             client.trace.push({ t, side, dir: "event", msg });
           } else {
             const id = String(msg.id);
-            // query-migrate polls are recorded separately by the collector.
             const waiter = pending.get(id);
             pending.delete(id);
-            client.trace.push({ t, side, dir: "recv", msg });
+            if (!polls.delete(id)) client.trace.push({ t, side, dir: "recv", msg });
             if (waiter) {
               if ("error" in msg) {
                 const err = msg.error as { class?: string; desc?: string };

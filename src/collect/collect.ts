@@ -459,7 +459,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           verify:
             "the dirtier's check after migration: filler checksum (8 words per page) and every working-set page holding its last written sequence number; a failed check is status corrupt",
           trace_file:
-            "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every QMP message and console line of the run",
+            "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run",
         },
         other_load:
           "The 2-core machine ran other (niced, nice 19) work during collection: tests and builds of other developers. QEMU ran at nice -10, but TCG is CPU-bound, so times are noisier than on a dedicated host.",
