@@ -597,7 +597,6 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       src: Vm,
       readyInfo: Record<string, number>,
     ): Promise<{ row: RunRow; vm: Vm | undefined }> => {
-      const row = baseRow(point, readyInfo);
       const dstSide: 0 | 1 = src.side === 0 ? 1 : 0;
       const dst = await startVm(
         dstSide,
@@ -605,6 +604,23 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         true,
         accelerator,
       );
+      try {
+        return await migrateTo(point, src, dst, readyInfo);
+      } catch (error) {
+        // The caller records the failure and stops the source; the destination goes here.
+        await stopVm(dst);
+        throw error;
+      }
+    };
+
+    const migrateTo = async (
+      point: GridPoint,
+      src: Vm,
+      dst: Vm,
+      readyInfo: Record<string, number>,
+    ): Promise<{ row: RunRow; vm: Vm | undefined }> => {
+      const row = baseRow(point, readyInfo);
+      const dstSide = dst.side;
       const trace: QmpTraceEntry[] = [];
       src.qmp.trace = trace;
       dst.qmp.trace = trace;
