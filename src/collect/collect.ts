@@ -170,6 +170,17 @@ async function gzipLines(path: string, lines: unknown[]): Promise<void> {
  * @returns A summary of the session.
  * @throws {RangeError} If an option is out of range or the output directory holds a dataset
  * with another VM size, link or downtime limit.
+ *
+ * @example Resuming with nothing left to run touches no hypervisor
+ * ```ts
+ * import { collect } from "./collect.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const outDir = await Deno.makeTempDir();
+ * const result = await collect({ outDir, plan: [], log: () => {} });
+ * assert.deepEqual(result, { ran: 0, skipped: 0, statuses: {}, accelerator: "", secondsPerPoint: 0 });
+ * await Deno.remove(outDir, { recursive: true });
+ * ```
  */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const {
