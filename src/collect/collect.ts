@@ -268,7 +268,11 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   let ran = 0;
   const t0 = nowSeconds();
 
+  // Set on Ctrl-C/TERM: the run in progress is then broken by the cleanup, not by
+  // the method, so its row must not be written.
+  let interrupted = false;
   const onSignal = () => {
+    interrupted = true;
     log("collect: interrupted, cleaning up");
     cleanupAll()
       .then(() => Deno.remove(work, { recursive: true }))
@@ -937,6 +941,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         await stopVm(vm);
         vm = undefined;
         vmConfig = "";
+      }
+      if (interrupted) {
+        await new Promise(() => {}); // the signal handler exits the process
       }
       rows.push(row);
       await writeTextAtomic(csvPath, formatRunsCsv(rows, RUN_COLUMNS));
