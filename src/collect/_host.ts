@@ -91,10 +91,11 @@ export async function removeStaleNamespaces(): Promise<string[]> {
     const m = /^lmc(\d+)[ab]$/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
+    // Our own pid can only be a leftover of an earlier process with the same pid.
     let alive = false;
     try {
       Deno.statSync(`/proc/${pid}`);
-      alive = pid !== Deno.pid ? true : false;
+      alive = pid !== Deno.pid;
     } catch { /* dead */ }
     if (!alive) {
       await run(["ip", "netns", "del", name], { allowFail: true });
