@@ -154,3 +154,31 @@ export {
   type ReproduceProjectOptions,
   type ReproduceProjectResult,
 } from "./src/plot/reproduce_project.ts";
+
+// Collector (src/collect/): real QEMU migrations over a shaped link, `deno task collect`.
+export {
+  COLLECT_CONTENTIONS,
+  COLLECT_METHODS,
+  type CollectContention,
+  type CollectMethod,
+  type GridPoint,
+  type RequestedWss,
+  type RunRow,
+} from "./src/collect/types.ts";
+export {
+  PAPER_DIRTY_PAGES_PER_SECOND,
+  PAPER_WSS,
+  planGrid,
+  type PlanGridOptions,
+} from "./src/collect/plan_grid.ts";
+export { pointKey } from "./src/collect/point_key.ts";
+export { pendingPoints, type PendingPointsOptions } from "./src/collect/pending_points.ts";
+export {
+  type XenPolicyStopReason,
+  xenStopDecision,
+  type XenStopDecisionOptions,
+} from "./src/collect/xen_stop_decision.ts";
+export { formatRunsCsv, RUN_COLUMNS } from "./src/collect/format_runs_csv.ts";
+export { parseRunsCsv } from "./src/collect/parse_runs_csv.ts";
+export { writeTextAtomic } from "./src/collect/write_text_atomic.ts";
+export { collect, type CollectOptions, type CollectResult } from "./src/collect/collect.ts";

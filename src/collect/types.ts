@@ -1,0 +1,49 @@
+/**
+ * Types shared by the QEMU migration collector (`deno task collect`).
+ *
+ * @module
+ */
+
+/** The migration methods the collector runs. */
+export type CollectMethod = "kvm-precopy" | "kvm-postcopy" | "xen-precopy-policy";
+
+/** The contention scenarios of the paper's Table 2. */
+export type CollectContention = "none" | "cpu" | "network" | "memory";
+
+/** Every method, in the order the collector interleaves them. */
+export const COLLECT_METHODS: readonly CollectMethod[] = [
+  "kvm-precopy",
+  "kvm-postcopy",
+  "xen-precopy-policy",
+];
+
+/** Every contention scenario, in the order the collector interleaves them. */
+export const COLLECT_CONTENTIONS: readonly CollectContention[] = [
+  "none",
+  "cpu",
+  "network",
+  "memory",
+];
+
+/**
+ * A requested working set: bytes, or `"full"` for all the guest memory the
+ * dirtier can allocate.
+ */
+export type RequestedWss = number | "full";
+
+/** One migration the collector is to run. */
+export interface GridPoint {
+  /** The migration method. */
+  method: CollectMethod;
+  /** The contention scenario. */
+  contention: CollectContention;
+  /** Requested working set, bytes or `"full"`. */
+  wss: RequestedWss;
+  /** Requested dirty rate, pages/s. */
+  dirtyPagesPerSecond: number;
+  /** Repeat index, 1-based. */
+  run: number;
+}
+
+/** One row of `runs.csv`: column name to value (numbers SI, empty string for unknown). */
+export type RunRow = Record<string, string | number | boolean>;
