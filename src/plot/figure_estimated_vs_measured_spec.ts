@@ -340,6 +340,34 @@ export function figureEstimatedVsMeasuredSpec(
     resolved.note,
   ];
 
+  // The two residual panels differ only in the field, the label and the bottom margin.
+  const residualPanel = (
+    name: string,
+    field: "residualSeconds" | "residualPercent",
+    label: string,
+    xLabel: string | null,
+    extraHeight: number,
+    marginBottom: number,
+  ) => ({
+    name,
+    plot: {
+      width,
+      height: residualRow * methods.length + extraHeight,
+      ...margins,
+      marginTop: 18,
+      marginBottom,
+      x: x(xLabel),
+      y: { label, grid: true, nice: true, labelArrow: "none" },
+      fx: { ...fx, axis: null },
+      fy,
+      color,
+      marks: [
+        Plot.frame({ stroke: "#ccc" }),
+        Plot.ruleY([0], { stroke: "#555" }),
+        Plot.dot(residuals, { x: "plotPagesPerSecond", y: field, stroke: "wss", r: 2.5, ...facet }),
+      ],
+    },
+  });
   return {
     title: markTitle(resolved.title, resolved.source),
     subtitle: `${
@@ -410,58 +438,15 @@ export function figureEstimatedVsMeasuredSpec(
           ],
         },
       },
-      {
-        name: "residual-seconds",
-        plot: {
-          width,
-          height: residualRow * methods.length + 30,
-          ...margins,
-          marginTop: 18,
-          marginBottom: 22,
-          x: x(null),
-          y: { label: "residual (s)", grid: true, nice: true, labelArrow: "none" },
-          fx: { ...fx, axis: null },
-          fy,
-          color,
-          marks: [
-            Plot.frame({ stroke: "#ccc" }),
-            Plot.ruleY([0], { stroke: "#555" }),
-            Plot.dot(residuals, {
-              x: "plotPagesPerSecond",
-              y: "residualSeconds",
-              stroke: "wss",
-              r: 2.5,
-              ...facet,
-            }),
-          ],
-        },
-      },
-      {
-        name: "residual-percent",
-        plot: {
-          width,
-          height: residualRow * methods.length + 50,
-          ...margins,
-          marginTop: 18,
-          marginBottom: 40,
-          x: x("dirty rate (pages/s, log scale)"),
-          y: { label: "residual (%)", grid: true, nice: true, labelArrow: "none" },
-          fx: { ...fx, axis: null },
-          fy,
-          color,
-          marks: [
-            Plot.frame({ stroke: "#ccc" }),
-            Plot.ruleY([0], { stroke: "#555" }),
-            Plot.dot(residuals, {
-              x: "plotPagesPerSecond",
-              y: "residualPercent",
-              stroke: "wss",
-              r: 2.5,
-              ...facet,
-            }),
-          ],
-        },
-      },
+      residualPanel("residual-seconds", "residualSeconds", "residual (s)", null, 30, 22),
+      residualPanel(
+        "residual-percent",
+        "residualPercent",
+        "residual (%)",
+        "dirty rate (pages/s, log scale)",
+        50,
+        40,
+      ),
     ],
     widthPixels: width,
   };
