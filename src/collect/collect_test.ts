@@ -3,6 +3,7 @@
 // available and is skipped with a message otherwise (COLLECT_TEST=skip skips it).
 
 import assert from "node:assert/strict";
+import { fitBandwidth, loadRuns } from "../../mod.ts";
 import { parseRunsCsv } from "./parse_runs_csv.ts";
 
 function qemuMajor(): number {
@@ -69,10 +70,16 @@ Deno.test({
       assert.equal(first.code, 0, first.stderr);
       const csv = await Deno.readTextFile(`${out}/runs.csv`);
       const rows = parseRunsCsv(csv);
-      assert.equal(rows.length, 4, csv);
+      assert.equal(rows.length, 5, csv);
       assert.deepEqual(
-        rows.map((r) => `${r.method}/${r.contention}`).sort(),
-        ["kvm-postcopy/none", "kvm-precopy/network", "kvm-precopy/none", "xen-precopy-policy/none"],
+        rows.map((r) => `${r.method}/${r.contention}/${r.run}`).sort(),
+        [
+          "kvm-postcopy/none/1",
+          "kvm-postcopy/none/2",
+          "kvm-precopy/network/1",
+          "kvm-precopy/none/1",
+          "xen-precopy-policy/none/1",
+        ],
       );
       for (const row of rows) {
         const where = `${row.method}/${row.contention}: ${JSON.stringify(row)}`;
@@ -97,10 +104,20 @@ Deno.test({
       assert.equal(meta.setup.vm_memory_bytes, 256 * 2 ** 20);
       assert.equal(meta.sessions.length, 1);
 
+      // The rows load with the toolkit's loader and a bandwidth fits to them.
+      const loaded = await loadRuns(`${out}/runs.csv`);
+      assert.equal(loaded.runs.length, 5);
+      assert.ok(loaded.runs.every((run) => run.status === "completed"));
+      const fit = fitBandwidth(loaded.runs, { method: "kvm-postcopy", resamples: 20 });
+      assert.equal(fit.converged, true);
+      const bandwidth = fit.bandwidth!.value;
+      // The link is shaped to 1 Gbit/s (125e6 bytes/s); TCG on 2 shared cores may send slower.
+      assert.ok(bandwidth > 10e6 && bandwidth < 200e6, `fitted B ${bandwidth} bytes/s`);
+
       // Resume: nothing left to run, the file stays as it was.
       const second = await runOnce();
       assert.equal(second.code, 0, second.stderr);
-      assert.match(second.stderr, /4 already in .*, 0 to run/);
+      assert.match(second.stderr, /5 already in .*, 0 to run/);
       assert.equal(await Deno.readTextFile(`${out}/runs.csv`), csv);
     } finally {
       await Deno.remove(out, { recursive: true }).catch(() => {});

@@ -22,6 +22,7 @@ runs.csv are skipped. Needs root and QEMU >= 9.
 
   --out DIR             output directory (default out/collect); its name is the dataset name
   --quick               CI grid: 256 MiB VM, WSS 64 MiB, 5120 pages/s, 3 methods + network
+                        + a second post-copy repeat
                         contention for pre-copy, 20 s timeout
   --memory SIZE         VM memory (default 1.5GiB)
   --link RATE           link rate (default 1Gbps)
@@ -124,6 +125,14 @@ if (import.meta.main) {
           repeats,
         })
         : []),
+      // A second post-copy repeat, so CI can fit a bandwidth to the rows (a fit needs 2 runs).
+      ...planGrid({
+        wss: wss ?? [64 * 2 ** 20],
+        dirtyPagesPerSecond: rates ?? [5120],
+        contentions: ["none"],
+        methods: ["kvm-postcopy"],
+        repeats: repeats + 1,
+      }).filter((point) => point.run === repeats + 1),
     ]
     : planGrid({
       wss: wss ?? PAPER_WSS,
