@@ -7,12 +7,11 @@ import {
   fitBandwidth,
   fitContention,
   type FitContentionOptions,
+  loadRuns,
   type MigrationRun,
   synthesizeRuns,
 } from "../mod.ts";
 import { type CvOutcome, fitReportJson, formatFitReport, parseFitArgs, USAGE } from "./_fit_cli.ts";
-
-type LoadRuns = (source: string) => Promise<{ runs: MigrationRun[] }>;
 
 async function main(): Promise<number> {
   let args;
@@ -28,15 +27,6 @@ async function main(): Promise<number> {
     runs = synthesizeRuns({ seed: args.seed });
     source = `SYNTHETIC paper grid (synthesizeRuns, seed ${args.seed}; not measured)`;
   } else {
-    // The loader lives in the data area; imported dynamically so this script
-    // type-checks on branches where it is not merged yet.
-    const loadRuns = (await import("../mod.ts") as Record<string, unknown>).loadRuns as
-      | LoadRuns
-      | undefined;
-    if (typeof loadRuns !== "function") {
-      console.error("fit: loadRuns is not exported from mod.ts, expected the dataset loader");
-      return 1;
-    }
     runs = (await loadRuns(args.dataset!)).runs;
     const synthetic = runs.filter((r) => r.extra?.source === "synthetic").length;
     source = synthetic > 0

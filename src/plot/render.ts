@@ -70,7 +70,6 @@ const MARGIN = 12;
  * @example Render a one-panel figure to SVG
  * ```ts
  * import * as Plot from "@observablehq/plot";
-import type { PlotOptions } from "@observablehq/plot";
  * import { render } from "./render.ts";
  * import assert from "node:assert/strict";
  * const svg = render({
