@@ -7,7 +7,8 @@
 import * as Plot from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import { Resvg } from "@resvg/resvg-js";
+import type { Resvg as ResvgClass } from "@resvg/resvg-js";
+import { createRequire } from "node:module";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { escapeXml, textWidth, wrapText } from "./_text.ts";
 import type { FigureSpec, LegendItem, LegendSpec } from "./types.ts";
@@ -115,6 +116,7 @@ export function render<F extends "svg" | "png" = "svg">(
   checkNumber("render", "input", "widthPixels", figure.widthPixels, "positive", "pixels");
   const svg = composeSvg(figure, fontFamily);
   if (format === "svg") return svg as RenderResult<F>;
+  const { Resvg } = loadResvg();
   const resvg = new Resvg(svg, {
     background: "white",
     fitTo: { mode: "zoom", value: scale },
@@ -126,6 +128,14 @@ export function render<F extends "svg" | "png" = "svg">(
     },
   });
   return new Uint8Array(resvg.render().asPng()) as RenderResult<F>;
+}
+
+// resvg is a native addon whose loader asks for system information: load it on
+// the first PNG, so that importing the toolkit needs no --allow-sys or --allow-ffi.
+let resvgModule: { Resvg: typeof ResvgClass } | undefined;
+function loadResvg(): { Resvg: typeof ResvgClass } {
+  resvgModule ??= createRequire(import.meta.url)("@resvg/resvg-js") as { Resvg: typeof ResvgClass };
+  return resvgModule;
 }
 
 function composeSvg(figure: FigureSpec, fontFamily: string): string {
