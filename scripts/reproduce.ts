@@ -46,6 +46,13 @@ const input = { source: result.source };
 
 // 3. Write figures and report.
 Deno.mkdirSync(`${outDir}/figures`, { recursive: true });
+const fontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+if (!(await Deno.stat(fontFile).then(() => true, () => false))) {
+  console.log(
+    `warning: ${fontFile} is missing, so the PNGs will have no text (the SVGs are complete); ` +
+      "install Debian's fonts-dejavu-core (bash scripts/install_system.sh fonts)",
+  );
+}
 const written: string[] = [];
 for (
   const [name, figure] of [["fig5", result.fig5], ["fig6", result.fig6], [
