@@ -47,24 +47,33 @@ export async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Connects to a unix socket that QEMU creates, retrying every `pollMs` until it exists. */
+export async function connectUnix(
+  where: string,
+  path: string,
+  timeoutSeconds: number,
+  pollMs: number,
+): Promise<Deno.UnixConn> {
+  const deadline = nowSeconds() + timeoutSeconds;
+  for (;;) {
+    try {
+      return await Deno.connect({ transport: "unix", path });
+    } catch (error) {
+      if (nowSeconds() > deadline) {
+        throw new Error(`${where}: cannot connect to "${path}" (${error})`);
+      }
+      await sleep(pollMs);
+    }
+  }
+}
+
 /** Connects to a QMP socket (retrying until it exists), negotiates capabilities. */
 export async function connectQmp(
   path: string,
   side: string,
   timeoutSeconds = 30,
 ): Promise<QmpClient> {
-  const deadline = nowSeconds() + timeoutSeconds;
-  let conn: Deno.UnixConn | undefined;
-  while (conn === undefined) {
-    try {
-      conn = await Deno.connect({ transport: "unix", path });
-    } catch (error) {
-      if (nowSeconds() > deadline) {
-        throw new Error(`connectQmp: cannot connect to "${path}" (${error})`);
-      }
-      await sleep(100);
-    }
-  }
+  const conn = await connectUnix("connectQmp", path, timeoutSeconds, 100);
   const encoder = new TextEncoder();
   const pending = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let isClosed = false;

@@ -1,7 +1,7 @@
 // Reads the guest's serial console (a QEMU chardev unix socket), keeps its
 // lines with host receive times, appends them to a log file, and writes commands.
 
-import { nowSeconds, sleep } from "./_qmp.ts";
+import { connectUnix, nowSeconds, sleep } from "./_qmp.ts";
 
 /** One console line. */
 export interface SerialLine {
@@ -30,18 +30,7 @@ export async function connectSerial(
   logPath: string,
   timeoutSeconds = 30,
 ): Promise<Serial> {
-  const deadline = nowSeconds() + timeoutSeconds;
-  let conn: Deno.UnixConn | undefined;
-  while (conn === undefined) {
-    try {
-      conn = await Deno.connect({ transport: "unix", path });
-    } catch (error) {
-      if (nowSeconds() > deadline) {
-        throw new Error(`connectSerial: cannot connect to "${path}" (${error})`);
-      }
-      await sleep(50);
-    }
-  }
+  const conn = await connectUnix("connectSerial", path, timeoutSeconds, 50);
   const log = await Deno.open(logPath, { append: true, create: true });
   const encoder = new TextEncoder();
   let isClosed = false;
