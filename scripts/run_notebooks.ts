@@ -79,11 +79,12 @@ function silentCells(path: string): string[] {
 Deno.mkdirSync(outputDir, { recursive: true });
 let failed = 0;
 let incomplete = 0;
+const MAX_ATTEMPTS = 3;
 for (const notebook of notebooks) {
   const name = notebook.split("/").pop()!;
   // The Deno kernel sometimes loses a cell's output under nbconvert (seen under load, on
-  // the first cell that displays something): run such a notebook once more.
-  for (let attempt = 1; attempt <= 2; attempt++) {
+  // the first cell that displays something): run such a notebook again, up to 3 times in all.
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const started = performance.now();
     const result = await run("jupyter-nbconvert", [
       "--to",
@@ -91,6 +92,9 @@ for (const notebook of notebooks) {
       "--execute",
       "--ExecutePreprocessor.kernel_name=deno",
       "--ExecutePreprocessor.timeout=600",
+      // nbclient waits only 4 s (its default) for output after a cell's reply, then drops it
+      // silently; give a loaded machine longer.
+      "--ExecutePreprocessor.iopub_timeout=60",
       "--output-dir",
       outputDir,
       notebook,
@@ -110,7 +114,7 @@ for (const notebook of notebooks) {
       console.log(`ok     ${name} (${seconds} s) -> ${outputDir}/${name}`);
       break;
     }
-    if (attempt === 2) {
+    if (attempt === MAX_ATTEMPTS) {
       incomplete += 1;
       console.log(
         `WARN   ${name}: ran without errors, but the kernel lost the output of ${silent.length} cell(s): ${
