@@ -67,13 +67,25 @@ Deno.test("parseRunsCsv() rejects broken files", async (t) => {
   await t.step("unclosed quote", () => {
     assert.throws(() => parseRunsCsv('a,b\n1,"x\n'), {
       name: "SyntaxError",
-      message: `parseRunsCsv: unclosed quote, expected '"' before the end (got line 3)`,
+      message:
+        'parseRunsCsv: runs.csv:2:3: quoted field never closes, expected a closing " before the end of the file',
     });
   });
   await t.step("ragged row", () => {
     assert.throws(() => parseRunsCsv("a,b\n1,2,3\n"), {
       name: "SyntaxError",
-      message: "parseRunsCsv: ragged row at line 2, expected 2 cells (got 3)",
+      message: "parseRunsCsv: runs.csv:2: ragged row, expected 2 cells (got 3)",
     });
   });
+});
+
+Deno.test("parseRunsCsv() and formatRunsCsv() rewrite the committed dataset byte for byte", async () => {
+  // A resumed collector rewrites runs.csv with its new rows appended: the old
+  // rows must come back exactly as they were.
+  const text = await Deno.readTextFile(
+    new URL("../../data/qemu-tcg-1gbit/runs.csv", import.meta.url),
+  );
+  const rows = parseRunsCsv(text);
+  assert.ok(rows.length > 200);
+  assert.equal(formatRunsCsv(rows), text);
 });

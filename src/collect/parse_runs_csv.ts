@@ -1,12 +1,17 @@
+import { delimitedRows } from "../data/_delimited.ts";
+import { Problems } from "../data/_problems.ts";
 import type { RunRow } from "./types.ts";
 
 /**
  * Parses the collector's own `runs.csv` back into rows of strings, so that a
  * resumed collector knows which points are done and can rewrite the file with
- * new rows appended. (Analyses should read datasets with the toolkit's loader,
- * which types and checks every column.)
+ * new rows appended. It uses the dataset loader's tokenizer but keeps every
+ * cell as text, so that rows written by an older or newer collector survive a
+ * rewrite unchanged. (Analyses should read datasets with `loadRuns`, which
+ * types and checks every column.)
  *
  * @param text The CSV text (header row first, RFC 4180 quoting).
+ * @param file The file name used in error messages.
  * @returns One row per line after the header, column name to cell text.
  * @throws {SyntaxError} If a quote is not closed or a row has a different number of cells
  * than the header.
@@ -20,61 +25,18 @@ import type { RunRow } from "./types.ts";
  * assert.deepEqual(rows, [{ method: "kvm-precopy", message: "cancelled, 60 s" }]);
  * ```
  */
-export function parseRunsCsv(text: string): RunRow[] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (ch === "\n") line++;
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ",") {
-      record.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      line++;
-    } else {
-      field += ch;
-    }
-  }
-  if (quoted) {
-    throw new SyntaxError(
-      `parseRunsCsv: unclosed quote, expected '"' before the end (got line ${line})`,
-    );
-  }
-  if (field !== "" || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  const [header, ...body] = records;
+export function parseRunsCsv(text: string, file = "runs.csv"): RunRow[] {
+  const problems = new Problems(file, 1);
+  const [header, ...body] = [...delimitedRows(text, ",", problems)];
+  const first = problems.list[0];
+  if (first !== undefined) throw new SyntaxError(`parseRunsCsv: ${first.message}`);
   if (header === undefined) return [];
-  return body.map((cells, index) => {
-    if (cells.length !== header.length) {
+  return body.map(({ line, values }) => {
+    if (values.length !== header.values.length) {
       throw new SyntaxError(
-        `parseRunsCsv: ragged row at line ${
-          index + 2
-        }, expected ${header.length} cells (got ${cells.length})`,
+        `parseRunsCsv: ${file}:${line}: ragged row, expected ${header.values.length} cells (got ${values.length})`,
       );
     }
-    return Object.fromEntries(header.map((name, k) => [name, cells[k]!]));
+    return Object.fromEntries(header.values.map((name, k) => [name, values[k]!]));
   });
 }

@@ -22,7 +22,30 @@
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
+export function writeTextAtomic(path: string, text: string): Promise<void> {
+  return writeBytesAtomic(path, new TextEncoder().encode(text));
+}
+
+/**
+ * Writes a file atomically, as {@linkcode writeTextAtomic} does for text.
+ *
+ * @param path The file to write.
+ * @param bytes The whole new content.
+ * @returns Resolves when the file is in place.
+ * @throws {Deno.errors.NotFound} If the directory does not exist.
+ *
+ * @example Write bytes
+ * ```ts
+ * import { writeBytesAtomic } from "./write_text_atomic.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeBytesAtomic(`${dir}/x.bin`, new Uint8Array([1, 2, 3]));
+ * assert.deepEqual(await Deno.readFile(`${dir}/x.bin`), new Uint8Array([1, 2, 3]));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const slash = path.lastIndexOf("/");
   const dir = slash >= 0 ? path.slice(0, slash) || "/" : ".";
   const name = slash >= 0 ? path.slice(slash + 1) : path;
@@ -30,7 +53,6 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
   try {
     const file = await Deno.open(temp, { write: true, createNew: true });
     try {
-      const bytes = new TextEncoder().encode(text);
       let written = 0;
       while (written < bytes.length) written += await file.write(bytes.subarray(written));
       await file.sync();

@@ -1,0 +1,140 @@
+// Private, pure: the dataset's `<name>.meta.json`, rebuilt after every point
+// from the settings, the host facts and the sessions so far.
+
+import type { Guest } from "./_host.ts";
+import type { RunSettings } from "./_run_row.ts";
+import type { RunRow } from "./types.ts";
+
+/** One sitting of the collector, as the metadata lists it. */
+export interface CollectSession {
+  /** When the sitting began (ISO 8601); it identifies the sitting. */
+  started: string;
+  /** When its last row was written. */
+  updated: string;
+  /** The command line. */
+  command_line: string;
+  /** "kvm" or "tcg". */
+  accelerator: string;
+  /** `qemu-system-x86_64 --version`, first line. */
+  qemu_version: string;
+  /** /proc/cpuinfo model name. */
+  host_cpu: string;
+  /** Logical CPUs. */
+  host_cpus: number;
+  /** `uname -sr`. */
+  host_kernel: string;
+  /** The user's note on other load. */
+  host_load: string;
+  /** Points run in this sitting. */
+  points_run: number;
+}
+
+/** What {@linkcode datasetMetadata} needs besides the run settings. */
+export interface MetadataInput extends RunSettings {
+  /** The dataset's name (its directory). */
+  name: string;
+  /** The guest build. */
+  guest: Pick<Guest, "kernelRelease" | "compiler">;
+  /** The tc command on each veth end. */
+  tcCommand: string;
+  /** Fill setting. */
+  fill: boolean;
+  /** Niceness of QEMU and loads. */
+  niceness: number;
+  /** The metadata as it was (its `sessions` are kept), or `{}`. */
+  previous: Record<string, unknown>;
+  /** This sitting; it replaces an earlier entry with the same `started`. */
+  session: CollectSession;
+  /** All rows of the dataset, to count by status. */
+  rows: readonly RunRow[];
+  /** Today (the end of the date range). */
+  now: Date;
+}
+
+/** The dataset's metadata: setup, what each method and contention means, column notes, sittings. */
+export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
+  const { name, guest, session, rows, postcopySwitch, linkBitsPerSecond, fill } = input;
+  const memoryMib = input.memoryBytes / (1024 * 1024);
+  const earlier = ((input.previous.sessions as CollectSession[] | undefined) ?? [])
+    .filter((s) => s.started !== session.started);
+  const sessions = [...earlier, session];
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[String(row.status)] = (counts[String(row.status)] ?? 0) + 1;
+  return {
+    name,
+    description:
+      "Real QEMU live migrations on one host: source and destination QEMU in two network namespaces joined by a veth pair shaped with tc tbf; one row per migration in the run schema.",
+    measured: true,
+    synthetic: false,
+    // Sittings may run on different machines: name every CPU (rows map to sittings by started_at).
+    host_cpu: [...new Set(sessions.map((s) => s.host_cpu))].join(" + "),
+    link: `${
+      linkBitsPerSecond / 1e9
+    } Gbit/s: veth pair between two network namespaces on one host, tc tbf on both ends`,
+    guest:
+      `${memoryMib} MiB, 1 vCPU, ${session.accelerator.toUpperCase()}, Debian kernel ${guest.kernelRelease}, busybox initramfs + C dirtier`,
+    date: `${sessions[0]!.started.slice(0, 10)} to ${input.now.toISOString().slice(0, 10)}`,
+    measured_by: "deno task collect (src/collect/ of this toolkit)",
+    source: "measured on the project's build machine; see sessions",
+    hypervisor: "QEMU",
+    hypervisor_version: session.qemu_version,
+    accelerator: session.accelerator,
+    memory_meaning:
+      "memory_bytes is the VM's configured RAM; with fill=true the guest's free memory holds non-zero data, so QEMU sends nearly all of it as normal pages (see ram_total_bytes, zero_pages, normal_pages per row)",
+    setup: {
+      vm_memory_bytes: input.memoryBytes,
+      vcpus: 1,
+      link_rate_bits_per_second: linkBitsPerSecond,
+      link: `veth pair between two network namespaces, ${input.tcCommand} on both ends`,
+      qemu_max_bandwidth: "unlimited (1e11 B/s): the shaped link limits",
+      downtime_limit_seconds: input.downtimeLimitSeconds,
+      timeout_seconds: input.timeoutSeconds,
+      hard_timeout_seconds: input.hardTimeoutSeconds,
+      fill,
+      postcopy_switch: postcopySwitch,
+      niceness: input.niceness,
+      poll_interval_seconds: 0.2,
+      guest_kernel: `${guest.kernelRelease} (Debian linux-image-amd64, from /boot)`,
+      guest_userland:
+        "busybox-static initramfs + src/collect/guest/dirtier.c compiled with gcc -O2 -static",
+      compiler: guest.compiler,
+    },
+    methods: {
+      "kvm-precopy":
+        "QEMU pre-copy with the downtime limit above; cancelled at timeout_seconds and recorded non-convergent",
+      "kvm-postcopy": postcopySwitch === "immediate"
+        ? "QEMU post-copy (postcopy-ram) switched at once: migrate-start-postcopy right after migrate, as in the paper's model T = M/B; postcopy_switched says whether QEMU entered postcopy-active"
+        : "QEMU post-copy (postcopy-ram); migrate-start-postcopy when ram.dirty-sync-count reaches 2 (after the first pre-copy pass); postcopy_switched says whether it took effect before pre-copy completed",
+      "xen-precopy-policy":
+        "QEMU pre-copy driven by Xen's stop rules (not Xen): downtime limit 1 ms so QEMU keeps iterating, query-migrate polled every 0.2 s, and when dirty-sync-count >= 30, transferred > 3 x ram.total, or remaining < 50 pages the downtime limit is raised to 2000 s so QEMU stops and copies at once (xen_stop_reason)",
+    },
+    contention: {
+      none: "no other load from the collector",
+      cpu:
+        "a busy loop (sh while-true) pinned with the source QEMU (all threads) to CPU 0, same niceness",
+      network:
+        "iperf3 TCP bulk transfer from the source namespace to the destination over the same shaped link, same direction, started 2 s before the migration",
+      memory:
+        "a second dirtier process on the source side (host process, not a guest): WSS = the VM's memory, 51200 pages/s, started 2 s before the migration",
+    },
+    columns: {
+      dirty_pages_per_second:
+        "the rate the guest's dirtier achieved during the migration (its own 1 s reports), pages/s",
+      requested_dirty_pages_per_second: "the rate asked for",
+      wss_bytes:
+        "the working set the dirtier allocated (requested_wss 'full' = all memory left after a 40 MiB margin)",
+      downtime_seconds:
+        "guest pause from QMP events: source STOP to destination RESUME (downtime_source 'events'); QMP's own downtime is qmp_downtime_seconds",
+      migration_time_seconds: "QMP total-time of the source",
+      throughput_bytes_per_second: "transferred_bytes / migration_time_seconds",
+      verify:
+        "the dirtier's check after migration: filler checksum (8 words per page) and every working-set page holding its last written sequence number; a failed check is status corrupt",
+      trace_file:
+        "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run",
+    },
+    other_load:
+      "Other work on the machine during each sitting is in sessions[].host_load. QEMU ran at the niceness in setup, but TCG is CPU-bound, so times are noisier than on a dedicated host.",
+    sessions,
+    row_counts: counts,
+  };
+}
