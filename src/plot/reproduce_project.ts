@@ -176,6 +176,7 @@ export async function reproduceProject(
               d.provenance.hypervisor,
               d.provenance.hypervisorVersion,
               d.provenance.accelerator && `accelerator ${d.provenance.accelerator.toUpperCase()}`,
+              d.provenance.hostCpu && `host CPU ${d.provenance.hostCpu}`,
               d.provenance.link,
             ].filter(Boolean).join(", ")
           })`
