@@ -171,7 +171,7 @@ export {
   planGrid,
   type PlanGridOptions,
 } from "./src/collect/plan_grid.ts";
-export { pointKey } from "./src/collect/point_key.ts";
+export { pointKey, type PointKeyOptions } from "./src/collect/point_key.ts";
 export { pendingPoints, type PendingPointsOptions } from "./src/collect/pending_points.ts";
 export {
   type XenPolicyStopReason,

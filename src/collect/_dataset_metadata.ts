@@ -49,11 +49,14 @@ export interface MetadataInput extends RunSettings {
   rows: readonly RunRow[];
   /** Today (the end of the date range). */
   now: Date;
+  /** The limits of a downtime limit sweep, seconds (empty: no sweep). */
+  downtimeLimitsSeconds?: readonly number[];
 }
 
 /** The dataset's metadata: setup, what each method and contention means, column notes, sittings. */
 export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
   const { name, guest, session, rows, postcopySwitch, linkBitsPerSecond, fill } = input;
+  const sweep = input.downtimeLimitsSeconds ?? [];
   const memoryMib = input.memoryBytes / (1024 * 1024);
   const earlier = ((input.previous.sessions as CollectSession[] | undefined) ?? [])
     .filter((s) => s.started !== session.started);
@@ -88,6 +91,7 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
       link: `veth pair between two network namespaces, ${input.tcCommand} on both ends`,
       qemu_max_bandwidth: "unlimited (1e11 B/s): the shaped link limits",
       downtime_limit_seconds: input.downtimeLimitSeconds,
+      ...(sweep.length > 0 ? { downtime_limits_seconds: sweep } : {}),
       timeout_seconds: input.timeoutSeconds,
       hard_timeout_seconds: input.hardTimeoutSeconds,
       fill,
@@ -100,8 +104,11 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
       compiler: guest.compiler,
     },
     methods: {
-      "kvm-precopy":
-        "QEMU pre-copy with the downtime limit above; cancelled at timeout_seconds and recorded non-convergent",
+      "kvm-precopy": `QEMU pre-copy with ${
+        sweep.length > 0
+          ? "each downtime limit of downtime_limits_seconds (a sweep: downtime_limit_seconds per row)"
+          : "the downtime limit above"
+      }; cancelled at timeout_seconds and recorded non-convergent`,
       "kvm-postcopy": postcopySwitch === "immediate"
         ? "QEMU post-copy (postcopy-ram) switched at once: migrate-start-postcopy right after migrate, as in the paper's model T = M/B; postcopy_switched says whether QEMU entered postcopy-active"
         : "QEMU post-copy (postcopy-ram); migrate-start-postcopy when ram.dirty-sync-count reaches 2 (after the first pre-copy pass); postcopy_switched says whether it took effect before pre-copy completed",

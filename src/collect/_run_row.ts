@@ -25,7 +25,8 @@ export interface RunSettings {
 
 /** The downtime limit a method runs with: Xen's rules keep QEMU iterating at 1 ms. */
 export function downtimeLimitFor(point: GridPoint, settings: RunSettings): number {
-  return point.method === "xen-precopy-policy" ? 0.001 : settings.downtimeLimitSeconds;
+  if (point.method === "xen-precopy-policy") return 0.001;
+  return point.downtimeLimitSeconds ?? settings.downtimeLimitSeconds;
 }
 
 /**
@@ -129,8 +130,12 @@ export function achievedDirtyRate(
   return Math.round(((b.pages - a.pages) / (b.t - a.t)) * 10) / 10;
 }
 
-/** The base name of a run's trace files, e.g. `kvm-precopy_none_w64_d5120_r1`. */
+/**
+ * The base name of a run's trace files, e.g. `kvm-precopy_none_w64_d5120_r1`,
+ * with `_l<limit>` for a point of a downtime limit sweep.
+ */
 export function traceStamp(point: GridPoint): string {
   const wss = point.wss === "full" ? "full" : String(point.wss / MIB);
-  return `${point.method}_${point.contention}_w${wss}_d${point.dirtyPagesPerSecond}_r${point.run}`;
+  const limit = point.downtimeLimitSeconds === undefined ? "" : `_l${point.downtimeLimitSeconds}`;
+  return `${point.method}_${point.contention}_w${wss}_d${point.dirtyPagesPerSecond}_r${point.run}${limit}`;
 }

@@ -34,6 +34,21 @@ Deno.test("traceStamp() names every committed run's trace file", () => {
   }
 });
 
+Deno.test("traceStamp() and baseRow() carry a sweep's downtime limit", () => {
+  const point: GridPoint = {
+    method: "kvm-precopy",
+    contention: "none",
+    wss: "full",
+    dirtyPagesPerSecond: 51200,
+    run: 1,
+    downtimeLimitSeconds: 1.2,
+  };
+  assert.equal(traceStamp(point), "kvm-precopy_none_wfull_d51200_r1_l1.2");
+  assert.equal(baseRow(point, {}, SETTINGS).downtime_limit_seconds, 1.2);
+  const xen = { ...point, method: "xen-precopy-policy" } as const;
+  assert.equal(baseRow(xen, {}, SETTINGS).downtime_limit_seconds, 0.001);
+});
+
 Deno.test("statsFromQueryMigrate() gives the committed cells from each run's trace", () => {
   const cells = [
     "migration_time_seconds",

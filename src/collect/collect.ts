@@ -287,6 +287,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         session: sitting,
         rows,
         now,
+        downtimeLimitsSeconds: [...new Set(plan.flatMap((p) => p.downtimeLimitSeconds ?? []))]
+          .sort((a, b) => a - b),
       });
       await writeTextAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
     };
@@ -348,7 +350,9 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       log(
         `collect: [${
           index + 1
-        }/${todo.length}] ${point.method} ${point.contention} wss=${cfg.wssArg}MiB d=${cfg.rate} run=${point.run}: ${row.status} ${row.migration_time_seconds} s` +
+        }/${todo.length}] ${point.method} ${point.contention} wss=${cfg.wssArg}MiB d=${cfg.rate} run=${point.run}${
+          point.downtimeLimitSeconds === undefined ? "" : ` limit=${point.downtimeLimitSeconds}s`
+        }: ${row.status} ${row.migration_time_seconds} s` +
           ` | point ${(nowSeconds() - started).toFixed(0)} s, elapsed ${
             (elapsed / 60).toFixed(1)
           } min, ETA ${(left / 60).toFixed(0)} min` +

@@ -27,6 +27,8 @@ runs.csv are skipped. Needs root and QEMU >= 9.
   --memory SIZE         VM memory (default 1.5GiB)
   --link RATE           link rate (default 1Gbps)
   --downtime-limit S    QEMU downtime limit, seconds (default 0.3)
+  --downtime-limits LIST  sweep: run every kvm-precopy point once per limit, seconds,
+                        e.g. 0.5,1,1.2,2 (the paper's Figure 3)
   --timeout S           pre-copy non-convergence limit, seconds (default 60)
   --hard-timeout S      any run's limit, seconds (default 300)
   --wss LIST            e.g. 0,64MiB,1GiB,full (default the paper's 0..1024 MiB + full)
@@ -74,6 +76,7 @@ if (import.meta.main) {
       memory: { type: "string" },
       link: { type: "string" },
       "downtime-limit": { type: "string" },
+      "downtime-limits": { type: "string" },
       timeout: { type: "string" },
       "hard-timeout": { type: "string" },
       wss: { type: "string" },
@@ -107,6 +110,7 @@ if (import.meta.main) {
   );
   const methods = pick<CollectMethod>("method", list(values.methods), COLLECT_METHODS);
   const repeats = values.repeats === undefined ? 1 : Number(values.repeats);
+  const limits = list(values["downtime-limits"])?.map(Number);
   const plan = quick
     ? [
       ...planGrid({
@@ -140,6 +144,7 @@ if (import.meta.main) {
       contentions: contentions ?? COLLECT_CONTENTIONS,
       methods: methods ?? COLLECT_METHODS,
       repeats,
+      ...(limits === undefined ? {} : { downtimeLimitsSeconds: limits }),
     });
   const accel = values.accel ?? "auto";
   if (!["auto", "tcg", "kvm"].includes(accel)) {

@@ -50,10 +50,12 @@ export function pendingPoints(
   const { retryFailed = false } = options;
   const statuses = new Map<string, string[]>();
   for (const row of rows) {
-    const key = pointKey(row);
-    const list = statuses.get(key) ?? [];
-    list.push(String(row.status));
-    statuses.set(key, list);
+    // A row is done for its point with and without its downtime limit (sweeps key by limit).
+    for (const key of [pointKey(row), pointKey(row, { downtimeLimit: true })]) {
+      const list = statuses.get(key) ?? [];
+      list.push(String(row.status));
+      statuses.set(key, list);
+    }
   }
   return plan.filter((point) => {
     const seen = statuses.get(pointKey(point));

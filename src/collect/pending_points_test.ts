@@ -56,3 +56,26 @@ Deno.test("pendingPoints() treats another repeat index as another point", () => 
   assert.equal(left.length, plan.length - 1);
   assert.deepEqual(left[0], plan[0]);
 });
+
+Deno.test("pendingPoints() tells the points of a downtime limit sweep apart", () => {
+  const plan = planGrid({
+    wss: [128 * 2 ** 20],
+    dirtyPagesPerSecond: [51200],
+    contentions: ["none"],
+    methods: ["kvm-precopy"],
+    downtimeLimitsSeconds: [0.5, 1.2],
+  });
+  const row = {
+    method: "kvm-precopy",
+    contention: "none",
+    requested_wss: String(128 * 2 ** 20),
+    requested_dirty_pages_per_second: "51200",
+    run: "1",
+    downtime_limit_seconds: "1.2",
+    status: "completed",
+  };
+  assert.deepEqual(pendingPoints(plan, [row]).map((p) => p.downtimeLimitSeconds), [0.5]);
+  // The same row also counts for a plan without a sweep.
+  const plain = plan.slice(0, 1).map(({ downtimeLimitSeconds: _, ...p }) => p);
+  assert.deepEqual(pendingPoints(plain, [row]), []);
+});

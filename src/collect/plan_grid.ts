@@ -41,6 +41,13 @@ export interface PlanGridOptions {
    * @default {1}
    */
   repeats?: number;
+  /**
+   * Downtime limits to sweep, seconds: every `kvm-precopy` point is run once
+   * per limit (the paper's Figure 3). Other methods keep the session's limit.
+   *
+   * @default {undefined (no sweep: the session's limit)}
+   */
+  downtimeLimitsSeconds?: readonly number[];
 }
 
 const MIB = 1024 * 1024;
@@ -90,8 +97,8 @@ function spreadOrder(n: number): number[] {
  *
  * @param options The axes, see {@linkcode PlanGridOptions}.
  * @returns The points, in run order.
- * @throws {RangeError} If an axis is empty, a size or rate is negative or not finite, or
- * `repeats` is not an integer >= 1.
+ * @throws {RangeError} If an axis is empty, a size or rate is negative or not finite, a
+ * downtime limit is not positive, or `repeats` is not an integer >= 1.
  *
  * @example The paper's grid has 336 points
  * ```ts
@@ -112,6 +119,7 @@ export function planGrid(options: PlanGridOptions = {}): GridPoint[] {
     contentions = COLLECT_CONTENTIONS,
     methods = COLLECT_METHODS,
     repeats = 1,
+    downtimeLimitsSeconds,
   } = options;
   checkNumber("planGrid", "option", "repeats", repeats, "integer>=1", "");
   for (
@@ -134,6 +142,14 @@ export function planGrid(options: PlanGridOptions = {}): GridPoint[] {
   for (const d of dirtyPagesPerSecond) {
     checkNumber("planGrid", "option", "dirtyPagesPerSecond", d, "non-negative", "pages/s");
   }
+  if (downtimeLimitsSeconds !== undefined && downtimeLimitsSeconds.length === 0) {
+    throw new RangeError(
+      `planGrid: invalid option "downtimeLimitsSeconds", expected a non-empty list (got [])`,
+    );
+  }
+  for (const limit of downtimeLimitsSeconds ?? []) {
+    checkNumber("planGrid", "option", "downtimeLimitsSeconds", limit, "positive", "seconds");
+  }
   const pairs: Array<[RequestedWss, number]> = [];
   const wssOrder = spreadOrder(wss.length);
   const rateOrder = spreadOrder(dirtyPagesPerSecond.length);
@@ -154,7 +170,13 @@ export function planGrid(options: PlanGridOptions = {}): GridPoint[] {
   for (let run = 1; run <= repeats; run++) {
     for (const [w, d] of pairs) {
       for (const [contention, method] of combos) {
-        points.push({ method, contention, wss: w, dirtyPagesPerSecond: d, run });
+        const point: GridPoint = { method, contention, wss: w, dirtyPagesPerSecond: d, run };
+        if (method !== "kvm-precopy" || downtimeLimitsSeconds === undefined) points.push(point);
+        else {
+          for (const limit of downtimeLimitsSeconds) {
+            points.push({ ...point, downtimeLimitSeconds: limit });
+          }
+        }
       }
     }
   }

@@ -5,7 +5,7 @@ import { pointKey } from "./point_key.ts";
 Deno.test("planGrid() plans the paper's 336 distinct points", () => {
   const points = planGrid();
   assert.equal(points.length, 336);
-  assert.equal(new Set(points.map(pointKey)).size, 336);
+  assert.equal(new Set(points.map((p) => pointKey(p))).size, 336);
 });
 
 Deno.test("planGrid() covers every contention x method within the first guest", () => {
@@ -64,4 +64,28 @@ Deno.test("planGrid() rejects empty axes and bad values", async (t) => {
       return true;
     });
   });
+});
+
+Deno.test("planGrid() sweeps the downtime limit over kvm-precopy points only", () => {
+  const points = planGrid({
+    wss: [128 * 2 ** 20, "full"],
+    dirtyPagesPerSecond: [51200],
+    contentions: ["none"],
+    methods: ["kvm-precopy", "kvm-postcopy"],
+    downtimeLimitsSeconds: [0.5, 1.2, 15],
+  });
+  assert.equal(points.length, 2 * (3 + 1));
+  assert.deepEqual(
+    points.filter((p) => p.wss === "full" && p.method === "kvm-precopy")
+      .map((p) => p.downtimeLimitSeconds),
+    [0.5, 1.2, 15],
+  );
+  assert.ok(
+    points.filter((p) => p.method === "kvm-postcopy").every((p) =>
+      p.downtimeLimitSeconds === undefined
+    ),
+  );
+  assert.equal(new Set(points.map((p) => pointKey(p))).size, points.length);
+  assert.throws(() => planGrid({ downtimeLimitsSeconds: [] }), RangeError);
+  assert.throws(() => planGrid({ downtimeLimitsSeconds: [0] }), RangeError);
 });

@@ -43,6 +43,11 @@ export interface GridPoint {
   dirtyPagesPerSecond: number;
   /** Repeat index, 1-based. */
   run: number;
+  /**
+   * QEMU's downtime limit for this `kvm-precopy` point, seconds (a downtime
+   * limit sweep); the session's limit when undefined.
+   */
+  downtimeLimitSeconds?: number;
 }
 
 /** One row of `runs.csv`: column name to value (numbers SI, empty string for unknown). */
