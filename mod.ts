@@ -79,6 +79,14 @@ export {
   type ResidualPoint,
 } from "./src/plot/figure_estimated_vs_measured_spec.ts";
 export {
+  compareSweepWithModel,
+  type DowntimeLimitSweep,
+  downtimeLimitSweep,
+  isDowntimeLimitSweep,
+  type SweepSwitchComparison,
+} from "./src/plot/downtime_limit_sweep.ts";
+export {
+  type DowntimeLimitMeasurement,
   type DowntimeLimitPoint,
   type DowntimeLimitSwitch,
   type DowntimeLimitWorkload,

@@ -104,6 +104,22 @@ for (const [method, message] of Object.entries(result.notFitted)) {
   console.log(`  ${method.padEnd(13)} NOT FITTED: ${message}`);
 }
 for (const text of result.leftOut) console.log(`  left out: ${text}`);
+if (result.sweepComparison.length > 0) {
+  console.log("\nFigure 3, measured downtime limit sweep against the model at the KVM pre-copy B:");
+  for (const c of result.sweepComparison) {
+    const model = result.fig3.switches.find((s) =>
+      s.workload === c.workload && s.what === "starts to converge"
+    );
+    console.log(
+      `  ${c.workload}: model switch ${
+        model ? `${model.limitSeconds.toPrecision(4)} s` : "none"
+      }, ` +
+        `measured between ${c.lastStuckSeconds ?? "-"} s (stuck) and ${
+          c.firstConvergedSeconds ?? "-"
+        } s (converged); outcome as the model says for ${c.agreeing} of ${c.runs} runs`,
+    );
+  }
+}
 console.log(
   `\nwrote ${written.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

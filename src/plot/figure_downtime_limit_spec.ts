@@ -62,6 +62,19 @@ export interface FigureDowntimeLimitOptions {
    */
   bandwidthSource?: DataSource;
   /**
+   * Measured runs to draw over the model (rings), each in the column of its
+   * `workload` label.
+   *
+   * @default {[] (a model-only figure)}
+   */
+  measured?: readonly DowntimeLimitMeasurement[];
+  /**
+   * Where the measured runs came from (required with `measured`).
+   *
+   * @default {undefined}
+   */
+  measuredSource?: DataSource;
+  /**
    * The figure's width, CSS pixels.
    *
    * @default {1000}
@@ -83,6 +96,20 @@ export interface DowntimeLimitPoint {
   iterations: number;
   /** "converged" or "did not converge". */
   outcome: string;
+}
+
+/** One measured run of a downtime limit sweep. */
+export interface DowntimeLimitMeasurement {
+  /** The workload's label (a column of the figure). */
+  workload: string;
+  /** The downtime limit it ran with, seconds. */
+  limitSeconds: number;
+  /** Its migration time, or when it was cancelled, seconds. */
+  timeSeconds: number;
+  /** Its pause, seconds; undefined when it did not converge (the guest never paused). */
+  downtimeSeconds?: number;
+  /** "converged" or "did not converge". */
+  outcome: "converged" | "did not converge";
 }
 
 /** A limit where the model's behaviour jumps. */
@@ -168,6 +195,39 @@ export function figureDowntimeLimitSpec(
       `${where}: invalid option "workloads", expected a non-empty array (got ${
         showValue(workloads)
       })`,
+    );
+  }
+  const measured = options.measured ?? [];
+  const labels = workloads.map((w) => w.label);
+  measured.forEach((m, i) => {
+    checkObject(where, `measured[${i}]`, m);
+    if (!labels.includes(m.workload)) {
+      throw new RangeError(
+        `${where}: invalid measured[${i}].workload, expected one of the workloads' labels (got ${
+          showValue(m.workload)
+        })`,
+      );
+    }
+    checkNumber(
+      where,
+      "option",
+      `measured[${i}].limitSeconds`,
+      m.limitSeconds,
+      "positive",
+      "seconds",
+    );
+    checkNumber(
+      where,
+      "option",
+      `measured[${i}].timeSeconds`,
+      m.timeSeconds,
+      "positive",
+      "seconds",
+    );
+  });
+  if (measured.length > 0 && options.measuredSource === undefined) {
+    throw new TypeError(
+      `${where}: invalid option "measuredSource", expected a data source with the measured runs (got undefined)`,
     );
   }
   const grid = options.downtimeLimitsSeconds ??
@@ -258,14 +318,35 @@ export function figureDowntimeLimitSpec(
     stroke: "#777",
     strokeDasharray: "4,3",
   });
-  const title = "KVM pre-copy: migration time and downtime against the downtime limit (model)";
+  const measuredSource = options.measuredSource;
+  const title = `KVM pre-copy: migration time and downtime against the downtime limit (${
+    measured.length > 0 ? "model and measured runs" : "model"
+  })`;
+  const ringMarks = (y: "timeSeconds" | "downtimeSeconds") =>
+    measured.length === 0 ? [] : [
+      Plot.dot(measured.filter((m) => m[y] !== undefined), {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        stroke: "outcome",
+        fill: "white",
+        strokeWidth: 1.6,
+        r: 4.5,
+      }),
+    ];
   return {
-    title: source ? markTitle(title, source) : title,
+    title: measuredSource?.synthetic || source?.synthetic
+      ? markTitle(title, { description: "", synthetic: true })
+      : title,
     subtitle: `M = ${
       bytesToMib(memoryBytes)
     } MiB; a small change of the limit flips a migration that never ends into an immediate stop-and-copy (the paper's Figure 3)`,
     caption: [
-      `Model output of kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit), no measurement plotted.`,
+      measured.length > 0 && measuredSource
+        ? `Small dots and grey steps: kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit). Rings: ${measured.length} measured runs, ${
+          sourceSentence(measuredSource).replace(/^Data: /, "").replace(/\.$/, "")
+        }; a measured run that did not converge is drawn at the time it was cancelled and has no downtime.`
+        : `Model output of kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit), no measurement plotted.`,
       bSentence,
       `Runs that do not converge are cancelled at ${timeoutSeconds} s; their downtime is the pause a forced switch would cost then.`,
       switchText ? `Dashed: ${switchText}.` : "",
@@ -280,6 +361,9 @@ export function figureDowntimeLimitSpec(
           symbol: "dot",
         },
         { label: "switch point", color: "#777", symbol: "line" },
+        ...(measured.length > 0
+          ? [{ label: "measured run", color: "#333", symbol: "ring" as const }]
+          : []),
       ],
     }],
     panels: [
@@ -297,7 +381,7 @@ export function figureDowntimeLimitSpec(
             label: "migration time (s, log)",
             grid: true,
             labelArrow: "none",
-            ticks: niceLogTicks(points.map((p) => p.timeSeconds)),
+            ticks: niceLogTicks([...points, ...measured].map((p) => p.timeSeconds)),
             tickFormat: (d: number) => String(d),
           },
           fx: { ...fx, axis: "top" },
@@ -319,6 +403,7 @@ export function figureDowntimeLimitSpec(
               fill: "outcome",
               r: 2,
             }),
+            ...ringMarks("timeSeconds"),
           ],
         },
       },
@@ -351,6 +436,7 @@ export function figureDowntimeLimitSpec(
               fill: "outcome",
               r: 2,
             }),
+            ...ringMarks("downtimeSeconds"),
           ],
         },
       },

@@ -258,6 +258,8 @@ function drawSymbol(item: LegendItem, cx: number, cy: number): string {
   switch (item.symbol) {
     case "dot":
       return `<circle cx="${cx}" cy="${cy}" r="3.5" fill="${color}" stroke="${color}"/>`;
+    case "ring":
+      return `<circle cx="${cx}" cy="${cy}" r="4.5" fill="white" stroke="${color}" stroke-width="1.6"/>`;
     case "square":
       return `<rect x="${cx - 6}" y="${
         cy - 6

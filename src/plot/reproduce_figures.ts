@@ -12,8 +12,13 @@ import { fitContention } from "../fit/fit_contention.ts";
 import { predictRuns } from "../fit/predict_runs.ts";
 import type { CrossValidationResult, ErrorMetrics, FitResult } from "../fit/types.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
-import { methodName, orderContentions, orderMethods } from "./_style.ts";
-import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
+import { methodName, orderContentions, orderMethods, sourceSentence } from "./_style.ts";
+import {
+  compareSweepWithModel,
+  downtimeLimitSweep,
+  type SweepSwitchComparison,
+} from "./downtime_limit_sweep.ts";
+import { type DowntimeLimitSwitch, figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
 import {
   figureEstimatedVsMeasuredSpec,
   type FittedSummary,
@@ -49,6 +54,14 @@ export interface ReproduceFiguresOptions {
    * @default {1}
    */
   seed?: number;
+  /**
+   * A measured downtime limit sweep (`kvm-precopy` runs at several limits) to
+   * draw over Figure 3's model, predicted at the fitted KVM pre-copy B; it is
+   * not part of the fits.
+   *
+   * @default {undefined (Figure 3 is model-only)}
+   */
+  downtimeSweep?: { runs: readonly MigrationRun[]; source: DataSource };
 }
 
 /** The result of {@linkcode reproduceFigures}. */
@@ -69,8 +82,10 @@ export interface ReproduceFiguresResult {
   fig5: FigureSpec | null;
   /** Figure 6 (KVM post-copy), or null without a post-copy fit. */
   fig6: FigureSpec | null;
-  /** Figure 3's shape from the KVM pre-copy model at the fitted (or nominal) B. */
-  fig3: FigureSpec;
+  /** Figure 3's shape from the KVM pre-copy model at the fitted (or nominal) B, with a sweep's runs. */
+  fig3: FigureSpec & { switches: DowntimeLimitSwitch[] };
+  /** The measured sweep against the model, per workload (empty without a sweep). */
+  sweepComparison: SweepSwitchComparison[];
   /** The report, Markdown. */
   reportMarkdown: string;
 }
@@ -229,7 +244,9 @@ export function reproduceFigures(
   );
   const bandwidthFit = fits["kvm-precopy"] ?? fits["xen-precopy"] ?? fits["kvm-postcopy"];
   const fittedB = bandwidthFit ? summary("", bandwidthFit)[0]?.bandwidthBytesPerSecond : undefined;
-  const memoryBytes = runs.find((run) => run.status === "completed")?.memoryBytes;
+  const sweep = options.downtimeSweep ? downtimeLimitSweep(options.downtimeSweep.runs) : undefined;
+  const memoryBytes = sweep?.memoryBytes ??
+    runs.find((run) => run.status === "completed")?.memoryBytes;
   const fig3 = figureDowntimeLimitSpec({
     ...(memoryBytes !== undefined ? { memoryBytes } : {}),
     ...(fittedB !== undefined
@@ -243,7 +260,18 @@ export function reproduceFigures(
         },
       }
       : {}),
+    ...(sweep && options.downtimeSweep
+      ? {
+        workloads: sweep.workloads,
+        measured: sweep.measured,
+        measuredSource: options.downtimeSweep.source,
+        ...(sweep.timeoutSeconds !== undefined ? { timeoutSeconds: sweep.timeoutSeconds } : {}),
+      }
+      : {}),
   });
+  const sweepComparison = sweep && fittedB !== undefined
+    ? compareSweepWithModel(sweep, fittedB)
+    : [];
 
   return {
     fits,
@@ -255,6 +283,7 @@ export function reproduceFigures(
     fig5,
     fig6,
     fig3,
+    sweepComparison,
     reportMarkdown: report(
       runs,
       source,
@@ -265,8 +294,48 @@ export function reproduceFigures(
       folds,
       leftOut,
       crossValidationFailed,
-    ),
+    ) +
+      sweepReport(
+        sweepComparison,
+        fig3.switches,
+        sweep?.leftOut ?? {},
+        options.downtimeSweep?.source,
+      ),
   };
+}
+
+/** The report's section on a measured downtime limit sweep (empty without one). */
+function sweepReport(
+  comparison: readonly SweepSwitchComparison[],
+  switches: readonly DowntimeLimitSwitch[],
+  leftOut: Record<string, number>,
+  source: DataSource | undefined,
+): string {
+  if (comparison.length === 0 || source === undefined) return "";
+  const seconds = (value: number | undefined) =>
+    value === undefined ? "none" : `${Number(value.toPrecision(4))} s`;
+  const left = Object.entries(leftOut).map(([status, n]) => `${n} ${status}`).join(", ");
+  return [
+    "\n## Figure 3: measured downtime limit sweep\n",
+    `${
+      sourceSentence(source)
+    } KVM pre-copy runs at several downtime limits, against the model at ` +
+    "the fitted KVM pre-copy B (not fitted to the sweep). The model switches from never converging " +
+    "to converging at one limit; the measured switch lies between the last limit that did not " +
+    `converge and the first that did.${left ? ` Left out: ${left}.` : ""}\n`,
+    markdownTable(comparison.map((c) => ({
+      workload: c.workload,
+      "model switch": seconds(
+        switches.find((w) => w.workload === c.workload && w.what === "starts to converge")
+          ?.limitSeconds,
+      ),
+      "last limit not converged": seconds(c.lastStuckSeconds),
+      "first limit converged": seconds(c.firstConvergedSeconds),
+      "outcome as the model says": `${c.agreeing} of ${c.runs}`,
+      "time MAPE where both converged (%)": c.convergedMapePercent,
+    }))),
+    "",
+  ].join("\n");
 }
 
 /** The caption's summary of a fit: B (absolute, or efficiency × one link) and factors. */
@@ -448,7 +517,7 @@ function report(
   out.push("- `figures/fig6.svg`, `fig6.png`: the same for KVM post-copy (T = M/B).");
   out.push(
     "- `figures/fig3.svg`, `fig3.png`: KVM pre-copy time and downtime against the downtime limit " +
-      "(model at the fitted B).",
+      "(model at the fitted B, with the measured sweep's runs when there is one).",
   );
   return out.join("\n") + "\n";
 }

@@ -9,6 +9,7 @@
 import { checkNumber, checkObject } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
+import { isDowntimeLimitSweep } from "./downtime_limit_sweep.ts";
 import { type DatasetFolder, loadDatasetFolder } from "./load_dataset_folder.ts";
 import { reproduceFigures, type ReproduceFiguresResult } from "./reproduce_figures.ts";
 import type { DataSource } from "./types.ts";
@@ -61,6 +62,19 @@ const TRUTH = {
   noise: 0.05,
   repeats: 5,
 };
+
+/** A measured dataset in one line: name, hypervisor, accelerator, host CPU, link. */
+function describe(d: DatasetFolder): string {
+  return `${d.name} (${
+    [
+      d.provenance.hypervisor,
+      d.provenance.hypervisorVersion,
+      d.provenance.accelerator && `accelerator ${d.provenance.accelerator.toUpperCase()}`,
+      d.provenance.hostCpu && `host CPU ${d.provenance.hostCpu}`,
+      d.provenance.link,
+    ].filter(Boolean).join(", ")
+  })`;
+}
 
 /** What reproduceFigures is run on. */
 interface Input {
@@ -141,6 +155,7 @@ export async function reproduceProject(
   }
   const messages: string[] = [];
   const measured: DatasetFolder[] = [];
+  const sweeps: DatasetFolder[] = [];
   if (!synthetic) {
     for (const dir of candidates) {
       const dataset = await loadDatasetFolder(dir);
@@ -148,6 +163,11 @@ export async function reproduceProject(
         messages.push(`${dir}: marked synthetic, not used as measured data`);
       } else if (dataset.completed === 0) {
         messages.push(`${dir}: no completed runs (${dataset.runs.length} rows), not used`);
+      } else if (isDowntimeLimitSweep(dataset.runs)) {
+        sweeps.push(dataset);
+        messages.push(
+          `${dir}: a downtime limit sweep, ${dataset.runs.length} measured runs (${dataset.completed} completed), drawn on Figure 3, not fitted`,
+        );
       } else {
         measured.push(dataset);
         messages.push(
@@ -157,11 +177,16 @@ export async function reproduceProject(
     }
   }
 
+  const downtimeSweep = sweeps.length === 0 ? undefined : {
+    runs: sweeps.flatMap((d) => d.runs),
+    source: { description: sweeps.map(describe).join("; "), synthetic: false },
+  };
   const run = (input: Input): ReproduceProjectResult => ({
     ...reproduceFigures(input.runs, {
       source: input.source,
       provenance: input.provenance,
       resamples,
+      ...(downtimeSweep ? { downtimeSweep } : {}),
     }),
     ...input,
     messages,
@@ -169,20 +194,7 @@ export async function reproduceProject(
   if (measured.length > 0) {
     const input: Input = {
       runs: measured.flatMap((d) => d.runs),
-      source: {
-        description: measured.map((d) =>
-          `${d.name} (${
-            [
-              d.provenance.hypervisor,
-              d.provenance.hypervisorVersion,
-              d.provenance.accelerator && `accelerator ${d.provenance.accelerator.toUpperCase()}`,
-              d.provenance.hostCpu && `host CPU ${d.provenance.hostCpu}`,
-              d.provenance.link,
-            ].filter(Boolean).join(", ")
-          })`
-        ).join("; "),
-        synthetic: false,
-      },
+      source: { description: measured.map(describe).join("; "), synthetic: false },
       provenance: Object.fromEntries(
         measured.flatMap((d) =>
           Object.entries(d.provenance).map((

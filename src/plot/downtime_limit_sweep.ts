@@ -1,0 +1,245 @@
+/**
+ * A measured downtime limit sweep (the paper's Figure 3): recognise one, turn
+ * its runs into the figure's workloads and measured points, and compare the
+ * measured switch points with the model's.
+ *
+ * @module
+ */
+
+import type { MigrationRun } from "../data/types.ts";
+import { kvmPrecopy } from "../models/kvm_precopy.ts";
+import { bytesToMib } from "../units.ts";
+import type {
+  DowntimeLimitMeasurement,
+  DowntimeLimitWorkload,
+} from "./figure_downtime_limit_spec.ts";
+
+/** A sweep's runs, arranged for {@linkcode figureDowntimeLimitSpec}. */
+export interface DowntimeLimitSweep {
+  /** M, bytes (the sweep's VM). */
+  memoryBytes: number;
+  /** One workload per requested (WSS, dirty rate), smallest WSS first. */
+  workloads: DowntimeLimitWorkload[];
+  /** The completed and non-convergent runs. */
+  measured: DowntimeLimitMeasurement[];
+  /** Runs left out (failed, corrupt, ...), by status. */
+  leftOut: Record<string, number>;
+  /** When non-convergent runs were cancelled (`extra.timeout_seconds`), seconds, if the runs say. */
+  timeoutSeconds?: number;
+}
+
+/** What the sweep shows per workload against the model. */
+export interface SweepSwitchComparison {
+  /** The workload's label. */
+  workload: string;
+  /** The largest measured limit that did not converge, seconds (undefined: none). */
+  lastStuckSeconds?: number;
+  /** The smallest measured limit that converged, seconds (undefined: none). */
+  firstConvergedSeconds?: number;
+  /** Runs whose outcome (converged or not) the model predicts at their limit. */
+  agreeing: number;
+  /** Runs compared. */
+  runs: number;
+  /** Mean absolute percentage error of the time over runs both converged, percent (NaN: none). */
+  convergedMapePercent: number;
+}
+
+/** The limit a run ran with (`extra.downtime_limit_seconds`), or NaN. */
+function limitOf(run: MigrationRun): number {
+  const raw = run.extra?.downtime_limit_seconds;
+  return raw === undefined || raw === "" ? Number.NaN : Number(raw);
+}
+
+/**
+ * True when the runs hold a downtime limit sweep: `kvm-precopy` runs with
+ * at least two different downtime limits (`downtime_limit_seconds`).
+ *
+ * @param runs Runs as `loadRuns` gives them.
+ * @returns Whether the runs sweep the limit.
+ *
+ * @example
+ * ```ts
+ * import { isDowntimeLimitSweep } from "./downtime_limit_sweep.ts";
+ * import assert from "node:assert/strict";
+ * const run = (limit: number) => ({
+ *   method: "kvm-precopy", contention: "none", memoryBytes: 1e9, wssBytes: 0, dirtyPagesPerSecond: 0,
+ *   pageBytes: 4096, migrationTimeSeconds: 8, status: "completed", extra: { downtime_limit_seconds: limit },
+ * });
+ * assert.equal(isDowntimeLimitSweep([run(0.3), run(0.3)]), false);
+ * assert.equal(isDowntimeLimitSweep([run(0.3), run(1.2)]), true);
+ * ```
+ */
+export function isDowntimeLimitSweep(runs: readonly MigrationRun[]): boolean {
+  const limits = new Set(
+    runs.filter((run) => run.method === "kvm-precopy").map(limitOf).filter(Number.isFinite),
+  );
+  return limits.size >= 2;
+}
+
+/** The middle value (upper middle for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Arranges a sweep's `kvm-precopy` runs for the figure: one workload per
+ * requested WSS and dirty rate (`extra.requested_wss`,
+ * `extra.requested_dirty_pages_per_second`, else the runs' own values), with
+ * the model fed the median achieved WSS and dirty rate of its runs; every
+ * completed or non-convergent run becomes a measured point.
+ *
+ * @param runs The sweep's runs (other methods are ignored).
+ * @returns Memory, workloads, measured points and the runs left out.
+ * @throws {RangeError} If there are no kvm-precopy runs with a downtime limit.
+ *
+ * @example
+ * ```ts
+ * import { downtimeLimitSweep } from "./downtime_limit_sweep.ts";
+ * import assert from "node:assert/strict";
+ * const run = (limit: number, status: string) => ({
+ *   method: "kvm-precopy", contention: "none", memoryBytes: 2 ** 30, wssBytes: 2 ** 27,
+ *   dirtyPagesPerSecond: 51000, pageBytes: 4096, migrationTimeSeconds: 10, status,
+ *   extra: { downtime_limit_seconds: limit, requested_wss: 2 ** 27, requested_dirty_pages_per_second: 51200 },
+ * });
+ * const sweep = downtimeLimitSweep([run(0.5, "non-convergent"), run(2, "completed")]);
+ * assert.equal(sweep.workloads[0]!.label, "(a) WSS 128 MiB, 51200 pages/s");
+ * assert.deepEqual(sweep.measured.map((m) => m.outcome), ["did not converge", "converged"]);
+ * ```
+ */
+export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimitSweep {
+  const used = runs.filter((run) => run.method === "kvm-precopy" && Number.isFinite(limitOf(run)));
+  if (used.length === 0) {
+    throw new RangeError(
+      "downtimeLimitSweep: invalid runs, expected kvm-precopy runs with a downtime_limit_seconds (got none)",
+    );
+  }
+  const memoryBytes = median(used.map((run) => run.memoryBytes));
+  const groups = new Map<string, { wss: number | "full"; rate: number; runs: MigrationRun[] }>();
+  for (const run of used) {
+    const rawWss = run.extra.requested_wss;
+    const wss = String(rawWss).toLowerCase() === "full"
+      ? "full"
+      : rawWss === undefined || rawWss === ""
+      ? run.wssBytes
+      : Number(rawWss);
+    const rawRate = run.extra.requested_dirty_pages_per_second;
+    const rate = rawRate === undefined || rawRate === ""
+      ? run.dirtyPagesPerSecond
+      : Number(rawRate);
+    const key = `${wss}|${rate}`;
+    const group = groups.get(key) ?? { wss, rate, runs: [] };
+    group.runs.push(run);
+    groups.set(key, group);
+  }
+  const ordered = [...groups.values()].sort((a, b) =>
+    (a.wss === "full" ? Infinity : a.wss) - (b.wss === "full" ? Infinity : b.wss) ||
+    a.rate - b.rate
+  );
+  const workloads: DowntimeLimitWorkload[] = [];
+  const measured: DowntimeLimitMeasurement[] = [];
+  const leftOut: Record<string, number> = {};
+  ordered.forEach((group, i) => {
+    const wssBytes = median(group.runs.map((run) => run.wssBytes));
+    const wssText = group.wss === "full"
+      ? `Full (${bytesToMib(wssBytes).toFixed(0)} MiB)`
+      : `${bytesToMib(group.wss).toFixed(0)} MiB`;
+    const label = `(${String.fromCharCode(97 + i)}) WSS ${wssText}, ${group.rate} pages/s`;
+    workloads.push({
+      label,
+      wssBytes,
+      dirtyPagesPerSecond: median(group.runs.map((run) => run.dirtyPagesPerSecond)),
+    });
+    for (const run of group.runs) {
+      if (run.status !== "completed" && run.status !== "non-convergent") {
+        leftOut[run.status] = (leftOut[run.status] ?? 0) + 1;
+        continue;
+      }
+      const converged = run.status === "completed";
+      measured.push({
+        workload: label,
+        limitSeconds: limitOf(run),
+        timeSeconds: run.migrationTimeSeconds,
+        ...(converged && run.downtimeSeconds !== undefined
+          ? { downtimeSeconds: run.downtimeSeconds }
+          : {}),
+        outcome: converged ? "converged" : "did not converge",
+      });
+    }
+  });
+  const timeouts = used.map((run) => Number(run.extra.timeout_seconds ?? Number.NaN))
+    .filter((t) => t > 0);
+  return {
+    memoryBytes,
+    workloads,
+    measured,
+    leftOut,
+    ...(timeouts.length > 0 ? { timeoutSeconds: median(timeouts) } : {}),
+  };
+}
+
+/**
+ * Compares a sweep with the KVM pre-copy model at bandwidth B: per workload,
+ * the measured switch bracket (last limit stuck, first converged), how many
+ * runs' outcomes the model predicts (cancelled at the sweep's timeout, as
+ * the runs were), and the time error where both converged.
+ *
+ * @param sweep From {@linkcode downtimeLimitSweep}.
+ * @param bandwidthBytesPerSecond B, bytes/s (e.g. the fitted KVM pre-copy B).
+ * @returns One comparison per workload.
+ *
+ * @example
+ * ```ts
+ * import { compareSweepWithModel } from "./downtime_limit_sweep.ts";
+ * import assert from "node:assert/strict";
+ * const sweep = {
+ *   memoryBytes: 2 ** 30, leftOut: {},
+ *   workloads: [{ label: "w", wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200 }],
+ *   measured: [
+ *     { workload: "w", limitSeconds: 0.5, timeSeconds: 40, outcome: "did not converge" as const },
+ *     { workload: "w", limitSeconds: 2, timeSeconds: 10, downtimeSeconds: 1.1, outcome: "converged" as const },
+ *   ],
+ * };
+ * const [c] = compareSweepWithModel(sweep, 125e6);
+ * assert.equal(c!.lastStuckSeconds, 0.5);
+ * assert.equal(c!.firstConvergedSeconds, 2);
+ * assert.equal(c!.agreeing, 2);
+ * ```
+ */
+export function compareSweepWithModel(
+  sweep: DowntimeLimitSweep,
+  bandwidthBytesPerSecond: number,
+): SweepSwitchComparison[] {
+  return sweep.workloads.map((workload) => {
+    const runs = sweep.measured.filter((m) => m.workload === workload.label);
+    const stuck = runs.filter((m) => m.outcome !== "converged").map((m) => m.limitSeconds);
+    const done = runs.filter((m) => m.outcome === "converged").map((m) => m.limitSeconds);
+    let agreeing = 0;
+    const errors: number[] = [];
+    for (const m of runs) {
+      const model = kvmPrecopy({
+        memoryBytes: sweep.memoryBytes,
+        wssBytes: workload.wssBytes,
+        dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
+        bandwidthBytesPerSecond,
+      }, {
+        downtimeLimitSeconds: m.limitSeconds,
+        ...(sweep.timeoutSeconds !== undefined ? { timeoutSeconds: sweep.timeoutSeconds } : {}),
+      });
+      if (model.converged === (m.outcome === "converged")) agreeing++;
+      if (model.converged && m.outcome === "converged") {
+        errors.push(Math.abs(m.timeSeconds - model.timeSeconds) / m.timeSeconds);
+      }
+    }
+    return {
+      workload: workload.label,
+      ...(stuck.length > 0 ? { lastStuckSeconds: Math.max(...stuck) } : {}),
+      ...(done.length > 0 ? { firstConvergedSeconds: Math.min(...done) } : {}),
+      agreeing,
+      runs: runs.length,
+      convergedMapePercent: errors.length > 0
+        ? 100 * errors.reduce((a, b) => a + b, 0) / errors.length
+        : Number.NaN,
+    };
+  });
+}

@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import type { MigrationRun } from "../data/types.ts";
+import {
+  compareSweepWithModel,
+  downtimeLimitSweep,
+  isDowntimeLimitSweep,
+} from "./downtime_limit_sweep.ts";
+import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
+import { render } from "./render.ts";
+
+const M = 1.5 * 2 ** 30;
+const B = 125e6;
+
+/** A SYNTHETIC sweep run (hand-made for tests, not measured). */
+function syntheticRun(
+  wss: number | "full",
+  limit: number,
+  status: string,
+  timeSeconds: number,
+  downtimeSeconds?: number,
+): MigrationRun {
+  return {
+    method: "kvm-precopy",
+    contention: "none",
+    memoryBytes: M,
+    wssBytes: wss === "full" ? M - 40 * 2 ** 20 : wss,
+    dirtyPagesPerSecond: 50000,
+    pageBytes: 4096,
+    migrationTimeSeconds: timeSeconds,
+    ...(downtimeSeconds !== undefined ? { downtimeSeconds } : {}),
+    status,
+    extra: {
+      downtime_limit_seconds: limit,
+      requested_wss: String(wss),
+      requested_dirty_pages_per_second: 51200,
+      timeout_seconds: 40,
+      source: "synthetic",
+    },
+  };
+}
+
+const SYNTHETIC_SWEEP = [
+  syntheticRun("full", 3, "non-convergent", 40),
+  syntheticRun("full", 12, "completed", 24, 11.3),
+  syntheticRun(2 ** 27, 0.6, "non-convergent", 40),
+  syntheticRun(2 ** 27, 1.2, "completed", 13.9, 1.05),
+  syntheticRun(2 ** 27, 2, "failed", 3),
+  { ...syntheticRun(2 ** 27, 1.2, "completed", 12), method: "kvm-postcopy" },
+];
+
+Deno.test("isDowntimeLimitSweep() needs kvm-precopy runs at two limits", () => {
+  assert.equal(isDowntimeLimitSweep(SYNTHETIC_SWEEP), true);
+  assert.equal(isDowntimeLimitSweep(SYNTHETIC_SWEEP.slice(3, 4)), false);
+  const oneLimit = SYNTHETIC_SWEEP.map((r) => ({
+    ...r,
+    extra: { ...r.extra, downtime_limit_seconds: 0.3 },
+  }));
+  assert.equal(isDowntimeLimitSweep(oneLimit), false);
+  assert.equal(isDowntimeLimitSweep([]), false);
+});
+
+Deno.test("downtimeLimitSweep() orders workloads by WSS and keeps the runs' outcomes", () => {
+  const sweep = downtimeLimitSweep(SYNTHETIC_SWEEP);
+  assert.deepEqual(sweep.workloads.map((w) => w.label), [
+    "(a) WSS 128 MiB, 51200 pages/s",
+    "(b) WSS Full (1496 MiB), 51200 pages/s",
+  ]);
+  assert.equal(sweep.workloads[0]!.dirtyPagesPerSecond, 50000);
+  assert.equal(sweep.memoryBytes, M);
+  assert.equal(sweep.timeoutSeconds, 40);
+  assert.deepEqual(sweep.leftOut, { failed: 1 });
+  assert.equal(sweep.measured.length, 4);
+  const stuck = sweep.measured.find((m) => m.limitSeconds === 0.6)!;
+  assert.equal(stuck.outcome, "did not converge");
+  assert.equal(stuck.downtimeSeconds, undefined);
+  assert.throws(() => downtimeLimitSweep(SYNTHETIC_SWEEP.slice(-1)), RangeError);
+});
+
+Deno.test("compareSweepWithModel() brackets the measured switch and counts agreement", () => {
+  const [small, full] = compareSweepWithModel(downtimeLimitSweep(SYNTHETIC_SWEEP), B);
+  // 128 MiB at 50000 pages/s: the model converges from W/B = 1.07 s on.
+  assert.equal(small!.lastStuckSeconds, 0.6);
+  assert.equal(small!.firstConvergedSeconds, 1.2);
+  assert.equal(small!.agreeing, 2);
+  assert.equal(small!.runs, 2);
+  assert.ok(Number.isFinite(small!.convergedMapePercent));
+  // Full: W/B = 12.55 s, so the model says neither run converges (12 s < W/B).
+  assert.equal(full!.agreeing, 1);
+  assert.ok(Number.isNaN(full!.convergedMapePercent));
+});
+
+Deno.test("figureDowntimeLimitSpec() draws measured runs as rings and names their source", async () => {
+  const sweep = downtimeLimitSweep(SYNTHETIC_SWEEP);
+  const source = { description: "hand-made test runs", synthetic: true };
+  const figure = figureDowntimeLimitSpec({
+    memoryBytes: sweep.memoryBytes,
+    workloads: sweep.workloads,
+    measured: sweep.measured,
+    measuredSource: source,
+    timeoutSeconds: 40,
+  });
+  assert.ok(figure.title.startsWith("SYNTHETIC"));
+  assert.match(figure.title, /model and measured runs/);
+  assert.match(figure.caption ?? "", /Rings: 4 measured runs/);
+  assert.ok(figure.legends!.some((l) => l.items.some((i) => i.symbol === "ring")));
+  const svg = await render(figure, { format: "svg" }) as string;
+  // 4 rings in the time panel, 2 in the downtime panel (converged runs only).
+  assert.equal((svg.match(/<circle stroke="[^"]*" r="4.5"/g) ?? []).length, 6);
+  assert.throws(
+    () => figureDowntimeLimitSpec({ workloads: sweep.workloads, measured: sweep.measured }),
+    TypeError,
+  );
+  assert.throws(
+    () =>
+      figureDowntimeLimitSpec({
+        workloads: sweep.workloads,
+        measured: [{ ...sweep.measured[0]!, workload: "other" }],
+        measuredSource: source,
+      }),
+    RangeError,
+  );
+});
