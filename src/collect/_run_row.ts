@@ -44,7 +44,7 @@ export function baseRow(
     contention: point.contention,
     memory_bytes: settings.memoryBytes,
     // Required cells are never empty: until the guest reports, the requested values stand
-    // in, flagged by dirty_rate_source (failed rows only; see the metadata).
+    // in, flagged by dirty_rate_source (failed runs, or a guest paused for the whole run).
     wss_bytes: ready.wss_bytes ?? point.wss,
     dirty_pages_per_second: point.dirtyPagesPerSecond,
     dirty_rate_source: "requested",
