@@ -1,6 +1,7 @@
 // Private, pure: the dataset's `<name>.meta.json`, rebuilt after every point
 // from the settings, the host facts and the sessions so far.
 
+import { bytesToMib } from "../units.ts";
 import type { Guest } from "./_host.ts";
 import type { RunSettings } from "./_run_row.ts";
 import type { RunRow } from "./types.ts";
@@ -57,7 +58,7 @@ export interface MetadataInput extends RunSettings {
 export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
   const { name, guest, session, rows, postcopySwitch, linkBitsPerSecond, fill } = input;
   const sweep = input.downtimeLimitsSeconds ?? [];
-  const memoryMib = input.memoryBytes / (1024 * 1024);
+  const memoryMib = bytesToMib(input.memoryBytes);
   const earlier = ((input.previous.sessions as CollectSession[] | undefined) ?? [])
     .filter((s) => s.started !== session.started);
   const sessions = [...earlier, session];

@@ -11,6 +11,7 @@ import {
   type RunSettings,
   statsFromQueryMigrate,
   traceStamp,
+  wssArg,
 } from "./_run_row.ts";
 import { startContention } from "./_contention.ts";
 import { startVm, stopVm, type Testbed, type Vm } from "./_vm.ts";
@@ -46,18 +47,17 @@ interface Watched {
 }
 
 /**
- * Starts a destination guest beside `src` (same configuration) and migrates
- * `src` to it for `point`. `ready` is the guest's READY report.
+ * Starts a destination guest beside `src` (the point's configuration) and
+ * migrates `src` to it for `point`. `ready` is the guest's READY report.
  */
 export async function migrateOnce(
   session: MigrationSession,
   point: GridPoint,
   src: Vm,
   ready: Record<string, number>,
-  wssArg: string,
 ): Promise<MigrationResult> {
   const dst = await startVm(session, src.side === 0 ? 1 : 0, {
-    wssArg,
+    wssArg: wssArg(point.wss),
     rate: point.dirtyPagesPerSecond,
   }, { accelerator: session.accelerator, incoming: true });
   try {

@@ -1,9 +1,9 @@
 // Private, pure: a migration's row in the run schema, from the grid point,
 // the settings, QEMU's last query-migrate reply and the guest's console.
 
+import { bytesToMib } from "../units.ts";
 import type { SerialLine } from "./_serial.ts";
-import type { GridPoint, RunRow } from "./types.ts";
-import { MIB } from "./_vm.ts";
+import type { GridPoint, RequestedWss, RunRow } from "./types.ts";
 
 /** The session's settings that every row records. */
 export interface RunSettings {
@@ -130,12 +130,17 @@ export function achievedDirtyRate(
   return Math.round(((b.pages - a.pages) / (b.t - a.t)) * 10) / 10;
 }
 
+/** A working set as the guest's kernel argument and trace names give it: MiB, or "full". */
+export function wssArg(wss: RequestedWss): string {
+  return wss === "full" ? "full" : String(bytesToMib(wss));
+}
+
 /**
  * The base name of a run's trace files, e.g. `kvm-precopy_none_w64_d5120_r1`,
  * with `_l<limit>` for a point of a downtime limit sweep.
  */
 export function traceStamp(point: GridPoint): string {
-  const wss = point.wss === "full" ? "full" : String(point.wss / MIB);
+  const wss = wssArg(point.wss);
   const limit = point.downtimeLimitSeconds === undefined ? "" : `_l${point.downtimeLimitSeconds}`;
   return `${point.method}_${point.contention}_w${wss}_d${point.dirtyPagesPerSecond}_r${point.run}${limit}`;
 }

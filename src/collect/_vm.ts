@@ -5,9 +5,6 @@ import { type Guest, kill, type Link, spawn } from "./_host.ts";
 import { connectQmp, type QmpClient, sleep } from "./_qmp.ts";
 import { connectSerial, type Serial } from "./_serial.ts";
 
-/** Bytes in a MiB. */
-export const MIB = 1024 * 1024;
-
 /** What every guest of a session shares. */
 export interface Testbed {
   /** Scratch directory for sockets and logs. */

@@ -11,8 +11,9 @@ import { type CollectSession, datasetMetadata } from "./_dataset_metadata.ts";
 import { readDataset } from "./_dataset_files.ts";
 import { migrateOnce, type MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";
-import { baseRow } from "./_run_row.ts";
-import { bootGuest, type GuestConfig, MIB, probeAccelerator, stopVm, type Vm } from "./_vm.ts";
+import { baseRow, wssArg } from "./_run_row.ts";
+import { MIB } from "../units.ts";
+import { bootGuest, type GuestConfig, probeAccelerator, stopVm, type Vm } from "./_vm.ts";
 import { formatRunsCsv, RUN_COLUMNS } from "./format_runs_csv.ts";
 import { pendingPoints } from "./pending_points.ts";
 import type { GridPoint, RunRow } from "./types.ts";
@@ -262,6 +263,8 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       log(`collect: accelerator ${accelerator}`);
     }
 
+    const downtimeLimitsSeconds = [...new Set(plan.flatMap((p) => p.downtimeLimitSeconds ?? []))]
+      .sort((a, b) => a - b);
     const sitting: CollectSession = {
       started: sessionStart,
       updated: sessionStart,
@@ -287,8 +290,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
         session: sitting,
         rows,
         now,
-        downtimeLimitsSeconds: [...new Set(plan.flatMap((p) => p.downtimeLimitSeconds ?? []))]
-          .sort((a, b) => a - b),
+        downtimeLimitsSeconds,
       });
       await writeTextAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
     };
@@ -307,7 +309,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     let vmReady: Record<string, number> = {};
     for (const [index, point] of todo.entries()) {
       const cfg: GuestConfig = {
-        wssArg: point.wss === "full" ? "full" : String(point.wss / MIB),
+        wssArg: wssArg(point.wss),
         rate: point.dirtyPagesPerSecond,
       };
       const cfgKey = `${cfg.wssArg}|${cfg.rate}`;
@@ -323,7 +325,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
           vmConfig = cfgKey;
         }
         ready = vmReady;
-        const result = await migrateOnce(session, point, vm, ready, cfg.wssArg);
+        const result = await migrateOnce(session, point, vm, ready);
         row = result.row;
         vm = result.vm;
         if (vm === undefined) vmConfig = "";

@@ -1,4 +1,5 @@
 import { checkNumber } from "../_validate.ts";
+import { MIB } from "../units.ts";
 import {
   COLLECT_CONTENTIONS,
   COLLECT_METHODS,
@@ -49,8 +50,6 @@ export interface PlanGridOptions {
    */
   downtimeLimitsSeconds?: readonly number[];
 }
-
-const MIB = 1024 * 1024;
 
 /** The paper's working sets (section 5): 0, 64, 128, 256, 512, 1024 MiB and the full VM. */
 export const PAPER_WSS: readonly RequestedWss[] = [

@@ -335,9 +335,10 @@ export function figureDowntimeLimitSpec(
       }),
     ];
   return {
-    title: measuredSource?.synthetic || source?.synthetic
-      ? markTitle(title, { description: "", synthetic: true })
-      : title,
+    title: markTitle(title, {
+      description: "",
+      synthetic: Boolean(source?.synthetic || measuredSource?.synthetic),
+    }),
     subtitle: `M = ${
       bytesToMib(memoryBytes)
     } MiB; a small change of the limit flips a migration that never ends into an immediate stop-and-copy (the paper's Figure 3)`,
