@@ -5,8 +5,9 @@ import {
   downtimeLimitSweep,
   isDowntimeLimitSweep,
 } from "./downtime_limit_sweep.ts";
-import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
-import { render } from "./render.ts";
+import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
+import { figureDowntimeLimitSpec } from "../plot/figure_downtime_limit_spec.ts";
+import { render } from "../plot/render.ts";
 
 const M = 1.5 * 2 ** 30;
 const B = 125e6;
@@ -92,12 +93,14 @@ Deno.test("compareSweepWithModel() brackets the measured switch and counts agree
 Deno.test("figureDowntimeLimitSpec() draws measured runs as rings and names their source", async () => {
   const sweep = downtimeLimitSweep(SYNTHETIC_SWEEP);
   const source = { description: "hand-made test runs", synthetic: true };
-  const figure = figureDowntimeLimitSpec({
+  const curves = downtimeLimitCurves({
     memoryBytes: sweep.memoryBytes,
     workloads: sweep.workloads,
+    timeoutSeconds: 40,
+  });
+  const figure = figureDowntimeLimitSpec(curves, {
     measured: sweep.measured,
     measuredSource: source,
-    timeoutSeconds: 40,
   });
   assert.ok(figure.title.startsWith("SYNTHETIC"));
   assert.match(figure.title, /model and measured runs/);
@@ -107,13 +110,12 @@ Deno.test("figureDowntimeLimitSpec() draws measured runs as rings and names thei
   // 4 rings in the time panel, 2 in the downtime panel (converged runs only).
   assert.equal((svg.match(/<circle stroke="[^"]*" r="4.5"/g) ?? []).length, 6);
   assert.throws(
-    () => figureDowntimeLimitSpec({ workloads: sweep.workloads, measured: sweep.measured }),
+    () => figureDowntimeLimitSpec(curves, { measured: sweep.measured }),
     TypeError,
   );
   assert.throws(
     () =>
-      figureDowntimeLimitSpec({
-        workloads: sweep.workloads,
+      figureDowntimeLimitSpec(curves, {
         measured: [{ ...sweep.measured[0]!, workload: "other" }],
         measuredSource: source,
       }),

@@ -6,15 +6,16 @@
  * @module
  */
 
+import { upperMedian } from "../_stats.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
-import { bytesToMib } from "../units.ts";
 import type {
   DowntimeLimitMeasurement,
   DowntimeLimitWorkload,
-} from "./figure_downtime_limit_spec.ts";
+} from "../plot/figure_downtime_limit_spec.ts";
+import { bytesToMib } from "../units.ts";
 
-/** A sweep's runs, arranged for {@linkcode figureDowntimeLimitSpec}. */
+/** A sweep's runs, arranged for `figureDowntimeLimitSpec` (the figure's workloads and rings). */
 export interface DowntimeLimitSweep {
   /** M, bytes (the sweep's VM). */
   memoryBytes: number;
@@ -76,12 +77,6 @@ export function isDowntimeLimitSweep(runs: readonly MigrationRun[]): boolean {
   return limits.size >= 2;
 }
 
-/** The middle value (upper middle for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /**
  * Arranges a sweep's `kvm-precopy` runs for the figure: one workload per
  * requested WSS and dirty rate (`extra.requested_wss`,
@@ -114,7 +109,7 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
       "downtimeLimitSweep: invalid runs, expected kvm-precopy runs with a downtime_limit_seconds (got none)",
     );
   }
-  const memoryBytes = median(used.map((run) => run.memoryBytes));
+  const memoryBytes = upperMedian(used.map((run) => run.memoryBytes));
   const groups = new Map<string, { wss: number | "full"; rate: number; runs: MigrationRun[] }>();
   for (const run of used) {
     const rawWss = run.extra.requested_wss;
@@ -140,7 +135,7 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
   const measured: DowntimeLimitMeasurement[] = [];
   const leftOut: Record<string, number> = {};
   ordered.forEach((group, i) => {
-    const wssBytes = median(group.runs.map((run) => run.wssBytes));
+    const wssBytes = upperMedian(group.runs.map((run) => run.wssBytes));
     const wssText = group.wss === "full"
       ? `Full (${bytesToMib(wssBytes).toFixed(0)} MiB)`
       : `${bytesToMib(group.wss).toFixed(0)} MiB`;
@@ -148,7 +143,7 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
     workloads.push({
       label,
       wssBytes,
-      dirtyPagesPerSecond: median(group.runs.map((run) => run.dirtyPagesPerSecond)),
+      dirtyPagesPerSecond: upperMedian(group.runs.map((run) => run.dirtyPagesPerSecond)),
     });
     for (const run of group.runs) {
       if (run.status !== "completed" && run.status !== "non-convergent") {
@@ -174,7 +169,7 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
     workloads,
     measured,
     leftOut,
-    ...(timeouts.length > 0 ? { timeoutSeconds: median(timeouts) } : {}),
+    ...(timeouts.length > 0 ? { timeoutSeconds: upperMedian(timeouts) } : {}),
   };
 }
 
