@@ -8,8 +8,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
-import { checkNumber, checkObject } from "../_validate.ts";
+import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { DEFAULT_RESAMPLES } from "../fit/defaults.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
@@ -180,7 +179,7 @@ export async function reproduceProject(
     options.resamples ?? DEFAULT_RESAMPLES,
     "integer>=0",
   );
-  const figureFiles = options.figureFiles ?? DEFAULT_FIGURE_FILES;
+  const figureFiles = checkFigureFiles(where, options.figureFiles ?? DEFAULT_FIGURE_FILES);
   const candidates = folders ? [...folders] : await datasetFolders(dataDir);
   const messages: string[] = [];
   const { measured, sweeps } = synthetic
@@ -310,6 +309,31 @@ function runMeasuredOrSynthetic(
   return run(syntheticInput(why));
 }
 
+/** Checks that every figure file is an .svg or a .png path, before any work is done. */
+function checkFigureFiles(where: string, files: ReproductionFigureFiles): ReproductionFigureFiles {
+  checkObject(where, 'option "figureFiles"', files);
+  for (const name of ["fig5", "fig6", "fig3"] as const) {
+    const list = files[name];
+    if (!Array.isArray(list)) {
+      throw new TypeError(
+        `${where}: invalid option "figureFiles.${name}", expected an array of paths (got ${
+          showValue(list)
+        })`,
+      );
+    }
+    for (const file of list) {
+      if (typeof file !== "string" || !(file.endsWith(".svg") || file.endsWith(".png"))) {
+        throw new RangeError(
+          `${where}: invalid option "figureFiles.${name}", expected files ending in .svg or .png (got ${
+            showValue(file)
+          })`,
+        );
+      }
+    }
+  }
+  return files;
+}
+
 /** Writes each drawn figure to its files and the report; returns the paths written. */
 async function writeOutputs(
   result: ReproduceProjectResult,
@@ -317,8 +341,8 @@ async function writeOutputs(
 ): Promise<string[]> {
   const written: string[] = [];
   const write = async (file: string, data: string | Uint8Array) => {
-    const path = join(where.outDir, file);
-    await Deno.mkdir(dirname(path), { recursive: true });
+    const path = `${where.outDir.replace(/\/+$/, "")}/${file}`;
+    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
     if (typeof data === "string") await Deno.writeTextFile(path, data);
     else await Deno.writeFile(path, data);
     written.push(path);
@@ -330,13 +354,7 @@ async function writeOutputs(
       continue;
     }
     for (const file of where.figureFiles[name]) {
-      const format = file.endsWith(".svg") ? "svg" : file.endsWith(".png") ? "png" : undefined;
-      if (format === undefined) {
-        throw new RangeError(
-          `reproduceProject: invalid option "figureFiles.${name}", expected files ending in .svg or .png (got "${file}")`,
-        );
-      }
-      await write(file, format === "svg" ? render(figure) : render(figure, { format: "png" }));
+      await write(file, file.endsWith(".svg") ? render(figure) : render(figure, { format: "png" }));
     }
   }
   await write(where.reportFile, result.reportMarkdown);
