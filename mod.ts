@@ -95,6 +95,7 @@ export {
 } from "./src/plot/figure_decision_map_spec.ts";
 export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
 export { markdownTable } from "./src/plot/markdown_table.ts";
+export { textTable, type TextTableOptions } from "./src/plot/text_table.ts";
 export { type DatasetFolder, loadDatasetFolder } from "./src/plot/load_dataset_folder.ts";
 
 // Analysis (src/analysis): the reproduction pipeline, Figure 3's model curves, the decision map,

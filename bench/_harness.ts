@@ -1,5 +1,6 @@
 // Shared pieces of the benchmark: timing, the Python reference runner,
 // agreement checks and the result table. Only bench/ uses them.
+import { textTable } from "../src/plot/text_table.ts";
 
 /** How a case is run. */
 export interface CaseOptions {
@@ -334,9 +335,9 @@ export function formatTable(results: readonly CaseResult[]): string {
     r.agreement === null ? "-" : r.agreement.ok ? "yes" : "NO",
     r.status === "ok" ? r.note : `${r.status}: ${r.note}`,
   ]);
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
-  return all.map((row) =>
-    row.map((cell, c) => c === row.length - 1 ? cell : cell.padEnd(widths[c]!)).join("  ")
-  ).join("\n");
+  return textTable(rows.map((row) => Object.fromEntries(header.map((h, c) => [h, row[c]]))), {
+    columns: header,
+    align: header.map(() => "left"),
+    rule: false,
+  });
 }

@@ -5,6 +5,7 @@ import {
   type CrossValidationResult,
   type ErrorMetrics,
   type FitResult,
+  textTable,
 } from "../mod.ts";
 
 /** Parsed command line of `deno task fit`. */
@@ -323,11 +324,11 @@ function metricsTable(byGroup: Record<string, ErrorMetrics>, all: ErrorMetrics):
   ]);
 }
 
+/** A text table of pre-formatted cells: header first, the first column left, the others right. */
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))
-      .join("  ");
-    return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-  }).join("\n");
+  const [header, ...body] = rows;
+  return textTable(body.map((row) => Object.fromEntries(header!.map((h, c) => [h, row[c]]))), {
+    columns: header!,
+    align: header!.map((_, c) => (c === 0 ? "left" : "right")),
+  });
 }
