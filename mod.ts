@@ -105,6 +105,7 @@ export {
   type AnalyzeReproductionOptions,
   type EstimatedVsMeasuredInput,
   type ReproductionAnalysis,
+  type ReproductionFits,
   type RunCount,
 } from "./src/analysis/analyze_reproduction.ts";
 export {

@@ -5,18 +5,7 @@ import { fitContention } from "../fit/fit_contention.ts";
 import { predictRuns } from "../fit/predict_runs.ts";
 import type { FitResult } from "../fit/types.ts";
 import { orderMethods } from "../plot/_style.ts";
-import type { ReproductionAnalysis } from "./analyze_reproduction.ts";
-
-/** What {@linkcode fitMethods} gives: the fits' part of the analysis. */
-export type MethodFits = Pick<
-  ReproductionAnalysis,
-  | "fits"
-  | "crossValidation"
-  | "notFitted"
-  | "leftOut"
-  | "crossValidationFailed"
-  | "estimatesSeconds"
->;
+import type { ReproductionFits } from "./analyze_reproduction.ts";
 
 /**
  * Fits each method of the runs (`fitContention`), predicts its completed runs
@@ -30,9 +19,9 @@ export function fitMethods(
   where: string,
   runs: readonly MigrationRun[],
   settings: { resamples: number; folds: number; seed: number },
-): MethodFits {
+): ReproductionFits {
   const { resamples, folds, seed } = settings;
-  const out: MethodFits = {
+  const out: ReproductionFits = {
     fits: {},
     crossValidation: {},
     notFitted: {},

@@ -77,6 +77,17 @@ export interface EstimatedVsMeasuredInput {
   options: FigureEstimatedVsMeasuredOptions;
 }
 
+/** The fits' part of {@linkcode ReproductionAnalysis}: fits, cross-validation, estimates, what was left out. */
+export type ReproductionFits = Pick<
+  ReproductionAnalysis,
+  | "fits"
+  | "crossValidation"
+  | "notFitted"
+  | "leftOut"
+  | "crossValidationFailed"
+  | "estimatesSeconds"
+>;
+
 /** The result of {@linkcode analyzeReproduction}. */
 export interface ReproductionAnalysis {
   /** One `fitContention` result per method that could be fitted. */

@@ -1,37 +1,12 @@
 import assert from "node:assert/strict";
-import type { MigrationRun } from "../data/types.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
+import { SMALL_GRID, sweepRun } from "./_test_runs.ts";
 import { analyzeReproduction } from "./analyze_reproduction.ts";
 import { compareSweepWithModel, downtimeLimitSweep } from "./downtime_limit_sweep.ts";
 
 // SYNTHETIC runs from the models with known B and factors (not measurements).
-const truth = {
-  seed: 12,
-  bandwidthBytesPerSecond: 112.5e6,
-  factors: { none: 1, network: 0.4 },
-  repeats: 2,
-  noise: 0.02,
-  wssBytes: [0, 2 ** 26, 2 ** 28],
-  dirtyPagesPerSecond: [1024, 15360, 51200],
-};
+const truth = { seed: 12, ...SMALL_GRID };
 const source = { description: "synthesizeRuns seed 12", synthetic: true };
-const M = 1.5 * 2 ** 30;
-
-/** A SYNTHETIC sweep run (hand-made for tests, not measured). */
-function sweepRun(wss: number, limit: number, status: string, timeSeconds: number): MigrationRun {
-  return {
-    method: "kvm-precopy",
-    contention: "none",
-    memoryBytes: M,
-    wssBytes: wss,
-    dirtyPagesPerSecond: 51200,
-    pageBytes: 4096,
-    migrationTimeSeconds: timeSeconds,
-    ...(status === "completed" ? { downtimeSeconds: 1 } : {}),
-    status,
-    extra: { downtime_limit_seconds: limit, timeout_seconds: 40, source: "synthetic" },
-  };
-}
 
 Deno.test("analyzeReproduction() gives the data the figures and the report are drawn from", async (t) => {
   const runs = synthesizeRuns(truth);

@@ -7,7 +7,6 @@
  */
 
 import type { MigrationRun } from "../data/types.ts";
-import type { CrossValidationResult, FitResult } from "../fit/types.ts";
 import {
   type DowntimeLimitSwitch,
   figureDowntimeLimitSpec,
@@ -18,8 +17,9 @@ import { analyze } from "./_analyze.ts";
 import type {
   AnalyzeReproductionOptions,
   EstimatedVsMeasuredInput,
+  ReproductionAnalysis,
+  ReproductionFits,
 } from "./analyze_reproduction.ts";
-import type { SweepSwitchComparison } from "./downtime_limit_sweep.ts";
 import { type ReproductionFigureFiles, reproductionReport } from "./reproduction_report.ts";
 
 /**
@@ -42,28 +42,19 @@ export interface ReproduceFiguresOptions extends AnalyzeReproductionOptions {
   figureFiles?: ReproductionFigureFiles;
 }
 
-/** The result of {@linkcode reproduceFigures}. */
-export interface ReproduceFiguresResult {
-  /** One `fitContention` result per method that could be fitted. */
-  fits: Record<string, FitResult>;
-  /** One cross-validation per fitted method. */
-  crossValidation: Record<string, CrossValidationResult>;
-  /** Methods that could not be fitted, with the fit's error message. */
-  notFitted: Record<string, string>;
-  /** Method / contention groups left out of a fit, with why (too few completed runs). */
-  leftOut: string[];
-  /** Methods fitted whose cross-validation failed, with the message. */
-  crossValidationFailed: Record<string, string>;
-  /** The estimate of every run, seconds (NaN where its method was not fitted or it did not complete). */
-  estimatesSeconds: number[];
+/**
+ * The result of {@linkcode reproduceFigures}: the fits and the sweep
+ * comparison of `analyzeReproduction`, the figures drawn, and the report.
+ */
+export interface ReproduceFiguresResult extends ReproductionFits {
+  /** The measured sweep against the model, per workload (empty without a sweep). */
+  sweepComparison: ReproductionAnalysis["sweepComparison"];
   /** Figure 5 (pre-copy methods), or null without pre-copy fits. */
   fig5: FigureSpec | null;
   /** Figure 6 (KVM post-copy), or null without a post-copy fit. */
   fig6: FigureSpec | null;
   /** Figure 3's shape from the KVM pre-copy model at the fitted (or nominal) B, with a sweep's runs. */
   fig3: FigureSpec & { switches: DowntimeLimitSwitch[] };
-  /** The measured sweep against the model, per workload (empty without a sweep). */
-  sweepComparison: SweepSwitchComparison[];
   /** The report, Markdown. */
   reportMarkdown: string;
 }

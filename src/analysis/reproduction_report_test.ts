@@ -1,39 +1,17 @@
 import assert from "node:assert/strict";
-import type { MigrationRun } from "../data/types.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
+import { SMALL_GRID, sweepRun } from "./_test_runs.ts";
 import { analyzeReproduction } from "./analyze_reproduction.ts";
 import { type ReproductionFigureFiles, reproductionReport } from "./reproduction_report.ts";
 
 // SYNTHETIC runs from the models (not measurements).
-const runs = synthesizeRuns({
-  seed: 13,
-  methods: ["kvm-precopy"],
-  factors: { none: 1, network: 0.4 },
-  repeats: 2,
-  wssBytes: [0, 2 ** 26, 2 ** 28],
-  dirtyPagesPerSecond: [1024, 15360, 51200],
-});
+const runs = synthesizeRuns({ seed: 13, methods: ["kvm-precopy"], ...SMALL_GRID });
 const source = { description: "synthesizeRuns seed 13", synthetic: true };
 const files: ReproductionFigureFiles = {
   fig5: ["figs/five.svg", "figs/five.png", "png/five.png"],
   fig6: ["six.svg"],
   fig3: ["three.svg"],
 };
-
-/** A SYNTHETIC sweep run (hand-made for tests, not measured). */
-function sweepRun(limit: number, status: string, timeSeconds: number): MigrationRun {
-  return {
-    method: "kvm-precopy",
-    contention: "none",
-    memoryBytes: 1.5 * 2 ** 30,
-    wssBytes: 2 ** 27,
-    dirtyPagesPerSecond: 51200,
-    pageBytes: 4096,
-    migrationTimeSeconds: timeSeconds,
-    status,
-    extra: { downtime_limit_seconds: limit, source: "synthetic" },
-  };
-}
 
 Deno.test("reproductionReport() writes the analysis as Markdown", async (t) => {
   const analysis = analyzeReproduction(runs, {
@@ -84,7 +62,7 @@ Deno.test("reproductionReport() writes the analysis as Markdown", async (t) => {
       resamples: 0,
       folds: 2,
       downtimeSweep: {
-        runs: [sweepRun(0.5, "non-convergent", 600), sweepRun(2, "completed", 14)],
+        runs: [sweepRun(2 ** 27, 0.5, "non-convergent", 40), sweepRun(2 ** 27, 2, "completed", 14)],
         source: { description: "hand-made sweep", synthetic: true },
       },
     });
