@@ -1,38 +1,5 @@
 import assert from "node:assert/strict";
-import { htmlTable } from "./html_table.ts";
-import { markdownTable } from "./markdown_table.ts";
 import { textTable } from "./text_table.ts";
-
-Deno.test("htmlTable() escapes, formats numbers and keeps column order", () => {
-  const html = htmlTable([{ a: 1, b: 0.123456789 }, { b: Number.NaN, c: "x&y" }], {
-    caption: "T<1>",
-  });
-  assert.equal(
-    html,
-    "<table><caption>T&lt;1&gt;</caption><thead><tr><th>a</th><th>b</th><th>c</th></tr></thead>" +
-      "<tbody><tr><td>1</td><td>0.1235</td><td></td></tr><tr><td></td><td>NaN</td><td>x&amp;y</td></tr></tbody></table>",
-  );
-});
-
-Deno.test("markdownTable() right-aligns numeric columns and escapes pipes", () => {
-  const md = markdownTable([{ name: "a|b", value: 2.5 }, { name: "c", value: 1e6 }], {
-    digits: 2,
-  });
-  assert.equal(md, "| name | value |\n| --- | ---: |\n| a\\|b | 2.5 |\n| c | 1000000 |\n");
-});
-
-Deno.test("table formatters reject bad input", () => {
-  assert.throws(
-    () => htmlTable("rows" as unknown as []),
-    new TypeError('htmlTable: invalid rows, expected an array of objects (got "rows")'),
-  );
-  assert.throws(
-    () => markdownTable([], { digits: 0 }),
-    new RangeError(
-      'markdownTable: invalid option "digits", expected an integer from 1 to 17 (got 0)',
-    ),
-  );
-});
 
 Deno.test("textTable() pads columns, aligns numbers right and draws a header rule", async (t) => {
   await t.step("defaults: numeric columns right-aligned, a rule of dashes", () => {
