@@ -100,7 +100,6 @@ export {
 } from "./src/plot/figure_decision_map_spec.ts";
 export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
 export { markdownTable } from "./src/plot/markdown_table.ts";
-export { type DatasetFolder, loadDatasetFolder } from "./src/plot/load_dataset_folder.ts";
 export {
   reproduceFigures,
   type ReproduceFiguresOptions,
@@ -121,6 +120,18 @@ export type {
 export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
 export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
 export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
+export { type DatasetFolder, loadDatasetFolder } from "./src/data/load_dataset_folder.ts";
+export {
+  CONTENTIONS,
+  type ContentionTerm,
+  methodLabel,
+  METHODS,
+  type MethodTerm,
+  RUN_SCHEMA,
+  type RunColumn,
+  type RunDimension,
+  type RunField,
+} from "./src/data/schema.ts";
 export {
   importQmp,
   type ImportQmpOptions,

@@ -10,7 +10,7 @@ import { checkNumber, checkObject } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
 import { isDowntimeLimitSweep } from "./downtime_limit_sweep.ts";
-import { type DatasetFolder, loadDatasetFolder } from "./load_dataset_folder.ts";
+import { type DatasetFolder, loadDatasetFolder } from "../data/load_dataset_folder.ts";
 import { reproduceFigures, type ReproduceFiguresResult } from "./reproduce_figures.ts";
 import type { DataSource } from "./types.ts";
 
