@@ -198,6 +198,6 @@ export {
   type XenStopDecisionOptions,
 } from "./src/collect/xen_stop_decision.ts";
 export { formatRunsCsv, RUN_COLUMNS } from "./src/collect/format_runs_csv.ts";
-export { parseRunsCsv } from "./src/collect/parse_runs_csv.ts";
+export { parseRunsCsv, type ParseRunsCsvOptions } from "./src/collect/parse_runs_csv.ts";
 export { writeTextAtomic } from "./src/collect/write_text_atomic.ts";
 export { collect, type CollectOptions, type CollectResult } from "./src/collect/collect.ts";
