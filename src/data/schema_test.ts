@@ -6,6 +6,7 @@ import { loadRuns } from "./load_runs.ts";
 import { parseRuns } from "./parse_runs.ts";
 import { CONTENTIONS, methodLabel, METHODS, RUN_SCHEMA, TYPED_COLUMNS } from "./schema.ts";
 import { toDataFrame } from "./to_data_frame.ts";
+import type { MigrationRun } from "./types.ts";
 
 Deno.test("RUN_SCHEMA names each column, field and alias once", () => {
   const columns = RUN_SCHEMA.map((c) => c.column);
@@ -40,6 +41,38 @@ Deno.test("RUN_SCHEMA gives the collector's columns and the loader's units", () 
     ["downtime_limit_ms", "downtimeLimitSeconds", "ms", "seconds"],
     ["requested_wss_mib", "requestedWssBytes", "MiB", "bytes"],
   ]);
+});
+
+Deno.test("parseRuns() loads the QEMU collector's CSV with its extra columns", () => {
+  // Hand-written in the collector's column layout (not a measurement).
+  const text = [
+    "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,requested_dirty_pages_per_second," +
+    "page_bytes,link_bandwidth_bytes_per_second,migration_time_seconds,downtime_seconds,transferred_bytes," +
+    "iterations,status,run,downtime_limit_seconds,accelerator,message",
+    "kvm-precopy,none,1073741824,268435456,5012.5,5120,4096,125000000,9.81,0.041,1300000000,5,completed,0,0.3,kvm,",
+    'kvm-precopy,none,1073741824,268435456,48000,51200,4096,125000000,,,,,failed,1,0.3,tcg,"timeout, 600 s"',
+  ].join("\n");
+  const { runs, notCompleted, warnings } = parseRuns(text, { fileName: "collect.csv" });
+  assert.equal(runs.length, 2);
+  // The collector's columns the analysis reads are typed fields; the rest stay in extra.
+  const typed = (r?: MigrationRun) => [
+    r?.requestedDirtyPagesPerSecond,
+    r?.downtimeLimitSeconds,
+    r?.accelerator,
+  ];
+  assert.deepEqual(runs[0]?.extra, {});
+  assert.deepEqual(typed(runs[0]), [5120, 0.3, "kvm"]);
+  assert.deepEqual(runs[1]?.extra, { message: "timeout, 600 s" });
+  assert.deepEqual(typed(runs[1]), [51200, 0.3, "tcg"]);
+  assert.equal(runs[1]?.status, "failed");
+  assert.ok(Number.isNaN(runs[1]?.migrationTimeSeconds));
+  assert.equal(runs[1]?.downtimeSeconds, undefined);
+  assert.deepEqual(notCompleted, [1]);
+  assert.deepEqual(warnings.map((w) => [w.message, w.line, w.count]), [[
+    'collect.csv: runs whose status is not "completed" are kept and listed in notCompleted',
+    3,
+    1,
+  ]]);
 });
 
 Deno.test("parseRuns() reads the collector's typed columns and checks them", async (t) => {
