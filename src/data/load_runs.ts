@@ -30,7 +30,8 @@ export interface LoadRunsOptions
 /**
  * Loads measured migration runs from a file path, a `file:`/`http(s):` URL,
  * dataset text or UTF-8 bytes, in CSV, TSV, JSON array or JSON Lines, with
- * the dataset's `<name>.meta.json` sidecar when there is one. The schema and
+ * the dataset's `<name>.meta.json` sidecar when there is one (else its
+ * folder's `<folder>.meta.json`, as the collector writes). The schema and
  * every rule are those of {@linkcode parseRuns}; this function only does
  * the I/O. The source is never modified.
  *

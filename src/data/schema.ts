@@ -104,6 +104,21 @@ export interface MethodTerm {
 /**
  * The migration methods, in the order of figures and tables: the paper's
  * three, and the collector's QEMU pre-copy stopped by the Xen rule.
+ *
+ * @example Names, labels and models
+ * ```ts
+ * import { METHODS } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(METHODS.filter((m) => m.paper).map((m) => m.name), [
+ *   "xen-precopy",
+ *   "kvm-precopy",
+ *   "kvm-postcopy",
+ * ]);
+ * const policy = METHODS.find((m) => m.name === "xen-precopy-policy");
+ * assert.equal(policy?.model, "xen-precopy");
+ * assert.equal(policy?.label, "Xen-rule pre-copy (QEMU)");
+ * ```
  */
 export const METHODS: readonly MethodTerm[] = [
   { name: "xen-precopy", label: "Xen pre-copy", model: "xen-precopy", paper: true },
@@ -125,7 +140,17 @@ export interface ContentionTerm {
   label: string;
 }
 
-/** The contention scenarios, in the paper's order. */
+/**
+ * The contention scenarios, in the paper's order.
+ *
+ * @example The paper's order
+ * ```ts
+ * import { CONTENTIONS } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(CONTENTIONS.map((c) => c.name), ["none", "cpu", "network", "memory"]);
+ * ```
+ */
 export const CONTENTIONS: readonly ContentionTerm[] = [
   { name: "none", label: "no contention" },
   { name: "cpu", label: "CPU" },
@@ -133,7 +158,18 @@ export const CONTENTIONS: readonly ContentionTerm[] = [
   { name: "memory", label: "memory" },
 ];
 
-/** How the collector switches a `kvm-postcopy` run to post-copy (`postcopy_switch`). */
+/**
+ * How the collector switches a `kvm-postcopy` run to post-copy
+ * (`postcopy_switch`): after the first pre-copy pass, or at once.
+ *
+ * @example The known switches
+ * ```ts
+ * import { POSTCOPY_SWITCHES } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(POSTCOPY_SWITCHES, ["after-first-pass", "immediate"]);
+ * ```
+ */
 export const POSTCOPY_SWITCHES: readonly string[] = ["after-first-pass", "immediate"];
 
 /**
@@ -327,7 +363,19 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
   collector({ column: "message", dimension: "text", label: "message" }),
 ];
 
-/** The schema's typed columns (those with a run field), in schema order. */
+/**
+ * The schema's typed columns (those with a run field), in schema order.
+ *
+ * @example The run schema's fields, then the collector's
+ * ```ts
+ * import { TYPED_COLUMNS } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(TYPED_COLUMNS[0]?.field, "method");
+ * assert.equal(TYPED_COLUMNS.at(-1)?.field, "timeoutSeconds");
+ * assert.ok(TYPED_COLUMNS.every((c) => c.field !== undefined));
+ * ```
+ */
 export const TYPED_COLUMNS: readonly (RunColumn & { field: RunField })[] = RUN_SCHEMA.filter(
   (c): c is RunColumn & { field: RunField } => c.field !== undefined,
 );
@@ -339,7 +387,7 @@ export const TYPED_COLUMNS: readonly (RunColumn & { field: RunField })[] = RUN_S
  * @param method A method label.
  * @returns Its name.
  *
- * @example
+ * @example Known and other methods
  * ```ts
  * import { methodLabel } from "./schema.ts";
  * import assert from "node:assert/strict";
