@@ -96,7 +96,6 @@ export {
 export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
 export { markdownTable } from "./src/plot/markdown_table.ts";
 export { textTable, type TextTableOptions } from "./src/plot/text_table.ts";
-export { type DatasetFolder, loadDatasetFolder } from "./src/plot/load_dataset_folder.ts";
 
 // Analysis (src/analysis): the reproduction pipeline, Figure 3's model curves, the decision map,
 // the measured downtime limit sweep, the report; reproduceProject is its I/O edge.
@@ -146,6 +145,18 @@ export type {
 export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
 export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
 export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
+export { type DatasetFolder, loadDatasetFolder } from "./src/data/load_dataset_folder.ts";
+export {
+  CONTENTIONS,
+  type ContentionTerm,
+  methodLabel,
+  METHODS,
+  type MethodTerm,
+  RUN_SCHEMA,
+  type RunColumn,
+  type RunDimension,
+  type RunField,
+} from "./src/data/schema.ts";
 export {
   importQmp,
   type ImportQmpOptions,
@@ -212,6 +223,6 @@ export {
   type XenStopDecisionOptions,
 } from "./src/collect/xen_stop_decision.ts";
 export { formatRunsCsv, RUN_COLUMNS } from "./src/collect/format_runs_csv.ts";
-export { parseRunsCsv } from "./src/collect/parse_runs_csv.ts";
+export { parseRunsCsv, type ParseRunsCsvOptions } from "./src/collect/parse_runs_csv.ts";
 export { writeTextAtomic } from "./src/collect/write_text_atomic.ts";
 export { collect, type CollectOptions, type CollectResult } from "./src/collect/collect.ts";

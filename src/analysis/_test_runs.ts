@@ -31,6 +31,8 @@ export function sweepRun(
     migrationTimeSeconds: timeSeconds,
     ...(status === "completed" ? { downtimeSeconds: 1 } : {}),
     status,
-    extra: { downtime_limit_seconds: limitSeconds, timeout_seconds: 40, source: "synthetic" },
+    downtimeLimitSeconds: limitSeconds,
+    timeoutSeconds: 40,
+    extra: { source: "synthetic" },
   };
 }

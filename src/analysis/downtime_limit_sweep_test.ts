@@ -30,13 +30,11 @@ function syntheticRun(
     migrationTimeSeconds: timeSeconds,
     ...(downtimeSeconds !== undefined ? { downtimeSeconds } : {}),
     status,
-    extra: {
-      downtime_limit_seconds: limit,
-      requested_wss: String(wss),
-      requested_dirty_pages_per_second: 51200,
-      timeout_seconds: 40,
-      source: "synthetic",
-    },
+    downtimeLimitSeconds: limit,
+    requestedWssBytes: wss === "full" ? M : wss,
+    requestedDirtyPagesPerSecond: 51200,
+    timeoutSeconds: 40,
+    extra: { source: "synthetic" },
   };
 }
 
@@ -54,7 +52,7 @@ Deno.test("isDowntimeLimitSweep() needs kvm-precopy runs at two limits", () => {
   assert.equal(isDowntimeLimitSweep(SYNTHETIC_SWEEP.slice(3, 4)), false);
   const oneLimit = SYNTHETIC_SWEEP.map((r) => ({
     ...r,
-    extra: { ...r.extra, downtime_limit_seconds: 0.3 },
+    downtimeLimitSeconds: 0.3,
   }));
   assert.equal(isDowntimeLimitSweep(oneLimit), false);
   assert.equal(isDowntimeLimitSweep([]), false);

@@ -12,7 +12,7 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { DEFAULT_RESAMPLES } from "../fit/defaults.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
-import { type DatasetFolder, loadDatasetFolder } from "../plot/load_dataset_folder.ts";
+import { type DatasetFolder, loadDatasetFolder } from "../data/load_dataset_folder.ts";
 import { render } from "../plot/render.ts";
 import type { DataSource } from "../plot/types.ts";
 import { isDowntimeLimitSweep } from "./downtime_limit_sweep.ts";

@@ -25,7 +25,7 @@ async function writeSyntheticFolder(dir: string): Promise<void> {
     "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds,status\n" +
       lines.join("\n") + "\n",
   );
-  await Deno.writeTextFile(`${dir}/meta.json`, JSON.stringify({ synthetic: true }));
+  await Deno.writeTextFile(`${dir}/runs.meta.json`, JSON.stringify({ synthetic: true }));
 }
 
 /** A dataset folder with a measured subset: the KVM post-copy rows of data/qemu-tcg-1gbit. */
@@ -34,7 +34,7 @@ async function writeMeasuredSubset(dir: string): Promise<number> {
   const [header, ...rows] = (await Deno.readTextFile(`${DATA}runs.csv`)).trim().split("\n");
   const kept = rows.filter((row) => row.startsWith("kvm-postcopy,"));
   await Deno.writeTextFile(`${dir}/runs.csv`, [header, ...kept].join("\n") + "\n");
-  await Deno.copyFile(`${DATA}runs.meta.json`, `${dir}/runs.meta.json`);
+  await Deno.copyFile(`${DATA}qemu-tcg-1gbit.meta.json`, `${dir}/runs.meta.json`);
   return kept.length;
 }
 

@@ -22,9 +22,9 @@ import type { FittedModel } from "./types.ts";
  *
  * Methods: `"xen-precopy"` and `"xen-precopy-policy"` use `xenPrecopy`;
  * `"kvm-precopy"` uses `kvmPrecopy` with the run's
- * `extra.downtime_limit_seconds` when present (else the fit's option);
+ * `downtimeLimitSeconds` when present (else the fit's option);
  * `"kvm-postcopy"` uses `kvmPostcopy`, with one pre-copy pass when
- * `extra.postcopy_switch` is `"after-first-pass"` (none for `"immediate"`).
+ * `postcopySwitch` is `"after-first-pass"` (none for `"immediate"`).
  * The run's status and measured time are not used, so new configurations can
  * be predicted too.
  *

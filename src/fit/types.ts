@@ -121,9 +121,9 @@ export interface ExcludedRuns {
 export interface FitModelOptions {
   /** Options for `xenPrecopy` (methods `xen-precopy`, `xen-precopy-policy`). */
   xenPrecopy?: XenPrecopyOptions;
-  /** Options for `kvmPrecopy`; a run's `extra.downtime_limit_seconds` overrides the limit. */
+  /** Options for `kvmPrecopy`; a run's `downtimeLimitSeconds` overrides the limit. */
   kvmPrecopy?: KvmPrecopyOptions;
-  /** Options for `kvmPostcopy`; a run's `extra.postcopy_switch` overrides the passes. */
+  /** Options for `kvmPostcopy`; a run's `postcopySwitch` overrides the passes. */
   kvmPostcopy?: KvmPostcopyOptions;
 }
 

@@ -18,23 +18,18 @@ export interface Nominal {
 
 /**
  * A run's nominal dirty rate and WSS: the requested values when the dataset
- * has them (`extra.requested_dirty_pages_per_second`, `extra.requested_wss`,
+ * has them (`requestedDirtyPagesPerSecond`, `requestedWssBytes`,
  * as the collector writes), else the run's own (achieved) values.
  */
 export function nominalOf(run: MigrationRun): Nominal {
-  const extra = run.extra ?? {};
-  const requestedRate = Number(extra.requested_dirty_pages_per_second);
-  const hasRate = extra.requested_dirty_pages_per_second !== undefined &&
-    extra.requested_dirty_pages_per_second !== "" && Number.isFinite(requestedRate) &&
-    requestedRate > 0;
-  const rawWss = extra.requested_wss;
-  const requestedWssBytes = Number(rawWss);
+  const requestedRate = run.requestedDirtyPagesPerSecond ?? Number.NaN;
+  const hasRate = Number.isFinite(requestedRate) && requestedRate > 0;
+  const requestedWssBytes = run.requestedWssBytes ?? Number.NaN;
   let wss = wssLabel(run.wssBytes, run.memoryBytes);
   let wssSize = wss === "Full" ? Infinity : run.wssBytes;
   let hasWss = false;
-  if (typeof rawWss === "string" && rawWss.trim().toLowerCase() === "full") {
-    [wss, wssSize, hasWss] = ["Full", Infinity, true];
-  } else if (rawWss !== undefined && rawWss !== "" && Number.isFinite(requestedWssBytes)) {
+  // A request of the whole memory is "full" (wssLabel gives "Full").
+  if (Number.isFinite(requestedWssBytes)) {
     wss = wssLabel(requestedWssBytes, run.memoryBytes);
     wssSize = wss === "Full" ? Infinity : requestedWssBytes;
     hasWss = true;

@@ -193,12 +193,13 @@ Deno.test("figureEstimatedVsMeasuredSpec() places measured runs at their request
   // As the collector writes them: achieved rates scatter around the requested one,
   // and "full" is all memory left after a margin.
   const runs = [
-    run({ dirtyPagesPerSecond: 5118, extra: { requested_dirty_pages_per_second: 5120 } }),
-    run({ dirtyPagesPerSecond: 4877.7, extra: { requested_dirty_pages_per_second: 5120 } }),
+    run({ dirtyPagesPerSecond: 5118, requestedDirtyPagesPerSecond: 5120 }),
+    run({ dirtyPagesPerSecond: 4877.7, requestedDirtyPagesPerSecond: 5120 }),
     run({
       wssBytes: MEMORY - 40 * 2 ** 20,
       dirtyPagesPerSecond: 1000,
-      extra: { requested_dirty_pages_per_second: 1024, requested_wss: "full" },
+      requestedDirtyPagesPerSecond: 1024,
+      requestedWssBytes: MEMORY,
     }),
   ];
   const figure = figureEstimatedVsMeasuredSpec(runs, [14, 14, 20], { source });
