@@ -2,7 +2,8 @@
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "../fit/defaults.ts";
-import { methodName, orderContentions, orderMethods } from "../plot/_style.ts";
+import { methodLabel, METHODS } from "../data/schema.ts";
+import { orderContentions, orderMethods } from "../plot/_style.ts";
 import type { FigureDowntimeLimitOptions } from "../plot/figure_downtime_limit_spec.ts";
 import type { DataSource } from "../plot/types.ts";
 import { fitMethods } from "./_fit_methods.ts";
@@ -16,8 +17,9 @@ import type {
 import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
 import { compareSweepWithModel, downtimeLimitSweep } from "./downtime_limit_sweep.ts";
 
-const PRECOPY = ["xen-precopy", "xen-precopy-policy", "kvm-precopy"];
-const POSTCOPY = ["kvm-postcopy"];
+/** Figure 5's methods (every pre-copy model's) and Figure 6's, from the schema's vocabulary. */
+const PRECOPY = METHODS.filter((m) => m.model !== "kvm-postcopy").map((m) => m.name);
+const POSTCOPY = METHODS.filter((m) => m.model === "kvm-postcopy").map((m) => m.name);
 
 /** The options, checked, with their defaults. */
 interface Resolved {
@@ -117,7 +119,9 @@ export function analyze(
       ? {
         bandwidthSource: {
           description: `${source.description}; baseline B of the ${
-            methodName(bandwidthFit === fits["kvm-precopy"] ? "kvm-precopy" : Object.keys(fits)[0]!)
+            methodLabel(
+              bandwidthFit === fits["kvm-precopy"] ? "kvm-precopy" : Object.keys(fits)[0]!,
+            )
           } fit`,
           synthetic: source.synthetic,
         },

@@ -1,11 +1,11 @@
 // Private: a fit as the figures' captions and the report state it.
 import type { FitResult } from "../fit/types.ts";
-import { methodName } from "../plot/_style.ts";
+import { methodLabel } from "../data/schema.ts";
 import type { FittedSummary } from "../plot/figure_estimated_vs_measured_spec.ts";
 
 /** The caption's summary of a fit: B (absolute, or efficiency × one link) and factors. */
 export function fittedSummary(method: string, fit: FitResult): FittedSummary[] {
-  const label = method ? methodName(method) : "fit";
+  const label = method ? methodLabel(method) : "fit";
   if (fit.bandwidth) {
     return [{
       label,

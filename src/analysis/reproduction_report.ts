@@ -8,7 +8,8 @@
 
 import { checkObject, showValue } from "../_validate.ts";
 import type { ErrorMetrics, FitResult } from "../fit/types.ts";
-import { methodName, orderContentions, sourceSentence } from "../plot/_style.ts";
+import { methodLabel } from "../data/schema.ts";
+import { orderContentions, sourceSentence } from "../plot/_style.ts";
 import { markdownTable } from "../plot/markdown_table.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import { fittedSummary, intervalText } from "./_fitted_summary.ts";
@@ -125,11 +126,11 @@ function fitsSection(analysis: ReproductionAnalysis): string[] {
       "Intervals are 95 %.\n",
   );
   for (const [method, fit] of Object.entries(analysis.fits)) {
-    out.push(`\n### ${methodName(method)}\n`);
+    out.push(`\n### ${methodLabel(method)}\n`);
     out.push(...fitLines(method, fit));
   }
   for (const [method, message] of Object.entries(analysis.notFitted)) {
-    out.push(`\n### ${methodName(method)}: not fitted\n\n${message}\n`);
+    out.push(`\n### ${methodLabel(method)}: not fitted\n\n${message}\n`);
   }
   if (analysis.leftOut.length > 0) {
     out.push("\nLeft out of the fits (and the figures):\n");
@@ -229,7 +230,7 @@ function metricsSection(analysis: ReproductionAnalysis): string[] {
   );
   out.push(markdownTable(metricsRows(analysis.crossValidation)));
   for (const [method, message] of Object.entries(analysis.crossValidationFailed)) {
-    out.push(`\n${methodName(method)}: no cross-validation (${message}).`);
+    out.push(`\n${methodLabel(method)}: no cross-validation (${message}).`);
   }
   return out;
 }
