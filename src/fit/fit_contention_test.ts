@@ -26,9 +26,9 @@ Deno.test("fitContention() recovers B and factors on the synthetic paper grid", 
   assert.equal(fit.converged, true);
   close(fit.bandwidthBytesPerSecond!, TRUE_B, TOLERANCE, "B");
   for (const [group, factor] of Object.entries(TRUE_FACTORS)) {
-    close(fit.factors[group]!.factor, factor, TOLERANCE, `factor ${group}`);
-    assert.ok(fit.factors[group]!.low <= fit.factors[group]!.factor);
-    assert.ok(fit.factors[group]!.high >= fit.factors[group]!.factor);
+    close(fit.factors[group]!.value, factor, TOLERANCE, `factor ${group}`);
+    assert.ok(fit.factors[group]!.low <= fit.factors[group]!.value);
+    assert.ok(fit.factors[group]!.high >= fit.factors[group]!.value);
   }
   assert.deepEqual(fit.interval, { method: "bootstrap", resamples: 40, seed: 3, level: 0.95 });
   assert.ok(fit.bandwidth!.low < TRUE_B * 1.01 && fit.bandwidth!.high > TRUE_B * 0.99);
@@ -54,7 +54,7 @@ Deno.test("fitContention() gives the same numbers for the same seed", () => {
   assert.deepEqual(a, b);
   const c = fitContention(runs, { resamples: 15, seed: 10 });
   assert.notDeepEqual(c.factors.cpu!.low, a.factors.cpu!.low);
-  assert.equal(c.factors.cpu!.factor, a.factors.cpu!.factor);
+  assert.equal(c.factors.cpu!.value, a.factors.cpu!.value);
 });
 
 Deno.test("fitContention() fits one B per method with shared factors", () => {
@@ -64,7 +64,7 @@ Deno.test("fitContention() fits one B per method with shared factors", () => {
   for (const method of ["xen-precopy", "kvm-precopy", "kvm-postcopy"]) {
     close(fit.bandwidthByMethod![method]!.value, TRUE_B, 0.01, method);
   }
-  close(fit.factors.network!.factor, 0.35, 0.01, "network");
+  close(fit.factors.network!.value, 0.35, 0.01, "network");
   assert.equal(fit.converged, true);
   assert.ok(fit.iterations >= 2);
   assert.deepEqual(fit.interval, { method: "none" });
@@ -87,7 +87,7 @@ Deno.test("fitContention() fits the link efficiency across hosts with different 
   const fit = fitContention([...fast, ...slow], { resamples: 10 });
   assert.equal(fit.scale, "efficiency");
   close(fit.efficiency!.value, 0.9, TOLERANCE, "efficiency");
-  close(fit.factors.memory!.factor, 0.85, TOLERANCE, "memory");
+  close(fit.factors.memory!.value, 0.85, TOLERANCE, "memory");
   assert.equal(fit.bandwidthBytesPerSecond, null);
   assert.deepEqual(fit.linkBandwidthsBytesPerSecond, [62.5e6, 125e6]);
   const one = fitContention(fast, { resamples: 0 });
@@ -108,7 +108,7 @@ Deno.test("fitContention() keeps the post-copy workload term only when it helps"
     const fit = fitContention(runs, { extraTerm: "postcopy-workload", resamples: 0 });
     assert.equal(fit.extraTerm!.kept, true);
     assert.ok(fit.extraTerm!.cvErrorWith < fit.extraTerm!.cvErrorWithout);
-    assert.ok(Math.abs(fit.extraTerm!.coefficient - 0.33) < 0.05);
+    assert.ok(Math.abs(fit.extraTerm!.value - 0.33) < 0.05);
     close(fit.bandwidthBytesPerSecond!, TRUE_B, TOLERANCE, "B");
   });
   await t.step("synthetic data without the term: coefficient near 0, report consistent", () => {
@@ -119,7 +119,7 @@ Deno.test("fitContention() keeps the post-copy workload term only when it helps"
       noise: 0.03,
     });
     const fit = fitContention(runs, { extraTerm: "postcopy-workload", resamples: 0 });
-    assert.ok(Math.abs(fit.extraTerm!.coefficient) < 0.05);
+    assert.ok(Math.abs(fit.extraTerm!.value) < 0.05);
     assert.equal(fit.extraTerm!.kept, fit.extraTerm!.cvErrorWith < fit.extraTerm!.cvErrorWithout);
   });
 });
@@ -194,7 +194,7 @@ Deno.test("fitContention() fits one efficiency per method on the efficiency scal
     close(fit.efficiencyByMethod![method]!.value, 0.8, 0.01, method);
     close(fit.bandwidthByMethod![method]!.value, 100e6, 0.01, `${method} bytes/s`);
   }
-  close(fit.factors.cpu!.factor, 0.95, 0.01, "cpu");
+  close(fit.factors.cpu!.value, 0.95, 0.01, "cpu");
 });
 
 Deno.test("fitContention() gives the kept extra term a bootstrap interval", () => {
@@ -208,8 +208,8 @@ Deno.test("fitContention() gives the kept extra term a bootstrap interval", () =
   });
   const fit = fitContention(runs, { extraTerm: "postcopy-workload", resamples: 20 });
   assert.equal(fit.extraTerm!.kept, true);
-  assert.ok(fit.extraTerm!.low < fit.extraTerm!.coefficient);
-  assert.ok(fit.extraTerm!.high > fit.extraTerm!.coefficient);
+  assert.ok(fit.extraTerm!.low < fit.extraTerm!.value);
+  assert.ok(fit.extraTerm!.high > fit.extraTerm!.value);
   assert.ok(fit.extraTerm!.low < 0.33 && fit.extraTerm!.high > 0.33);
   assert.ok(fit.iterations >= 2);
 });
@@ -238,7 +238,7 @@ Deno.test("fitContention() per method on the synthetic paper grid: unbiased, int
       for (const group of Object.keys(truth)) {
         const e = group === "none"
           ? { value: fit.bandwidth!.value, low: fit.bandwidth!.low, high: fit.bandwidth!.high }
-          : { ...fit.factors[group]!, value: fit.factors[group]!.factor };
+          : { ...fit.factors[group]!, value: fit.factors[group]!.value };
         intervals += 1;
         if (e.low <= truth[group]! && truth[group]! <= e.high) covered += 1;
         (logErrors[`${method} ${group}`] ??= []).push(Math.log(e.value / truth[group]!));
