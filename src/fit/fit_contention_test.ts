@@ -1,7 +1,4 @@
 import assert from "node:assert/strict";
-import type { MigrationRun } from "../data/types.ts";
-import { xenPrecopy } from "../models/xen_precopy.ts";
-import { fitBandwidth } from "./fit_bandwidth.ts";
 import { fitContention } from "./fit_contention.ts";
 import { synthesizeRuns } from "./synthetic.ts";
 
@@ -122,62 +119,6 @@ Deno.test("fitContention() keeps the post-copy workload term only when it helps"
     assert.ok(Math.abs(fit.extraTerm!.value) < 0.05);
     assert.equal(fit.extraTerm!.kept, fit.extraTerm!.cvErrorWith < fit.extraTerm!.cvErrorWithout);
   });
-});
-
-Deno.test("fitBandwidth() finds an optimum that sits next to a step of the pre-copy time", () => {
-  // Xen pre-copy with W = M: the number of rounds drops by one at some B, and
-  // the time jumps there. Put the true B just above such a step.
-  const memoryBytes = 2 ** 30;
-  const config = { memoryBytes, wssBytes: memoryBytes, dirtyPagesPerSecond: 5120 };
-  const rounds = (b: number) => xenPrecopy({ ...config, bandwidthBytesPerSecond: b }).iterations;
-  let stepB = NaN;
-  for (let b = 60e6; b < 200e6; b *= 1.001) {
-    if (rounds(b * 1.001) !== rounds(b)) {
-      stepB = b * 1.001;
-      break;
-    }
-  }
-  assert.ok(Number.isFinite(stepB), "no step found");
-  let lo = stepB / 1.001;
-  let hi = stepB;
-  while (hi - lo > 1e-3) {
-    const mid = (lo + hi) / 2;
-    if (rounds(mid) === rounds(lo)) lo = mid;
-    else hi = mid;
-  }
-  const trueB = hi * 1.0005; // 0.05 % above the step
-  const time = (wssBytes: number) =>
-    xenPrecopy({ ...config, wssBytes, bandwidthBytesPerSecond: trueB }).timeSeconds;
-  const jump = time(memoryBytes) -
-    xenPrecopy({ ...config, bandwidthBytesPerSecond: lo }).timeSeconds;
-  assert.notEqual(Math.sign(jump), 0);
-  const run = (wssBytes: number): MigrationRun => ({
-    method: "xen-precopy",
-    contention: "none",
-    memoryBytes,
-    wssBytes,
-    dirtyPagesPerSecond: 5120,
-    pageBytes: 4096,
-    migrationTimeSeconds: time(wssBytes),
-    status: "completed",
-    extra: { source: "synthetic" },
-  });
-  const runs = [run(memoryBytes), run(memoryBytes), run(2 ** 28)];
-  const fit = fitBandwidth(runs, { resamples: 0 });
-  close(fit.bandwidthBytesPerSecond!, trueB, 1e-6, "B next to the step");
-  assert.ok(fit.objectiveValue < 1e-12);
-  const seconds = fitBandwidth(runs, { resamples: 0, objective: "seconds" });
-  close(seconds.bandwidthBytesPerSecond!, trueB, 1e-6, "B next to the step, seconds");
-});
-
-Deno.test("fitBandwidth() fits one method and counts the others", () => {
-  const runs = synthesizeRuns({ seed: 4, repeats: 2, factors: { none: 1 } }); // synthetic
-  const fit = fitBandwidth(runs, { method: "kvm-postcopy", resamples: 0 });
-  assert.equal(fit.runsUsed, 56);
-  assert.equal(fit.runsOfOtherMethods, 112);
-  assert.deepEqual(fit.options.method, ["kvm-postcopy"]);
-  assert.deepEqual(Object.keys(fit.factors), ["all"]);
-  close(fit.bandwidthBytesPerSecond!, TRUE_B, TOLERANCE, "B");
 });
 
 Deno.test("fitContention() fits one efficiency per method on the efficiency scale", () => {
