@@ -143,7 +143,6 @@ export type {
   ExcludedRuns,
   ExtraTermName,
   ExtraTermReport,
-  FactorEstimate,
   FitModelOptions,
   FitResult,
   FittedModel,
