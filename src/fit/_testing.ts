@@ -75,10 +75,10 @@ export function testData(
   return { data: fitData("test", runs, runs.map((_, i) => i), resolved), options: resolved };
 }
 
-/** Asserts that `actual` is within `relative` of `expected`. */
-export function close(actual: number, expected: number, relative = 1e-12): void {
+/** Asserts that `actual` is within `relative` of `expected` (relative to `expected`). */
+export function close(actual: number, expected: number, relative = 1e-12, what = ""): void {
   assert.ok(
     Math.abs(actual - expected) <= relative * Math.abs(expected),
-    `${actual} is not within ${relative} of ${expected}`,
+    `${what ? `${what}: ` : ""}${actual} is not within ${relative} of ${expected}`,
   );
 }

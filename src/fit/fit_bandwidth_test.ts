@@ -2,19 +2,13 @@ import assert from "node:assert/strict";
 import type { MigrationRun } from "../data/types.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
 import { fitBandwidth } from "./fit_bandwidth.ts";
+import { close } from "./_testing.ts";
 import { synthesizeRuns } from "./synthetic.ts";
 
 const TRUE_B = 112.5e6;
 
 // Tolerance of the recovery tests: 1.5 % on B, with 5 % log-normal noise.
 const TOLERANCE = 0.015;
-
-function close(actual: number, expected: number, relative: number, what: string): void {
-  assert.ok(
-    Math.abs(actual / expected - 1) <= relative,
-    `${what}: ${actual} is not within ${relative * 100} % of ${expected}`,
-  );
-}
 
 Deno.test("fitBandwidth() finds an optimum that sits next to a step of the pre-copy time", () => {
   // Xen pre-copy with W = M: the number of rounds drops by one at some B, and

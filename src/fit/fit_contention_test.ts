@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fitContention } from "./fit_contention.ts";
+import { close } from "./_testing.ts";
 import { synthesizeRuns } from "./synthetic.ts";
 
 const TRUE_B = 112.5e6;
@@ -8,13 +9,6 @@ const TRUE_FACTORS = { none: 1, cpu: 0.95, network: 0.35, memory: 0.85 };
 // Tolerance of the recovery tests: 1.5 % on B and on every factor, with 5 %
 // log-normal noise on 1530 completed synthetic runs.
 const TOLERANCE = 0.015;
-
-function close(actual: number, expected: number, relative: number, what: string): void {
-  assert.ok(
-    Math.abs(actual / expected - 1) <= relative,
-    `${what}: ${actual} is not within ${relative * 100} % of ${expected}`,
-  );
-}
 
 Deno.test("fitContention() recovers B and factors on the synthetic paper grid", () => {
   const runs = synthesizeRuns({ seed: 11 }); // synthetic, not measured
