@@ -1,5 +1,5 @@
 // The fitting engine behind fitBandwidth, fitContention and crossValidate,
-// in four parts:
+// in five parts:
 //   _fit_data.ts          the runs as per-run arrays, after the checks
 //   _fit_params.ts        what is fitted: the parameters, theta <-> quantities
 //   _coordinate_search.ts the point estimate: 1-D searches, coordinate search
