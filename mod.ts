@@ -154,7 +154,6 @@ export type {
   ExcludedRuns,
   ExtraTermName,
   ExtraTermReport,
-  FactorEstimate,
   FitModelOptions,
   FitResult,
   FittedModel,
