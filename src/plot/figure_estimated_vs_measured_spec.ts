@@ -8,7 +8,7 @@ import * as Plot from "@observablehq/plot";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import type { MigrationRun } from "../data/types.ts";
-import type { FactorEstimate } from "../fit/types.ts";
+import type { Estimate } from "../fit/types.ts";
 import {
   colorsFor,
   formatBandwidth,
@@ -68,7 +68,7 @@ export interface FittedSummary {
   /** The 95 % interval of B, bytes/s, as [low, high] (NaN ends: not computed). */
   bandwidthIntervalBytesPerSecond?: readonly [number, number];
   /** Fitted contention factors (B_group = B × factor) with 95 % intervals. */
-  factors?: Readonly<Record<string, FactorEstimate>>;
+  factors?: Readonly<Record<string, Estimate>>;
 }
 
 /** One measured configuration: the repeats of a (method, contention, WSS, rate). */
@@ -533,8 +533,8 @@ function fitSentence(resolved: Resolved): string {
     const factors = orderContentions(Object.keys(all)).map((group) => [group, all[group]!] as const)
       .map(([group, f]) =>
         Number.isFinite(f.low) && Number.isFinite(f.high)
-          ? `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
-          : `${group} ${f.factor.toFixed(3)}`
+          ? `${group} ${f.value.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
+          : `${group} ${f.value.toFixed(3)}`
       );
     return factors.length > 0
       ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`
