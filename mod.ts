@@ -179,7 +179,6 @@ export type {
   ExcludedRuns,
   ExtraTermName,
   ExtraTermReport,
-  FactorEstimate,
   FitModelOptions,
   FitResult,
   FittedModel,

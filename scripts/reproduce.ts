@@ -67,7 +67,7 @@ for (const [method, fit] of Object.entries(result.fits)) {
   const groups = Object.keys(fit.factors).sort((a, b) =>
     (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b)
   );
-  const factors = groups.map((g) => `${g} ${fit.factors[g]!.factor.toFixed(3)}`).join(", ");
+  const factors = groups.map((g) => `${g} ${fit.factors[g]!.value.toFixed(3)}`).join(", ");
   const cv = result.crossValidation[method]?.metrics;
   console.log(
     `  ${method.padEnd(13)} B ${

@@ -20,7 +20,7 @@ Deno.test("reproduceFigures() fits each method and builds Figures 5, 6 and 3", a
     assert.deepEqual(Object.keys(result.fits), ["xen-precopy", "kvm-precopy", "kvm-postcopy"]);
     for (const fit of Object.values(result.fits)) {
       assert.ok(Math.abs(fit.bandwidth!.value / 112.5e6 - 1) < 0.02, String(fit.bandwidth!.value));
-      assert.ok(Math.abs(fit.factors.network!.factor - 0.4) < 0.02);
+      assert.ok(Math.abs(fit.factors.network!.value - 0.4) < 0.02);
     }
     assert.deepEqual(result.notFitted, {});
   });

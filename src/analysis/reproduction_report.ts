@@ -165,7 +165,7 @@ function fitLines(method: string, fit: FitResult): string[] {
   );
   if (fit.extraTerm) {
     out.push(
-      `- extra term ${fit.extraTerm.name}: coefficient ${fit.extraTerm.coefficient.toFixed(3)}, ${
+      `- extra term ${fit.extraTerm.name}: coefficient ${fit.extraTerm.value.toFixed(3)}, ${
         fit.extraTerm.kept ? "kept" : "not kept"
       } (CV error ${fit.extraTerm.cvErrorWith.toPrecision(3)} with, ${
         fit.extraTerm.cvErrorWithout.toPrecision(3)
@@ -176,10 +176,10 @@ function fitLines(method: string, fit: FitResult): string[] {
   out.push(markdownTable(
     orderContentions(Object.keys(fit.factors)).map((group) => {
       const f = fit.factors[group]!;
-      const groupB = b ? b.bandwidthBytesPerSecond * f.factor : Number.NaN;
+      const groupB = b ? b.bandwidthBytesPerSecond * f.value : Number.NaN;
       return {
         contention: group,
-        factor: f.factor,
+        factor: f.value,
         "95 % low": f.low,
         "95 % high": f.high,
         "B_group (Mbit/s)": b ? bytesPerSecondToMbps(groupB) : "",

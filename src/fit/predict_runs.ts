@@ -48,7 +48,7 @@ import type { FittedModel } from "./types.ts";
  * const [seconds] = predictRuns([run], {
  *   scale: "absolute", groupBy: "contention", bandwidthBytesPerSecond: 100e6,
  *   bandwidthByMethod: null, efficiency: null, efficiencyByMethod: null,
- *   factors: { none: { factor: 1, low: 1, high: 1 }, cpu: { factor: 0.5, low: 0.4, high: 0.6 } },
+ *   factors: { none: { value: 1, low: 1, high: 1 }, cpu: { value: 0.5, low: 0.4, high: 0.6 } },
  *   extraTerm: null, modelOptions: {},
  * });
  * assert.ok(Math.abs(seconds! - 20) < 1e-9);

@@ -14,8 +14,8 @@ const FIT: FittedModel = {
   efficiency: null,
   efficiencyByMethod: null,
   factors: {
-    none: { factor: 1, low: 1, high: 1 },
-    network: { factor: 0.5, low: 0.4, high: 0.6 },
+    none: { value: 1, low: 1, high: 1 },
+    network: { value: 0.5, low: 0.4, high: 0.6 },
   },
   extraTerm: null,
   modelOptions: {},
@@ -77,7 +77,7 @@ Deno.test("predictRuns() applies the efficiency scale, per-method B and the kept
     bandwidthByMethod: { "kvm-postcopy": { value: 80e6, low: NaN, high: NaN } },
     extraTerm: {
       name: "postcopy-workload",
-      coefficient: 0.5,
+      value: 0.5,
       low: NaN,
       high: NaN,
       kept: true,

@@ -92,8 +92,8 @@ function fitSentence(resolved: Resolved): string {
     const factors = orderContentions(Object.keys(all)).map((group) => [group, all[group]!] as const)
       .map(([group, f]) =>
         Number.isFinite(f.low) && Number.isFinite(f.high)
-          ? `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
-          : `${group} ${f.factor.toFixed(3)}`
+          ? `${group} ${f.value.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
+          : `${group} ${f.value.toFixed(3)}`
       );
     return factors.length > 0
       ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`

@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import type { FactorEstimate } from "../fit/types.ts";
+import type { Estimate } from "../fit/types.ts";
 import { captionText, type Resolved, resolveOptions } from "./_estimated_vs_measured_text.ts";
 import { type ArrangedRuns, arrangeRuns, nominalOf, type UsedRun } from "./_measured_points.ts";
 import { colorsFor, markTitle, methodName } from "./_style.ts";
@@ -60,7 +60,7 @@ export interface FittedSummary {
   /** The 95 % interval of B, bytes/s, as [low, high] (NaN ends: not computed). */
   bandwidthIntervalBytesPerSecond?: readonly [number, number];
   /** Fitted contention factors (B_group = B × factor) with 95 % intervals. */
-  factors?: Readonly<Record<string, FactorEstimate>>;
+  factors?: Readonly<Record<string, Estimate>>;
 }
 
 /** One measured configuration: the repeats of a (method, contention, WSS, rate). */

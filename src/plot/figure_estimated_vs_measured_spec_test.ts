@@ -51,7 +51,7 @@ Deno.test("figureEstimatedVsMeasuredSpec() builds a main panel and two residual 
       label: "Xen pre-copy",
       bandwidthBytesPerSecond: 118e6,
       bandwidthIntervalBytesPerSecond: [117e6, 119e6],
-      factors: { network: { factor: 0.3, low: 0.28, high: 0.32 } },
+      factors: { network: { value: 0.3, low: 0.28, high: 0.32 } },
     }],
   });
   const [main, seconds, percent] = figure.panels;
