@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { bytesToMib } from "../units.ts";
-import { decades, niceLogTicks } from "./_log_ticks.ts";
+import { facetWidth, logTicks, niceLogTicks, spacedTicks } from "./_log_ticks.ts";
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
@@ -43,9 +43,15 @@ export interface FigureDowntimeLimitOptions {
    */
   measuredSource?: DataSource;
   /**
+   * One sentence for the caption on how the workloads (columns) were chosen.
+   *
+   * @default {""}
+   */
+  workloadsNote?: string;
+  /**
    * The figure's width, CSS pixels.
    *
-   * @default {1000}
+   * @default {1000, or 250 per workload plus the margins when wider}
    */
   widthPixels?: number;
 }
@@ -118,8 +124,11 @@ const OUTCOME_COLORS = ["#0072B2", "#D55E00"];
  * column per workload. Each point is coloured by whether pre-copy converged
  * or was cancelled at the timeout; the switch points are dashed rules (where
  * pre-copy starts to converge, and M/B, from which the whole memory goes in
- * one stop-and-copy). Measured runs of a sweep, when given, are drawn as
- * rings over the model.
+ * one stop-and-copy). Measured runs of a sweep, when given, are drawn over
+ * the model: rings where they converged, crosses at the time they were
+ * cancelled where they did not. Both log axes always have labelled ticks
+ * (1-2-5 or finer inside one decade), thinned so labels never overlap at
+ * the columns' width; the figure widens with more than 3 workloads.
  *
  * The figure only draws: the model was run and bisected before. When B was
  * fitted to data, `bandwidthSource` says from which (and marks synthetic ones).
@@ -161,7 +170,7 @@ export function figureDowntimeLimitSpec(
     where,
     "option",
     "widthPixels",
-    options.widthPixels ?? 1000,
+    options.widthPixels ?? Math.max(1000, 88 + 250 * curves.workloads.length),
     "positive",
     "pixels",
   );
@@ -186,7 +195,7 @@ export function figureDowntimeLimitSpec(
     subtitle: `M = ${
       bytesToMib(curves.memoryBytes)
     } MiB; a small change of the limit flips a migration that never ends into an immediate stop-and-copy (the paper's Figure 3)`,
-    caption: caption(curves, measured, source, measuredSource),
+    caption: caption(curves, measured, source, measuredSource, options.workloadsNote ?? ""),
     legends: [{
       label: "Outcome",
       items: [
@@ -197,8 +206,15 @@ export function figureDowntimeLimitSpec(
           symbol: "dot",
         },
         { label: "switch point", color: "#777", symbol: "line" },
-        ...(measured.length > 0
-          ? [{ label: "measured run", color: "#333", symbol: "ring" as const }]
+        ...(measured.some((m) => m.outcome === "converged")
+          ? [{ label: "measured run", color: OUTCOME_COLORS[0]!, symbol: "ring" as const }]
+          : []),
+        ...(measured.some((m) => m.outcome !== "converged")
+          ? [{
+            label: "measured run that did not converge (at the time it was cancelled)",
+            color: OUTCOME_COLORS[1]!,
+            symbol: "cross" as const,
+          }]
           : []),
       ],
     }],
@@ -286,6 +302,7 @@ function caption(
   measured: readonly DowntimeLimitMeasurement[],
   source: DataSource | undefined,
   measuredSource: DataSource | undefined,
+  workloadsNote: string,
 ): string {
   const b = formatBandwidth(curves.bandwidthBytesPerSecond);
   const bSentence = source
@@ -298,11 +315,12 @@ function caption(
     measured.length > 0 && measuredSource
       ? `Small dots and grey steps: kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit). Rings: ${measured.length} measured runs, ${
         sourceSentence(measuredSource).replace(/^Data: /, "").replace(/\.$/, "")
-      }; a measured run that did not converge is drawn at the time it was cancelled and has no downtime.`
+      }; a measured run that did not converge is a cross instead, drawn at the time it was cancelled, with no downtime.`
       : `Model output of kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit), no measurement plotted.`,
     bSentence,
     `Runs that do not converge are cancelled at ${curves.timeoutSeconds} s; their downtime is the pause a forced switch would cost then.`,
     switchText ? `Dashed: ${switchText}.` : "",
+    workloadsNote,
   ].filter((part) => part.length > 0).join(" ");
 }
 
@@ -314,18 +332,25 @@ function panels(
 ): PanelSpec[] {
   const { points, switches, workloads } = curves;
   const [low, high] = curves.limitRangeSeconds;
+  const margins = { marginLeft: 64, marginRight: 24 };
+  const padding = 0.1;
+  const tickFormat = (d: number) => String(d);
   const x = {
     type: "log" as const,
     domain: [low, high],
-    ticks: decades(low, high),
-    tickFormat: (d: number) => String(d),
+    ticks: spacedTicks(
+      logTicks(low, high),
+      [low, high],
+      facetWidth(widthPixels, margins, workloads.length, padding),
+      tickFormat,
+    ),
+    tickFormat,
     label: "downtime limit (s, log scale)",
     labelAnchor: "center" as const,
     labelArrow: "none" as const,
   };
-  const fx = { domain: workloads.map((w) => w.label), label: null, padding: 0.1 };
+  const fx = { domain: workloads.map((w) => w.label), label: null, padding };
   const color = { type: "ordinal" as const, domain: OUTCOMES, range: OUTCOME_COLORS };
-  const margins = { marginLeft: 64, marginRight: 24 };
   const rule = Plot.ruleX(switches, {
     x: "limitSeconds",
     fx: "workload",
@@ -345,13 +370,23 @@ function panels(
     }),
     Plot.dot(points, { x: "limitSeconds", y, fx: "workload", fill: "outcome", r: 2 }),
     ...(measured.length === 0 ? [] : [
-      Plot.dot(measured.filter((m) => m[y] !== undefined), {
+      Plot.dot(measured.filter((m) => m.outcome === "converged" && m[y] !== undefined), {
         x: "limitSeconds",
         y,
         fx: "workload",
         stroke: "outcome",
         fill: "white",
         strokeWidth: 1.6,
+        r: 4.5,
+      }),
+      // Runs that did not converge: crosses at the time they were cancelled (no downtime).
+      Plot.dot(measured.filter((m) => m.outcome !== "converged" && m[y] !== undefined), {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        stroke: "outcome",
+        symbol: "times",
+        strokeWidth: 2,
         r: 4.5,
       }),
     ]),
@@ -372,7 +407,7 @@ function panels(
           grid: true,
           labelArrow: "none",
           ticks: niceLogTicks([...points, ...measured].map((p) => p.timeSeconds)),
-          tickFormat: (d: number) => String(d),
+          tickFormat,
         },
         fx: { ...fx, axis: "top" },
         color,
