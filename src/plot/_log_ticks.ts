@@ -1,5 +1,6 @@
 // Private tick helpers for log axes (Figures 3, 5 and 6): ticks that are
 // always labelled, inside one decade too, and thinned so labels never overlap.
+import * as Plot from "@observablehq/plot";
 
 /** Powers of ten in [low, high]. */
 export function decades(low: number, high: number): number[] {
@@ -84,7 +85,7 @@ export function spacedTicks(
   domain: readonly [number, number],
   widthPixels: number,
   format: (value: number) => string,
-  gapPixels = 6,
+  gapPixels = 4,
 ): number[] {
   const [lo, hi] = domain;
   const span = Math.log(hi / lo);
@@ -115,4 +116,28 @@ export function facetWidth(
 ): number {
   const inner = widthPixels - margins.marginLeft - margins.marginRight;
   return (inner * (1 - padding)) / (columns + padding);
+}
+
+/**
+ * An explicit axis mark for a log scale that labels every tick given. (Plot's
+ * implicit log axis runs any tickFormat through d3's log tickFormat, which
+ * blanks the labels of ticks it finds too dense, e.g. 5000 beside 2000.) An
+ * explicit axis replaces the implicit one; the grid still follows the
+ * scale's `ticks`.
+ */
+export function logAxisMark(
+  axis: "x" | "y",
+  ticks: readonly number[],
+  options: {
+    label: string | null;
+    labelAnchor?: "center";
+    anchor?: "bottom" | "top" | "left" | "right";
+    format?: (value: number) => string;
+  },
+): Plot.CompoundMark {
+  const { format = (value: number) => String(value), ...rest } = options;
+  const axisOptions = { ...rest, labelArrow: "none" as const, text: format };
+  return axis === "x"
+    ? Plot.axisX([...ticks], axisOptions as Plot.AxisXOptions)
+    : Plot.axisY([...ticks], axisOptions as Plot.AxisYOptions);
 }

@@ -51,7 +51,7 @@ Deno.test("spacedTicks() thins the ticks until their labels do not overlap", () 
   assert.ok(kept.length < ticks.length && kept.length >= 2, String(kept));
   const at = (v: number) => width * Math.log(v / 600) / Math.log(300000 / 600);
   for (let i = 1; i < kept.length; i++) {
-    const need = (labelWidth(format(kept[i - 1]!)) + labelWidth(format(kept[i]!))) / 2 + 6;
+    const need = (labelWidth(format(kept[i - 1]!)) + labelWidth(format(kept[i]!))) / 2 + 4;
     assert.ok(at(kept[i]!) - at(kept[i - 1]!) >= need);
   }
   // Too narrow for two labels: the first only.

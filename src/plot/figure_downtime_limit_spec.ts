@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { bytesToMib } from "../units.ts";
-import { facetWidth, logTicks, niceLogTicks, spacedTicks } from "./_log_ticks.ts";
+import { facetWidth, logAxisMark, logTicks, niceLogTicks, spacedTicks } from "./_log_ticks.ts";
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
@@ -390,7 +390,16 @@ function panels(
         r: 4.5,
       }),
     ]),
+    // Explicit log axes, so that every tick is labelled.
+    logAxisMark("x", x.ticks, {
+      label: y === "timeSeconds" ? null : x.label,
+      ...(y === "timeSeconds" ? {} : { labelAnchor: "center" as const }),
+    }),
+    ...(y === "timeSeconds"
+      ? [logAxisMark("y", timeTicks, { label: "migration time (s, log)" })]
+      : []),
   ];
+  const timeTicks = niceLogTicks([...points, ...measured].map((p) => p.timeSeconds));
   return [
     {
       name: "time",
@@ -406,7 +415,7 @@ function panels(
           label: "migration time (s, log)",
           grid: true,
           labelArrow: "none",
-          ticks: niceLogTicks([...points, ...measured].map((p) => p.timeSeconds)),
+          ticks: timeTicks,
           tickFormat,
         },
         fx: { ...fx, axis: "top" },

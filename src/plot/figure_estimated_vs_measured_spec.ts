@@ -9,7 +9,7 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import type { Estimate } from "../fit/types.ts";
 import { captionText, type Resolved, resolveOptions } from "./_estimated_vs_measured_text.ts";
-import { facetWidth, spacedTicks } from "./_log_ticks.ts";
+import { facetWidth, logAxisMark, spacedTicks } from "./_log_ticks.ts";
 import { type ArrangedRuns, arrangeRuns, placeRuns, type UsedRun } from "./_measured_points.ts";
 import { colorsFor, markTitle, methodName } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
@@ -340,6 +340,7 @@ function scalesOf(arranged: ArrangedRuns, resolved: Resolved) {
   return {
     colors,
     color: { type: "ordinal" as const, domain: wssDomain, range: colors },
+    xTicks: ticks,
     x: (label: string | null) => ({
       type: "log" as const,
       domain: xDomain,
@@ -419,6 +420,7 @@ function mainPanel(arranged: ArrangedRuns, scales: Scales): PanelSpec {
           r: 3.5,
           ...facet,
         }),
+        logAxisMark("x", scales.xTicks, { label: null }),
       ],
     },
   };
@@ -460,6 +462,10 @@ function residualPanel(
           stroke: "wss",
           r: 2.5,
           ...scales.facet,
+        }),
+        logAxisMark("x", scales.xTicks, {
+          label: panel.xLabel,
+          ...(panel.xLabel ? { labelAnchor: "center" as const } : {}),
         }),
       ],
     },
