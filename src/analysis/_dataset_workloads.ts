@@ -26,8 +26,8 @@ const DRAWN = new Set(["completed", "non-convergent"]);
 
 /**
  * Figure 3's workloads from a dataset without a sweep: its KVM pre-copy runs
- * (else all its runs) that completed or did not converge, only the
- * uncontended ones (`none`) when there are any, binned as Figure 5 bins them; at the highest dirty rate bin, every WSS bin when there are at
+ * (else all its runs) that completed or did not converge, binned as Figure 5
+ * bins them, and of those the uncontended ones (`none`) when there are any; at the highest dirty rate bin, every WSS bin when there are at
  * most 3, else the smallest, the middle and the largest. Each workload runs
  * the model at the upper median of its runs' achieved WSS and rate.
  * Undefined when no run completed or did not converge.
@@ -36,21 +36,24 @@ export function datasetWorkloads(runs: readonly MigrationRun[]): DatasetWorkload
   const drawn = runs.filter((run) => DRAWN.has(run.status));
   const kvm = drawn.filter((run) => run.method === "kvm-precopy");
   const methodRuns = kvm.length > 0 ? kvm : drawn;
-  // The model runs at the baseline B: only uncontended runs, when there are any.
-  const baseline = methodRuns.filter((run) => run.contention === "none");
-  const used = baseline.length > 0 ? baseline : methodRuns;
-  if (used.length === 0) return undefined;
-  const memoryBytes = upperMedian(used.map((run) => run.memoryBytes));
-  const rates = binRates(used).rates;
-  const wss = binWss(used);
-  const top = Math.max(...rates);
+  if (methodRuns.length === 0) return undefined;
+  // Binned over all the method's runs (as Figure 5 bins its rows); the model
+  // runs at the baseline B, so the columns take the uncontended runs when there are any.
+  const rates = binRates(methodRuns).rates;
+  const wss = binWss(methodRuns);
+  const uncontended = methodRuns.some((run) => run.contention === "none");
+  const used = methodRuns.flatMap((run, i) =>
+    !uncontended || run.contention === "none" ? [{ run, rate: rates[i]!, i }] : []
+  );
+  const memoryBytes = upperMedian(used.map(({ run }) => run.memoryBytes));
+  const top = Math.max(...used.map(({ rate }) => rate));
   const groups = new Map<string, { size: number; runs: MigrationRun[] }>();
-  used.forEach((run, i) => {
-    if (rates[i] !== top) return;
+  for (const { run, rate, i } of used) {
+    if (rate !== top) continue;
     const group = groups.get(wss.labels[i]!) ?? { size: wss.sizes[i]!, runs: [] };
     group.runs.push(run);
     groups.set(wss.labels[i]!, group);
-  });
+  }
   const ordered = [...groups.entries()].sort((a, b) => a[1].size - b[1].size);
   const chosen = ordered.length <= 3
     ? ordered
@@ -81,7 +84,7 @@ export function datasetWorkloads(runs: readonly MigrationRun[]): DatasetWorkload
       });
     }
   });
-  const timeouts = used.map((run) => run.timeoutSeconds ?? Number.NaN).filter((t) => t > 0);
+  const timeouts = used.map(({ run }) => run.timeoutSeconds ?? Number.NaN).filter((t) => t > 0);
   const which = ordered.length <= 3
     ? `${ordered.length === 1 ? "the one WSS" : `all ${ordered.length} WSS`}`
     : `the smallest, middle and largest of ${ordered.length} WSS`;
@@ -91,7 +94,7 @@ export function datasetWorkloads(runs: readonly MigrationRun[]): DatasetWorkload
     measured,
     ...(timeouts.length > 0 ? { timeoutSeconds: upperMedian(timeouts) } : {}),
     note: `Columns: no downtime limit sweep was given, so ${which} of the dataset's ${
-      baseline.length > 0 ? "uncontended " : ""
+      uncontended ? "uncontended " : ""
     }${kvm.length > 0 ? "KVM pre-copy runs" : "runs"} at its highest dirty rate (${top} pages/s)${
       measured.length > 0 ? ", drawn at their downtime limit" : ""
     }.`,

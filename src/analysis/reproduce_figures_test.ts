@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { synthesizeRuns } from "../fit/synthetic.ts";
 import { render } from "../plot/render.ts";
-import { type AxisLabels, axisLabels, overlaps } from "../plot/_test_svg.ts";
+import { type AxisLabels, axisLabels, overlaps, rows } from "../plot/_test_svg.ts";
 import { oddGridRuns, SMALL_GRID, syntheticSweepRuns, tenGigabitRuns } from "./_test_runs.ts";
 import { reproduceFigures } from "./reproduce_figures.ts";
 
@@ -112,12 +112,15 @@ Deno.test("reproduceFigures() leaves out a contention group with one run and say
 function checkAxes(svg: string, what: string): AxisLabels[] {
   const xs = axisLabels(svg, "x");
   assert.ok(xs.length > 0, `${what}: no x tick labels`);
-  for (const axis of [...xs, ...axisLabels(svg, "y")]) {
+  const ys = axisLabels(svg, "y");
+  for (const axis of [...xs, ...ys]) {
     const along = xs.includes(axis) ? "x" : "y";
     assert.ok(axis.labels.length > 0, `${what}: a ${along} axis without labels`);
     assert.equal(new Set(axis.labels).size, axis.labels.length, `${what}: ${axis.labels}`);
-    assert.deepEqual(overlaps(axis, along), [], `${what}: ${along} labels overlap`);
   }
+  // No label overlaps another, in its facet or the neighbouring one.
+  for (const row of rows(xs)) assert.deepEqual(overlaps(row, "x"), [], `${what}: x labels overlap`);
+  for (const row of rows(ys)) assert.deepEqual(overlaps(row, "y"), [], `${what}: y labels overlap`);
   return xs;
 }
 

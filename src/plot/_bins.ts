@@ -7,12 +7,16 @@ import { bytesToMib, mibToBytes } from "../units.ts";
 import { wssLabel } from "./_style.ts";
 
 /** How a figure grouped the runs along one axis. */
-export type BinRule = "requested" | "exact" | "nice";
+export type BinRule = "requested" | "exact" | "clusters" | "nice";
 
 /** At most this many distinct values are kept as they are (one tick or colour each). */
 const MAX_EXACT = 8;
 /** ... and only if neighbours differ by at least this factor. */
 const MIN_EXACT_RATIO = 1.25;
+/** Sorted rates further apart than this factor start a new cluster. */
+const CLUSTER_GAP = 1.25;
+/** A cluster may span at most this factor (largest / smallest rate). */
+const CLUSTER_SPAN = 2;
 
 /** The runs' dirty rates, binned: one value per run (pages/s) and the rule used. */
 export interface RateBins {
@@ -65,11 +69,41 @@ function keepExact(values: readonly number[]): boolean {
   return true;
 }
 
+/** 2 significant digits: 4870 → 4900, 51234 → 51000. */
+function twoDigits(value: number): number {
+  return Number(value.toPrecision(2));
+}
+
+/**
+ * The values' clusters, each labelled by its median to 2 significant
+ * digits: sorted values split where neighbours are more than 25 % apart.
+ * Undefined unless there are 2 to 8 clusters, each spanning at most a
+ * factor of 2, with distinct labels (the values sit near a few nominal ones).
+ */
+function clusters(values: readonly number[]): Map<number, number> | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  const groups: number[][] = [[sorted[0]!]];
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]! > sorted[i - 1]! * CLUSTER_GAP) groups.push([]);
+    groups.at(-1)!.push(sorted[i]!);
+  }
+  if (groups.length < 2 || groups.length > MAX_EXACT) return undefined;
+  if (groups.some((g) => g.at(-1)! > g[0]! * CLUSTER_SPAN)) return undefined;
+  const labels = groups.map((g) => twoDigits(g[Math.floor((g.length - 1) / 2)]!));
+  if (new Set(labels).size !== labels.length) return undefined;
+  const out = new Map<number, number>();
+  groups.forEach((g, i) => g.forEach((v) => out.set(v, labels[i]!)));
+  return out;
+}
+
 /**
  * Bins the runs' dirty rates: the requested rates when every run has one;
  * else each run's requested rate where given and its achieved rate
  * otherwise, kept as they are when there are at most 8 distinct values at
- * least 25 % apart, and else rounded to the nearest 1-2-5 value in log.
+ * least 25 % apart; else, when they gather around 2 to 8 values (split
+ * where sorted neighbours are more than 25 % apart, each group within a
+ * factor of 2), one bin per group at its median to 2 significant digits;
+ * else the nearest 1-2-5 value in log.
  */
 export function binRates(runs: readonly MigrationRun[]): RateBins {
   const asked = runs.map((run) => requested(run.requestedDirtyPagesPerSecond));
@@ -79,6 +113,10 @@ export function binRates(runs: readonly MigrationRun[]): RateBins {
     return { rates: values, rule: "requested", someRequested };
   }
   if (keepExact(values)) return { rates: values, rule: "exact", someRequested };
+  const grouped = clusters(values);
+  if (grouped) {
+    return { rates: values.map((v) => grouped.get(v)!), rule: "clusters", someRequested };
+  }
   return { rates: values.map(nearestOneTwoFive), rule: "nice", someRequested };
 }
 
@@ -135,6 +173,11 @@ export function binningSentence(rates: BinSummary, wss: BinSummary): string {
       } (columns ${asked.map(([, column]) => column).join(", ")}${
         partly ? "; where given, else the achieved value" : ""
       }); the model used each run's achieved values.`,
+    );
+  }
+  if (rates.rule === "clusters") {
+    parts.push(
+      "Dirty rates vary run to run, so runs are grouped where their rates gather (sorted rates more than 25 % apart start a new group; each group is labelled by its median rate to 2 significant digits, the requested rate where given, else the achieved rate); a line joins the mean estimates of the groups' runs.",
     );
   }
   if (rates.rule === "nice") {

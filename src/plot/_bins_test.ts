@@ -56,13 +56,26 @@ Deno.test("binRates() keeps requested rates, few distinct rates, else bins to 1-
       someRequested: false,
     });
   });
-  await t.step("rates that vary run to run: 1-2-5 bins", () => {
-    const runs = [980, 1100, 1900, 2300, 4800, 5300, 9000, 11000, 48000].map((d) =>
+  await t.step("rates scattered around a few values: one bin per group, at its median", () => {
+    const runs = [980, 1100, 1030, 1900, 2300, 4800, 5300, 9000, 11000, 48000].map((d) =>
       run({ dirtyPagesPerSecond: d })
     );
     const bins = binRates(runs);
+    assert.equal(bins.rule, "clusters");
+    assert.deepEqual(bins.rates, [1000, 1000, 1000, 1900, 1900, 4800, 4800, 9000, 9000, 48000]);
+  });
+  await t.step("rates spread evenly (no groups): 1-2-5 bins", () => {
+    // 30 rates from 1000 to 400,000, each 23 % above the last: one group spanning 400x.
+    const runs = Array.from(
+      { length: 30 },
+      (_, i) => run({ dirtyPagesPerSecond: 1000 * 400 ** (i / 29) }),
+    );
+    const bins = binRates(runs);
     assert.equal(bins.rule, "nice");
-    assert.deepEqual(bins.rates, [1000, 1000, 2000, 2000, 5000, 5000, 10000, 10000, 50000]);
+    assert.deepEqual(
+      [...new Set(bins.rates)],
+      [1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000],
+    );
   });
   await t.step("two rates closer than 25 %: binned", () => {
     const runs = [1000, 1200].map((d) => run({ dirtyPagesPerSecond: d }));
@@ -116,6 +129,10 @@ Deno.test("binningSentence() says how runs were grouped, and nothing for exact v
   assert.match(
     binningSentence({ rule: "nice", someRequested: false }, { rule: "nice", someRequested: false }),
     /bins at 1-2-5 values.*nearest power of two MiB/,
+  );
+  assert.match(
+    binningSentence({ rule: "clusters", someRequested: false }, none),
+    /grouped where their rates gather/,
   );
   assert.match(
     binningSentence({ rule: "exact", someRequested: true }, none),

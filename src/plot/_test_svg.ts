@@ -6,9 +6,11 @@ import { labelWidth } from "./_log_ticks.ts";
 export interface AxisLabels {
   /** The panel's index in the figure, top to bottom. */
   panel: number;
+  /** The facet's offset across the axis (y for an x axis, x for a y axis): facets in one row share it. */
+  row: number;
   /** The labels, in the order drawn. */
   labels: string[];
-  /** Each label's position along the axis (x for an x axis, y for a y axis), pixels. */
+  /** Each label's position along the axis (x for an x axis, y for a y axis) in the panel, pixels. */
   positions: number[];
 }
 
@@ -43,10 +45,13 @@ export function axisLabels(svg: string, axis: "x" | "y"): AxisLabels[] {
       const inner = children(group, "g");
       for (const facet of inner.length > 0 ? inner : [group]) {
         const texts = children(facet, "text");
+        const along = axis === "x" ? 0 : 1;
+        const offset = facet === group ? [0, 0] : translate(facet);
         out.push({
           panel: index,
+          row: offset[1 - along]!,
           labels: texts.map((text) => text.textContent),
-          positions: texts.map((text) => translate(text)[axis === "x" ? 0 : 1]),
+          positions: texts.map((text) => offset[along]! + translate(text)[along]),
         });
       }
     }
@@ -71,4 +76,17 @@ export function overlaps(axis: AxisLabels, along: "x" | "y", gapPixels = 2): str
     if (q - p < need) found.push(`${a} at ${p.toFixed(1)} and ${b} at ${q.toFixed(1)}`);
   }
   return found;
+}
+
+/** The facets of one panel and row joined into one axis (to find labels overlapping across facets). */
+export function rows(axes: readonly AxisLabels[]): AxisLabels[] {
+  const joined = new Map<string, AxisLabels>();
+  for (const axis of axes) {
+    const key = `${axis.panel}|${axis.row}`;
+    const row = joined.get(key) ?? { panel: axis.panel, row: axis.row, labels: [], positions: [] };
+    row.labels.push(...axis.labels);
+    row.positions.push(...axis.positions);
+    joined.set(key, row);
+  }
+  return [...joined.values()];
 }

@@ -51,7 +51,7 @@ export interface FigureDowntimeLimitOptions {
   /**
    * The figure's width, CSS pixels.
    *
-   * @default {1000, or 250 per workload plus the margins when wider}
+   * @default {1000, or 280 per workload plus the margins when wider}
    */
   widthPixels?: number;
 }
@@ -170,7 +170,7 @@ export function figureDowntimeLimitSpec(
     where,
     "option",
     "widthPixels",
-    options.widthPixels ?? Math.max(1000, 88 + 250 * curves.workloads.length),
+    options.widthPixels ?? Math.max(1000, 88 + 280 * curves.workloads.length),
     "positive",
     "pixels",
   );
@@ -333,7 +333,7 @@ function panels(
   const { points, switches, workloads } = curves;
   const [low, high] = curves.limitRangeSeconds;
   const margins = { marginLeft: 64, marginRight: 24 };
-  const padding = 0.1;
+  const padding = 0.14;
   const tickFormat = (d: number) => String(d);
   const x = {
     type: "log" as const,
@@ -396,7 +396,10 @@ function panels(
       ...(y === "timeSeconds" ? {} : { labelAnchor: "center" as const }),
     }),
     ...(y === "timeSeconds"
-      ? [logAxisMark("y", timeTicks, { label: "migration time (s, log)" })]
+      ? [
+        // The y labels run along the axis, clear of the columns' titles above.
+        logAxisMark("y", timeTicks, { label: "migration time (s, log)", labelAnchor: "center" }),
+      ]
       : []),
   ];
   const timeTicks = niceLogTicks([...points, ...measured].map((p) => p.timeSeconds));
@@ -432,7 +435,13 @@ function panels(
         marginTop: 14,
         marginBottom: 40,
         x,
-        y: { label: "downtime (s)", grid: true, zero: true, labelArrow: "none" },
+        y: {
+          label: "downtime (s)",
+          labelAnchor: "center",
+          grid: true,
+          zero: true,
+          labelArrow: "none",
+        },
         fx: { ...fx, axis: null },
         color,
         marks: marks("downtimeSeconds"),
