@@ -1,5 +1,6 @@
 // Private: the runs of Figures 5 and 6 arranged for drawing: each run's nominal place,
 // the repeats of a configuration grouped into one point, and each run's residual.
+import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { binRates, type BinSummary, binWss } from "./_bins.ts";
 import { orderContentions, orderMethods } from "./_style.ts";
@@ -191,4 +192,64 @@ export function arrangeRuns(
     rates,
     ...rules,
   };
+}
+
+/** The completed runs with their estimates and the runs that did not converge, checked and placed. */
+export function drawnRuns(
+  where: string,
+  runs: readonly MigrationRun[],
+  estimatesSeconds: ArrayLike<number>,
+): { used: UsedRun[]; stuck: UsedRun[]; rules: Pick<ArrangedRuns, "rateBins" | "wssBins"> } {
+  // Completed runs, and runs that did not converge with the time they were cancelled.
+  const indices: number[] = [];
+  runs.forEach((run, index) => {
+    checkObject(where, `run ${index}`, run);
+    if (
+      run.status === "completed" ||
+      (run.status === "non-convergent" && run.migrationTimeSeconds > 0 &&
+        Number.isFinite(run.migrationTimeSeconds))
+    ) indices.push(index);
+  });
+  const { places, rateBins, wssBins } = placeRuns(indices.map((i) => runs[i]!));
+  const used: UsedRun[] = [];
+  const stuck: UsedRun[] = [];
+  indices.forEach((index, k) => {
+    const run = runs[index]!;
+    const place = places[k]!;
+    checkNumber(
+      where,
+      "input",
+      `runs[${index}].dirtyPagesPerSecond`,
+      place.rate,
+      "positive",
+      "pages/s",
+    );
+    if (run.status !== "completed") {
+      stuck.push({ run, estimate: Number.NaN, ...place });
+      return;
+    }
+    const estimate = estimatesSeconds[index];
+    if (typeof estimate !== "number" || !Number.isFinite(estimate) || estimate <= 0) {
+      throw new RangeError(
+        `${where}: invalid estimate ${index}, expected a finite number > 0 seconds for a completed run (got ${
+          showValue(estimate)
+        })`,
+      );
+    }
+    checkNumber(
+      where,
+      "input",
+      `runs[${index}].migrationTimeSeconds`,
+      run.migrationTimeSeconds,
+      "positive",
+      "seconds",
+    );
+    used.push({ run, estimate, ...place });
+  });
+  if (used.length === 0) {
+    throw new RangeError(
+      `${where}: invalid runs, expected at least one completed run (got ${runs.length} runs, none completed)`,
+    );
+  }
+  return { used, stuck, rules: { rateBins, wssBins } };
 }

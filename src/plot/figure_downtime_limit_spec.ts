@@ -5,7 +5,8 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { checkNumber, checkObject } from "../_validate.ts";
+import { checkCurves, checkMeasured } from "./_downtime_limit_checks.ts";
 import { bytesToMib } from "../units.ts";
 import { facetWidth, logAxisMark, logTicks, niceLogTicks, spacedTicks } from "./_log_ticks.ts";
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
@@ -225,77 +226,6 @@ export function figureDowntimeLimitSpec(
   };
 }
 
-/** Checks the shape of the curves the figure draws. */
-function checkCurves(where: string, curves: DowntimeLimitCurves): void {
-  checkObject(where, "curves", curves);
-  for (const field of ["workloads", "points", "switches"] as const) {
-    if (!Array.isArray(curves[field])) {
-      throw new TypeError(
-        `${where}: invalid curves.${field}, expected an array (got ${showValue(curves[field])})`,
-      );
-    }
-  }
-  const range = curves.limitRangeSeconds;
-  if (!Array.isArray(range) || range.length !== 2) {
-    throw new TypeError(
-      `${where}: invalid curves.limitRangeSeconds, expected [low, high] seconds (got ${
-        showValue(range)
-      })`,
-    );
-  }
-  checkNumber(where, "input", "curves.memoryBytes", curves.memoryBytes, "positive", "bytes");
-  checkNumber(
-    where,
-    "input",
-    "curves.bandwidthBytesPerSecond",
-    curves.bandwidthBytesPerSecond,
-    "positive",
-    "bytes/s",
-  );
-  checkNumber(
-    where,
-    "input",
-    "curves.timeoutSeconds",
-    curves.timeoutSeconds,
-    "positive",
-    "seconds",
-  );
-}
-
-/** Checks each measured run: a workload of the figure, a positive limit and time. */
-function checkMeasured(
-  where: string,
-  measured: readonly DowntimeLimitMeasurement[],
-  labels: readonly string[],
-): void {
-  measured.forEach((m, i) => {
-    checkObject(where, `measured[${i}]`, m);
-    if (!labels.includes(m.workload)) {
-      throw new RangeError(
-        `${where}: invalid measured[${i}].workload, expected one of the workloads' labels (got ${
-          showValue(m.workload)
-        })`,
-      );
-    }
-    checkNumber(
-      where,
-      "option",
-      `measured[${i}].limitSeconds`,
-      m.limitSeconds,
-      "positive",
-      "seconds",
-    );
-    checkNumber(
-      where,
-      "option",
-      `measured[${i}].timeSeconds`,
-      m.timeSeconds,
-      "positive",
-      "seconds",
-    );
-  });
-}
-
 /** The caption: what the dots and rings are, where B came from, the timeout, the switches. */
 function caption(
   curves: DowntimeLimitCurves,
@@ -330,7 +260,7 @@ function panels(
   measured: readonly DowntimeLimitMeasurement[],
   widthPixels: number,
 ): PanelSpec[] {
-  const { points, switches, workloads } = curves;
+  const { points, workloads } = curves;
   const [low, high] = curves.limitRangeSeconds;
   const margins = { marginLeft: 64, marginRight: 24 };
   const padding = 0.14;
@@ -351,58 +281,9 @@ function panels(
   };
   const fx = { domain: workloads.map((w) => w.label), label: null, padding };
   const color = { type: "ordinal" as const, domain: OUTCOMES, range: OUTCOME_COLORS };
-  const rule = Plot.ruleX(switches, {
-    x: "limitSeconds",
-    fx: "workload",
-    stroke: "#777",
-    strokeDasharray: "4,3",
-  });
-  // Both panels draw the same marks, each for its own y field.
-  const marks = (y: "timeSeconds" | "downtimeSeconds") => [
-    Plot.frame({ stroke: "#ccc" }),
-    rule,
-    Plot.line(points, {
-      x: "limitSeconds",
-      y,
-      fx: "workload",
-      curve: "step-after",
-      stroke: "#999",
-    }),
-    Plot.dot(points, { x: "limitSeconds", y, fx: "workload", fill: "outcome", r: 2 }),
-    ...(measured.length === 0 ? [] : [
-      Plot.dot(measured.filter((m) => m.outcome === "converged" && m[y] !== undefined), {
-        x: "limitSeconds",
-        y,
-        fx: "workload",
-        stroke: "outcome",
-        fill: "white",
-        strokeWidth: 1.6,
-        r: 4.5,
-      }),
-      // Runs that did not converge: crosses at the time they were cancelled (no downtime).
-      Plot.dot(measured.filter((m) => m.outcome !== "converged" && m[y] !== undefined), {
-        x: "limitSeconds",
-        y,
-        fx: "workload",
-        stroke: "outcome",
-        symbol: "times",
-        strokeWidth: 2,
-        r: 4.5,
-      }),
-    ]),
-    // Explicit log axes, so that every tick is labelled.
-    logAxisMark("x", x.ticks, {
-      label: y === "timeSeconds" ? null : x.label,
-      ...(y === "timeSeconds" ? {} : { labelAnchor: "center" as const }),
-    }),
-    ...(y === "timeSeconds"
-      ? [
-        // The y labels run along the axis, clear of the columns' titles above.
-        logAxisMark("y", timeTicks, { label: "migration time (s, log)", labelAnchor: "center" }),
-      ]
-      : []),
-  ];
   const timeTicks = niceLogTicks([...points, ...measured].map((p) => p.timeSeconds));
+  const marks = (y: "timeSeconds" | "downtimeSeconds") =>
+    panelMarks(curves, measured, y, { xTicks: x.ticks, timeTicks, xLabel: x.label });
   return [
     {
       name: "time",
@@ -447,5 +328,66 @@ function panels(
         marks: marks("downtimeSeconds"),
       },
     },
+  ];
+}
+
+/** The marks of one panel (both draw the same marks, each for its own y field), with explicit log axes. */
+function panelMarks(
+  curves: DowntimeLimitCurves,
+  measured: readonly DowntimeLimitMeasurement[],
+  y: "timeSeconds" | "downtimeSeconds",
+  axes: { xTicks: number[]; timeTicks: number[]; xLabel: string },
+): unknown[] {
+  const { points, switches } = curves;
+  const time = y === "timeSeconds";
+  return [
+    Plot.frame({ stroke: "#ccc" }),
+    Plot.ruleX(switches, {
+      x: "limitSeconds",
+      fx: "workload",
+      stroke: "#777",
+      strokeDasharray: "4,3",
+    }),
+    Plot.line(points, {
+      x: "limitSeconds",
+      y,
+      fx: "workload",
+      curve: "step-after",
+      stroke: "#999",
+    }),
+    Plot.dot(points, { x: "limitSeconds", y, fx: "workload", fill: "outcome", r: 2 }),
+    ...(measured.length === 0 ? [] : [
+      Plot.dot(measured.filter((m) => m.outcome === "converged" && m[y] !== undefined), {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        stroke: "outcome",
+        fill: "white",
+        strokeWidth: 1.6,
+        r: 4.5,
+      }),
+      // Runs that did not converge: crosses at the time they were cancelled (no downtime).
+      Plot.dot(measured.filter((m) => m.outcome !== "converged" && m[y] !== undefined), {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        stroke: "outcome",
+        symbol: "times",
+        strokeWidth: 2,
+        r: 4.5,
+      }),
+    ]),
+    // Explicit log axes, so that every tick is labelled; the y label runs along
+    // the axis, clear of the columns' titles above.
+    logAxisMark("x", axes.xTicks, {
+      label: time ? null : axes.xLabel,
+      ...(time ? {} : { labelAnchor: "center" as const }),
+    }),
+    ...(time
+      ? [logAxisMark("y", axes.timeTicks, {
+        label: "migration time (s, log)",
+        labelAnchor: "center",
+      })]
+      : []),
   ];
 }

@@ -5,12 +5,12 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import type { Estimate } from "../fit/types.ts";
 import { captionText, type Resolved, resolveOptions } from "./_estimated_vs_measured_text.ts";
 import { facetWidth, logAxisMark, spacedTicks } from "./_log_ticks.ts";
-import { type ArrangedRuns, arrangeRuns, placeRuns, type UsedRun } from "./_measured_points.ts";
+import { type ArrangedRuns, arrangeRuns, drawnRuns } from "./_measured_points.ts";
 import { colorsFor, markTitle, methodName } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
@@ -203,66 +203,6 @@ export function figureEstimatedVsMeasuredSpec(
   const { used, stuck, rules } = drawnRuns(where, runs, estimatesSeconds);
   const arranged = arrangeRuns(used, stuck, rules);
   return draw(arranged, resolved, captionText(resolved, arranged, runs));
-}
-
-/** The completed runs with their estimates and the runs that did not converge, checked and placed. */
-function drawnRuns(
-  where: string,
-  runs: readonly MigrationRun[],
-  estimatesSeconds: ArrayLike<number>,
-): { used: UsedRun[]; stuck: UsedRun[]; rules: Pick<ArrangedRuns, "rateBins" | "wssBins"> } {
-  // Completed runs, and runs that did not converge with the time they were cancelled.
-  const indices: number[] = [];
-  runs.forEach((run, index) => {
-    checkObject(where, `run ${index}`, run);
-    if (
-      run.status === "completed" ||
-      (run.status === "non-convergent" && run.migrationTimeSeconds > 0 &&
-        Number.isFinite(run.migrationTimeSeconds))
-    ) indices.push(index);
-  });
-  const { places, rateBins, wssBins } = placeRuns(indices.map((i) => runs[i]!));
-  const used: UsedRun[] = [];
-  const stuck: UsedRun[] = [];
-  indices.forEach((index, k) => {
-    const run = runs[index]!;
-    const place = places[k]!;
-    checkNumber(
-      where,
-      "input",
-      `runs[${index}].dirtyPagesPerSecond`,
-      place.rate,
-      "positive",
-      "pages/s",
-    );
-    if (run.status !== "completed") {
-      stuck.push({ run, estimate: Number.NaN, ...place });
-      return;
-    }
-    const estimate = estimatesSeconds[index];
-    if (typeof estimate !== "number" || !Number.isFinite(estimate) || estimate <= 0) {
-      throw new RangeError(
-        `${where}: invalid estimate ${index}, expected a finite number > 0 seconds for a completed run (got ${
-          showValue(estimate)
-        })`,
-      );
-    }
-    checkNumber(
-      where,
-      "input",
-      `runs[${index}].migrationTimeSeconds`,
-      run.migrationTimeSeconds,
-      "positive",
-      "seconds",
-    );
-    used.push({ run, estimate, ...place });
-  });
-  if (used.length === 0) {
-    throw new RangeError(
-      `${where}: invalid runs, expected at least one completed run (got ${runs.length} runs, none completed)`,
-    );
-  }
-  return { used, stuck, rules: { rateBins, wssBins } };
 }
 
 /** The figure: title, legends, the main panel and the two residual panels. */
