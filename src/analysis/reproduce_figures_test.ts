@@ -200,6 +200,30 @@ Deno.test("reproduceFigures() draws odd grids with readable axes and captions", 
     );
   });
 
+  await t.step("no sweep: the dataset's KVM pre-copy runs drawn at their limit", () => {
+    const runs = oddGridRuns(6, true).map((run) =>
+      run.method === "kvm-precopy"
+        ? { ...run, downtimeLimitSeconds: 0.3, timeoutSeconds: 120 }
+        : run
+    );
+    const result = reproduceFigures(runs, { source, resamples: 0, folds: 2 });
+    // The uncontended runs at 90000 pages/s of WSS 0, 100 MiB and Full, 3 repeats each.
+    const drawn = runs.filter((r) =>
+      r.method === "kvm-precopy" && r.contention === "none" &&
+      r.requestedDirtyPagesPerSecond === 90000 && r.wssBytes !== 700 * 2 ** 20
+    );
+    assert.equal(drawn.length, 9);
+    const marks = result.fig3.panels[0]!.plot.marks! as { data: { outcome: string }[] }[];
+    const rings = marks[4]!.data;
+    const crosses = marks[5]!.data;
+    assert.equal(rings.length + crosses.length, drawn.length);
+    assert.equal(crosses.length, drawn.filter((r) => r.status === "non-convergent").length);
+    assert.ok(crosses.length > 0 && rings.length > 0);
+    assert.match(result.fig3.caption, /Rings: 9 measured runs/);
+    assert.match(result.fig3.caption, /cancelled at 120 s/);
+    assert.match(result.fig3.caption, /, drawn at their downtime limit\./);
+  });
+
   await t.step("a sweep of five workloads: five columns, labels apart", () => {
     const sweepRuns = syntheticSweepRuns([0, 128, 256, 512, "full"]);
     const result = reproduceFigures(synthesizeRuns(truth), {
