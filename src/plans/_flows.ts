@@ -28,6 +28,10 @@ export interface Network {
   epoch: number;
   residual: Float64Array;
   count: Int32Array;
+  /** Scratch lists of solveAround (the flows it returns are `flows`). */
+  links: number[];
+  flows: number[];
+  stack: number[];
 }
 
 /**
@@ -53,6 +57,9 @@ export function createNetwork(capacity: Float64Array, up: Int32Array, down: Int3
     epoch: 0,
     residual: new Float64Array(links),
     count: new Int32Array(links),
+    links: [],
+    flows: [],
+    stack: [],
   };
 }
 
@@ -84,18 +91,20 @@ export function removeFlow(net: Network, f: number): void {
 
 /**
  * Re-solves the max-min fair rates of every flow connected to the two seed
- * links, into `net.solved`, and returns those flows.
+ * links, into `net.solved`, and returns those flows (a scratch list, valid
+ * until the next call).
  */
 export function solveAround(net: Network, seedA: number, seedB: number): number[] {
   const epoch = ++net.epoch;
-  const links: number[] = [];
-  const flows: number[] = [];
-  const stack: number[] = [];
-  for (const seed of [seedA, seedB]) {
-    if (net.linkMark[seed] !== epoch) {
-      net.linkMark[seed] = epoch;
-      stack.push(seed);
-    }
+  const { links, flows, stack } = net;
+  links.length = 0;
+  flows.length = 0;
+  stack.length = 0;
+  net.linkMark[seedA] = epoch;
+  stack.push(seedA);
+  if (seedB !== seedA) {
+    net.linkMark[seedB] = epoch;
+    stack.push(seedB);
   }
   while (stack.length > 0) {
     const link = stack.pop()!;

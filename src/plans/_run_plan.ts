@@ -34,35 +34,60 @@ interface State {
   version: Int32Array;
 }
 
+/** Arrays reused by every run of one compiled plan (allocating them costs more than a run). */
+interface Workspace {
+  s: State;
+  out: RunOutput;
+  q: ReturnType<typeof createEventQueue>;
+}
+
+const WORKSPACES = new WeakMap<CompiledPlan, Workspace>();
+
+function workspace(plan: CompiledPlan): Workspace {
+  const n = plan.ids.length;
+  let w = WORKSPACES.get(plan);
+  if (w === undefined) {
+    const capacity = new Float64Array(plan.nominalBytesPerSecond.length);
+    w = {
+      s: {
+        net: createNetwork(capacity, plan.up, plan.down),
+        rate: new Float64Array(n),
+        left: new Float64Array(n),
+        lastT: new Float64Array(n),
+        roundStart: new Float64Array(n),
+        chunkBytes: new Float64Array(n),
+        final: new Uint8Array(n),
+        sending: new Uint8Array(n),
+        iterations: new Int32Array(n),
+        version: new Int32Array(n),
+      },
+      out: { endSeconds: new Float64Array(n), transferredBytes: new Float64Array(n) },
+      q: createEventQueue(),
+    };
+    WORKSPACES.set(plan, w);
+  } else {
+    // A finished run leaves no flow on a link and no event; the rest is reset.
+    w.s.rate.fill(0);
+    w.s.iterations.fill(0);
+    w.out.transferredBytes.fill(0);
+  }
+  return w;
+}
+
 /**
  * Simulates a compiled plan at the given parameters.
  *
  * @param plan The compiled plan.
  * @param parameters A fraction per link class and the overhead.
+ * @returns Arrays reused by the next run of the same plan: read or copy them first.
  */
 export function runPlan(plan: CompiledPlan, parameters: ResolvedParameters): RunOutput {
   const n = plan.ids.length;
-  const capacity = new Float64Array(plan.nominalBytesPerSecond.length);
+  const { s, out, q } = workspace(plan);
+  const capacity = s.net.capacity;
   for (let l = 0; l < capacity.length; l++) {
     capacity[l] = plan.nominalBytesPerSecond[l]! * parameters.fractions[plan.linkClass[l]!]!;
   }
-  const s: State = {
-    net: createNetwork(capacity, plan.up, plan.down),
-    rate: new Float64Array(n),
-    left: new Float64Array(n),
-    lastT: new Float64Array(n),
-    roundStart: new Float64Array(n),
-    chunkBytes: new Float64Array(n),
-    final: new Uint8Array(n),
-    sending: new Uint8Array(n),
-    iterations: new Int32Array(n),
-    version: new Int32Array(n),
-  };
-  const out: RunOutput = {
-    endSeconds: new Float64Array(n),
-    transferredBytes: new Float64Array(n),
-  };
-  const q = createEventQueue();
   const overhead = parameters.overheadSeconds;
 
   const reschedule = (f: number, t: number) => {

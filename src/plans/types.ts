@@ -118,3 +118,51 @@ export interface SimulatePlanOptions {
   /** Options of KVM post-copy (pre-copy passes before the switch). */
   kvmPostcopy?: KvmPostcopyOptions;
 }
+
+/** A fitted parameter with its interval (as `fitContention`'s estimates). */
+export interface PlanEstimate {
+  /** The point estimate. */
+  value: number;
+  /** Lower end of the interval (NaN without a bootstrap). */
+  low: number;
+  /** Upper end of the interval (NaN without a bootstrap). */
+  high: number;
+}
+
+/** One measured migration's residual: measured - simulated. */
+export interface PlanResidual {
+  /** Index of the plan in the array given. */
+  planIndex: number;
+  /** The plan's `name`, when it has one, else its index as text. */
+  plan: string;
+  /** The migration's id. */
+  id: string;
+  /** Measured migration time, seconds. */
+  measuredSeconds: number;
+  /** Simulated migration time, seconds. */
+  estimatedSeconds: number;
+  /** measured - estimated, seconds. */
+  residualSeconds: number;
+  /** (measured - estimated) / measured × 100, percent. */
+  residualPercent: number;
+}
+
+/** One measured migration's out-of-sample estimate. */
+export interface CrossValidatedPlanMigration extends PlanResidual {
+  /** The fold (0-based) its plan was held out in. */
+  fold: number;
+}
+
+/** One held-out plan's makespan: measured (first start to last measured end) and simulated. */
+export interface PlanMakespan {
+  /** Index of the plan in the array given. */
+  planIndex: number;
+  /** The plan's name (or index as text). */
+  plan: string;
+  /** The fold it was held out in. */
+  fold: number;
+  /** Measured makespan, seconds (over the measured migrations). */
+  measuredSeconds: number;
+  /** Simulated makespan over the same migrations, seconds. */
+  estimatedSeconds: number;
+}
