@@ -190,3 +190,31 @@ export { formatRunsCsv, RUN_COLUMNS } from "./src/collect/format_runs_csv.ts";
 export { parseRunsCsv } from "./src/collect/parse_runs_csv.ts";
 export { writeTextAtomic } from "./src/collect/write_text_atomic.ts";
 export { collect, type CollectOptions, type CollectResult } from "./src/collect/collect.ts";
+
+// Plans (src/plans): many migrations at once, sharing the hosts' links (a max-min fair flow
+// model), fitted to measured plans.
+export type {
+  CrossValidatedPlanMigration,
+  LoadedPlan,
+  ParameterValue,
+  Plan,
+  PlanEstimate,
+  PlanMakespan,
+  PlanMigration,
+  PlanNode,
+  PlanParameters,
+  PlanResidual,
+  PlanResult,
+  SimulatedMigration,
+  SimulatePlanOptions,
+} from "./src/plans/types.ts";
+export { simulatePlan } from "./src/plans/simulate_plan.ts";
+export { planLinkClass } from "./src/plans/plan_link_class.ts";
+export { fitPlans, type FitPlansOptions, type PlanFitResult } from "./src/plans/fit_plans.ts";
+export {
+  crossValidatePlans,
+  type CrossValidatePlansOptions,
+  type PlanCrossValidationResult,
+} from "./src/plans/cross_validate_plans.ts";
+export { parsePlans, type ParsePlansOptions } from "./src/plans/parse_plans.ts";
+export { loadPlans, type LoadPlansOptions } from "./src/plans/load_plans.ts";

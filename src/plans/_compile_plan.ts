@@ -37,7 +37,7 @@ export interface ResolvedParameters {
 
 function resolveRules(where: string, options: SimulatePlanOptions): RoundRules[] {
   const record = checkObject(where, "options", options);
-  const xenOptions = checkObject(where, "option \"xenPrecopy\"", record.xenPrecopy ?? {});
+  const xenOptions = checkObject(where, 'option "xenPrecopy"', record.xenPrecopy ?? {});
   if ("includeStopAndCopy" in xenOptions) {
     throw new TypeError(
       `${where}: invalid option "xenPrecopy.includeStopAndCopy", expected nothing: a plan's migrations always include the stop-and-copy (got ${
@@ -67,7 +67,7 @@ function resolveRules(where: string, options: SimulatePlanOptions): RoundRules[]
 }
 
 function checkNodes(where: string, nodes: unknown): Map<string, number> {
-  const record = checkObject(where, "input \"nodes\"", nodes);
+  const record = checkObject(where, 'input "nodes"', nodes);
   const index = new Map<string, number>();
   for (const [name, node] of Object.entries(record)) {
     const field = `nodes.${name}`;
@@ -93,7 +93,9 @@ export function compilePlan(where: string, plan: Plan, options: SimulatePlanOpti
   const nodes = record.nodes as Plan["nodes"];
   if (!Array.isArray(record.migrations)) {
     throw new TypeError(
-      `${where}: invalid input "migrations", expected an array (got ${showValue(record.migrations)})`,
+      `${where}: invalid input "migrations", expected an array (got ${
+        showValue(record.migrations)
+      })`,
     );
   }
   const templates = resolveRules(where, options);
@@ -144,20 +146,43 @@ export function compilePlan(where: string, plan: Plan, options: SimulatePlanOpti
         } (got ${showValue(m.method)})`,
       );
     }
-    const memoryBytes = checkNumber(where, "input", `${at}.memoryBytes`, m.memoryBytes, "positive", "bytes");
-    const wssBytes = checkNumber(where, "input", `${at}.wssBytes`, m.wssBytes, "non-negative", "bytes");
+    const memoryBytes = checkNumber(
+      where,
+      "input",
+      `${at}.memoryBytes`,
+      m.memoryBytes,
+      "positive",
+      "bytes",
+    );
+    const wssBytes = checkNumber(
+      where,
+      "input",
+      `${at}.wssBytes`,
+      m.wssBytes,
+      "non-negative",
+      "bytes",
+    );
     if (wssBytes > memoryBytes) {
       throw new RangeError(
         `${where}: invalid input "${at}.wssBytes", expected bytes <= memoryBytes (${memoryBytes}) (got ${wssBytes})`,
       );
     }
-    const d = checkNumber(where, "input", `${at}.dirtyPagesPerSecond`, m.dirtyPagesPerSecond, "non-negative", "pages/s");
+    const d = checkNumber(
+      where,
+      "input",
+      `${at}.dirtyPagesPerSecond`,
+      m.dirtyPagesPerSecond,
+      "non-negative",
+      "pages/s",
+    );
     const ends = [m.source, m.destination].map((name, k) => {
       const field = k === 0 ? "source" : "destination";
       const index = typeof name === "string" ? nodeIndex.get(name) : undefined;
       if (index === undefined) {
         throw new RangeError(
-          `${where}: invalid input "${at}.${field}", expected a key of "nodes" (got ${showValue(name)})`,
+          `${where}: invalid input "${at}.${field}", expected a key of "nodes" (got ${
+            showValue(name)
+          })`,
         );
       }
       return index;
@@ -169,10 +194,22 @@ export function compilePlan(where: string, plan: Plan, options: SimulatePlanOpti
         })`,
       );
     }
-    out.startSeconds[i] = checkNumber(where, "input", `${at}.startSeconds`, m.startSeconds, "finite", "seconds");
-    out.measuredSeconds[i] = m.migrationTimeSeconds === undefined
-      ? NaN
-      : checkNumber(where, "input", `${at}.migrationTimeSeconds`, m.migrationTimeSeconds, "positive", "seconds");
+    out.startSeconds[i] = checkNumber(
+      where,
+      "input",
+      `${at}.startSeconds`,
+      m.startSeconds,
+      "finite",
+      "seconds",
+    );
+    out.measuredSeconds[i] = m.migrationTimeSeconds === undefined ? NaN : checkNumber(
+      where,
+      "input",
+      `${at}.migrationTimeSeconds`,
+      m.migrationTimeSeconds,
+      "positive",
+      "seconds",
+    );
     out.ids.push(m.id);
     out.up[i] = 2 * ends[0]!;
     out.down[i] = 2 * ends[1]! + 1;
@@ -205,7 +242,7 @@ export function resolveParameters(
   const record = checkObject(where, "parameters", parameters);
   const fractions = new Float64Array(classes.length).fill(1);
   if (record.linkFractions !== undefined) {
-    const given = checkObject(where, "parameter \"linkFractions\"", record.linkFractions);
+    const given = checkObject(where, 'parameter "linkFractions"', record.linkFractions);
     classes.forEach((key, i) => {
       const entry = given[key];
       if (entry === undefined) {
@@ -221,8 +258,15 @@ export function resolveParameters(
   }
   let overheadSeconds = 0;
   if (record.overheadSeconds !== undefined) {
-    const value = checkObject(where, "parameter \"overheadSeconds\"", record.overheadSeconds).value;
-    overheadSeconds = checkNumber(where, "input", "overheadSeconds.value", value, "non-negative", "seconds");
+    const value = checkObject(where, 'parameter "overheadSeconds"', record.overheadSeconds).value;
+    overheadSeconds = checkNumber(
+      where,
+      "input",
+      "overheadSeconds.value",
+      value,
+      "non-negative",
+      "seconds",
+    );
   }
   return { fractions, overheadSeconds };
 }

@@ -103,7 +103,8 @@ function patternStep(
   const k = point.logFractions.length;
   const at = (alpha: number, into: SearchPoint) => {
     for (let c = 0; c < k; c++) {
-      const x = before.logFractions[c]! + alpha * (point.logFractions[c]! - before.logFractions[c]!);
+      const x = before.logFractions[c]! +
+        alpha * (point.logFractions[c]! - before.logFractions[c]!);
       into.logFractions[c] = Math.min(LOG_FRACTION_RANGE[1], Math.max(LOG_FRACTION_RANGE[0], x));
     }
     const o = before.overheadSeconds + alpha * (point.overheadSeconds - before.overheadSeconds);
@@ -111,7 +112,14 @@ function patternStep(
     return into;
   };
   const trial: SearchPoint = { logFractions: new Float64Array(k), overheadSeconds: 0 };
-  const found = minimize1d((alpha) => objective(problem, weights, at(alpha, trial)), 1, 9, 9, 1e-3, 50);
+  const found = minimize1d(
+    (alpha) => objective(problem, weights, at(alpha, trial)),
+    1,
+    9,
+    9,
+    1e-3,
+    50,
+  );
   if (found.value < value) {
     at(found.x, point);
     return found.value;
@@ -138,13 +146,22 @@ export function search(
   let converged = true;
   for (let cycle = 1; cycle <= problem.maxIterations; cycle++) {
     let moved = 0;
-    const before = { logFractions: Float64Array.from(point.logFractions), overheadSeconds: point.overheadSeconds };
+    const before = {
+      logFractions: Float64Array.from(point.logFractions),
+      overheadSeconds: point.overheadSeconds,
+    };
     for (let c = 0; c < point.logFractions.length; c++) {
       const before = point.logFractions[c]!;
-      const found = searchCoordinate((x) => {
-        point.logFractions[c] = x;
-        return objective(problem, weights, point);
-      }, before, widths.logFraction, LOG_FRACTION_RANGE, problem.tolerance);
+      const found = searchCoordinate(
+        (x) => {
+          point.logFractions[c] = x;
+          return objective(problem, weights, point);
+        },
+        before,
+        widths.logFraction,
+        LOG_FRACTION_RANGE,
+        problem.tolerance,
+      );
       point.logFractions[c] = found.x;
       value = found.value;
       converged &&= found.converged;
@@ -152,16 +169,24 @@ export function search(
     }
     if (problem.fitOverhead) {
       const before = point.overheadSeconds;
-      const found = searchCoordinate((x) => {
-        point.overheadSeconds = x;
-        return objective(problem, weights, point);
-      }, before, widths.overheadSeconds, OVERHEAD_RANGE, problem.tolerance * 10);
+      const found = searchCoordinate(
+        (x) => {
+          point.overheadSeconds = x;
+          return objective(problem, weights, point);
+        },
+        before,
+        widths.overheadSeconds,
+        OVERHEAD_RANGE,
+        problem.tolerance * 10,
+      );
       point.overheadSeconds = found.x;
       value = found.value;
       converged &&= found.converged;
       moved = Math.max(moved, Math.abs(found.x - before) / 10);
     }
-    if (moved < problem.tolerance) return { ...point, objective: value, iterations: cycle, converged };
+    if (moved < problem.tolerance) {
+      return { ...point, objective: value, iterations: cycle, converged };
+    }
     value = patternStep(problem, weights, before, point, value);
   }
   return { ...point, objective: value, iterations: problem.maxIterations, converged: false };

@@ -10,7 +10,7 @@ import { DEFAULT_FOLDS, DEFAULT_SEED } from "../fit/defaults.ts";
 import { errorMetrics } from "../fit/error_metrics.ts";
 import type { ErrorMetrics } from "../fit/types.ts";
 import { simulateAt } from "./_plan_search.ts";
-import { fitPoint, type FitPlansOptions, preparePlans, residual } from "./fit_plans.ts";
+import { type FitPlansOptions, fitPoint, preparePlans, residual } from "./fit_plans.ts";
 import type { CrossValidatedPlanMigration, Plan, PlanMakespan } from "./types.ts";
 
 /** Options for {@linkcode crossValidatePlans}: the folds, and the fit's options. */
@@ -101,11 +101,14 @@ export function crossValidatePlans(
 ): PlanCrossValidationResult {
   const where = "crossValidatePlans";
   const record = checkObject(where, "options", options);
-  const { folds = DEFAULT_FOLDS, seed = DEFAULT_SEED, foldBy, ...fitOptions } = record as CrossValidatePlansOptions;
+  const { folds = DEFAULT_FOLDS, seed = DEFAULT_SEED, foldBy, ...fitOptions } =
+    record as CrossValidatePlansOptions;
   checkNumber(where, "option", "folds", folds, "integer>=1");
   checkNumber(where, "option", "seed", seed, "integer>=0");
   if (foldBy !== undefined && typeof foldBy !== "function") {
-    throw new TypeError(`${where}: invalid option "foldBy", expected a function (got ${showValue(foldBy)})`);
+    throw new TypeError(
+      `${where}: invalid option "foldBy", expected a function (got ${showValue(foldBy)})`,
+    );
   }
   const { problem, names } = preparePlans(where, plans, { ...fitOptions, resamples: 0 });
   const units = new Map<string, number[]>();
@@ -115,7 +118,9 @@ export function crossValidatePlans(
     units.get(unit)!.push(i);
   });
   if (folds < 2 || folds > units.size) {
-    throw new RangeError(`${where}: invalid option "folds", expected an integer from 2 to the ${units.size} fold units (got ${folds})`);
+    throw new RangeError(
+      `${where}: invalid option "folds", expected an integer from 2 to the ${units.size} fold units (got ${folds})`,
+    );
   }
   const order = shuffle([...units.keys()].sort(), createRandom(seed));
   const foldOf = new Int32Array(plans.length);
@@ -126,13 +131,19 @@ export function crossValidatePlans(
   const fits: PlanCrossValidationResult["fits"] = [];
   for (let fold = 0; fold < folds; fold++) {
     const weights = Float64Array.from(foldOf, (f) => (f === fold ? 0 : 1));
-    const trained = problem.plans.some((plan, p) => weights[p] === 1 && plan.measuredSeconds.some((x) => !Number.isNaN(x)));
+    const trained = problem.plans.some((plan, p) =>
+      weights[p] === 1 && plan.measuredSeconds.some((x) => !Number.isNaN(x))
+    );
     if (!trained) {
-      throw new RangeError(`${where}: fold ${fold}'s training plans have no measured migration, expected at least 1 (got 0)`);
+      throw new RangeError(
+        `${where}: fold ${fold}'s training plans have no measured migration, expected at least 1 (got 0)`,
+      );
     }
     const best = fitPoint(problem, weights);
     fits.push({
-      linkFractions: Object.fromEntries(problem.classes.map((c, k) => [c, Math.exp(best.logFractions[k]!)])),
+      linkFractions: Object.fromEntries(
+        problem.classes.map((c, k) => [c, Math.exp(best.logFractions[k]!)]),
+      ),
       overheadSeconds: best.overheadSeconds,
     });
     const inFold: CrossValidatedPlanMigration[] = [];
@@ -149,11 +160,19 @@ export function crossValidatePlans(
         lastSimulated = Math.max(lastSimulated, start + simulated[i]!);
       });
       if (first < Infinity) {
-        makespans.push({ planIndex: p, plan: names[p]!, fold, measuredSeconds: lastMeasured - first, estimatedSeconds: lastSimulated - first });
+        makespans.push({
+          planIndex: p,
+          plan: names[p]!,
+          fold,
+          measuredSeconds: lastMeasured - first,
+          estimatedSeconds: lastSimulated - first,
+        });
       }
     });
     if (inFold.length > 0) {
-      metricsByFold.push(errorMetrics(inFold.map((r) => r.measuredSeconds), inFold.map((r) => r.estimatedSeconds)));
+      metricsByFold.push(
+        errorMetrics(inFold.map((r) => r.measuredSeconds), inFold.map((r) => r.estimatedSeconds)),
+      );
     }
     predictions.push(...inFold);
   }
@@ -163,10 +182,16 @@ export function crossValidatePlans(
     folds,
     seed,
     predictions,
-    metrics: errorMetrics(predictions.map((r) => r.measuredSeconds), predictions.map((r) => r.estimatedSeconds)),
+    metrics: errorMetrics(
+      predictions.map((r) => r.measuredSeconds),
+      predictions.map((r) => r.estimatedSeconds),
+    ),
     metricsByFold,
     makespans,
-    makespanMetrics: errorMetrics(makespans.map((m) => m.measuredSeconds), makespans.map((m) => m.estimatedSeconds)),
+    makespanMetrics: errorMetrics(
+      makespans.map((m) => m.measuredSeconds),
+      makespans.map((m) => m.estimatedSeconds),
+    ),
     fits,
   };
 }

@@ -86,20 +86,39 @@ export function preparePlans(
   const record = checkObject(where, "options", options);
   const resolved = {
     overhead: checkBoolean(where, "overhead", record.overhead ?? true),
-    resamples: checkNumber(where, "option", "resamples", record.resamples ?? DEFAULT_RESAMPLES, "integer>=0"),
+    resamples: checkNumber(
+      where,
+      "option",
+      "resamples",
+      record.resamples ?? DEFAULT_RESAMPLES,
+      "integer>=0",
+    ),
     seed: checkNumber(where, "option", "seed", record.seed ?? DEFAULT_SEED, "integer>=0"),
-    maxIterations: checkNumber(where, "option", "maxIterations", record.maxIterations ?? 20, "integer>=1"),
+    maxIterations: checkNumber(
+      where,
+      "option",
+      "maxIterations",
+      record.maxIterations ?? 20,
+      "integer>=1",
+    ),
     tolerance: checkNumber(where, "option", "tolerance", record.tolerance ?? 1e-4, "positive"),
     modelOptions: (record.modelOptions ?? {}) as SimulatePlanOptions,
   };
   if (!Array.isArray(plans)) {
-    throw new TypeError(`${where}: invalid plans, expected an array of plans (got ${showValue(plans)})`);
+    throw new TypeError(
+      `${where}: invalid plans, expected an array of plans (got ${showValue(plans)})`,
+    );
   }
   const compiled = plans.map((plan) => compilePlan(where, plan, resolved.modelOptions));
   const classes = [...new Set(compiled.flatMap((plan) => plan.classes))].sort();
-  const measured = compiled.reduce((n, plan) => n + plan.measuredSeconds.filter((x) => !Number.isNaN(x)).length, 0);
+  const measured = compiled.reduce(
+    (n, plan) => n + plan.measuredSeconds.filter((x) => !Number.isNaN(x)).length,
+    0,
+  );
   if (measured === 0) {
-    throw new RangeError(`${where}: invalid plans, expected at least 1 migration with "migrationTimeSeconds" (got 0 in ${plans.length} plans)`);
+    throw new RangeError(
+      `${where}: invalid plans, expected at least 1 migration with "migrationTimeSeconds" (got 0 in ${plans.length} plans)`,
+    );
   }
   const problem: FitProblem = {
     plans: compiled,
@@ -118,9 +137,18 @@ export function preparePlans(
 
 /** The point estimate: one common fraction first (full range), then the coordinates. */
 export function fitPoint(problem: FitProblem, weights: Float64Array) {
-  const start: SearchPoint = { logFractions: new Float64Array(problem.classes.length), overheadSeconds: 0 };
+  const start: SearchPoint = {
+    logFractions: new Float64Array(problem.classes.length),
+    overheadSeconds: 0,
+  };
   const common = search(
-    { ...problem, classes: ["all"], classMaps: problem.classMaps.map((m) => new Int32Array(m.length)), fitOverhead: false, maxIterations: 1 },
+    {
+      ...problem,
+      classes: ["all"],
+      classMaps: problem.classMaps.map((m) => new Int32Array(m.length)),
+      fitOverhead: false,
+      maxIterations: 1,
+    },
     weights,
     { logFractions: new Float64Array(1), overheadSeconds: 0 },
     { logFraction: 4, overheadSeconds: 0 },
@@ -208,24 +236,39 @@ export function fitPlans(plans: readonly Plan[], options: FitPlansOptions = {}):
     });
   }
   return {
-    linkFractions: Object.fromEntries(problem.classes.map((c, k) => [c, estimate(Math.exp(best.logFractions[k]!), boot[k]!)])),
+    linkFractions: Object.fromEntries(
+      problem.classes.map((c, k) => [c, estimate(Math.exp(best.logFractions[k]!), boot[k]!)]),
+    ),
     overheadSeconds: estimate(best.overheadSeconds, bootOverhead),
-    interval: resolved.resamples === 0
-      ? { method: "none" }
-      : { method: "bootstrap", resamples: resolved.resamples, seed: resolved.seed, level: INTERVAL_LEVEL },
+    interval: resolved.resamples === 0 ? { method: "none" } : {
+      method: "bootstrap",
+      resamples: resolved.resamples,
+      seed: resolved.seed,
+      level: INTERVAL_LEVEL,
+    },
     converged: best.converged,
     iterations: best.iterations,
     objectiveValue: best.objective,
     residuals,
-    metrics: errorMetrics(residuals.map((r) => r.measuredSeconds), residuals.map((r) => r.estimatedSeconds)),
-    plansUsed: problem.plans.filter((plan) => plan.measuredSeconds.some((x) => !Number.isNaN(x))).length,
+    metrics: errorMetrics(
+      residuals.map((r) => r.measuredSeconds),
+      residuals.map((r) => r.estimatedSeconds),
+    ),
+    plansUsed:
+      problem.plans.filter((plan) => plan.measuredSeconds.some((x) => !Number.isNaN(x))).length,
     migrationsUsed: residuals.length,
     options: resolved,
   };
 }
 
 /** One residual row. */
-export function residual(planIndex: number, plan: string, id: string, measured: number, estimated: number): PlanResidual {
+export function residual(
+  planIndex: number,
+  plan: string,
+  id: string,
+  measured: number,
+  estimated: number,
+): PlanResidual {
   return {
     planIndex,
     plan,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type ParsePlansOptions, parsePlans } from "./parse_plans.ts";
+import { parsePlans, type ParsePlansOptions } from "./parse_plans.ts";
 import type { LoadedPlan } from "./types.ts";
 
 /** Options for {@linkcode loadPlans}. */

@@ -37,7 +37,11 @@ const NUMBER_COLUMNS = {
   wss_bytes: ["wssBytes", "bytes >= 0", (x: number) => x >= 0],
   dirty_pages_per_second: ["dirtyPagesPerSecond", "pages/s >= 0", (x: number) => x >= 0],
   start_seconds: ["startSeconds", "seconds (a finite number)", () => true],
-  migration_time_seconds: ["migrationTimeSeconds", "seconds > 0 or an empty cell", (x: number) => x > 0],
+  migration_time_seconds: [
+    "migrationTimeSeconds",
+    "seconds > 0 or an empty cell",
+    (x: number) => x > 0,
+  ],
 } as const;
 const TEXT_COLUMNS = ["plan", "id", "method", "source", "destination"] as const;
 const REQUIRED = [...TEXT_COLUMNS, ...Object.keys(NUMBER_COLUMNS)].filter((c) =>
@@ -57,7 +61,12 @@ function header(
   const index = new Map(first.values.map((name, i) => [name.trim(), i]));
   for (const name of required) {
     if (!index.has(name)) {
-      addProblem(problems, { line: first.line, column: 1 }, `no column "${name}"`, `a header with ${required.join(", ")}`);
+      addProblem(
+        problems,
+        { line: first.line, column: 1 },
+        `no column "${name}"`,
+        `a header with ${required.join(", ")}`,
+      );
     }
   }
   return problems.count > 0 ? null : index;
@@ -66,7 +75,10 @@ function header(
 function cell(record: CsvRecord, index: Map<string, number>, name: string) {
   const i = index.get(name);
   const value = i === undefined ? "" : (record.values[i] ?? "").trim();
-  return { value, place: { line: record.line, column: record.columns[i ?? 0], field: name, value } };
+  return {
+    value,
+    place: { line: record.line, column: record.columns[i ?? 0], field: name, value },
+  };
 }
 
 function number(
@@ -93,7 +105,12 @@ function parseNodes(text: string, problems: ProblemList): Record<string, PlanNod
   for (const record of records.slice(1)) {
     const { value: name, place } = cell(record, index, "node");
     if (name === "" || name in nodes) {
-      addProblem(problems, place, `node ${JSON.stringify(name)} is empty or repeated`, "a unique node name");
+      addProblem(
+        problems,
+        place,
+        `node ${JSON.stringify(name)} is empty or repeated`,
+        "a unique node name",
+      );
     }
     const rate = (column: string) =>
       number(record, index, column, "bytes/s > 0", (x) => x > 0, problems);
@@ -113,14 +130,26 @@ function parseMigration(
 ): { plan: string; migration: PlanMigration & { extra: Record<string, string> } } {
   const text = Object.fromEntries(TEXT_COLUMNS.map((name) => [name, cell(record, index, name)]));
   for (const name of TEXT_COLUMNS) {
-    if (text[name]!.value === "") addProblem(problems, text[name]!.place, "the cell is empty", "a name");
+    if (text[name]!.value === "") {
+      addProblem(problems, text[name]!.place, "the cell is empty", "a name");
+    }
   }
   if (!PLAN_METHODS.includes(text.method!.value)) {
-    addProblem(problems, text.method!.place, `${JSON.stringify(text.method!.value)} is not a method`, PLAN_METHODS.join(", "));
+    addProblem(
+      problems,
+      text.method!.place,
+      `${JSON.stringify(text.method!.value)} is not a method`,
+      PLAN_METHODS.join(", "),
+    );
   }
   for (const name of ["source", "destination"]) {
     if (text[name]!.value !== "" && !(text[name]!.value in nodes)) {
-      addProblem(problems, text[name]!.place, `${JSON.stringify(text[name]!.value)} is not in the node table`, "a node of the node table");
+      addProblem(
+        problems,
+        text[name]!.place,
+        `${JSON.stringify(text[name]!.value)} is not in the node table`,
+        "a node of the node table",
+      );
     }
   }
   if (text.source!.value === text.destination!.value && text.source!.value !== "") {
@@ -132,7 +161,12 @@ function parseMigration(
     values[field] = number(record, index, column, expected, ok, problems);
   }
   if (values.wssBytes! > values.memoryBytes!) {
-    addProblem(problems, cell(record, index, "wss_bytes").place, "W is larger than M", `bytes <= memory_bytes (${values.memoryBytes})`);
+    addProblem(
+      problems,
+      cell(record, index, "wss_bytes").place,
+      "W is larger than M",
+      `bytes <= memory_bytes (${values.memoryBytes})`,
+    );
   }
   const extra: Record<string, string> = {};
   for (const [name, i] of index) {
@@ -149,7 +183,9 @@ function parseMigration(
     source: text.source!.value,
     destination: text.destination!.value,
     startSeconds: values.startSeconds!,
-    ...(values.migrationTimeSeconds === undefined ? {} : { migrationTimeSeconds: values.migrationTimeSeconds }),
+    ...(values.migrationTimeSeconds === undefined
+      ? {}
+      : { migrationTimeSeconds: values.migrationTimeSeconds }),
     extra,
   };
   return { plan: text.plan!.value, migration };
@@ -194,7 +230,9 @@ export function parsePlans(
   const { migrationsFile = "migrations.csv", nodesFile = "nodes.csv", maxProblems = 20 } = options;
   const nodeProblems: ProblemList = { file: nodesFile, limit: maxProblems, list: [], count: 0 };
   const nodes = parseNodes(nodesText, nodeProblems);
-  if (nodeProblems.count > 0) throw new DatasetError(nodesFile, nodeProblems.list, nodeProblems.count);
+  if (nodeProblems.count > 0) {
+    throw new DatasetError(nodesFile, nodeProblems.list, nodeProblems.count);
+  }
   const problems: ProblemList = { file: migrationsFile, limit: maxProblems, list: [], count: 0 };
   const records = readCsv(migrationsText);
   const index = header(records, REQUIRED, problems);
@@ -204,7 +242,12 @@ export function parsePlans(
     const { plan, migration } = parseMigration(record, index!, nodes, problems);
     const key = JSON.stringify([plan, migration.id]);
     if (ids.has(key)) {
-      addProblem(problems, cell(record, index!, "id").place, `id ${JSON.stringify(migration.id)} repeats in plan ${JSON.stringify(plan)}`, "an id unique within its plan");
+      addProblem(
+        problems,
+        cell(record, index!, "id").place,
+        `id ${JSON.stringify(migration.id)} repeats in plan ${JSON.stringify(plan)}`,
+        "an id unique within its plan",
+      );
     }
     ids.add(key);
     if (!plans.has(plan)) plans.set(plan, { name: plan, nodes, migrations: [] });

@@ -60,29 +60,38 @@ Deno.test("simulatePlan() gives the single-migration models' time at a constant 
     return { sim: result.migrations[0]!, model };
   };
   await t.step("kvm-precopy (converged or timed out)", () => {
-    fc.assert(fc.property(input, (v) => {
-      const { sim, model } = one("kvm-precopy", v as never);
-      const expected = kvmPrecopy(model, { timeoutSeconds: 120 });
-      close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
-      close(sim.transferredBytes, expected.transferredBytes, 1e-8);
-      close(sim.endSeconds, 3 + expected.timeSeconds + v.overheadSeconds);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(input, (v) => {
+        const { sim, model } = one("kvm-precopy", v as never);
+        const expected = kvmPrecopy(model, { timeoutSeconds: 120 });
+        close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
+        close(sim.transferredBytes, expected.transferredBytes, 1e-8);
+        close(sim.endSeconds, 3 + expected.timeSeconds + v.overheadSeconds);
+      }),
+      { numRuns: 300 },
+    );
   });
   await t.step("xen-precopy with its stop-and-copy", () => {
-    fc.assert(fc.property(input, (v) => {
-      const { sim, model } = one("xen-precopy", v as never);
-      const expected = xenPrecopy(model, { includeStopAndCopy: true });
-      close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
-      close(sim.transferredBytes, expected.transferredBytes + expected.stopAndCopyBytes, 1e-8);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(input, (v) => {
+        const { sim, model } = one("xen-precopy", v as never);
+        const expected = xenPrecopy(model, { includeStopAndCopy: true });
+        close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
+        close(sim.transferredBytes, expected.transferredBytes + expected.stopAndCopyBytes, 1e-8);
+      }),
+      { numRuns: 300 },
+    );
   });
   await t.step("kvm-postcopy", () => {
-    fc.assert(fc.property(input, (v) => {
-      const { sim, model } = one("kvm-postcopy", v as never);
-      const expected = kvmPostcopy(model);
-      close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
-      close(sim.transferredBytes, expected.transferredBytes);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(input, (v) => {
+        const { sim, model } = one("kvm-postcopy", v as never);
+        const expected = kvmPostcopy(model);
+        close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
+        close(sim.transferredBytes, expected.transferredBytes);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -153,38 +162,124 @@ Deno.test("simulatePlan() runs pre-copy rounds at the bandwidth they get over ti
 });
 
 Deno.test("simulatePlan() cancels a KVM pre-copy at its timeout, counting what it sent", () => {
-  const result = simulatePlan({
-    nodes: { a: node(100e6), b: node(100e6) },
-    migrations: [migration({ id: "x", method: "kvm-precopy", dirtyPagesPerSecond: 0 })],
-  }, {}, { kvmPrecopy: { timeoutSeconds: 4 } });
+  const result = simulatePlan(
+    {
+      nodes: { a: node(100e6), b: node(100e6) },
+      migrations: [migration({ id: "x", method: "kvm-precopy", dirtyPagesPerSecond: 0 })],
+    },
+    {},
+    { kvmPrecopy: { timeoutSeconds: 4 } },
+  );
   close(result.migrations[0]!.migrationTimeSeconds, 4);
   close(result.migrations[0]!.transferredBytes, 400e6);
 });
 
 Deno.test("simulatePlan() rejects bad plans, parameters and options", async (t) => {
-  const base: Plan = { nodes: { a: node(1e8), b: node(1e8) }, migrations: [migration({ id: "x" })] };
-  const withMigration = (fields: Record<string, unknown>) => ({
-    ...base,
-    migrations: [{ ...base.migrations[0]!, ...fields }],
-  }) as Plan;
+  const base: Plan = {
+    nodes: { a: node(1e8), b: node(1e8) },
+    migrations: [migration({ id: "x" })],
+  };
+  const withMigration = (fields: Record<string, unknown>) =>
+    ({
+      ...base,
+      migrations: [{ ...base.migrations[0]!, ...fields }],
+    }) as Plan;
   const cases: [string, () => unknown, ErrorConstructor, string][] = [
-    ["plan not an object", () => simulatePlan(null as never), TypeError, "simulatePlan: invalid input, expected an object (got null)"],
-    ["migrations not an array", () => simulatePlan({ nodes: {} } as never), TypeError, 'simulatePlan: invalid input "migrations", expected an array (got undefined)'],
-    ["node without uplink", () => simulatePlan({ ...base, nodes: { a: { downlinkBytesPerSecond: 1 } } } as never), TypeError, 'simulatePlan: invalid input "nodes.a.uplinkBytesPerSecond", expected a finite number > 0 bytes/s (got undefined)'],
-    ["unknown method", () => simulatePlan(withMigration({ method: "xen" })), RangeError, 'simulatePlan: invalid input "migrations[0].method", expected one of "kvm-precopy", "xen-precopy", "kvm-postcopy" (got "xen")'],
-    ["negative memory", () => simulatePlan(withMigration({ memoryBytes: -1 })), RangeError, 'simulatePlan: invalid input "migrations[0].memoryBytes", expected a finite number > 0 bytes (got -1)'],
-    ["W > M", () => simulatePlan(withMigration({ wssBytes: 2e9 })), RangeError, 'simulatePlan: invalid input "migrations[0].wssBytes", expected bytes <= memoryBytes (1000000000) (got 2000000000)'],
-    ["unknown node", () => simulatePlan(withMigration({ destination: "z" })), RangeError, 'simulatePlan: invalid input "migrations[0].destination", expected a key of "nodes" (got "z")'],
-    ["same node", () => simulatePlan(withMigration({ destination: "a" })), RangeError, 'simulatePlan: invalid input "migrations[0].destination", expected a node other than the source (got "a")'],
-    ["NaN start", () => simulatePlan(withMigration({ startSeconds: NaN })), RangeError, 'simulatePlan: invalid input "migrations[0].startSeconds", expected a finite number seconds (got NaN)'],
-    ["repeated id", () => simulatePlan({ ...base, migrations: [base.migrations[0]!, base.migrations[0]!] }), RangeError, 'simulatePlan: invalid input "migrations[1].id", expected a non-empty string unique in the plan (got "x")'],
-    ["missing class", () => simulatePlan(base, { linkFractions: { "500 Mbit/s": { value: 1 } } }), RangeError, 'simulatePlan: invalid parameter "linkFractions", expected a fraction for link class "800 Mbit/s" (got classes ["500 Mbit/s"])'],
-    ["zero fraction", () => simulatePlan(base, { linkFractions: { "800 Mbit/s": { value: 0 } } }), RangeError, 'simulatePlan: invalid input "linkFractions.800 Mbit/s.value", expected a finite number > 0 (got 0)'],
-    ["negative overhead", () => simulatePlan(base, { overheadSeconds: { value: -1 } }), RangeError, 'simulatePlan: invalid input "overheadSeconds.value", expected a finite number >= 0 seconds (got -1)'],
-    ["includeStopAndCopy", () => simulatePlan(base, {}, { xenPrecopy: { includeStopAndCopy: false } as never }), TypeError, 'simulatePlan: invalid option "xenPrecopy.includeStopAndCopy", expected nothing: a plan\'s migrations always include the stop-and-copy (got false)'],
-    ["bad downtime limit", () => simulatePlan(base, {}, { kvmPrecopy: { downtimeLimitSeconds: -1 } }), RangeError, 'simulatePlan: invalid option "downtimeLimitSeconds", expected a finite number >= 0 seconds (got -1)'],
+    [
+      "plan not an object",
+      () => simulatePlan(null as never),
+      TypeError,
+      "simulatePlan: invalid input, expected an object (got null)",
+    ],
+    [
+      "migrations not an array",
+      () => simulatePlan({ nodes: {} } as never),
+      TypeError,
+      'simulatePlan: invalid input "migrations", expected an array (got undefined)',
+    ],
+    [
+      "node without uplink",
+      () => simulatePlan({ ...base, nodes: { a: { downlinkBytesPerSecond: 1 } } } as never),
+      TypeError,
+      'simulatePlan: invalid input "nodes.a.uplinkBytesPerSecond", expected a finite number > 0 bytes/s (got undefined)',
+    ],
+    [
+      "unknown method",
+      () => simulatePlan(withMigration({ method: "xen" })),
+      RangeError,
+      'simulatePlan: invalid input "migrations[0].method", expected one of "kvm-precopy", "xen-precopy", "kvm-postcopy" (got "xen")',
+    ],
+    [
+      "negative memory",
+      () => simulatePlan(withMigration({ memoryBytes: -1 })),
+      RangeError,
+      'simulatePlan: invalid input "migrations[0].memoryBytes", expected a finite number > 0 bytes (got -1)',
+    ],
+    [
+      "W > M",
+      () => simulatePlan(withMigration({ wssBytes: 2e9 })),
+      RangeError,
+      'simulatePlan: invalid input "migrations[0].wssBytes", expected bytes <= memoryBytes (1000000000) (got 2000000000)',
+    ],
+    [
+      "unknown node",
+      () => simulatePlan(withMigration({ destination: "z" })),
+      RangeError,
+      'simulatePlan: invalid input "migrations[0].destination", expected a key of "nodes" (got "z")',
+    ],
+    [
+      "same node",
+      () => simulatePlan(withMigration({ destination: "a" })),
+      RangeError,
+      'simulatePlan: invalid input "migrations[0].destination", expected a node other than the source (got "a")',
+    ],
+    [
+      "NaN start",
+      () => simulatePlan(withMigration({ startSeconds: NaN })),
+      RangeError,
+      'simulatePlan: invalid input "migrations[0].startSeconds", expected a finite number seconds (got NaN)',
+    ],
+    [
+      "repeated id",
+      () => simulatePlan({ ...base, migrations: [base.migrations[0]!, base.migrations[0]!] }),
+      RangeError,
+      'simulatePlan: invalid input "migrations[1].id", expected a non-empty string unique in the plan (got "x")',
+    ],
+    [
+      "missing class",
+      () => simulatePlan(base, { linkFractions: { "500 Mbit/s": { value: 1 } } }),
+      RangeError,
+      'simulatePlan: invalid parameter "linkFractions", expected a fraction for link class "800 Mbit/s" (got classes ["500 Mbit/s"])',
+    ],
+    [
+      "zero fraction",
+      () => simulatePlan(base, { linkFractions: { "800 Mbit/s": { value: 0 } } }),
+      RangeError,
+      'simulatePlan: invalid input "linkFractions.800 Mbit/s.value", expected a finite number > 0 (got 0)',
+    ],
+    [
+      "negative overhead",
+      () => simulatePlan(base, { overheadSeconds: { value: -1 } }),
+      RangeError,
+      'simulatePlan: invalid input "overheadSeconds.value", expected a finite number >= 0 seconds (got -1)',
+    ],
+    [
+      "includeStopAndCopy",
+      () => simulatePlan(base, {}, { xenPrecopy: { includeStopAndCopy: false } as never }),
+      TypeError,
+      'simulatePlan: invalid option "xenPrecopy.includeStopAndCopy", expected nothing: a plan\'s migrations always include the stop-and-copy (got false)',
+    ],
+    [
+      "bad downtime limit",
+      () => simulatePlan(base, {}, { kvmPrecopy: { downtimeLimitSeconds: -1 } }),
+      RangeError,
+      'simulatePlan: invalid option "downtimeLimitSeconds", expected a finite number >= 0 seconds (got -1)',
+    ],
   ];
   for (const [name, run, type, message] of cases) {
-    await t.step(name, () => assert.throws(run, (e: Error) => e instanceof type && e.message === message));
+    await t.step(
+      name,
+      () => assert.throws(run, (e: Error) => e instanceof type && e.message === message),
+    );
   }
 });
