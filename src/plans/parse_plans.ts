@@ -160,7 +160,7 @@ function parseMigration(
     if (column === "migration_time_seconds" && cell(record, index, column).value === "") continue;
     values[field] = number(record, index, column, expected, ok, problems);
   }
-  if (values.wssBytes! > values.memoryBytes!) {
+  if (values.memoryBytes! > 0 && values.wssBytes! > values.memoryBytes!) {
     addProblem(
       problems,
       cell(record, index, "wss_bytes").place,
