@@ -38,7 +38,7 @@ export function benchPlan(migrations: number, hosts: number, seed = 1): Plan {
       dirtyPagesPerSecond: Math.floor(random() * 4) * 2000,
       source: `h${source}`,
       destination: `h${destination}`,
-      startSeconds: Math.round(random() * 3600 * 1000) / 1000,
+      startSeconds: Math.round(random() * 3600), // whole seconds: many start together
     };
   });
   return { nodes, migrations: list };

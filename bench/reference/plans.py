@@ -21,6 +21,7 @@ from array import array
 
 PAGE = 4096
 CHUNK_END, DEADLINE, SETUP_END = 0, 1, 2
+RATE_TOLERANCE = 1e-12  # a rate that changed only by rounding is kept
 KVM_PRE, XEN_PRE, KVM_POST = 0, 1, 2
 METHODS = {"kvm-precopy": KVM_PRE, "xen-precopy": XEN_PRE, "kvm-postcopy": KVM_POST}
 
@@ -117,12 +118,12 @@ class Network:
         self._detach(self.up[f], self.pos_up[f])
         self._detach(self.down[f], self.pos_down[f])
 
-    def solve_around(self, seed_a, seed_b):
-        seen_links = {seed_a}
-        stack = [seed_a]
-        if seed_b != seed_a:
-            seen_links.add(seed_b)
-            stack.append(seed_b)
+    def solve_around(self, seeds):
+        seen_links, stack = set(), []
+        for seed in seeds:
+            if seed not in seen_links:
+                seen_links.add(seed)
+                stack.append(seed)
         links, flows, seen_flows = [], [], set()
         while stack:
             link = stack.pop()
@@ -138,25 +139,20 @@ class Network:
                     stack.append(other)
         residual = {l: self.capacity[l] for l in links}
         count = {l: len(self.flows_on[l]) for l in links}
-        open_links = [l for l in links if count[l] > 0]
+        # Shares only grow as flows freeze elsewhere: heap keys are lower bounds.
+        heap = [(residual[l] / count[l], l) for l in links if count[l] > 0]
+        heapq.heapify(heap)
         frozen = set()
         last_share = 0.0
-        while open_links:
-            best, best_share, i = -1, math.inf, 0
-            while i < len(open_links):
-                link = open_links[i]
-                if count[link] == 0:
-                    open_links[i] = open_links[-1]
-                    open_links.pop()
-                    continue
-                share = residual[link] / count[link]
-                if share < best_share:
-                    best_share, best = share, i
-                i += 1
-            if best < 0:
-                break
-            link = open_links[best]
-            share = max(best_share, last_share)
+        while heap:
+            key, link = heapq.heappop(heap)
+            if count[link] == 0:
+                continue
+            current = residual[link] / count[link]
+            if current > key:
+                heapq.heappush(heap, (current, link))
+                continue
+            share = max(current, last_share)
             last_share = share
             for f in self.flows_on[link]:
                 if f in frozen:
@@ -167,8 +163,6 @@ class Network:
                 residual[other] -= share
                 count[other] -= 1
             count[link] = 0
-            open_links[best] = open_links[-1]
-            open_links.pop()
         return flows
 
 
@@ -196,22 +190,27 @@ def simulate(plan, parameters, options):
         version[f] += 1
         heapq.heappush(queue, (t + left[f] / rate[f], CHUNK_END * n + f, version[f]))
 
-    def resolve(t, a, b, joining):
-        for g in net.solve_around(a, b):
+    seeds = []
+    joining = [False] * n
+
+    def resolve(t):
+        for g in net.solve_around(seeds):
             r = net.solved[g]
-            if g == joining or r == rate[g]:
+            if joining[g] or abs(r - rate[g]) <= RATE_TOLERANCE * r:
                 continue
             left[g] = max(0.0, left[g] - rate[g] * (t - last_t[g]))
             last_t[g] = t
             rate[g] = r
             reschedule(g, t)
+        seeds.clear()
 
     def finish(f, t):
         sending[f] = False
         version[f] += 1
         end[f] = t
         net.remove(f)
-        resolve(t, rules[f]["up"], rules[f]["down"], -1)
+        seeds.extend((rules[f]["up"], rules[f]["down"]))
+        resolve(t)
 
     def set_chunk(f, t, bytes_, is_final):
         chunk[f] = bytes_
@@ -224,26 +223,36 @@ def simulate(plan, parameters, options):
         else:
             reschedule(f, t)
 
-    def join(f, t):
-        sending[f] = True
-        net.add(f)
-        resolve(t, rules[f]["up"], rules[f]["down"], f)
-        rate[f] = net.solved[f]
-        if rules[f]["method"] == KVM_PRE:
-            heapq.heappush(queue, (t + rules[f]["timeout"], DEADLINE * n + f, 0))
-        set_chunk(f, t, *first_chunk(rules[f], rate[f]))
+    def join(batch, t):
+        """Migrations that join at one time join together: one solve, then each one's first chunk."""
+        for f in batch:
+            sending[f] = True
+            joining[f] = True
+            net.add(f)
+            seeds.extend((rules[f]["up"], rules[f]["down"]))
+        resolve(t)
+        for f in batch:
+            joining[f] = False
+            rate[f] = net.solved[f]
+            if rules[f]["method"] == KVM_PRE:
+                heapq.heappush(queue, (t + rules[f]["timeout"], DEADLINE * n + f, 0))
+            set_chunk(f, t, *first_chunk(rules[f], rate[f]))
 
     order = sorted(range(n), key=lambda i: (rules[i]["start"], i))
+    starts = [rules[i]["start"] for i in order] + [math.inf]
     k = 0
     while k < n or queue:
-        if k < n and (not queue or rules[order[k]]["start"] < queue[0][0]):
-            f = order[k]
-            k += 1
-            t = rules[f]["start"]
+        if k < n and (not queue or starts[k] < queue[0][0]):
+            t = starts[k]
             if overhead > 0:
-                heapq.heappush(queue, (t + overhead, SETUP_END * n + f, 0))
-            else:
-                join(f, t)
+                heapq.heappush(queue, (t + overhead, SETUP_END * n + order[k], 0))
+                k += 1
+                continue
+            batch = []
+            while starts[k] == t:
+                batch.append(order[k])
+                k += 1
+            join(batch, t)
             continue
         t, code, ver = heapq.heappop(queue)
         kind, f = divmod(code, n)
@@ -267,7 +276,10 @@ def simulate(plan, parameters, options):
             sent[f] += chunk[f] - unsent
             finish(f, t)
         else:
-            join(f, t)
+            batch = [f]
+            while queue and queue[0][0] == t and queue[0][1] // n == SETUP_END:
+                batch.append(heapq.heappop(queue)[1] - SETUP_END * n)
+            join(batch, t)
     return end, sent
 
 

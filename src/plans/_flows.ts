@@ -6,8 +6,10 @@
 // Progressive filling: every unfrozen flow's rate rises together until a
 // link is full; that link's flows are frozen at its fair share, and the
 // filling goes on with the rest. The link that fills first is the one with
-// the smallest residual / unfrozen flows. Cost per solve: O(L^2 + F) for the
-// L links and F flows of the component.
+// the smallest residual / unfrozen flows, kept in a heap by current share.
+// Cost per solve: O((L + F) log L) for the L links and F flows of the
+// component.
+import { createEventQueue, type EventQueue, popEvent, pushEvent } from "./_event_queue.ts";
 
 /** Links, active flows and scratch space. */
 export interface Network {
@@ -28,6 +30,8 @@ export interface Network {
   epoch: number;
   residual: Float64Array;
   count: Int32Array;
+  /** Scratch heap of (share, link) for the filling. */
+  heap: EventQueue;
   /** Scratch lists of solveAround (the flows it returns are `flows`). */
   links: number[];
   flows: number[];
@@ -57,6 +61,7 @@ export function createNetwork(capacity: Float64Array, up: Int32Array, down: Int3
     epoch: 0,
     residual: new Float64Array(links),
     count: new Int32Array(links),
+    heap: createEventQueue(),
     links: [],
     flows: [],
     stack: [],
@@ -90,21 +95,20 @@ export function removeFlow(net: Network, f: number): void {
 }
 
 /**
- * Re-solves the max-min fair rates of every flow connected to the two seed
+ * Re-solves the max-min fair rates of every flow connected to the seed
  * links, into `net.solved`, and returns those flows (a scratch list, valid
  * until the next call).
  */
-export function solveAround(net: Network, seedA: number, seedB: number): number[] {
+export function solveAround(net: Network, seeds: readonly number[]): number[] {
   const epoch = ++net.epoch;
   const { links, flows, stack } = net;
   links.length = 0;
   flows.length = 0;
   stack.length = 0;
-  net.linkMark[seedA] = epoch;
-  stack.push(seedA);
-  if (seedB !== seedA) {
-    net.linkMark[seedB] = epoch;
-    stack.push(seedB);
+  for (const seed of seeds) {
+    if (net.linkMark[seed] === epoch) continue;
+    net.linkMark[seed] = epoch;
+    stack.push(seed);
   }
   while (stack.length > 0) {
     const link = stack.pop()!;
@@ -120,42 +124,39 @@ export function solveAround(net: Network, seedA: number, seedB: number): number[
       }
     }
   }
-  fill(net, links, epoch);
+  fill(net, links);
   return flows;
 }
 
-function fill(net: Network, links: number[], epoch: number): void {
-  const { residual, count, capacity, flowsOnLink, flowMark } = net;
-  let open = 0;
+function fill(net: Network, links: number[]): void {
+  const { residual, count, capacity, flowsOnLink, flowMark, heap } = net;
+  heap.times.length = 0;
+  heap.codes.length = 0;
+  heap.versions.length = 0;
+  const epoch = net.epoch;
   for (const link of links) {
     residual[link] = capacity[link]!;
     count[link] = flowsOnLink[link]!.length;
-    if (count[link]! > 0) links[open++] = link;
+    if (count[link]! > 0) pushEvent(heap, residual[link]! / count[link]!, link, 0);
   }
-  links.length = open;
-  // A flow is frozen once flowMark is -epoch. The bottleneck shares never
-  // decrease, so rounding that would push one below the last is clamped.
+  // A link's share only grows as flows elsewhere freeze (a frozen flow took
+  // at most the link's share), so the heap's keys are lower bounds: a link
+  // popped with a key below its current share goes back with the current
+  // one; a link popped at its current share is the next to fill. Bottleneck
+  // shares never decrease, so rounding that would put one below the last is
+  // clamped. A flow is frozen once flowMark is -epoch.
   let lastShare = 0;
-  while (links.length > 0) {
-    let best = -1;
-    let bestShare = Infinity;
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i]!;
-      if (count[link] === 0) {
-        links[i] = links[links.length - 1]!;
-        links.pop();
-        i--;
-        continue;
-      }
-      const share = residual[link]! / count[link]!;
-      if (share < bestShare) {
-        bestShare = share;
-        best = i;
-      }
+  while (heap.times.length > 0) {
+    const link = heap.codes[0]!;
+    const key = heap.times[0]!;
+    popEvent(heap);
+    if (count[link] === 0) continue;
+    const current = residual[link]! / count[link]!;
+    if (current > key) {
+      pushEvent(heap, current, link, 0);
+      continue;
     }
-    if (best < 0) break;
-    const link = links[best]!;
-    const share = Math.max(bestShare, lastShare);
+    const share = Math.max(current, lastShare);
     lastShare = share;
     for (const f of flowsOnLink[link]!) {
       if (flowMark[f] === -epoch) continue;
@@ -166,7 +167,5 @@ function fill(net: Network, links: number[], epoch: number): void {
       count[other] = count[other]! - 1;
     }
     count[link] = 0;
-    links[best] = links[links.length - 1]!;
-    links.pop();
   }
 }

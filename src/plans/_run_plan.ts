@@ -16,6 +16,9 @@ export interface RunOutput {
   transferredBytes: Float64Array;
 }
 
+/** Relative change of a flow's rate below which it is not rescheduled. */
+const RATE_TOLERANCE = 1e-12;
+
 const CHUNK_END = 0;
 const DEADLINE = 1;
 const SETUP_END = 2;
@@ -94,22 +97,27 @@ export function runPlan(plan: CompiledPlan, parameters: ResolvedParameters): Run
     s.version[f] = s.version[f]! + 1;
     pushEvent(q, t + s.left[f]! / s.rate[f]!, CHUNK_END * n + f, s.version[f]!);
   };
-  const resolve = (t: number, linkA: number, linkB: number, joining: number) => {
-    for (const g of solveAround(s.net, linkA, linkB)) {
+  const seeds: number[] = [];
+  const joining = new Uint8Array(n);
+  const resolve = (t: number) => {
+    for (const g of solveAround(s.net, seeds)) {
       const r = s.net.solved[g]!;
-      if (g === joining || r === s.rate[g]) continue;
+      // A rate that changed only by rounding (re-solving in another order) is kept.
+      if (joining[g] || Math.abs(r - s.rate[g]!) <= RATE_TOLERANCE * r) continue;
       s.left[g] = Math.max(0, s.left[g]! - s.rate[g]! * (t - s.lastT[g]!));
       s.lastT[g] = t;
       s.rate[g] = r;
       reschedule(g, t);
     }
+    seeds.length = 0;
   };
   const finish = (f: number, t: number) => {
     s.sending[f] = 0;
     s.version[f] = s.version[f]! + 1;
     out.endSeconds[f] = t;
     removeFlow(s.net, f);
-    resolve(t, plan.up[f]!, plan.down[f]!, -1);
+    seeds.push(plan.up[f]!, plan.down[f]!);
+    resolve(t);
   };
   const setChunk = (f: number, t: number, chunk: Chunk) => {
     s.chunkBytes[f] = chunk.bytes;
@@ -120,16 +128,27 @@ export function runPlan(plan: CompiledPlan, parameters: ResolvedParameters): Run
     if (chunk.final && chunk.bytes <= 0) finish(f, t);
     else reschedule(f, t);
   };
-  const join = (f: number, t: number) => {
-    s.sending[f] = 1;
-    addFlow(s.net, f);
-    resolve(t, plan.up[f]!, plan.down[f]!, f);
-    s.rate[f] = s.net.solved[f]!;
-    const rules = plan.rules[f]!;
-    if (rules.method === KVM_PRECOPY) {
-      pushEvent(q, t + rules.timeoutSeconds, DEADLINE * n + f, 0);
+  // Migrations that join at one time join together: one solve, then each
+  // one's first chunk at its new rate.
+  const batch: number[] = [];
+  const join = (t: number) => {
+    for (const f of batch) {
+      s.sending[f] = 1;
+      joining[f] = 1;
+      addFlow(s.net, f);
+      seeds.push(plan.up[f]!, plan.down[f]!);
     }
-    setChunk(f, t, firstChunk(rules, s.rate[f]!));
+    resolve(t);
+    for (const f of batch) {
+      joining[f] = 0;
+      s.rate[f] = s.net.solved[f]!;
+      const rules = plan.rules[f]!;
+      if (rules.method === KVM_PRECOPY) {
+        pushEvent(q, t + rules.timeoutSeconds, DEADLINE * n + f, 0);
+      }
+      setChunk(f, t, firstChunk(rules, s.rate[f]!));
+    }
+    batch.length = 0;
   };
   const chunkEnd = (f: number, t: number) => {
     out.transferredBytes[f] = out.transferredBytes[f]! + s.chunkBytes[f]!;
@@ -153,12 +172,19 @@ export function runPlan(plan: CompiledPlan, parameters: ResolvedParameters): Run
   };
 
   let k = 0;
+  const nextStart = () => (k < n ? plan.startSeconds[plan.order[k]!]! : Infinity);
+  const nextSetupEnd = (t: number) =>
+    q.times.length > 0 && q.times[0] === t && Math.floor(q.codes[0]! / n) === SETUP_END;
   while (k < n || q.times.length > 0) {
-    if (k < n && (q.times.length === 0 || plan.startSeconds[plan.order[k]!]! < q.times[0]!)) {
-      const f = plan.order[k++]!;
-      const t = plan.startSeconds[f]!;
-      if (overhead > 0) pushEvent(q, t + overhead, SETUP_END * n + f, 0);
-      else join(f, t);
+    if (k < n && (q.times.length === 0 || nextStart() < q.times[0]!)) {
+      const t = nextStart();
+      if (overhead > 0) {
+        const f = plan.order[k++]!;
+        pushEvent(q, t + overhead, SETUP_END * n + f, 0);
+        continue;
+      }
+      while (nextStart() === t) batch.push(plan.order[k++]!);
+      join(t);
       continue;
     }
     const t = q.times[0]!;
@@ -170,7 +196,14 @@ export function runPlan(plan: CompiledPlan, parameters: ResolvedParameters): Run
     if (type === CHUNK_END) {
       if (version === s.version[f] && s.sending[f]) chunkEnd(f, t);
     } else if (type === DEADLINE) deadline(f, t);
-    else join(f, t);
+    else {
+      batch.push(f);
+      while (nextSetupEnd(t)) {
+        batch.push(q.codes[0]! - SETUP_END * n);
+        popEvent(q);
+      }
+      join(t);
+    }
   }
   return out;
 }
