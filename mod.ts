@@ -218,3 +218,8 @@ export {
 } from "./src/plans/cross_validate_plans.ts";
 export { parsePlans, type ParsePlansOptions } from "./src/plans/parse_plans.ts";
 export { loadPlans, type LoadPlansOptions } from "./src/plans/load_plans.ts";
+export {
+  type FigurePlanGanttOptions,
+  figurePlanGanttSpec,
+  type GanttRow,
+} from "./src/plot/figure_plan_gantt_spec.ts";
