@@ -79,13 +79,7 @@ export {
   type ResidualPoint,
 } from "./src/plot/figure_estimated_vs_measured_spec.ts";
 export {
-  compareSweepWithModel,
-  type DowntimeLimitSweep,
-  downtimeLimitSweep,
-  isDowntimeLimitSweep,
-  type SweepSwitchComparison,
-} from "./src/plot/downtime_limit_sweep.ts";
-export {
+  type DowntimeLimitCurves,
   type DowntimeLimitMeasurement,
   type DowntimeLimitPoint,
   type DowntimeLimitSwitch,
@@ -95,17 +89,47 @@ export {
 } from "./src/plot/figure_downtime_limit_spec.ts";
 export {
   type DecisionCell,
+  type DecisionMap,
   type FigureDecisionMapOptions,
   figureDecisionMapSpec,
 } from "./src/plot/figure_decision_map_spec.ts";
 export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
 export { markdownTable } from "./src/plot/markdown_table.ts";
-export { type DatasetFolder, loadDatasetFolder } from "./src/plot/load_dataset_folder.ts";
+export { textTable, type TextTableOptions } from "./src/plot/text_table.ts";
+
+// Analysis (src/analysis): the reproduction pipeline, Figure 3's model curves, the decision map,
+// the measured downtime limit sweep, the report; reproduceProject is its I/O edge.
 export {
+  analyzeReproduction,
+  type AnalyzeReproductionOptions,
+  type EstimatedVsMeasuredInput,
+  type ReproductionAnalysis,
+  type ReproductionFits,
+  type RunCount,
+} from "./src/analysis/analyze_reproduction.ts";
+export {
+  type ReproductionFigureFiles,
+  reproductionReport,
+  type ReproductionReportInput,
+} from "./src/analysis/reproduction_report.ts";
+export {
+  DEFAULT_FIGURE_FILES,
   reproduceFigures,
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
-} from "./src/plot/reproduce_figures.ts";
+} from "./src/analysis/reproduce_figures.ts";
+export {
+  downtimeLimitCurves,
+  type DowntimeLimitCurvesOptions,
+} from "./src/analysis/downtime_limit_curves.ts";
+export { decisionMap, type DecisionMapOptions } from "./src/analysis/decision_map.ts";
+export {
+  compareSweepWithModel,
+  type DowntimeLimitSweep,
+  downtimeLimitSweep,
+  isDowntimeLimitSweep,
+  type SweepSwitchComparison,
+} from "./src/analysis/downtime_limit_sweep.ts";
 // Measured datasets
 export type {
   DatasetMetadata,
@@ -121,6 +145,18 @@ export type {
 export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
 export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
 export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
+export { type DatasetFolder, loadDatasetFolder } from "./src/data/load_dataset_folder.ts";
+export {
+  CONTENTIONS,
+  type ContentionTerm,
+  methodLabel,
+  METHODS,
+  type MethodTerm,
+  RUN_SCHEMA,
+  type RunColumn,
+  type RunDimension,
+  type RunField,
+} from "./src/data/schema.ts";
 export {
   importQmp,
   type ImportQmpOptions,
@@ -143,7 +179,6 @@ export type {
   ExcludedRuns,
   ExtraTermName,
   ExtraTermReport,
-  FactorEstimate,
   FitModelOptions,
   FitResult,
   FittedModel,
@@ -161,7 +196,7 @@ export {
   reproduceProject,
   type ReproduceProjectOptions,
   type ReproduceProjectResult,
-} from "./src/plot/reproduce_project.ts";
+} from "./src/analysis/reproduce_project.ts";
 
 // Collector (src/collect/): real QEMU migrations over a shaped link, `deno task collect`.
 export {
@@ -187,7 +222,7 @@ export {
   type XenStopDecisionOptions,
 } from "./src/collect/xen_stop_decision.ts";
 export { formatRunsCsv, RUN_COLUMNS } from "./src/collect/format_runs_csv.ts";
-export { parseRunsCsv } from "./src/collect/parse_runs_csv.ts";
+export { parseRunsCsv, type ParseRunsCsvOptions } from "./src/collect/parse_runs_csv.ts";
 export { writeTextAtomic } from "./src/collect/write_text_atomic.ts";
 export { collect, type CollectOptions, type CollectResult } from "./src/collect/collect.ts";
 

@@ -1,5 +1,7 @@
 // Shared pieces of the benchmark: timing, the Python reference runner,
 // agreement checks and the result table. Only bench/ uses them.
+import { median } from "../src/_stats.ts";
+import { textTable } from "../src/plot/text_table.ts";
 
 /** How a case is run. */
 export interface CaseOptions {
@@ -32,7 +34,10 @@ export interface CaseResult {
   case: string;
   /** What ours and the reference do. */
   description: string;
-  /** "ok", "disagree" (numbers differ: a failure), "unavailable" (not built yet) or "skipped". */
+  /**
+   * "ok", "disagree" (numbers differ: a failure), "unavailable" (a tool it
+   * needs is missing) or "skipped" (not run in this mode).
+   */
   status: "ok" | "disagree" | "unavailable" | "skipped";
   /** Why a case is unavailable or skipped, or a remark. */
   note: string;
@@ -60,14 +65,6 @@ export interface BenchCase {
   run(options: CaseOptions): Promise<CaseResult>;
 }
 
-/** The median of some numbers (mean of the middle two for an even count). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** Runs `fn` warmup + repeats times and returns the timed seconds and the last result. */
 export async function timeOurs<T>(
   fn: () => T | Promise<T>,
@@ -87,12 +84,20 @@ export async function timeOurs<T>(
 const PYTHON_CHECK = "import numpy, scipy, pandas, scipy.optimize";
 
 /**
- * Finds a Python with numpy, scipy and pandas: `BENCH_PYTHON`, else Debian's
- * /usr/bin/python3 (a pyenv `python3` on PATH usually lacks them). When they
- * are missing it runs `scripts/install_system.sh bench` once (needs root).
+ * The Python the references run with: `BENCH_PYTHON`, else Debian's
+ * /usr/bin/python3 (a pyenv `python3` on PATH usually lacks numpy and scipy).
+ */
+export function benchPython(): string {
+  return Deno.env.get("BENCH_PYTHON") ?? "/usr/bin/python3";
+}
+
+/**
+ * Finds a Python with numpy, scipy and pandas ({@linkcode benchPython}).
+ * When they are missing it runs `scripts/install_system.sh bench` once
+ * (needs root).
  */
 export async function findPython(): Promise<string> {
-  const python = Deno.env.get("BENCH_PYTHON") ?? "/usr/bin/python3";
+  const python = benchPython();
   if (await pythonWorks(python)) return python;
   const script = new URL("../scripts/install_system.sh", import.meta.url).pathname;
   console.error(`bench: ${python} lacks numpy/scipy/pandas; running ${script} bench`);
@@ -104,7 +109,8 @@ export async function findPython(): Promise<string> {
   );
 }
 
-async function pythonWorks(python: string): Promise<boolean> {
+/** Whether `python` runs and imports numpy, scipy and pandas (installs nothing). */
+export async function pythonWorks(python: string): Promise<boolean> {
   try {
     const out = await new Deno.Command(python, { args: ["-c", PYTHON_CHECK], stderr: "null" })
       .output();
@@ -288,7 +294,7 @@ export function finishResult(
   };
 }
 
-/** A result for a case that cannot run (yet), with the reason. */
+/** A result for a case that cannot run here (a missing tool) or is skipped, with the reason. */
 export function unavailableResult(
   name: string,
   description: string,
@@ -334,9 +340,9 @@ export function formatTable(results: readonly CaseResult[]): string {
     r.agreement === null ? "-" : r.agreement.ok ? "yes" : "NO",
     r.status === "ok" ? r.note : `${r.status}: ${r.note}`,
   ]);
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
-  return all.map((row) =>
-    row.map((cell, c) => c === row.length - 1 ? cell : cell.padEnd(widths[c]!)).join("  ")
-  ).join("\n");
+  return textTable(rows.map((row) => Object.fromEntries(header.map((h, c) => [h, row[c]]))), {
+    columns: header,
+    align: header.map(() => "left"),
+    rule: false,
+  });
 }

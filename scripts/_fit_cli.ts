@@ -5,7 +5,14 @@ import {
   type CrossValidationResult,
   type ErrorMetrics,
   type FitResult,
+  textTable,
 } from "../mod.ts";
+import {
+  DEFAULT_FOLDS,
+  DEFAULT_RESAMPLES,
+  DEFAULT_SEED,
+  INTERVAL_LEVEL,
+} from "../src/fit/defaults.ts";
 
 /** Parsed command line of `deno task fit`. */
 export interface FitArgs {
@@ -57,9 +64,9 @@ export function parseFitArgs(args: readonly string[]): FitArgs {
     objective: "log",
     perMethod: false,
     extraTerm: null,
-    resamples: 200,
-    seed: 1,
-    folds: 5,
+    resamples: DEFAULT_RESAMPLES,
+    seed: DEFAULT_SEED,
+    folds: DEFAULT_FOLDS,
   };
   const value = (i: number, flag: string) => {
     const v = args[i + 1];
@@ -162,7 +169,7 @@ export type CvOutcome = CrossValidationResult | { error: string } | null;
 
 /**
  * The JSON the CLI prints: `bandwidthBytesPerSecond`, `factors`
- * (`{group: {factor, low, high}}`), `metrics`, `excluded`, plus the
+ * (`{group: {value, low, high}}`), `metrics`, `excluded`, plus the
  * efficiency, intervals, per-group metrics and cross-validation.
  *
  * @param fit The fit.
@@ -213,6 +220,7 @@ export function formatFitReport(fit: FitResult, cv: CvOutcome, source: string): 
   const lines: string[] = [];
   const mbps = (b: number) => bytesPerSecondToMbps(b).toFixed(1);
   const num = (x: number, digits = 3) => Number.isNaN(x) ? "-" : x.toFixed(digits);
+  const percent = `${Math.round(INTERVAL_LEVEL * 100)} %`;
   lines.push(
     `Fit of ${source}: ${fit.runsUsed} completed runs` +
       (fit.runsOfOtherMethods > 0
@@ -225,7 +233,7 @@ export function formatFitReport(fit: FitResult, cv: CvOutcome, source: string): 
     }, ` +
       `scale ${fit.scale}, ` +
       (fit.interval.method === "bootstrap"
-        ? `95 % intervals: bootstrap over runs, ${fit.interval.resamples} resamples, seed ${fit.interval.seed}`
+        ? `${percent} intervals: bootstrap over runs, ${fit.interval.resamples} resamples, seed ${fit.interval.seed}`
         : "no intervals") +
       `, ${fit.converged ? "converged" : "NOT converged"} in ${fit.iterations} cycle(s)`,
   );
@@ -244,7 +252,9 @@ export function formatFitReport(fit: FitResult, cv: CvOutcome, source: string): 
     bRows.push(bandwidthRow(`B ${m}`, e));
   }
   if (bRows.length > 0) {
-    lines.push(table([["bandwidth", "Mbit/s", "95 % interval (Mbit/s)", "bytes/s"], ...bRows]));
+    lines.push(
+      table([["bandwidth", "Mbit/s", `${percent} interval (Mbit/s)`, "bytes/s"], ...bRows]),
+    );
   }
   const effRows: string[][] = [];
   if (fit.efficiency !== null) {
@@ -259,20 +269,20 @@ export function formatFitReport(fit: FitResult, cv: CvOutcome, source: string): 
   }
   if (effRows.length > 0) {
     lines.push("");
-    lines.push(table([["link", "fraction", "95 % interval"], ...effRows]));
+    lines.push(table([["link", "fraction", `${percent} interval`], ...effRows]));
   }
   lines.push("");
   lines.push(table([
-    ["group", "factor", "95 % interval"],
+    ["group", "factor", `${percent} interval`],
     ...Object.entries(fit.factors).map((
       [g, f],
-    ) => [g, num(f.factor, 4), `[${num(f.low, 4)}, ${num(f.high, 4)}]`]),
+    ) => [g, num(f.value, 4), `[${num(f.low, 4)}, ${num(f.high, 4)}]`]),
   ]));
   if (fit.extraTerm !== null) {
     const t = fit.extraTerm;
     lines.push("");
     lines.push(
-      `extra term ${t.name}: coefficient ${num(t.coefficient, 4)} [${num(t.low, 4)}, ${
+      `extra term ${t.name}: coefficient ${num(t.value, 4)} [${num(t.low, 4)}, ${
         num(t.high, 4)
       }], cross-validated error ${num(t.cvErrorWith, 4)} with, ${
         num(t.cvErrorWithout, 4)
@@ -323,11 +333,11 @@ function metricsTable(byGroup: Record<string, ErrorMetrics>, all: ErrorMetrics):
   ]);
 }
 
+/** A text table of pre-formatted cells: header first, the first column left, the others right. */
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))
-      .join("  ");
-    return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-  }).join("\n");
+  const [header, ...body] = rows;
+  return textTable(body.map((row) => Object.fromEntries(header!.map((h, c) => [h, row[c]]))), {
+    columns: header!,
+    align: header!.map((_, c) => (c === 0 ? "left" : "right")),
+  });
 }

@@ -96,7 +96,7 @@ Deno.test("formatFitReport() prints B, factors with intervals, metrics per group
   for (const group of ["cpu", "memory", "network", "none"]) {
     const f = fit.factors[group]!;
     assert.ok(
-      text.includes(`${f.factor.toFixed(4)}  [${f.low.toFixed(4)}, ${f.high.toFixed(4)}]`),
+      text.includes(`${f.value.toFixed(4)}  [${f.low.toFixed(4)}, ${f.high.toFixed(4)}]`),
       group,
     );
   }
@@ -130,7 +130,7 @@ Deno.test("fitReportJson() has the documented fields", () => {
     "none",
   ]);
   assert.deepEqual((json.factors as Record<string, unknown>).none, {
-    factor: 1,
+    value: 1,
     low: null,
     high: null,
   });

@@ -15,7 +15,8 @@
 //   deno task reproduce --synthetic          # force the synthetic dataset
 //   deno task reproduce --data data/my-set   # one dataset folder
 //   deno task reproduce --resamples 50       # fewer bootstrap resamples (faster)
-import { render, reproduceProject } from "../mod.ts";
+import { reproduceProject } from "../mod.ts";
+import { DEFAULT_RESAMPLES } from "../src/fit/defaults.ts";
 
 const started = performance.now();
 const args = [...Deno.args];
@@ -23,7 +24,7 @@ function flag(name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
-const resamples = Number(flag("--resamples") ?? 200);
+const resamples = Number(flag("--resamples") ?? DEFAULT_RESAMPLES);
 if (!Number.isInteger(resamples) || resamples < 0) {
   console.error(
     `reproduce: invalid --resamples, expected an integer >= 0 (got ${flag("--resamples")})`,
@@ -34,18 +35,8 @@ const root = new URL("..", import.meta.url).pathname;
 const outDir = `${root}out`;
 const only = flag("--data");
 
-// 1-2. Find the data (measured if any, else synthetic, said plainly), fit, build figures.
-const result = await reproduceProject({
-  dataDir: `${root}data`,
-  ...(only ? { folders: [only] } : {}),
-  synthetic: args.includes("--synthetic"),
-  resamples,
-});
-for (const message of result.messages) console.log(message.replaceAll(root, ""));
-const input = { source: result.source };
-
-// 3. Write figures and report.
-Deno.mkdirSync(`${outDir}/figures`, { recursive: true });
+// 1-3. Find the data (measured if any, else synthetic, said plainly), fit, build the figures
+// and the report, and write them under out/.
 const fontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 if (!(await Deno.stat(fontFile).then(() => true, () => false))) {
   console.log(
@@ -53,23 +44,16 @@ if (!(await Deno.stat(fontFile).then(() => true, () => false))) {
       "install Debian's fonts-dejavu-core (bash scripts/install_system.sh fonts)",
   );
 }
-const written: string[] = [];
-for (
-  const [name, figure] of [["fig5", result.fig5], ["fig6", result.fig6], [
-    "fig3",
-    result.fig3,
-  ]] as const
-) {
-  if (!figure) {
-    console.log(`  ${name}: not written (no fitted method for it)`);
-    continue;
-  }
-  Deno.writeTextFileSync(`${outDir}/figures/${name}.svg`, render(figure, { format: "svg" }));
-  Deno.writeFileSync(`${outDir}/figures/${name}.png`, render(figure, { format: "png" }));
-  written.push(`out/figures/${name}.svg`, `out/figures/${name}.png`);
-}
-Deno.writeTextFileSync(`${outDir}/report.md`, result.reportMarkdown);
-written.push("out/report.md");
+const result = await reproduceProject({
+  dataDir: `${root}data`,
+  ...(only ? { folders: [only] } : {}),
+  synthetic: args.includes("--synthetic"),
+  resamples,
+  outDir,
+});
+for (const message of result.messages) console.log(message.replaceAll(root, ""));
+const input = { source: result.source };
+const written = result.written.map((path) => path.replace(root, ""));
 
 // 4. Summary.
 console.log(
@@ -83,7 +67,7 @@ for (const [method, fit] of Object.entries(result.fits)) {
   const groups = Object.keys(fit.factors).sort((a, b) =>
     (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b)
   );
-  const factors = groups.map((g) => `${g} ${fit.factors[g]!.factor.toFixed(3)}`).join(", ");
+  const factors = groups.map((g) => `${g} ${fit.factors[g]!.value.toFixed(3)}`).join(", ");
   const cv = result.crossValidation[method]?.metrics;
   console.log(
     `  ${method.padEnd(13)} B ${

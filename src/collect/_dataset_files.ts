@@ -1,6 +1,7 @@
 // Private: the dataset directory a collector resumes: its runs.csv rows and
 // metadata, checked against the settings of this sitting.
 
+import { RUN_COLUMNS } from "./format_runs_csv.ts";
 import { parseRunsCsv } from "./parse_runs_csv.ts";
 import type { RunRow } from "./types.ts";
 
@@ -26,7 +27,7 @@ export async function readDataset(
   metaPath: string,
   settings: FixedSettings,
 ): Promise<{ rows: RunRow[]; meta: Record<string, unknown> }> {
-  const rows = parseRunsCsv(await readIfThere(csvPath) ?? "", csvPath);
+  const rows = parseRunsCsv(await readIfThere(csvPath) ?? "", csvPath, { columns: RUN_COLUMNS });
   // Rows written before the dirty_rate_source column carried the guest's rate.
   for (const row of rows) {
     if (row.dirty_rate_source === undefined) {

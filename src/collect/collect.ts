@@ -295,14 +295,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       await writeTextAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
     };
     await writeMeta();
-    // The toolkit's loader finds `runs.meta.json` beside `runs.csv`: point it at the metadata.
-    if (name !== "runs") {
-      try {
-        await Deno.lstat(`${outDir}/runs.meta.json`);
-      } catch {
-        await Deno.symlink(`${name}.meta.json`, `${outDir}/runs.meta.json`);
-      }
-    }
+    // loadRuns finds `<name>.meta.json` beside `runs.csv` by its folder's name: no link needed.
 
     let vm: Vm | undefined;
     let vmConfig = "";

@@ -1,45 +1,12 @@
+import { RUN_SCHEMA } from "../data/schema.ts";
 import type { RunRow } from "./types.ts";
 
 /**
  * The columns of the collector's `runs.csv`, in order: the run schema's
- * columns first (snake_case, SI units), then the collector's extras.
+ * columns (`RUN_SCHEMA` in `src/data/schema.ts`): the run columns first
+ * (snake_case, SI units), then the collector's.
  */
-export const RUN_COLUMNS: readonly string[] = [
-  "method",
-  "contention",
-  "memory_bytes",
-  "wss_bytes",
-  "dirty_pages_per_second",
-  "page_bytes",
-  "link_bandwidth_bytes_per_second",
-  "migration_time_seconds",
-  "downtime_seconds",
-  "transferred_bytes",
-  "iterations",
-  "status",
-  "run",
-  "requested_wss",
-  "requested_dirty_pages_per_second",
-  "dirty_rate_source",
-  "downtime_limit_seconds",
-  "accelerator",
-  "ram_total_bytes",
-  "zero_pages",
-  "normal_pages",
-  "filler_bytes",
-  "throughput_bytes_per_second",
-  "qmp_downtime_seconds",
-  "downtime_source",
-  "setup_time_seconds",
-  "postcopy_switch",
-  "postcopy_switched",
-  "xen_stop_reason",
-  "timeout_seconds",
-  "verify",
-  "started_at",
-  "trace_file",
-  "message",
-];
+export const RUN_COLUMNS: readonly string[] = RUN_SCHEMA.map((c) => c.column);
 
 function cell(value: string | number | boolean | undefined): string {
   if (value === undefined) return "";

@@ -4,11 +4,14 @@
  * @module
  */
 
-/** The migration methods the collector runs. */
-export type CollectMethod = "kvm-precopy" | "kvm-postcopy" | "xen-precopy-policy";
+import { CONTENTIONS } from "../data/schema.ts";
+import type { KnownContention, KnownMethod } from "../data/types.ts";
+
+/** The migration methods the collector runs: every known method but Xen's own pre-copy. */
+export type CollectMethod = Exclude<KnownMethod, "xen-precopy">;
 
 /** The contention scenarios of the paper's Table 2. */
-export type CollectContention = "none" | "cpu" | "network" | "memory";
+export type CollectContention = KnownContention;
 
 /** Every method, in the order the collector interleaves them. */
 export const COLLECT_METHODS: readonly CollectMethod[] = [
@@ -17,13 +20,8 @@ export const COLLECT_METHODS: readonly CollectMethod[] = [
   "xen-precopy-policy",
 ];
 
-/** Every contention scenario, in the order the collector interleaves them. */
-export const COLLECT_CONTENTIONS: readonly CollectContention[] = [
-  "none",
-  "cpu",
-  "network",
-  "memory",
-];
+/** Every contention scenario, in the order the collector interleaves them (the paper's). */
+export const COLLECT_CONTENTIONS: readonly CollectContention[] = CONTENTIONS.map((c) => c.name);
 
 /**
  * A requested working set: bytes, or `"full"` for all the guest memory the

@@ -102,11 +102,31 @@ export async function readSource(
   return { text: decodeUtf8(await readPath(where, source), name), fileName: name, location: url };
 }
 
-/** The sidecar of a dataset file: `runs.csv` -> `runs.meta.json`. */
-export function sidecarOf(location: URL): URL {
-  const url = new URL(location.href);
-  url.pathname = url.pathname.replace(/(\.[^./]+)?$/, ".meta.json");
-  return url;
+/**
+ * The sidecar rule, the one every loader follows: the metadata of a dataset
+ * file are in `<name>.meta.json` beside it (`runs.meta.json` for
+ * `runs.csv`), else in `<folder>.meta.json` named after its folder (what
+ * the collector writes: `qemu-tcg-1gbit/qemu-tcg-1gbit.meta.json`).
+ * Returns the candidates in that order.
+ */
+export function sidecarCandidates(location: URL): URL[] {
+  const own = new URL(location.href);
+  own.pathname = own.pathname.replace(/(\.[^./]+)?$/, ".meta.json");
+  const parts = location.pathname.split("/");
+  const folder = parts.length >= 3 ? parts[parts.length - 2] : undefined;
+  if (!folder) return [own];
+  const named = new URL(location.href);
+  named.pathname = [...parts.slice(0, -1), `${folder}.meta.json`].join("/");
+  return named.href === own.href ? [own] : [own, named];
+}
+
+/** Reads the first sidecar of a dataset file that exists (see {@linkcode sidecarCandidates}). */
+export async function findSidecar(where: string, location: URL): Promise<SourceText | undefined> {
+  for (const url of sidecarCandidates(location)) {
+    const sidecar = await readSidecar(where, url);
+    if (sidecar !== undefined) return sidecar;
+  }
+  return undefined;
 }
 
 /** Reads a sidecar if it exists; `undefined` when it does not. */

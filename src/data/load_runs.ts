@@ -5,7 +5,7 @@
  * @module
  */
 
-import { readSidecar, readSource, sidecarOf } from "./_source.ts";
+import { findSidecar, readSidecar, readSource } from "./_source.ts";
 import { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./parse_runs.ts";
 import type { RunSource } from "./types.ts";
 
@@ -19,7 +19,8 @@ export interface LoadRunsOptions
   /**
    * The metadata sidecar: a path or URL to read, or `false` for none. By
    * default, for a file or URL source, `<name>.meta.json` beside it is read
-   * when it exists (e.g. `runs.meta.json` for `runs.csv`).
+   * when it exists (e.g. `runs.meta.json` for `runs.csv`), else
+   * `<folder>.meta.json` named after its folder (as the collector writes).
    *
    * @default {undefined (look beside the file)}
    */
@@ -29,7 +30,8 @@ export interface LoadRunsOptions
 /**
  * Loads measured migration runs from a file path, a `file:`/`http(s):` URL,
  * dataset text or UTF-8 bytes, in CSV, TSV, JSON array or JSON Lines, with
- * the dataset's `<name>.meta.json` sidecar when there is one. The schema and
+ * the dataset's `<name>.meta.json` sidecar when there is one (else its
+ * folder's `<folder>.meta.json`, as the collector writes). The schema and
  * every rule are those of {@linkcode parseRuns}; this function only does
  * the I/O. The source is never modified.
  *
@@ -76,7 +78,7 @@ export async function loadRuns(
       );
     }
   } else if (metadata === undefined && read.location) {
-    sidecar = await readSidecar("loadRuns", sidecarOf(read.location));
+    sidecar = await findSidecar("loadRuns", read.location);
   }
   const parseOptions: ParseRunsOptions = { fileName: read.fileName };
   if (format !== undefined) parseOptions.format = format;

@@ -8,7 +8,7 @@ import { delimitedRows, fieldColumns } from "./_delimited.ts";
 import { arrayElementOffsets, findJsonError, lineColumn, lineColumns } from "./_json_scan.ts";
 import { parseMetadata } from "./_metadata.ts";
 import { Problems, showCell } from "./_problems.ts";
-import { type Converted, convertRecords, type RawHeader, type RawRecord } from "./_schema.ts";
+import { type Converted, convertRecords, type RawHeader, type RawRecord } from "./_convert.ts";
 import type {
   DatasetMetadata,
   DatasetWarning,

@@ -103,46 +103,13 @@ Deno.test("parseRuns() converts unit-suffixed columns once and lists each conver
   });
 });
 
-Deno.test("parseRuns() loads the QEMU collector's CSV with its extra columns", () => {
-  // Hand-written in the collector's column layout (not a measurement).
-  const text = [
-    "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,requested_dirty_pages_per_second," +
-    "page_bytes,link_bandwidth_bytes_per_second,migration_time_seconds,downtime_seconds,transferred_bytes," +
-    "iterations,status,run,downtime_limit_seconds,accelerator,message",
-    "kvm-precopy,none,1073741824,268435456,5012.5,5120,4096,125000000,9.81,0.041,1300000000,5,completed,0,0.3,kvm,",
-    'kvm-precopy,none,1073741824,268435456,48000,51200,4096,125000000,,,,,failed,1,0.3,tcg,"timeout, 600 s"',
-  ].join("\n");
-  const { runs, notCompleted, warnings } = parseRuns(text, { fileName: "collect.csv" });
-  assert.equal(runs.length, 2);
-  assert.deepEqual(runs[0]?.extra, {
-    requested_dirty_pages_per_second: 5120,
-    downtime_limit_seconds: 0.3,
-    accelerator: "kvm",
-  });
-  assert.deepEqual(runs[1]?.extra, {
-    requested_dirty_pages_per_second: 51200,
-    downtime_limit_seconds: 0.3,
-    accelerator: "tcg",
-    message: "timeout, 600 s",
-  });
-  assert.equal(runs[1]?.status, "failed");
-  assert.ok(Number.isNaN(runs[1]?.migrationTimeSeconds));
-  assert.equal(runs[1]?.downtimeSeconds, undefined);
-  assert.deepEqual(notCompleted, [1]);
-  assert.deepEqual(warnings.map((w) => [w.message, w.line, w.count]), [[
-    'collect.csv: runs whose status is not "completed" are kept and listed in notCompleted',
-    3,
-    1,
-  ]]);
-});
-
 Deno.test("parseRuns() keeps other labels and warns once per label", () => {
   const text = `${HEADER}\nqemu-multifd,io,100,10,0,1\nqemu-multifd,io,100,10,0,2\n`;
   const { runs, warnings } = parseRuns(text, { fileName: "labels.csv" });
   assert.equal(runs[1]?.method, "qemu-multifd");
   assert.deepEqual(warnings.map((w) => [w.message, w.count]), [
     [
-      'labels.csv: method "qemu-multifd" is not one of "xen-precopy", "kvm-precopy", "kvm-postcopy"; kept as given',
+      'labels.csv: method "qemu-multifd" is not one of "xen-precopy", "xen-precopy-policy", "kvm-precopy", "kvm-postcopy"; kept as given',
       2,
     ],
     [

@@ -11,31 +11,23 @@ import { DataFrame as DanfoDataFrame } from "danfojs";
  * {@linkcode toDataFrame} returns it. See https://danfo.jsdata.org for its API.
  */
 export type DataFrame = DanfoDataFrame;
+import { TYPED_COLUMNS } from "./schema.ts";
 import type { MigrationRun } from "./types.ts";
 
-/** The run fields, in column order. */
-const FIELDS = [
-  "method",
-  "contention",
-  "memoryBytes",
-  "wssBytes",
-  "dirtyPagesPerSecond",
-  "pageBytes",
-  "linkBandwidthBytesPerSecond",
-  "migrationTimeSeconds",
-  "downtimeSeconds",
-  "transferredBytes",
-  "iterations",
-  "status",
-  "run",
-] as const;
+/** The run schema's fields, in column order: always in a frame. */
+const FIELDS = TYPED_COLUMNS.filter((c) => c.group === "run").map((c) => c.field);
 
-const LABELS = new Set(["method", "contention", "status"]);
+/** The collector's typed fields, in column order: in a frame when a run has them. */
+const COLLECTOR_FIELDS = TYPED_COLUMNS.filter((c) => c.group === "collector").map((c) => c.field);
+
+/** Fields that hold labels (null when missing, not NaN). */
+const LABELS = new Set(TYPED_COLUMNS.filter((c) => c.dimension === "label").map((c) => c.field));
 
 /**
  * Makes a danfojs `DataFrame` of runs: one row per run, one column per run
- * field (camelCase, in schema order) and then one per `extra` key (as named
- * in the file, in first-seen order). A missing optional number is `NaN`, a
+ * field of the run schema (camelCase, in schema order), one per typed
+ * collector field that some run has (`downtimeLimitSeconds`, ...), and then
+ * one per `extra` key (as named in the file, in first-seen order). A missing optional number is `NaN`, a
  * missing extra text is `null`.
  *
  * The frame is for looking (print, describe, groupby). danfojs labels number
@@ -83,7 +75,8 @@ export function toDataFrame(runs: readonly MigrationRun[]): DataFrame {
     }
   });
   const columns: Record<string, (string | number | null)[]> = {};
-  for (const field of FIELDS) {
+  const present = COLLECTOR_FIELDS.filter((field) => runs.some((run) => run[field] !== undefined));
+  for (const field of [...FIELDS, ...present]) {
     columns[field] = runs.map((run) => {
       const value = run[field];
       return value === undefined ? (LABELS.has(field) ? null : NaN) : value;

@@ -4,8 +4,12 @@
  * @module
  */
 
-/** The three methods the paper compares; datasets may carry other labels too. */
-export type KnownMethod = "xen-precopy" | "kvm-precopy" | "kvm-postcopy";
+/**
+ * The three methods the paper compares, and the collector's QEMU pre-copy
+ * stopped by Xen's rule (`xen-precopy-policy`); datasets may carry other
+ * labels too. See `METHODS` in `schema.ts` for their names and models.
+ */
+export type KnownMethod = "xen-precopy" | "xen-precopy-policy" | "kvm-precopy" | "kvm-postcopy";
 
 /** The contention scenarios of the paper's Table 2; datasets may carry other labels too. */
 export type KnownContention = "none" | "cpu" | "network" | "memory";
@@ -17,7 +21,7 @@ export type KnownContention = "none" | "cpu" | "network" | "memory";
  * same names as {@linkcode MigrationInput}, so a row can be handed to a model.
  */
 export interface MigrationRun {
-  /** `xen-precopy`, `kvm-precopy`, `kvm-postcopy`, or another label kept as given. */
+  /** `xen-precopy`, `xen-precopy-policy`, `kvm-precopy`, `kvm-postcopy`, or another label kept as given. */
   method: string;
   /** `none`, `cpu`, `network`, `memory`, or another label kept as given. */
   contention: string;
@@ -43,6 +47,25 @@ export interface MigrationRun {
   status: string;
   /** Repeat index, if given. */
   run?: number;
+  /**
+   * The working set the collector asked the guest for, bytes, if given
+   * (`requested_wss`); `full` reads as `memoryBytes`, as for `wssBytes`.
+   */
+  requestedWssBytes?: number;
+  /** The dirty rate the collector asked for, pages/s, if given (`requested_dirty_pages_per_second`). */
+  requestedDirtyPagesPerSecond?: number;
+  /** Where `dirtyPagesPerSecond` comes from (`guest`: measured in the guest; `requested`), if given. */
+  dirtyRateSource?: string;
+  /** QEMU's downtime limit for the run, seconds, if given (`downtime_limit_seconds`). */
+  downtimeLimitSeconds?: number;
+  /** QEMU's accelerator (`tcg`, `kvm`), if given. */
+  accelerator?: string;
+  /** The downtime QEMU reported in `query-migrate`, seconds, if given (`qmp_downtime_seconds`). */
+  qmpDowntimeSeconds?: number;
+  /** How a `kvm-postcopy` run switched to post-copy (`after-first-pass`, `immediate`), if given. */
+  postcopySwitch?: string;
+  /** When the collector gave up on the run, seconds after its start, if given (`timeout_seconds`). */
+  timeoutSeconds?: number;
   /** Every column the schema does not name, by its original column name. */
   extra: Record<string, string | number>;
 }

@@ -64,11 +64,11 @@ export function runBandwidth(
         } at run ${i}, expected one of ${Object.keys(fit.factors).map((g) => `"${g}"`).join(", ")}`,
       );
     }
-    factor = estimate.factor;
+    factor = estimate.value;
   }
   let extra = 1;
   if (fit.extraTerm?.kept && run.method === "kvm-postcopy") {
-    extra = 1 + fit.extraTerm.coefficient * (run.wssBytes / run.memoryBytes);
+    extra = 1 + fit.extraTerm.value * (run.wssBytes / run.memoryBytes);
   }
   const bandwidth = level * factor * extra;
   if (!Number.isFinite(bandwidth) || bandwidth <= 0) {

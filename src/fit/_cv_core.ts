@@ -1,6 +1,6 @@
 // K-fold cross-validation over completed runs, folds stratified by group.
 import type { MigrationRun } from "../data/types.ts";
-import { groupOf } from "./_fit_core.ts";
+import { groupOf } from "./_fit_data.ts";
 import { createRandom, shuffle } from "./_random.ts";
 import { errorMetrics } from "./error_metrics.ts";
 import { predictRuns } from "./predict_runs.ts";

@@ -2,6 +2,7 @@
 // into batches that share a model and its options (a plan); each evaluation
 // then fills the bandwidth column and calls sweep() per batch.
 import { showValue } from "../_validate.ts";
+import { METHODS } from "../data/schema.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
 import { resolveKvmOptions } from "../models/kvm_precopy.ts";
@@ -11,12 +12,9 @@ import { resolveXenOptions } from "../models/xen_precopy.ts";
 import type { FitModelOptions } from "./types.ts";
 
 /** Methods a run may name, and the model each one uses. */
-export const METHOD_MODELS: Readonly<Record<string, ModelName>> = {
-  "xen-precopy": "xen-precopy",
-  "xen-precopy-policy": "xen-precopy",
-  "kvm-precopy": "kvm-precopy",
-  "kvm-postcopy": "kvm-postcopy",
-};
+export const METHOD_MODELS: Readonly<Record<string, ModelName>> = Object.fromEntries(
+  METHODS.map((m) => [m.name, m.model]),
+);
 
 /** Whether a method's time is piecewise in B (pre-copy). */
 export function isPrecopy(method: string): boolean {
@@ -59,7 +57,7 @@ export function resolveModelOptions(where: string, options: FitModelOptions): Fi
 
 /**
  * Groups runs into batches by model and per-run options. Throws for a method
- * no model covers and for unusable `extra` settings.
+ * no model covers and for unusable run settings (`downtimeLimitSeconds`, `postcopySwitch`).
  *
  * @param where The public function's name.
  * @param runs All runs.
@@ -168,13 +166,12 @@ function downtimeLimit(
   index: number,
   modelOptions: FitModelOptions,
 ): number {
-  const raw = run.extra?.downtime_limit_seconds;
-  if (raw === undefined || raw === "") return modelOptions.kvmPrecopy!.downtimeLimitSeconds!;
-  const value = typeof raw === "number" ? raw : Number(raw);
+  const value = run.downtimeLimitSeconds;
+  if (value === undefined) return modelOptions.kvmPrecopy!.downtimeLimitSeconds!;
   if (!Number.isFinite(value) || value < 0) {
     throw new RangeError(
-      `${where}: invalid extra "downtime_limit_seconds" at run ${index}, expected a finite number >= 0 seconds (got ${
-        showValue(raw)
+      `${where}: invalid "downtimeLimitSeconds" at run ${index}, expected a finite number >= 0 seconds (got ${
+        showValue(value)
       })`,
     );
   }
@@ -187,12 +184,12 @@ function precopyPasses(
   index: number,
   modelOptions: FitModelOptions,
 ): 0 | 1 {
-  const raw = run.extra?.postcopy_switch;
-  if (raw === undefined || raw === "") return modelOptions.kvmPostcopy!.precopyPasses!;
+  const raw = run.postcopySwitch;
+  if (raw === undefined) return modelOptions.kvmPostcopy!.precopyPasses!;
   if (raw === "after-first-pass") return 1;
   if (raw === "immediate") return 0;
   throw new RangeError(
-    `${where}: invalid extra "postcopy_switch" at run ${index}, expected "after-first-pass" or "immediate" (got ${
+    `${where}: invalid "postcopySwitch" at run ${index}, expected "after-first-pass" or "immediate" (got ${
       showValue(raw)
     })`,
   );

@@ -6,6 +6,7 @@ import { crossValidateCore } from "./_cv_core.ts";
 import { resolveModelOptions } from "./_evaluate.ts";
 import { fitCore } from "./_fit_core.ts";
 import { checkRuns, selectRuns } from "./_runs.ts";
+import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "./defaults.ts";
 import type { ExtraTermName, FitModelOptions, FitResult, ResolvedFitOptions } from "./types.ts";
 
 /** Options for {@linkcode fitBandwidth}. */
@@ -49,19 +50,19 @@ export interface FitBandwidthOptions {
   /**
    * Folds of the cross-validation that decides on the extra term.
    *
-   * @default {5}
+   * @default {5} (`DEFAULT_FOLDS`)
    */
   extraTermFolds?: number;
   /**
    * Bootstrap resamples for the 95 % intervals; 0 skips them (`low` and `high` are NaN).
    *
-   * @default {200}
+   * @default {200} (`DEFAULT_RESAMPLES`)
    */
   resamples?: number;
   /**
    * Seed of the bootstrap and of the cross-validation folds.
    *
-   * @default {1}
+   * @default {1} (`DEFAULT_SEED`)
    */
   seed?: number;
   /**
@@ -123,9 +124,9 @@ export function resolveFitOptions(
     scale = "auto",
     bandwidthPer = "all",
     extraTerm = null,
-    extraTermFolds = 5,
-    resamples = 200,
-    seed = 1,
+    extraTermFolds = DEFAULT_FOLDS,
+    resamples = DEFAULT_RESAMPLES,
+    seed = DEFAULT_SEED,
     maxIterations = 50,
     tolerance = 1e-7,
     modelOptions = {},
@@ -253,7 +254,7 @@ export function fitSelected(
   );
   const report = {
     name: options.extraTerm,
-    coefficient: withTerm.extraTerm!.coefficient,
+    value: withTerm.extraTerm!.value,
     low: withTerm.extraTerm!.low,
     high: withTerm.extraTerm!.high,
     kept,

@@ -9,6 +9,7 @@ import type { MigrationRun } from "../data/types.ts";
 import { crossValidateCore } from "./_cv_core.ts";
 import { type FitContentionOptions, fitSelected, resolveFitOptions } from "./_fit_public.ts";
 import { checkRuns, selectRuns } from "./_runs.ts";
+import { DEFAULT_FOLDS } from "./defaults.ts";
 import type { CrossValidationResult } from "./types.ts";
 
 /** Options for {@linkcode crossValidate}: the fit's options plus the folds. */
@@ -16,7 +17,7 @@ export interface CrossValidateOptions extends Omit<FitContentionOptions, "groupB
   /**
    * Number of folds, >= 2.
    *
-   * @default {5}
+   * @default {5} (`DEFAULT_FOLDS`)
    */
   folds?: number;
   /**
@@ -62,7 +63,7 @@ export function crossValidate(
 ): CrossValidationResult {
   const where = "crossValidate";
   const checked = checkRuns(where, runs);
-  const { folds = 5, groupBy = "contention", ...fitOptions } = options ?? {};
+  const { folds = DEFAULT_FOLDS, groupBy = "contention", ...fitOptions } = options ?? {};
   const resolved = groupBy === null
     ? resolveFitOptions(where, fitOptions, false)
     : resolveFitOptions(where, { ...fitOptions, groupBy }, true);

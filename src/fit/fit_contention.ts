@@ -13,7 +13,7 @@ export type { FitContentionOptions } from "./_fit_public.ts";
 
 /**
  * Fits B for the baseline group (`"none"` by default) and a factor per
- * contention group, B_group = B × factor (1 for the baseline), each with a
+ * contention group, B_group = B × factor (1 for the baseline; `factors[group].value`), each with a
  * 95 % bootstrap interval, plus the residuals of every run and error metrics
  * overall and per group.
  *
@@ -44,8 +44,8 @@ export type { FitContentionOptions } from "./_fit_public.ts";
  *   factors: { none: 1, network: 0.4 }, noise: 0.02,
  * });
  * const fit = fitContention(runs, { resamples: 20 });
- * assert.ok(Math.abs(fit.factors.network!.factor - 0.4) < 0.02);
- * assert.equal(fit.factors.none!.factor, 1);
+ * assert.ok(Math.abs(fit.factors.network!.value - 0.4) < 0.02);
+ * assert.equal(fit.factors.none!.value, 1);
  * ```
  */
 export function fitContention(

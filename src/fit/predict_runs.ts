@@ -22,9 +22,9 @@ import type { FittedModel } from "./types.ts";
  *
  * Methods: `"xen-precopy"` and `"xen-precopy-policy"` use `xenPrecopy`;
  * `"kvm-precopy"` uses `kvmPrecopy` with the run's
- * `extra.downtime_limit_seconds` when present (else the fit's option);
+ * `downtimeLimitSeconds` when present (else the fit's option);
  * `"kvm-postcopy"` uses `kvmPostcopy`, with one pre-copy pass when
- * `extra.postcopy_switch` is `"after-first-pass"` (none for `"immediate"`).
+ * `postcopySwitch` is `"after-first-pass"` (none for `"immediate"`).
  * The run's status and measured time are not used, so new configurations can
  * be predicted too.
  *
@@ -48,7 +48,7 @@ import type { FittedModel } from "./types.ts";
  * const [seconds] = predictRuns([run], {
  *   scale: "absolute", groupBy: "contention", bandwidthBytesPerSecond: 100e6,
  *   bandwidthByMethod: null, efficiency: null, efficiencyByMethod: null,
- *   factors: { none: { factor: 1, low: 1, high: 1 }, cpu: { factor: 0.5, low: 0.4, high: 0.6 } },
+ *   factors: { none: { value: 1, low: 1, high: 1 }, cpu: { value: 0.5, low: 0.4, high: 0.6 } },
  *   extraTerm: null, modelOptions: {},
  * });
  * assert.ok(Math.abs(seconds! - 20) < 1e-9);

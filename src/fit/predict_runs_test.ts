@@ -14,8 +14,8 @@ const FIT: FittedModel = {
   efficiency: null,
   efficiencyByMethod: null,
   factors: {
-    none: { factor: 1, low: 1, high: 1 },
-    network: { factor: 0.5, low: 0.4, high: 0.6 },
+    none: { value: 1, low: 1, high: 1 },
+    network: { value: 0.5, low: 0.4, high: 0.6 },
   },
   extraTerm: null,
   modelOptions: {},
@@ -42,11 +42,11 @@ Deno.test("predictRuns() uses the model each run's method names", () => {
     run(),
     run({ method: "xen-precopy-policy", contention: "network" }),
     run({ method: "kvm-precopy" }),
-    run({ method: "kvm-precopy", extra: { downtime_limit_seconds: 0.03 } }),
-    run({ method: "kvm-precopy", extra: { downtime_limit_seconds: "3" } }),
+    run({ method: "kvm-precopy", downtimeLimitSeconds: 0.03 }),
+    run({ method: "kvm-precopy", downtimeLimitSeconds: 3 }),
     run({ method: "kvm-postcopy", contention: "network" }),
-    run({ method: "kvm-postcopy", extra: { postcopy_switch: "after-first-pass" } }),
-    run({ method: "kvm-postcopy", extra: { postcopy_switch: "immediate" } }),
+    run({ method: "kvm-postcopy", postcopySwitch: "after-first-pass" }),
+    run({ method: "kvm-postcopy", postcopySwitch: "immediate" }),
   ];
   const at = (b: number) => ({ ...input, bandwidthBytesPerSecond: b });
   assert.deepEqual(predictRuns(runs, FIT), [
@@ -77,7 +77,7 @@ Deno.test("predictRuns() applies the efficiency scale, per-method B and the kept
     bandwidthByMethod: { "kvm-postcopy": { value: 80e6, low: NaN, high: NaN } },
     extraTerm: {
       name: "postcopy-workload",
-      coefficient: 0.5,
+      value: 0.5,
       low: NaN,
       high: NaN,
       kept: true,
@@ -116,16 +116,22 @@ Deno.test("predictRuns() rejects what it cannot predict", () => {
       'predictRuns: missing input "linkBandwidthBytesPerSecond" at run 0, expected the link bandwidth the efficiency scale needs (got undefined)',
     ],
     [
-      run({ method: "kvm-precopy", extra: { downtime_limit_seconds: "soon" } }),
+      run({ method: "kvm-precopy", downtimeLimitSeconds: Number.NaN }),
       FIT,
       RangeError,
-      'predictRuns: invalid extra "downtime_limit_seconds" at run 0, expected a finite number >= 0 seconds (got "soon")',
+      'predictRuns: invalid "downtimeLimitSeconds" at run 0, expected a finite number >= 0 seconds (got NaN)',
     ],
     [
-      run({ method: "kvm-postcopy", extra: { postcopy_switch: "later" } }),
+      run({ method: "kvm-precopy", downtimeLimitSeconds: -1 }),
       FIT,
       RangeError,
-      'predictRuns: invalid extra "postcopy_switch" at run 0, expected "after-first-pass" or "immediate" (got "later")',
+      'predictRuns: invalid "downtimeLimitSeconds" at run 0, expected a finite number >= 0 seconds (got -1)',
+    ],
+    [
+      run({ method: "kvm-postcopy", postcopySwitch: "later" }),
+      FIT,
+      RangeError,
+      'predictRuns: invalid "postcopySwitch" at run 0, expected "after-first-pass" or "immediate" (got "later")',
     ],
     [
       run({ memoryBytes: -1 }),

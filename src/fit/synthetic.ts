@@ -11,7 +11,7 @@ import type { MigrationRun } from "../data/types.ts";
 import { sweep } from "../models/sweep.ts";
 import { DEFAULT_PAGE_BYTES, gibToBytes, mibToBytes } from "../units.ts";
 import { METHOD_MODELS, resolveModelOptions } from "./_evaluate.ts";
-import { createRandom, normal } from "./_random.ts";
+import { createRandom, normal, type Random } from "./_random.ts";
 import type { FitModelOptions } from "./types.ts";
 
 /** Options for {@linkcode synthesizeRuns}; the defaults are the paper's experiment grid. */
@@ -132,6 +132,85 @@ export interface SynthesizeRunsOptions {
  * ```
  */
 export function synthesizeRuns(options: SynthesizeRunsOptions = {}): MigrationRun[] {
+  const resolved = resolveSynthesizeOptions(options);
+  const random = createRandom(resolved.seed);
+  return resolved.methods.flatMap((method) => synthesizeMethod(method, resolved, random));
+}
+
+/** The runs of one method over the grid, in the order contention, W, d, repeat. */
+function synthesizeMethod(
+  method: string,
+  options: ResolvedSynthesizeOptions,
+  random: Random,
+): MigrationRun[] {
+  const { memoryBytes, pageBytes, factors, noise, seed, linkBandwidthBytesPerSecond } = options;
+  const model = METHOD_MODELS[method]!;
+  const rows: { contention: string; w: number; d: number; run: number; b: number }[] = [];
+  for (const contention of Object.keys(factors)) {
+    for (const w of options.wssBytes) {
+      for (const d of options.dirtyPagesPerSecond) {
+        for (let run = 1; run <= options.repeats; run++) {
+          const extra = model === "kvm-postcopy"
+            ? 1 + options.postcopyWorkloadCoefficient * (w / memoryBytes)
+            : 1;
+          rows.push({
+            contention,
+            w,
+            d,
+            run,
+            b: options.bandwidthBytesPerSecond * factors[contention]! * extra,
+          });
+        }
+      }
+    }
+  }
+  const resolved = options.modelOptions;
+  const result = sweep(model, {
+    memoryBytes,
+    wssBytes: rows.map((r) => r.w),
+    dirtyPagesPerSecond: rows.map((r) => r.d),
+    bandwidthBytesPerSecond: rows.map((r) => r.b),
+    pageBytes,
+  }, {
+    ...(model === "xen-precopy"
+      ? resolved.xenPrecopy
+      : model === "kvm-precopy"
+      ? resolved.kvmPrecopy
+      : resolved.kvmPostcopy),
+    layout: "columns",
+    includeInputs: false,
+  });
+  return rows.map((row, i) => {
+    const converged = model !== "kvm-precopy" || result.stopCode[i] === 0;
+    const scale = Math.exp(noise * normal(random));
+    const migration: MigrationRun = {
+      method,
+      contention: row.contention,
+      memoryBytes,
+      wssBytes: row.w,
+      dirtyPagesPerSecond: row.d,
+      pageBytes,
+      migrationTimeSeconds: result.timeSeconds[i]! * scale,
+      downtimeSeconds: result.downtimeSeconds[i]! * scale,
+      transferredBytes: result.transferredBytes[i]!,
+      iterations: result.iterations[i]!,
+      status: converged ? "completed" : "non-convergent",
+      run: row.run,
+      extra: { source: "synthetic", seed },
+    };
+    if (linkBandwidthBytesPerSecond !== undefined) {
+      migration.linkBandwidthBytesPerSecond = linkBandwidthBytesPerSecond;
+    }
+    return migration;
+  });
+}
+
+/** The options of {@linkcode synthesizeRuns}, checked, with the defaults filled in. */
+type ResolvedSynthesizeOptions =
+  & Required<Omit<SynthesizeRunsOptions, "linkBandwidthBytesPerSecond">>
+  & { linkBandwidthBytesPerSecond: number | undefined };
+
+function resolveSynthesizeOptions(options: SynthesizeRunsOptions): ResolvedSynthesizeOptions {
   const where = "synthesizeRuns";
   const record = checkObject(where, "options", options) as SynthesizeRunsOptions;
   const memoryBytes = checkNumber(
@@ -221,71 +300,21 @@ export function synthesizeRuns(options: SynthesizeRunsOptions = {}): MigrationRu
     throw new RangeError(`${where}: invalid option "factors", expected at least 1 group (got {})`);
   }
   for (const g of groups) checkNumber(where, "option", `factors.${g}`, factors[g], "positive");
-  const resolved = resolveModelOptions(where, modelOptions);
-
-  const random = createRandom(seed);
-  const runs: MigrationRun[] = [];
-  for (const method of methods) {
-    const model = METHOD_MODELS[method]!;
-    const rows: { contention: string; w: number; d: number; run: number; b: number }[] = [];
-    for (const contention of groups) {
-      for (const w of wssBytes) {
-        for (const d of dirtyPagesPerSecond) {
-          for (let run = 1; run <= repeats; run++) {
-            const extra = model === "kvm-postcopy"
-              ? 1 + postcopyWorkloadCoefficient * (w / memoryBytes)
-              : 1;
-            rows.push({
-              contention,
-              w,
-              d,
-              run,
-              b: bandwidthBytesPerSecond * factors[contention]! * extra,
-            });
-          }
-        }
-      }
-    }
-    const result = sweep(model, {
-      memoryBytes,
-      wssBytes: rows.map((r) => r.w),
-      dirtyPagesPerSecond: rows.map((r) => r.d),
-      bandwidthBytesPerSecond: rows.map((r) => r.b),
-      pageBytes,
-    }, {
-      ...(model === "xen-precopy"
-        ? resolved.xenPrecopy
-        : model === "kvm-precopy"
-        ? resolved.kvmPrecopy
-        : resolved.kvmPostcopy),
-      layout: "columns",
-      includeInputs: false,
-    });
-    rows.forEach((row, i) => {
-      const converged = model !== "kvm-precopy" || result.stopCode[i] === 0;
-      const scale = Math.exp(noise * normal(random));
-      const migration: MigrationRun = {
-        method,
-        contention: row.contention,
-        memoryBytes,
-        wssBytes: row.w,
-        dirtyPagesPerSecond: row.d,
-        pageBytes,
-        migrationTimeSeconds: result.timeSeconds[i]! * scale,
-        downtimeSeconds: result.downtimeSeconds[i]! * scale,
-        transferredBytes: result.transferredBytes[i]!,
-        iterations: result.iterations[i]!,
-        status: converged ? "completed" : "non-convergent",
-        run: row.run,
-        extra: { source: "synthetic", seed },
-      };
-      if (linkBandwidthBytesPerSecond !== undefined) {
-        migration.linkBandwidthBytesPerSecond = linkBandwidthBytesPerSecond;
-      }
-      runs.push(migration);
-    });
-  }
-  return runs;
+  return {
+    seed,
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    pageBytes,
+    methods,
+    bandwidthBytesPerSecond,
+    factors,
+    postcopyWorkloadCoefficient,
+    noise,
+    repeats,
+    linkBandwidthBytesPerSecond,
+    modelOptions: resolveModelOptions(where, modelOptions),
+  };
 }
 
 function checkList(

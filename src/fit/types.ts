@@ -8,16 +8,6 @@ import type { KvmPostcopyOptions } from "../models/kvm_postcopy.ts";
 import type { KvmPrecopyOptions } from "../models/kvm_precopy.ts";
 import type { XenPrecopyOptions } from "../models/xen_precopy.ts";
 
-/** A fitted multiplicative factor with its 95 % interval. */
-export interface FactorEstimate {
-  /** B_group = B × factor; 1 for the baseline. */
-  factor: number;
-  /** Lower end of the 95 % interval. */
-  low: number;
-  /** Upper end of the 95 % interval. */
-  high: number;
-}
-
 /** Error metrics over a set of runs (measured - estimated). */
 export interface ErrorMetrics {
   /** Number of runs. */
@@ -68,19 +58,15 @@ export type ExtraTermName = "postcopy-workload";
 
 /**
  * The optional extra term: for `"postcopy-workload"` the bandwidth of a
- * KVM post-copy run is multiplied by 1 + coefficient × W/M (the paper's
+ * KVM post-copy run is multiplied by 1 + value × W/M (the paper's
  * observation that post-copy sends faster, 300 -> 400 Mbps, as the working
- * set grows).
+ * set grows). `value`, `low` and `high` are the fitted coefficient
+ * (dimensionless, > -1) and its 95 % interval (NaN when no interval was
+ * computed or the term was dropped).
  */
-export interface ExtraTermReport {
+export interface ExtraTermReport extends Estimate {
   /** Which term was tried. */
   name: ExtraTermName;
-  /** The fitted coefficient (dimensionless, > -1). */
-  coefficient: number;
-  /** Lower end of its 95 % interval (NaN when no interval was computed or the term was dropped). */
-  low: number;
-  /** Upper end of its 95 % interval (NaN likewise). */
-  high: number;
   /** Whether the fit keeps it: only when it lowers the cross-validated error. */
   kept: boolean;
   /** Cross-validated error with the term (RMS log ratio for `objective: "log"`, RMSE seconds for `"seconds"`). */
@@ -121,9 +107,9 @@ export interface ExcludedRuns {
 export interface FitModelOptions {
   /** Options for `xenPrecopy` (methods `xen-precopy`, `xen-precopy-policy`). */
   xenPrecopy?: XenPrecopyOptions;
-  /** Options for `kvmPrecopy`; a run's `extra.downtime_limit_seconds` overrides the limit. */
+  /** Options for `kvmPrecopy`; a run's `downtimeLimitSeconds` overrides the limit. */
   kvmPrecopy?: KvmPrecopyOptions;
-  /** Options for `kvmPostcopy`; a run's `extra.postcopy_switch` overrides the passes. */
+  /** Options for `kvmPostcopy`; a run's `postcopySwitch` overrides the passes. */
   kvmPostcopy?: KvmPostcopyOptions;
 }
 
@@ -145,8 +131,8 @@ export interface FittedModel {
   efficiency: Estimate | null;
   /** Efficiency per method, when one per method was fitted on the efficiency scale. */
   efficiencyByMethod: Record<string, Estimate> | null;
-  /** Factor per group: B_group = B × factor. */
-  factors: Record<string, FactorEstimate>;
+  /** Factor per group with its interval: B_group = B × value (value 1, low 1, high 1 for the baseline). */
+  factors: Record<string, Estimate>;
   /** The extra term, applied only when `kept`. */
   extraTerm: ExtraTermReport | null;
   /** The model options used. */

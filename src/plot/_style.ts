@@ -1,5 +1,6 @@
 // Private styling shared by the figure specs: colours, labels and orderings.
 import * as Plot from "@observablehq/plot";
+import { CONTENTIONS, methodLabel, METHODS } from "../data/schema.ts";
 import { bytesPerSecondToMbps, bytesToMib } from "../units.ts";
 import type { DataSource } from "./types.ts";
 
@@ -24,29 +25,23 @@ export function colorsFor(domain: readonly string[]): string[] {
   return domain.map((value) => String(scale.apply(value)));
 }
 
-/** Known contention labels first, in the paper's order, then others sorted. */
+/** Known contention labels first, in the paper's order (the schema's vocabulary), then others sorted. */
 export function orderContentions(labels: Iterable<string>): string[] {
-  const known = ["none", "cpu", "network", "memory"];
+  const known: string[] = CONTENTIONS.map((c) => c.name);
   const set = new Set(labels);
   return [...known.filter((k) => set.has(k)), ...[...set].filter((k) => !known.includes(k)).sort()];
 }
 
-/** Known method labels first, then others sorted. */
+/** Known method labels first, in the schema's order, then others sorted. */
 export function orderMethods(labels: Iterable<string>): string[] {
-  const known = ["xen-precopy", "xen-precopy-policy", "kvm-precopy", "kvm-postcopy"];
+  const known: string[] = METHODS.map((m) => m.name);
   const set = new Set(labels);
   return [...known.filter((k) => set.has(k)), ...[...set].filter((k) => !known.includes(k)).sort()];
 }
 
-/** "Xen pre-copy" for "xen-precopy"; other labels unchanged. */
+/** "Xen pre-copy" for "xen-precopy" (the schema's method label); other labels unchanged. */
 export function methodName(method: string): string {
-  const names: Record<string, string> = {
-    "xen-precopy": "Xen pre-copy",
-    "xen-precopy-policy": "Xen-rule pre-copy (QEMU)",
-    "kvm-precopy": "KVM pre-copy",
-    "kvm-postcopy": "KVM post-copy",
-  };
-  return names[method] ?? method;
+  return methodLabel(method);
 }
 
 /** "Full" when W = M, else the WSS in MiB ("64 MiB"). */

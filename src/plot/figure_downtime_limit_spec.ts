@@ -6,11 +6,10 @@
 
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
-import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { bytesToMib } from "../units.ts";
+import { decades, niceLogTicks } from "./_log_ticks.ts";
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
-import { resolveVmAndLink } from "./_options.ts";
-import type { DataSource, FigureSpec } from "./types.ts";
+import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
 /** One workload (a column of the figure). */
 export interface DowntimeLimitWorkload {
@@ -24,37 +23,6 @@ export interface DowntimeLimitWorkload {
 
 /** Options for {@linkcode figureDowntimeLimitSpec}. */
 export interface FigureDowntimeLimitOptions {
-  /**
-   * M, bytes.
-   *
-   * @default {1610612736 (1.5 GiB, the paper's VM)}
-   */
-  memoryBytes?: number;
-  /**
-   * B, bytes/s.
-   *
-   * @default {125e6 (Gigabit Ethernet)}
-   */
-  bandwidthBytesPerSecond?: number;
-  /**
-   * The workloads, one column each.
-   *
-   * @default {the paper's WSS 0 and WSS Full, with WSS 128 MiB between them, all at 51200 pages/s}
-   */
-  workloads?: readonly DowntimeLimitWorkload[];
-  /**
-   * The downtime limits to evaluate, seconds (the switch points found by
-   * bisection are added).
-   *
-   * @default {241 limits spaced evenly in log from 0.01 s to 100 s}
-   */
-  downtimeLimitsSeconds?: readonly number[];
-  /**
-   * When the model gives up (a user's `migrate_cancel`), seconds.
-   *
-   * @default {600}
-   */
-  timeoutSeconds?: number;
   /**
    * Where B came from, if it was fitted; synthetic sources mark the figure.
    *
@@ -122,53 +90,73 @@ export interface DowntimeLimitSwitch {
   what: string;
 }
 
+/** Figure 3's data: the KVM pre-copy model over the downtime limits (`downtimeLimitCurves`). */
+export interface DowntimeLimitCurves {
+  /** M, bytes. */
+  memoryBytes: number;
+  /** B, bytes/s. */
+  bandwidthBytesPerSecond: number;
+  /** When the model gave up on a migration that does not converge, seconds. */
+  timeoutSeconds: number;
+  /** The workloads, one column each, in order. */
+  workloads: DowntimeLimitWorkload[];
+  /** The smallest and largest limit evaluated, seconds (the x domain). */
+  limitRangeSeconds: readonly [number, number];
+  /** The model at each evaluated limit, per workload, in increasing limit. */
+  points: DowntimeLimitPoint[];
+  /** The limits where the model's behaviour jumps. */
+  switches: DowntimeLimitSwitch[];
+}
+
 const OUTCOMES = ["converged", "did not converge"];
 const OUTCOME_COLORS = ["#0072B2", "#D55E00"];
 
 /**
- * Builds the shape of the paper's Figure 3 from the KVM pre-copy model: the
- * migration time (top, log scale) and the downtime (bottom) against the
- * user's downtime limit (log scale), one column per workload. Each point is
- * coloured by whether pre-copy converged or was cancelled at the timeout.
- * The limits where the behaviour jumps are found by bisection (convergence
- * is monotone in the limit: the rounds do not depend on it, only when they
- * stop) and drawn as dashed rules: where pre-copy starts to converge, and
- * M/B, from which the whole memory goes in one stop-and-copy.
+ * Draws the shape of the paper's Figure 3 from the KVM pre-copy model's
+ * curves (`downtimeLimitCurves`): the migration time (top, log scale) and
+ * the downtime (bottom) against the user's downtime limit (log scale), one
+ * column per workload. Each point is coloured by whether pre-copy converged
+ * or was cancelled at the timeout; the switch points are dashed rules (where
+ * pre-copy starts to converge, and M/B, from which the whole memory goes in
+ * one stop-and-copy). Measured runs of a sweep, when given, are drawn as
+ * rings over the model.
  *
- * This is a model figure: no measurement is plotted. When B was fitted to
- * data, `bandwidthSource` says from which (and marks synthetic ones).
+ * The figure only draws: the model was run and bisected before. When B was
+ * fitted to data, `bandwidthSource` says from which (and marks synthetic ones).
  *
- * Cost: O(L·N) model rounds for L limits of N rounds each.
+ * Cost: O(P) for P points.
  *
- * @param options Memory, bandwidth, workloads, limits.
- * @returns The figure: two panels (time, downtime) and the switch points in `switches`.
- * @throws {TypeError} If an option has the wrong type.
- * @throws {RangeError} If a value is out of range (W > M, a negative limit).
+ * @param curves The model's points and switches, with the memory, B and timeout they used.
+ * @param options B's source, measured runs and their source, width.
+ * @returns The figure: two panels (time, downtime), and the points and switches it drew.
+ * @throws {TypeError} If curves or an option has the wrong type, or measured runs have no source.
+ * @throws {RangeError} If a measured run names no workload of the curves, or a value is out of range.
  *
- * @example The sharp switch
+ * @example A model-only Figure 3
  * ```ts
  * import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
  * import assert from "node:assert/strict";
- * const figure = figureDowntimeLimitSpec();
- * const full = figure.switches.find((s) => s.workload.includes("Full"))!;
- * // The whole 1.5 GiB memory fits the limit at M/B = 12.88 s.
- * assert.ok(Math.abs(full.limitSeconds - 1.5 * 2 ** 30 / 125e6) < 1e-6);
+ * const workload = { label: "(a) WSS 0 MiB", wssBytes: 0, dirtyPagesPerSecond: 51200 };
+ * const point = (limitSeconds: number) => ({
+ *   workload: workload.label, limitSeconds, timeSeconds: 12.9, downtimeSeconds: 0.01,
+ *   iterations: 1, outcome: "converged",
+ * });
+ * const figure = figureDowntimeLimitSpec({
+ *   memoryBytes: 1.5 * 2 ** 30, bandwidthBytesPerSecond: 125e6, timeoutSeconds: 600,
+ *   workloads: [workload], limitRangeSeconds: [0.01, 100],
+ *   points: [point(0.01), point(100)], switches: [],
+ * });
+ * assert.deepEqual(figure.panels.map((p) => p.name), ["time", "downtime"]);
+ * assert.match(figure.caption, /nominal, not fitted/);
  * ```
  */
 export function figureDowntimeLimitSpec(
+  curves: DowntimeLimitCurves,
   options: FigureDowntimeLimitOptions = {},
 ): FigureSpec & { points: DowntimeLimitPoint[]; switches: DowntimeLimitSwitch[] } {
   const where = "figureDowntimeLimitSpec";
+  checkCurves(where, curves);
   checkObject(where, "options", options);
-  const { memoryBytes, bandwidthBytesPerSecond } = resolveVmAndLink(where, options);
-  const timeoutSeconds = checkNumber(
-    where,
-    "option",
-    "timeoutSeconds",
-    options.timeoutSeconds ?? 600,
-    "positive",
-    "seconds",
-  );
   const widthPixels = checkNumber(
     where,
     "option",
@@ -177,28 +165,93 @@ export function figureDowntimeLimitSpec(
     "positive",
     "pixels",
   );
-  const workloads = options.workloads ?? [
-    { label: "(a) WSS 0 MiB, 51200 pages/s", wssBytes: 0, dirtyPagesPerSecond: 51200 },
-    {
-      label: "(b) WSS 128 MiB, 51200 pages/s",
-      wssBytes: Math.min(2 ** 27, memoryBytes),
-      dirtyPagesPerSecond: 51200,
-    },
-    {
-      label: `(c) WSS Full (${bytesToMib(memoryBytes)} MiB), 51200 pages/s`,
-      wssBytes: memoryBytes,
-      dirtyPagesPerSecond: 51200,
-    },
-  ];
-  if (!Array.isArray(workloads) || workloads.length === 0) {
+  const measured = options.measured ?? [];
+  checkMeasured(where, measured, curves.workloads.map((w) => w.label));
+  if (measured.length > 0 && options.measuredSource === undefined) {
     throw new TypeError(
-      `${where}: invalid option "workloads", expected a non-empty array (got ${
-        showValue(workloads)
+      `${where}: invalid option "measuredSource", expected a data source with the measured runs (got undefined)`,
+    );
+  }
+  const { points, switches } = curves;
+  const source = options.bandwidthSource;
+  const measuredSource = options.measuredSource;
+  const title = `KVM pre-copy: migration time and downtime against the downtime limit (${
+    measured.length > 0 ? "model and measured runs" : "model"
+  })`;
+  return {
+    title: markTitle(title, {
+      description: "",
+      synthetic: Boolean(source?.synthetic || measuredSource?.synthetic),
+    }),
+    subtitle: `M = ${
+      bytesToMib(curves.memoryBytes)
+    } MiB; a small change of the limit flips a migration that never ends into an immediate stop-and-copy (the paper's Figure 3)`,
+    caption: caption(curves, measured, source, measuredSource),
+    legends: [{
+      label: "Outcome",
+      items: [
+        { label: OUTCOMES[0]!, color: OUTCOME_COLORS[0]!, symbol: "dot" },
+        {
+          label: `${OUTCOMES[1]!} (cancelled at ${curves.timeoutSeconds} s)`,
+          color: OUTCOME_COLORS[1]!,
+          symbol: "dot",
+        },
+        { label: "switch point", color: "#777", symbol: "line" },
+        ...(measured.length > 0
+          ? [{ label: "measured run", color: "#333", symbol: "ring" as const }]
+          : []),
+      ],
+    }],
+    panels: panels(curves, measured, widthPixels),
+    widthPixels,
+    points,
+    switches,
+  };
+}
+
+/** Checks the shape of the curves the figure draws. */
+function checkCurves(where: string, curves: DowntimeLimitCurves): void {
+  checkObject(where, "curves", curves);
+  for (const field of ["workloads", "points", "switches"] as const) {
+    if (!Array.isArray(curves[field])) {
+      throw new TypeError(
+        `${where}: invalid curves.${field}, expected an array (got ${showValue(curves[field])})`,
+      );
+    }
+  }
+  const range = curves.limitRangeSeconds;
+  if (!Array.isArray(range) || range.length !== 2) {
+    throw new TypeError(
+      `${where}: invalid curves.limitRangeSeconds, expected [low, high] seconds (got ${
+        showValue(range)
       })`,
     );
   }
-  const measured = options.measured ?? [];
-  const labels = workloads.map((w) => w.label);
+  checkNumber(where, "input", "curves.memoryBytes", curves.memoryBytes, "positive", "bytes");
+  checkNumber(
+    where,
+    "input",
+    "curves.bandwidthBytesPerSecond",
+    curves.bandwidthBytesPerSecond,
+    "positive",
+    "bytes/s",
+  );
+  checkNumber(
+    where,
+    "input",
+    "curves.timeoutSeconds",
+    curves.timeoutSeconds,
+    "positive",
+    "seconds",
+  );
+}
+
+/** Checks each measured run: a workload of the figure, a positive limit and time. */
+function checkMeasured(
+  where: string,
+  measured: readonly DowntimeLimitMeasurement[],
+  labels: readonly string[],
+): void {
   measured.forEach((m, i) => {
     checkObject(where, `measured[${i}]`, m);
     if (!labels.includes(m.workload)) {
@@ -225,81 +278,42 @@ export function figureDowntimeLimitSpec(
       "seconds",
     );
   });
-  if (measured.length > 0 && options.measuredSource === undefined) {
-    throw new TypeError(
-      `${where}: invalid option "measuredSource", expected a data source with the measured runs (got undefined)`,
-    );
-  }
-  const grid = options.downtimeLimitsSeconds ??
-    Array.from({ length: 241 }, (_, i) => 10 ** (-2 + i / 60));
-  if (!Array.isArray(grid) || grid.length < 2) {
-    throw new TypeError(
-      `${where}: invalid option "downtimeLimitsSeconds", expected an array of at least 2 limits (got ${
-        showValue(grid)
-      })`,
-    );
-  }
-  grid.forEach((limit, i) =>
-    checkNumber(where, "option", `downtimeLimitsSeconds[${i}]`, limit, "positive", "seconds")
-  );
-  const low = Math.min(...grid);
-  const high = Math.max(...grid);
-  const model = (workload: DowntimeLimitWorkload, limit: number) =>
-    kvmPrecopy(
-      {
-        memoryBytes,
-        wssBytes: workload.wssBytes,
-        dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
-        bandwidthBytesPerSecond,
-      },
-      { downtimeLimitSeconds: limit, timeoutSeconds },
-    );
+}
 
-  const points: DowntimeLimitPoint[] = [];
-  const switches: DowntimeLimitSwitch[] = [];
-  for (const workload of workloads) {
-    checkObject(where, "workload", workload);
-    // Where pre-copy starts to converge (monotone in the limit: bisect).
-    const limits = [...grid];
-    const whole = memoryBytes / bandwidthBytesPerSecond;
-    if (!model(workload, low).converged && model(workload, high).converged) {
-      const at = bisect(low, high, (limit) => model(workload, limit).converged);
-      if (Math.abs(at - whole) > 1e-6 * whole) {
-        switches.push({ workload: workload.label, limitSeconds: at, what: "starts to converge" });
-      }
-      limits.push(at, at * (1 - 1e-9));
-    }
-    // From M/B on, the whole memory goes in one stop-and-copy.
-    if (whole >= low && whole <= high) {
-      switches.push({
-        workload: workload.label,
-        limitSeconds: whole,
-        what: "whole memory in one stop-and-copy",
-      });
-      limits.push(whole, whole * (1 - 1e-9));
-    }
-    for (const limit of limits.sort((a, b) => a - b)) {
-      const result = model(workload, limit);
-      points.push({
-        workload: workload.label,
-        limitSeconds: limit,
-        timeSeconds: result.timeSeconds,
-        downtimeSeconds: result.downtimeSeconds,
-        iterations: result.iterations,
-        outcome: result.converged ? OUTCOMES[0]! : OUTCOMES[1]!,
-      });
-    }
-  }
-
-  const source = options.bandwidthSource;
+/** The caption: what the dots and rings are, where B came from, the timeout, the switches. */
+function caption(
+  curves: DowntimeLimitCurves,
+  measured: readonly DowntimeLimitMeasurement[],
+  source: DataSource | undefined,
+  measuredSource: DataSource | undefined,
+): string {
+  const b = formatBandwidth(curves.bandwidthBytesPerSecond);
   const bSentence = source
-    ? `B = ${formatBandwidth(bandwidthBytesPerSecond)}, fitted to: ${
-      sourceSentence(source).replace(/^Data: /, "")
-    }`
-    : `B = ${formatBandwidth(bandwidthBytesPerSecond)} (nominal, not fitted).`;
-  const switchText = switches.map((s) =>
+    ? `B = ${b}, fitted to: ${sourceSentence(source).replace(/^Data: /, "")}`
+    : `B = ${b} (nominal, not fitted).`;
+  const switchText = curves.switches.map((s) =>
     `${s.workload.split(" ")[0]} ${s.what} at ${s.limitSeconds.toFixed(3)} s`
   ).join("; ");
+  return [
+    measured.length > 0 && measuredSource
+      ? `Small dots and grey steps: kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit). Rings: ${measured.length} measured runs, ${
+        sourceSentence(measuredSource).replace(/^Data: /, "").replace(/\.$/, "")
+      }; a measured run that did not converge is drawn at the time it was cancelled and has no downtime.`
+      : `Model output of kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit), no measurement plotted.`,
+    bSentence,
+    `Runs that do not converge are cancelled at ${curves.timeoutSeconds} s; their downtime is the pause a forced switch would cost then.`,
+    switchText ? `Dashed: ${switchText}.` : "",
+  ].filter((part) => part.length > 0).join(" ");
+}
+
+/** The two panels, time (log y) over downtime, sharing the log x axis and the columns. */
+function panels(
+  curves: DowntimeLimitCurves,
+  measured: readonly DowntimeLimitMeasurement[],
+  widthPixels: number,
+): PanelSpec[] {
+  const { points, switches, workloads } = curves;
+  const [low, high] = curves.limitRangeSeconds;
   const x = {
     type: "log" as const,
     domain: [low, high],
@@ -318,12 +332,19 @@ export function figureDowntimeLimitSpec(
     stroke: "#777",
     strokeDasharray: "4,3",
   });
-  const measuredSource = options.measuredSource;
-  const title = `KVM pre-copy: migration time and downtime against the downtime limit (${
-    measured.length > 0 ? "model and measured runs" : "model"
-  })`;
-  const ringMarks = (y: "timeSeconds" | "downtimeSeconds") =>
-    measured.length === 0 ? [] : [
+  // Both panels draw the same marks, each for its own y field.
+  const marks = (y: "timeSeconds" | "downtimeSeconds") => [
+    Plot.frame({ stroke: "#ccc" }),
+    rule,
+    Plot.line(points, {
+      x: "limitSeconds",
+      y,
+      fx: "workload",
+      curve: "step-after",
+      stroke: "#999",
+    }),
+    Plot.dot(points, { x: "limitSeconds", y, fx: "workload", fill: "outcome", r: 2 }),
+    ...(measured.length === 0 ? [] : [
       Plot.dot(measured.filter((m) => m[y] !== undefined), {
         x: "limitSeconds",
         y,
@@ -333,157 +354,45 @@ export function figureDowntimeLimitSpec(
         strokeWidth: 1.6,
         r: 4.5,
       }),
-    ];
-  return {
-    title: markTitle(title, {
-      description: "",
-      synthetic: Boolean(source?.synthetic || measuredSource?.synthetic),
-    }),
-    subtitle: `M = ${
-      bytesToMib(memoryBytes)
-    } MiB; a small change of the limit flips a migration that never ends into an immediate stop-and-copy (the paper's Figure 3)`,
-    caption: [
-      measured.length > 0 && measuredSource
-        ? `Small dots and grey steps: kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit). Rings: ${measured.length} measured runs, ${
-          sourceSentence(measuredSource).replace(/^Data: /, "").replace(/\.$/, "")
-        }; a measured run that did not converge is drawn at the time it was cancelled and has no downtime.`
-        : `Model output of kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit), no measurement plotted.`,
-      bSentence,
-      `Runs that do not converge are cancelled at ${timeoutSeconds} s; their downtime is the pause a forced switch would cost then.`,
-      switchText ? `Dashed: ${switchText}.` : "",
-    ].filter((part) => part.length > 0).join(" "),
-    legends: [{
-      label: "Outcome",
-      items: [
-        { label: OUTCOMES[0]!, color: OUTCOME_COLORS[0]!, symbol: "dot" },
-        {
-          label: `${OUTCOMES[1]!} (cancelled at ${timeoutSeconds} s)`,
-          color: OUTCOME_COLORS[1]!,
-          symbol: "dot",
+    ]),
+  ];
+  return [
+    {
+      name: "time",
+      plot: {
+        width: widthPixels,
+        height: 260,
+        ...margins,
+        marginTop: 26,
+        marginBottom: 28,
+        x: { ...x, label: null },
+        y: {
+          type: "log",
+          label: "migration time (s, log)",
+          grid: true,
+          labelArrow: "none",
+          ticks: niceLogTicks([...points, ...measured].map((p) => p.timeSeconds)),
+          tickFormat: (d: number) => String(d),
         },
-        { label: "switch point", color: "#777", symbol: "line" },
-        ...(measured.length > 0
-          ? [{ label: "measured run", color: "#333", symbol: "ring" as const }]
-          : []),
-      ],
-    }],
-    panels: [
-      {
-        name: "time",
-        plot: {
-          width: widthPixels,
-          height: 260,
-          ...margins,
-          marginTop: 26,
-          marginBottom: 28,
-          x: { ...x, label: null },
-          y: {
-            type: "log",
-            label: "migration time (s, log)",
-            grid: true,
-            labelArrow: "none",
-            ticks: niceLogTicks([...points, ...measured].map((p) => p.timeSeconds)),
-            tickFormat: (d: number) => String(d),
-          },
-          fx: { ...fx, axis: "top" },
-          color,
-          marks: [
-            Plot.frame({ stroke: "#ccc" }),
-            rule,
-            Plot.line(points, {
-              x: "limitSeconds",
-              y: "timeSeconds",
-              fx: "workload",
-              curve: "step-after",
-              stroke: "#999",
-            }),
-            Plot.dot(points, {
-              x: "limitSeconds",
-              y: "timeSeconds",
-              fx: "workload",
-              fill: "outcome",
-              r: 2,
-            }),
-            ...ringMarks("timeSeconds"),
-          ],
-        },
+        fx: { ...fx, axis: "top" },
+        color,
+        marks: marks("timeSeconds"),
       },
-      {
-        name: "downtime",
-        plot: {
-          width: widthPixels,
-          height: 220,
-          ...margins,
-          marginTop: 14,
-          marginBottom: 40,
-          x,
-          y: { label: "downtime (s)", grid: true, zero: true, labelArrow: "none" },
-          fx: { ...fx, axis: null },
-          color,
-          marks: [
-            Plot.frame({ stroke: "#ccc" }),
-            rule,
-            Plot.line(points, {
-              x: "limitSeconds",
-              y: "downtimeSeconds",
-              fx: "workload",
-              curve: "step-after",
-              stroke: "#999",
-            }),
-            Plot.dot(points, {
-              x: "limitSeconds",
-              y: "downtimeSeconds",
-              fx: "workload",
-              fill: "outcome",
-              r: 2,
-            }),
-            ...ringMarks("downtimeSeconds"),
-          ],
-        },
+    },
+    {
+      name: "downtime",
+      plot: {
+        width: widthPixels,
+        height: 220,
+        ...margins,
+        marginTop: 14,
+        marginBottom: 40,
+        x,
+        y: { label: "downtime (s)", grid: true, zero: true, labelArrow: "none" },
+        fx: { ...fx, axis: null },
+        color,
+        marks: marks("downtimeSeconds"),
       },
-    ],
-    widthPixels,
-    points,
-    switches,
-  };
-}
-
-/** Smallest x in [low, high] with ok(x), for ok monotone false → true. */
-function bisect(low: number, high: number, ok: (x: number) => boolean): number {
-  let a = low;
-  let b = high;
-  for (let i = 0; i < 200 && (b - a) > 1e-12 * b; i++) {
-    const mid = Math.sqrt(a * b);
-    if (ok(mid)) b = mid;
-    else a = mid;
-  }
-  return b;
-}
-
-/** Powers of ten in [low, high]. */
-function decades(low: number, high: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.ceil(Math.log10(low) - 1e-9); e <= Math.floor(Math.log10(high) + 1e-9); e++) {
-    out.push(Number(`1e${e}`));
-  }
-  return out;
-}
-
-/** 1-2-5 ticks covering the values' range (for a log axis); finer when that gives fewer than 3. */
-function niceLogTicks(values: readonly number[]): number[] {
-  const positive = values.filter((v) => v > 0);
-  const low = Math.min(...positive);
-  const high = Math.max(...positive);
-  const ticks = (mantissas: readonly number[]) => {
-    const out: number[] = [];
-    for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) {
-      for (const m of mantissas) {
-        const t = m * 10 ** e;
-        if (t >= low * 0.999 && t <= high * 1.001) out.push(Number(t.toPrecision(6)));
-      }
-    }
-    return out;
-  };
-  const coarse = ticks([1, 2, 5]);
-  return coarse.length >= 3 ? coarse : ticks([1, 1.5, 2, 3, 5, 7]);
+    },
+  ];
 }

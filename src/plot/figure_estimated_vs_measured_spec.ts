@@ -6,20 +6,12 @@
 
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
-import { bytesPerSecondToMbps } from "../units.ts";
 import type { MigrationRun } from "../data/types.ts";
-import type { FactorEstimate } from "../fit/types.ts";
-import {
-  colorsFor,
-  formatBandwidth,
-  markTitle,
-  methodName,
-  orderContentions,
-  orderMethods,
-  sourceSentence,
-  wssLabel,
-} from "./_style.ts";
-import type { DataSource, FigureSpec } from "./types.ts";
+import type { Estimate } from "../fit/types.ts";
+import { captionText, type Resolved, resolveOptions } from "./_estimated_vs_measured_text.ts";
+import { type ArrangedRuns, arrangeRuns, nominalOf, type UsedRun } from "./_measured_points.ts";
+import { colorsFor, markTitle, methodName } from "./_style.ts";
+import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
 /** Options for {@linkcode figureEstimatedVsMeasuredSpec}. */
 export interface FigureEstimatedVsMeasuredOptions {
@@ -68,7 +60,7 @@ export interface FittedSummary {
   /** The 95 % interval of B, bytes/s, as [low, high] (NaN ends: not computed). */
   bandwidthIntervalBytesPerSecond?: readonly [number, number];
   /** Fitted contention factors (B_group = B × factor) with 95 % intervals. */
-  factors?: Readonly<Record<string, FactorEstimate>>;
+  factors?: Readonly<Record<string, Estimate>>;
 }
 
 /** One measured configuration: the repeats of a (method, contention, WSS, rate). */
@@ -112,8 +104,6 @@ export interface ResidualPoint {
   /** (Measured − estimated) / measured × 100, percent. */
   residualPercent: number;
 }
-
-const DODGE = 1.045;
 
 /**
  * Builds the paper's Figures 5 and 6 (and their KVM pre-copy sibling) as a
@@ -182,9 +172,19 @@ export function figureEstimatedVsMeasuredSpec(
     );
   }
   const resolved = resolveOptions(where, options);
+  const used = completedRuns(where, runs, estimatesSeconds);
+  const arranged = arrangeRuns(used);
+  return draw(arranged, resolved, captionText(resolved, arranged, runs, runs.length - used.length));
+}
 
+/** The completed runs with their estimates, checked, each with its nominal place. */
+function completedRuns(
+  where: string,
+  runs: readonly MigrationRun[],
+  estimatesSeconds: ArrayLike<number>,
+): UsedRun[] {
   // Completed runs with their estimates.
-  const used: ({ run: MigrationRun; estimate: number } & Nominal)[] = [];
+  const used: UsedRun[] = [];
   runs.forEach((run, index) => {
     checkObject(where, `run ${index}`, run);
     if (run.status !== "completed") return;
@@ -220,164 +220,27 @@ export function figureEstimatedVsMeasuredSpec(
       `${where}: invalid runs, expected at least one completed run (got ${runs.length} runs, none completed)`,
     );
   }
-  const excluded = runs.length - used.length;
+  return used;
+}
 
-  // WSS labels in order of size ("Full" last), and their nudge factors.
-  const wssOrder = new Map<string, number>();
-  for (const { wss, wssSize } of used) {
-    wssOrder.set(wss, Math.min(wssOrder.get(wss) ?? Infinity, wssSize));
-  }
-  const wssDomain = [...wssOrder.keys()].sort((a, b) => wssOrder.get(a)! - wssOrder.get(b)!);
-  const nudge = new Map(
-    wssDomain.map((label, i) => [label, DODGE ** (i - (wssDomain.length - 1) / 2)]),
-  );
-  const methods = orderMethods(used.map(({ run }) => run.method));
-  const contentions = orderContentions(used.map(({ run }) => run.contention));
-  const rates = [...new Set(used.map(({ rate }) => rate))].sort((a, b) => a - b);
-  const requestedRates = used.some(({ requestedRate }) => requestedRate);
-  const requestedWss = used.some(({ requestedWss }) => requestedWss);
-
-  // Group the repeats of each configuration.
-  const groups = new Map<
-    string,
-    {
-      key: Omit<
-        MeasuredPoint,
-        "meanSeconds" | "minSeconds" | "maxSeconds" | "repeats" | "estimatedSeconds"
-      >;
-      times: number[];
-      estimates: number[];
-    }
-  >();
-  const residuals: ResidualPoint[] = [];
-  for (const { run, estimate, rate, wss } of used) {
-    const plotPagesPerSecond = rate * nudge.get(wss)!;
-    const id = JSON.stringify([run.method, run.contention, wss, rate]);
-    let group = groups.get(id);
-    if (!group) {
-      group = {
-        key: {
-          method: run.method,
-          contention: run.contention,
-          wss,
-          dirtyPagesPerSecond: rate,
-          plotPagesPerSecond,
-        },
-        times: [],
-        estimates: [],
-      };
-      groups.set(id, group);
-    }
-    group.times.push(run.migrationTimeSeconds);
-    group.estimates.push(estimate);
-    const residualSeconds = run.migrationTimeSeconds - estimate;
-    residuals.push({
-      method: run.method,
-      contention: run.contention,
-      wss,
-      dirtyPagesPerSecond: rate,
-      plotPagesPerSecond,
-      residualSeconds,
-      residualPercent: (100 * residualSeconds) / run.migrationTimeSeconds,
-    });
-  }
-  const points: MeasuredPoint[] = [...groups.values()].map(({ key, times, estimates }) => ({
-    ...key,
-    meanSeconds: mean(times),
-    minSeconds: Math.min(...times),
-    maxSeconds: Math.max(...times),
-    repeats: times.length,
-    estimatedSeconds: mean(estimates),
-  })).sort((a, b) =>
-    a.method.localeCompare(b.method) || a.contention.localeCompare(b.contention) ||
-    wssDomain.indexOf(a.wss) - wssDomain.indexOf(b.wss) ||
-    a.dirtyPagesPerSecond - b.dirtyPagesPerSecond
-  );
-  const spreads = points.filter((p) => p.repeats > 1);
-
-  const colors = colorsFor(wssDomain);
-  const color = { type: "ordinal" as const, domain: wssDomain, range: colors };
-  const xDomain = [rates[0]! / 1.5, rates[rates.length - 1]! * 1.5];
-  const x = (label: string | null) => ({
-    type: "log" as const,
-    domain: xDomain,
-    ticks: rates,
-    tickFormat: (d: number) => String(d),
-    label,
-    labelAnchor: "center" as const,
-    labelArrow: "none" as const,
-  });
-  const fx = { domain: contentions, label: null, padding: 0.12 };
-  const fy = { domain: methods, label: null, tickFormat: methodName };
-  const facet = { fx: "contention", fy: "method" } as const;
-  const width = resolved.widthPixels;
-  const margins = { marginLeft: 64, marginRight: 100 };
-  const rowHeight = resolved.rowHeightPixels;
-  const residualRow = Math.round(rowHeight / 2);
-
-  const repeatsMax = Math.max(...points.map((p) => p.repeats));
-  const repeatsMin = Math.min(...points.map((p) => p.repeats));
-  const captionParts = [
-    sourceSentence(resolved.source),
-    `Dots: mean of ${
-      repeatsMin === repeatsMax ? repeatsMin : `${repeatsMin}–${repeatsMax}`
-    } repeat(s) per configuration; bars: min–max of the repeats; lines: the model's estimate (${
-      methods.map(methodName).join(", ")
-    }).`,
-    fitSentence(resolved),
-    "Residual = measured − estimated, per run (percent of the measured time).",
-    `Points at one dirty rate are nudged sideways by WSS so they do not hide each other.`,
-    requestedRates || requestedWss
-      ? `Runs are placed and grouped by their requested ${
-        requestedRates && requestedWss
-          ? "dirty rate and WSS"
-          : requestedRates
-          ? "dirty rate"
-          : "WSS"
-      } (columns requested_dirty_pages_per_second, requested_wss); the model used each run's achieved values.`
-      : "",
-    excluded > 0 ? `Left out (not completed): ${excludedText(runs)}.` : "",
-    resolved.note,
-  ];
-
-  // The two residual panels differ only in the field, the label and the bottom margin.
-  const residualPanel = (
-    name: string,
-    field: "residualSeconds" | "residualPercent",
-    label: string,
-    xLabel: string | null,
-    extraHeight: number,
-    marginBottom: number,
-  ) => ({
-    name,
-    plot: {
-      width,
-      height: residualRow * methods.length + extraHeight,
-      ...margins,
-      marginTop: 18,
-      marginBottom,
-      x: x(xLabel),
-      y: { label, grid: true, nice: true, labelArrow: "none" },
-      fx: { ...fx, axis: null },
-      fy,
-      color,
-      marks: [
-        Plot.frame({ stroke: "#ccc" }),
-        Plot.ruleY([0], { stroke: "#555" }),
-        Plot.dot(residuals, { x: "plotPagesPerSecond", y: field, stroke: "wss", r: 2.5, ...facet }),
-      ],
-    },
-  });
+/** The figure: title, legends, the main panel and the two residual panels. */
+function draw(arranged: ArrangedRuns, resolved: Resolved, caption: string): FigureSpec {
+  const { wssDomain, methods } = arranged;
+  const scales = scalesOf(arranged, resolved);
   return {
     title: markTitle(resolved.title, resolved.source),
     subtitle: `${
       methods.map(methodName).join(", ")
     }: migration time against dirty rate, by WSS (colour) and contention (columns), with residuals`,
-    caption: captionParts.filter((part) => part.length > 0).join(" "),
+    caption,
     legends: [
       {
         label: "WSS",
-        items: wssDomain.map((label, i) => ({ label, color: colors[i]!, symbol: "dot" as const })),
+        items: wssDomain.map((label, i) => ({
+          label,
+          color: scales.colors[i]!,
+          symbol: "dot" as const,
+        })),
       },
       {
         label: "Marks",
@@ -389,212 +252,149 @@ export function figureEstimatedVsMeasuredSpec(
       },
     ],
     panels: [
-      {
-        name: "main",
-        plot: {
-          width,
-          height: rowHeight * methods.length + 50,
-          ...margins,
-          marginTop: 24,
-          marginBottom: 26,
-          x: x(null),
-          y: {
-            label: "migration time (s)",
-            zero: true,
-            nice: true,
-            grid: true,
-            labelArrow: "none",
-          },
-          fx: { ...fx, axis: "top" },
-          fy,
-          color,
-          marks: [
-            Plot.frame({ stroke: "#ccc" }),
-            Plot.line(points, {
-              x: "dirtyPagesPerSecond",
-              y: "estimatedSeconds",
-              z: "wss",
-              stroke: "wss",
-              strokeWidth: 1.5,
-              // A tick at each estimate, so an estimate with no neighbour still shows.
-              marker: "tick-x",
-              ...facet,
-            }),
-            Plot.ruleX(spreads, {
-              x: "plotPagesPerSecond",
-              y1: "minSeconds",
-              y2: "maxSeconds",
-              stroke: "wss",
-              strokeWidth: 1.5,
-              ...facet,
-            }),
-            Plot.dot(points, {
-              x: "plotPagesPerSecond",
-              y: "meanSeconds",
-              fill: "wss",
-              r: 3,
-              ...facet,
-            }),
-          ],
-        },
-      },
-      residualPanel("residual-seconds", "residualSeconds", "residual (s)", null, 30, 22),
-      residualPanel(
-        "residual-percent",
-        "residualPercent",
-        "residual (%)",
-        "dirty rate (pages/s, log scale)",
-        50,
-        40,
-      ),
+      mainPanel(arranged, scales),
+      residualPanel(arranged, scales, {
+        name: "residual-seconds",
+        field: "residualSeconds",
+        label: "residual (s)",
+        xLabel: null,
+        extraHeight: 30,
+        marginBottom: 22,
+      }),
+      residualPanel(arranged, scales, {
+        name: "residual-percent",
+        field: "residualPercent",
+        label: "residual (%)",
+        xLabel: "dirty rate (pages/s, log scale)",
+        extraHeight: 50,
+        marginBottom: 40,
+      }),
     ],
-    widthPixels: width,
+    widthPixels: scales.width,
   };
 }
 
-interface Resolved {
-  source: { description: string; synthetic: boolean };
-  title: string;
-  fitted: readonly FittedSummary[];
-  note: string;
-  widthPixels: number;
-  rowHeightPixels: number;
-}
-
-function resolveOptions(where: string, options: FigureEstimatedVsMeasuredOptions): Resolved {
-  const record = checkObject(where, "options", options);
-  const source = checkObject(where, 'option "source"', record.source);
-  if (typeof source.description !== "string" || typeof source.synthetic !== "boolean") {
-    throw new TypeError(
-      `${where}: invalid option "source", expected { description: string, synthetic: boolean } (got ${
-        showValue(record.source)
-      })`,
-    );
-  }
-  const {
-    title = "Estimated and measured migration time",
-    fitted = [],
-    note = "",
-    widthPixels = 1100,
-    rowHeightPixels = 230,
-  } = options;
-  if (!Array.isArray(fitted)) {
-    throw new TypeError(
-      `${where}: invalid option "fitted", expected an array (got ${showValue(fitted)})`,
-    );
-  }
-  fitted.forEach((fit, i) => {
-    checkObject(where, `option "fitted[${i}]"`, fit);
-    checkNumber(
-      where,
-      "option",
-      `fitted[${i}].bandwidthBytesPerSecond`,
-      fit.bandwidthBytesPerSecond,
-      "positive",
-      "bytes/s",
-    );
-    const interval = fit.bandwidthIntervalBytesPerSecond;
-    if (interval !== undefined && (!Array.isArray(interval) || interval.length !== 2)) {
-      throw new TypeError(
-        `${where}: invalid option "fitted[${i}].bandwidthIntervalBytesPerSecond", expected [low, high] (got ${
-          showValue(interval)
-        })`,
-      );
-    }
-  });
+/** The scales and sizes every panel shares. */
+function scalesOf(arranged: ArrangedRuns, resolved: Resolved) {
+  const { wssDomain, methods, contentions, rates } = arranged;
+  const colors = colorsFor(wssDomain);
+  const xDomain = [rates[0]! / 1.5, rates[rates.length - 1]! * 1.5];
   return {
-    source: { description: source.description, synthetic: source.synthetic },
-    title: String(title),
-    fitted,
-    note: String(note),
-    widthPixels: checkNumber(where, "option", "widthPixels", widthPixels, "positive", "pixels"),
-    rowHeightPixels: checkNumber(
-      where,
-      "option",
-      "rowHeightPixels",
-      rowHeightPixels,
-      "positive",
-      "pixels",
-    ),
+    colors,
+    color: { type: "ordinal" as const, domain: wssDomain, range: colors },
+    x: (label: string | null) => ({
+      type: "log" as const,
+      domain: xDomain,
+      ticks: rates,
+      tickFormat: (d: number) => String(d),
+      label,
+      labelAnchor: "center" as const,
+      labelArrow: "none" as const,
+    }),
+    fx: { domain: contentions, label: null, padding: 0.12 },
+    fy: { domain: methods, label: null, tickFormat: methodName },
+    facet: { fx: "contention", fy: "method" } as const,
+    width: resolved.widthPixels,
+    margins: { marginLeft: 64, marginRight: 100 },
+    rowHeight: resolved.rowHeightPixels,
   };
 }
 
-function fitSentence(resolved: Resolved): string {
-  return resolved.fitted.map((fit) => {
-    const interval = fit.bandwidthIntervalBytesPerSecond;
-    const b = `${fit.label}: fitted B = ${formatBandwidth(fit.bandwidthBytesPerSecond)}${
-      interval && Number.isFinite(interval[0]) && Number.isFinite(interval[1])
-        ? `, 95 % interval ${bytesPerSecondToMbps(interval[0]).toFixed(1)}–${
-          bytesPerSecondToMbps(interval[1]).toFixed(1)
-        } Mbit/s`
-        : ""
-    }`;
-    const all = fit.factors ?? {};
-    const factors = orderContentions(Object.keys(all)).map((group) => [group, all[group]!] as const)
-      .map(([group, f]) =>
-        Number.isFinite(f.low) && Number.isFinite(f.high)
-          ? `${group} ${f.factor.toFixed(3)} [${f.low.toFixed(3)}, ${f.high.toFixed(3)}]`
-          : `${group} ${f.factor.toFixed(3)}`
-      );
-    return factors.length > 0
-      ? `${b}; contention factors (B_group = B × factor, 95 % interval): ${factors.join(", ")}.`
-      : `${b}.`;
-  }).join(" ");
-}
+type Scales = ReturnType<typeof scalesOf>;
 
-/** Where a run sits in the figure: its nominal dirty rate and WSS. */
-interface Nominal {
-  rate: number;
-  wss: string;
-  wssSize: number;
-  requestedRate: boolean;
-  requestedWss: boolean;
-}
-
-/**
- * A run's nominal dirty rate and WSS: the requested values when the dataset
- * has them (`extra.requested_dirty_pages_per_second`, `extra.requested_wss`,
- * as the collector writes), else the run's own (achieved) values.
- */
-function nominalOf(run: MigrationRun): Nominal {
-  const extra = run.extra ?? {};
-  const requestedRate = Number(extra.requested_dirty_pages_per_second);
-  const hasRate = extra.requested_dirty_pages_per_second !== undefined &&
-    extra.requested_dirty_pages_per_second !== "" && Number.isFinite(requestedRate) &&
-    requestedRate > 0;
-  const rawWss = extra.requested_wss;
-  const requestedWssBytes = Number(rawWss);
-  let wss = wssLabel(run.wssBytes, run.memoryBytes);
-  let wssSize = wss === "Full" ? Infinity : run.wssBytes;
-  let hasWss = false;
-  if (typeof rawWss === "string" && rawWss.trim().toLowerCase() === "full") {
-    [wss, wssSize, hasWss] = ["Full", Infinity, true];
-  } else if (rawWss !== undefined && rawWss !== "" && Number.isFinite(requestedWssBytes)) {
-    wss = wssLabel(requestedWssBytes, run.memoryBytes);
-    wssSize = wss === "Full" ? Infinity : requestedWssBytes;
-    hasWss = true;
-  }
+/** The main panel: the model's lines, the repeats' min–max bars and their means. */
+function mainPanel(arranged: ArrangedRuns, scales: Scales): PanelSpec {
+  const { points, spreads, methods } = arranged;
+  const { facet } = scales;
   return {
-    rate: hasRate ? requestedRate : run.dirtyPagesPerSecond,
-    wss,
-    wssSize,
-    requestedRate: hasRate,
-    requestedWss: hasWss,
+    name: "main",
+    plot: {
+      width: scales.width,
+      height: scales.rowHeight * methods.length + 50,
+      ...scales.margins,
+      marginTop: 24,
+      marginBottom: 26,
+      x: scales.x(null),
+      y: {
+        label: "migration time (s)",
+        zero: true,
+        nice: true,
+        grid: true,
+        labelArrow: "none",
+      },
+      fx: { ...scales.fx, axis: "top" },
+      fy: scales.fy,
+      color: scales.color,
+      marks: [
+        Plot.frame({ stroke: "#ccc" }),
+        Plot.line(points, {
+          x: "dirtyPagesPerSecond",
+          y: "estimatedSeconds",
+          z: "wss",
+          stroke: "wss",
+          strokeWidth: 1.5,
+          // A tick at each estimate, so an estimate with no neighbour still shows.
+          marker: "tick-x",
+          ...facet,
+        }),
+        Plot.ruleX(spreads, {
+          x: "plotPagesPerSecond",
+          y1: "minSeconds",
+          y2: "maxSeconds",
+          stroke: "wss",
+          strokeWidth: 1.5,
+          ...facet,
+        }),
+        Plot.dot(points, {
+          x: "plotPagesPerSecond",
+          y: "meanSeconds",
+          fill: "wss",
+          r: 3,
+          ...facet,
+        }),
+      ],
+    },
   };
 }
 
-function excludedText(runs: readonly MigrationRun[]): string {
-  const counts = new Map<string, number>();
-  for (const run of runs) {
-    if (run.status === "completed") continue;
-    const key = `${run.method} ${run.status}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts.entries()].map(([key, n]) => `${n} ${key}`).join(", ");
-}
-
-function mean(values: readonly number[]): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
+/** A residual panel; the two differ only in the field, the labels and the bottom margin. */
+function residualPanel(
+  arranged: ArrangedRuns,
+  scales: Scales,
+  panel: {
+    name: string;
+    field: "residualSeconds" | "residualPercent";
+    label: string;
+    xLabel: string | null;
+    extraHeight: number;
+    marginBottom: number;
+  },
+): PanelSpec {
+  const residualRow = Math.round(scales.rowHeight / 2);
+  return {
+    name: panel.name,
+    plot: {
+      width: scales.width,
+      height: residualRow * arranged.methods.length + panel.extraHeight,
+      ...scales.margins,
+      marginTop: 18,
+      marginBottom: panel.marginBottom,
+      x: scales.x(panel.xLabel),
+      y: { label: panel.label, grid: true, nice: true, labelArrow: "none" },
+      fx: { ...scales.fx, axis: null },
+      fy: scales.fy,
+      color: scales.color,
+      marks: [
+        Plot.frame({ stroke: "#ccc" }),
+        Plot.ruleY([0], { stroke: "#555" }),
+        Plot.dot(arranged.residuals, {
+          x: "plotPagesPerSecond",
+          y: panel.field,
+          stroke: "wss",
+          r: 2.5,
+          ...scales.facet,
+        }),
+      ],
+    },
+  };
 }

@@ -51,7 +51,7 @@ Deno.test("figureEstimatedVsMeasuredSpec() builds a main panel and two residual 
       label: "Xen pre-copy",
       bandwidthBytesPerSecond: 118e6,
       bandwidthIntervalBytesPerSecond: [117e6, 119e6],
-      factors: { network: { factor: 0.3, low: 0.28, high: 0.32 } },
+      factors: { network: { value: 0.3, low: 0.28, high: 0.32 } },
     }],
   });
   const [main, seconds, percent] = figure.panels;
@@ -193,12 +193,13 @@ Deno.test("figureEstimatedVsMeasuredSpec() places measured runs at their request
   // As the collector writes them: achieved rates scatter around the requested one,
   // and "full" is all memory left after a margin.
   const runs = [
-    run({ dirtyPagesPerSecond: 5118, extra: { requested_dirty_pages_per_second: 5120 } }),
-    run({ dirtyPagesPerSecond: 4877.7, extra: { requested_dirty_pages_per_second: 5120 } }),
+    run({ dirtyPagesPerSecond: 5118, requestedDirtyPagesPerSecond: 5120 }),
+    run({ dirtyPagesPerSecond: 4877.7, requestedDirtyPagesPerSecond: 5120 }),
     run({
       wssBytes: MEMORY - 40 * 2 ** 20,
       dirtyPagesPerSecond: 1000,
-      extra: { requested_dirty_pages_per_second: 1024, requested_wss: "full" },
+      requestedDirtyPagesPerSecond: 1024,
+      requestedWssBytes: MEMORY,
     }),
   ];
   const figure = figureEstimatedVsMeasuredSpec(runs, [14, 14, 20], { source });

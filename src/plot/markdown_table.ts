@@ -29,14 +29,11 @@ export function markdownTable(
   rows: readonly Record<string, unknown>[],
   options: TableOptions = {},
 ): string {
-  const { columns, cells } = tableCells(
+  const { columns, cells, numeric } = tableCells(
     "markdownTable",
     rows,
     options.columns,
     options.digits ?? 4,
-  );
-  const numeric = columns.map((name) =>
-    rows.length > 0 && rows.every((row) => typeof row[name] === "number" || row[name] === undefined)
   );
   const escape = (text: string) => text.replace(/\|/g, "\\|");
   const lines = [

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { downtimeLimitCurves } from "../analysis/downtime_limit_curves.ts";
 import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
 import { figureEstimatedVsMeasuredSpec } from "./figure_estimated_vs_measured_spec.ts";
 import { render } from "./render.ts";
 
-const figure = figureDowntimeLimitSpec();
+const figure = figureDowntimeLimitSpec(downtimeLimitCurves());
 
 Deno.test("render() writes an SVG with title, axis labels, legend and caption", () => {
   const svg = render(figure, { format: "svg" });

@@ -5,8 +5,9 @@ import {
   downtimeLimitSweep,
   isDowntimeLimitSweep,
 } from "./downtime_limit_sweep.ts";
-import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
-import { render } from "./render.ts";
+import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
+import { figureDowntimeLimitSpec } from "../plot/figure_downtime_limit_spec.ts";
+import { render } from "../plot/render.ts";
 
 const M = 1.5 * 2 ** 30;
 const B = 125e6;
@@ -29,13 +30,11 @@ function syntheticRun(
     migrationTimeSeconds: timeSeconds,
     ...(downtimeSeconds !== undefined ? { downtimeSeconds } : {}),
     status,
-    extra: {
-      downtime_limit_seconds: limit,
-      requested_wss: String(wss),
-      requested_dirty_pages_per_second: 51200,
-      timeout_seconds: 40,
-      source: "synthetic",
-    },
+    downtimeLimitSeconds: limit,
+    requestedWssBytes: wss === "full" ? M : wss,
+    requestedDirtyPagesPerSecond: 51200,
+    timeoutSeconds: 40,
+    extra: { source: "synthetic" },
   };
 }
 
@@ -53,7 +52,7 @@ Deno.test("isDowntimeLimitSweep() needs kvm-precopy runs at two limits", () => {
   assert.equal(isDowntimeLimitSweep(SYNTHETIC_SWEEP.slice(3, 4)), false);
   const oneLimit = SYNTHETIC_SWEEP.map((r) => ({
     ...r,
-    extra: { ...r.extra, downtime_limit_seconds: 0.3 },
+    downtimeLimitSeconds: 0.3,
   }));
   assert.equal(isDowntimeLimitSweep(oneLimit), false);
   assert.equal(isDowntimeLimitSweep([]), false);
@@ -92,12 +91,14 @@ Deno.test("compareSweepWithModel() brackets the measured switch and counts agree
 Deno.test("figureDowntimeLimitSpec() draws measured runs as rings and names their source", async () => {
   const sweep = downtimeLimitSweep(SYNTHETIC_SWEEP);
   const source = { description: "hand-made test runs", synthetic: true };
-  const figure = figureDowntimeLimitSpec({
+  const curves = downtimeLimitCurves({
     memoryBytes: sweep.memoryBytes,
     workloads: sweep.workloads,
+    timeoutSeconds: 40,
+  });
+  const figure = figureDowntimeLimitSpec(curves, {
     measured: sweep.measured,
     measuredSource: source,
-    timeoutSeconds: 40,
   });
   assert.ok(figure.title.startsWith("SYNTHETIC"));
   assert.match(figure.title, /model and measured runs/);
@@ -107,13 +108,12 @@ Deno.test("figureDowntimeLimitSpec() draws measured runs as rings and names thei
   // 4 rings in the time panel, 2 in the downtime panel (converged runs only).
   assert.equal((svg.match(/<circle stroke="[^"]*" r="4.5"/g) ?? []).length, 6);
   assert.throws(
-    () => figureDowntimeLimitSpec({ workloads: sweep.workloads, measured: sweep.measured }),
+    () => figureDowntimeLimitSpec(curves, { measured: sweep.measured }),
     TypeError,
   );
   assert.throws(
     () =>
-      figureDowntimeLimitSpec({
-        workloads: sweep.workloads,
+      figureDowntimeLimitSpec(curves, {
         measured: [{ ...sweep.measured[0]!, workload: "other" }],
         measuredSource: source,
       }),

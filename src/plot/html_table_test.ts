@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { htmlTable } from "./html_table.ts";
-import { markdownTable } from "./markdown_table.ts";
 
 Deno.test("htmlTable() escapes, formats numbers and keeps column order", () => {
   const html = htmlTable([{ a: 1, b: 0.123456789 }, { b: Number.NaN, c: "x&y" }], {
@@ -13,22 +12,9 @@ Deno.test("htmlTable() escapes, formats numbers and keeps column order", () => {
   );
 });
 
-Deno.test("markdownTable() right-aligns numeric columns and escapes pipes", () => {
-  const md = markdownTable([{ name: "a|b", value: 2.5 }, { name: "c", value: 1e6 }], {
-    digits: 2,
-  });
-  assert.equal(md, "| name | value |\n| --- | ---: |\n| a\\|b | 2.5 |\n| c | 1000000 |\n");
-});
-
-Deno.test("table formatters reject bad input", () => {
+Deno.test("htmlTable() rejects rows that are not an array", () => {
   assert.throws(
     () => htmlTable("rows" as unknown as []),
     new TypeError('htmlTable: invalid rows, expected an array of objects (got "rows")'),
-  );
-  assert.throws(
-    () => markdownTable([], { digits: 0 }),
-    new RangeError(
-      'markdownTable: invalid option "digits", expected an integer from 1 to 17 (got 0)',
-    ),
   );
 });

@@ -6,15 +6,16 @@
  * @module
  */
 
+import { upperMedian } from "../_stats.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
-import { bytesToMib } from "../units.ts";
 import type {
   DowntimeLimitMeasurement,
   DowntimeLimitWorkload,
-} from "./figure_downtime_limit_spec.ts";
+} from "../plot/figure_downtime_limit_spec.ts";
+import { bytesToMib } from "../units.ts";
 
-/** A sweep's runs, arranged for {@linkcode figureDowntimeLimitSpec}. */
+/** A sweep's runs, arranged for `figureDowntimeLimitSpec` (the figure's workloads and rings). */
 export interface DowntimeLimitSweep {
   /** M, bytes (the sweep's VM). */
   memoryBytes: number;
@@ -24,7 +25,7 @@ export interface DowntimeLimitSweep {
   measured: DowntimeLimitMeasurement[];
   /** Runs left out (failed, corrupt, ...), by status. */
   leftOut: Record<string, number>;
-  /** When non-convergent runs were cancelled (`extra.timeout_seconds`), seconds, if the runs say. */
+  /** When non-convergent runs were cancelled (the runs' `timeoutSeconds`), seconds, if the runs say. */
   timeoutSeconds?: number;
 }
 
@@ -44,10 +45,9 @@ export interface SweepSwitchComparison {
   convergedMapePercent: number;
 }
 
-/** The limit a run ran with (`extra.downtime_limit_seconds`), or NaN. */
+/** The limit a run ran with (`downtimeLimitSeconds`), or NaN. */
 function limitOf(run: MigrationRun): number {
-  const raw = run.extra?.downtime_limit_seconds;
-  return raw === undefined || raw === "" ? Number.NaN : Number(raw);
+  return run.downtimeLimitSeconds ?? Number.NaN;
 }
 
 /**
@@ -63,7 +63,7 @@ function limitOf(run: MigrationRun): number {
  * import assert from "node:assert/strict";
  * const run = (limit: number) => ({
  *   method: "kvm-precopy", contention: "none", memoryBytes: 1e9, wssBytes: 0, dirtyPagesPerSecond: 0,
- *   pageBytes: 4096, migrationTimeSeconds: 8, status: "completed", extra: { downtime_limit_seconds: limit },
+ *   pageBytes: 4096, migrationTimeSeconds: 8, status: "completed", downtimeLimitSeconds: limit, extra: {},
  * });
  * assert.equal(isDowntimeLimitSweep([run(0.3), run(0.3)]), false);
  * assert.equal(isDowntimeLimitSweep([run(0.3), run(1.2)]), true);
@@ -76,16 +76,11 @@ export function isDowntimeLimitSweep(runs: readonly MigrationRun[]): boolean {
   return limits.size >= 2;
 }
 
-/** The middle value (upper middle for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /**
  * Arranges a sweep's `kvm-precopy` runs for the figure: one workload per
- * requested WSS and dirty rate (`extra.requested_wss`,
- * `extra.requested_dirty_pages_per_second`, else the runs' own values), with
+ * requested WSS and dirty rate (`requestedWssBytes`, a request equal to
+ * the memory being "full", and `requestedDirtyPagesPerSecond`, else the
+ * runs' own values), with
  * the model fed the median achieved WSS and dirty rate of its runs; every
  * completed or non-convergent run becomes a measured point.
  *
@@ -100,7 +95,7 @@ function median(values: readonly number[]): number {
  * const run = (limit: number, status: string) => ({
  *   method: "kvm-precopy", contention: "none", memoryBytes: 2 ** 30, wssBytes: 2 ** 27,
  *   dirtyPagesPerSecond: 51000, pageBytes: 4096, migrationTimeSeconds: 10, status,
- *   extra: { downtime_limit_seconds: limit, requested_wss: 2 ** 27, requested_dirty_pages_per_second: 51200 },
+ *   downtimeLimitSeconds: limit, requestedWssBytes: 2 ** 27, requestedDirtyPagesPerSecond: 51200, extra: {},
  * });
  * const sweep = downtimeLimitSweep([run(0.5, "non-convergent"), run(2, "completed")]);
  * assert.equal(sweep.workloads[0]!.label, "(a) WSS 128 MiB, 51200 pages/s");
@@ -114,19 +109,16 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
       "downtimeLimitSweep: invalid runs, expected kvm-precopy runs with a downtime_limit_seconds (got none)",
     );
   }
-  const memoryBytes = median(used.map((run) => run.memoryBytes));
+  const memoryBytes = upperMedian(used.map((run) => run.memoryBytes));
   const groups = new Map<string, { wss: number | "full"; rate: number; runs: MigrationRun[] }>();
   for (const run of used) {
-    const rawWss = run.extra.requested_wss;
-    const wss = String(rawWss).toLowerCase() === "full"
-      ? "full"
-      : rawWss === undefined || rawWss === ""
+    const requested = run.requestedWssBytes;
+    const wss = requested === undefined
       ? run.wssBytes
-      : Number(rawWss);
-    const rawRate = run.extra.requested_dirty_pages_per_second;
-    const rate = rawRate === undefined || rawRate === ""
-      ? run.dirtyPagesPerSecond
-      : Number(rawRate);
+      : requested === run.memoryBytes
+      ? "full"
+      : requested;
+    const rate = run.requestedDirtyPagesPerSecond ?? run.dirtyPagesPerSecond;
     const key = `${wss}|${rate}`;
     const group = groups.get(key) ?? { wss, rate, runs: [] };
     group.runs.push(run);
@@ -140,7 +132,7 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
   const measured: DowntimeLimitMeasurement[] = [];
   const leftOut: Record<string, number> = {};
   ordered.forEach((group, i) => {
-    const wssBytes = median(group.runs.map((run) => run.wssBytes));
+    const wssBytes = upperMedian(group.runs.map((run) => run.wssBytes));
     const wssText = group.wss === "full"
       ? `Full (${bytesToMib(wssBytes).toFixed(0)} MiB)`
       : `${bytesToMib(group.wss).toFixed(0)} MiB`;
@@ -148,7 +140,7 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
     workloads.push({
       label,
       wssBytes,
-      dirtyPagesPerSecond: median(group.runs.map((run) => run.dirtyPagesPerSecond)),
+      dirtyPagesPerSecond: upperMedian(group.runs.map((run) => run.dirtyPagesPerSecond)),
     });
     for (const run of group.runs) {
       if (run.status !== "completed" && run.status !== "non-convergent") {
@@ -167,14 +159,14 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
       });
     }
   });
-  const timeouts = used.map((run) => Number(run.extra.timeout_seconds ?? Number.NaN))
+  const timeouts = used.map((run) => run.timeoutSeconds ?? Number.NaN)
     .filter((t) => t > 0);
   return {
     memoryBytes,
     workloads,
     measured,
     leftOut,
-    ...(timeouts.length > 0 ? { timeoutSeconds: median(timeouts) } : {}),
+    ...(timeouts.length > 0 ? { timeoutSeconds: upperMedian(timeouts) } : {}),
   };
 }
 

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { loadRuns } from "../data/load_runs.ts";
-import type { DatasetMetadata, MigrationRun } from "../data/types.ts";
+import { findSidecar } from "./_source.ts";
+import { loadRuns } from "./load_runs.ts";
+import type { DatasetMetadata, MigrationRun } from "./types.ts";
 
 /** A dataset folder, loaded. */
 export interface DatasetFolder {
@@ -27,10 +28,10 @@ export interface DatasetFolder {
 }
 
 /**
- * Loads `<folder>/runs.csv` with `loadRuns` and the folder's metadata
- * sidecar, whichever of `runs.meta.json`, `meta.json` or
- * `<folder name>.meta.json` exists (in that order; the collector writes the
- * last). I/O at the edge of the reproduction: `reproduceFigures` itself is pure.
+ * Loads `<folder>/runs.csv` with `loadRuns` and its metadata sidecar by
+ * `loadRuns`' rule: `runs.meta.json` if it exists, else
+ * `<folder name>.meta.json` (what the collector writes). I/O at the edge of
+ * the reproduction: `reproduceFigures` itself is pure.
  *
  * @param folder The dataset folder (path).
  * @returns The runs, metadata, provenance and counts.
@@ -47,8 +48,10 @@ export interface DatasetFolder {
  *   "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds\n" +
  *     "kvm-postcopy,none,1e9,0,0,8.1\n",
  * );
- * await Deno.writeTextFile(`${dir}/meta.json`, JSON.stringify({ hypervisor: "qemu" }));
+ * const name = dir.split("/").pop();
+ * await Deno.writeTextFile(`${dir}/${name}.meta.json`, JSON.stringify({ hypervisor: "qemu" }));
  * const folder = await loadDatasetFolder(dir);
+ * assert.equal(folder.metadataPath, `${dir}/${name}.meta.json`);
  * assert.equal(folder.runs.length, 1);
  * assert.equal(folder.provenance.hypervisor, "qemu");
  * assert.equal(folder.synthetic, false);
@@ -58,15 +61,13 @@ export interface DatasetFolder {
 export async function loadDatasetFolder(folder: string): Promise<DatasetFolder> {
   const dir = folder.replace(/\/+$/, "");
   const name = dir.split("/").pop() ?? dir;
-  const candidates = [`${dir}/runs.meta.json`, `${dir}/meta.json`, `${dir}/${name}.meta.json`];
-  let metadataPath: string | undefined;
-  for (const path of candidates) {
-    if (await Deno.stat(path).then(() => true, () => false)) {
-      metadataPath = path;
-      break;
-    }
-  }
-  const loaded = await loadRuns(`${dir}/runs.csv`, { metadata: metadataPath ?? false });
+  const csvPath = `${dir}/runs.csv`;
+  const sidecar = await findSidecar(
+    "loadDatasetFolder",
+    new URL(csvPath, `file://${Deno.cwd()}/`),
+  );
+  const metadataPath = sidecar && `${dir}/${sidecar.fileName}`;
+  const loaded = await loadRuns(csvPath, { metadata: metadataPath ?? false });
   const provenance: Record<string, string> = { dataset: `${name}/runs.csv` };
   if (loaded.metadata) {
     provenance.metadata = metadataPath!.split("/").pop()!;
@@ -80,7 +81,7 @@ export async function loadDatasetFolder(folder: string): Promise<DatasetFolder> 
       if (["string", "number", "boolean"].includes(typeof value)) provenance[key] = String(value);
     }
   } else {
-    provenance.metadata = "none found (runs.meta.json, meta.json or <folder>.meta.json)";
+    provenance.metadata = "none found (runs.meta.json or <folder>.meta.json)";
   }
   for (const conversion of loaded.conversions) {
     provenance[`conversion ${conversion.column}`] = JSON.stringify(conversion);

@@ -1,7 +1,7 @@
-// Options shared by the model-only figures (Figure 3, the decision map).
+// Options shared by the model-only analyses (Figure 3's curves, the decision map).
 import { checkNumber } from "../_validate.ts";
 
-/** The VM size and link every model-only figure takes, with the paper's defaults. */
+/** The VM size and link every model-only analysis takes, with the paper's defaults. */
 export interface VmAndLink {
   /** M, bytes: the paper's 1.5 GiB VM by default. */
   memoryBytes: number;
@@ -13,8 +13,8 @@ export interface VmAndLink {
  * Checks `memoryBytes` and `bandwidthBytesPerSecond` options and fills in the
  * paper's testbed (1.5 GiB over 1 Gbit/s) where they are not given.
  *
- * @param where The figure function's name, for messages.
- * @param options The figure's options.
+ * @param where The analysis function's name, for messages.
+ * @param options The analysis's options.
  */
 export function resolveVmAndLink(
   where: string,

@@ -1,0 +1,200 @@
+/**
+ * Figure 3's model curves: KVM pre-copy time and downtime against the
+ * downtime limit, and the limits where the behaviour jumps (by bisection).
+ *
+ * @module
+ */
+
+import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { kvmPrecopy } from "../models/kvm_precopy.ts";
+import type {
+  DowntimeLimitCurves,
+  DowntimeLimitPoint,
+  DowntimeLimitSwitch,
+  DowntimeLimitWorkload,
+} from "../plot/figure_downtime_limit_spec.ts";
+import { bytesToMib } from "../units.ts";
+import { resolveVmAndLink } from "./_vm_and_link.ts";
+
+/** Options for {@linkcode downtimeLimitCurves}. */
+export interface DowntimeLimitCurvesOptions {
+  /**
+   * M, bytes.
+   *
+   * @default {1610612736 (1.5 GiB, the paper's VM)}
+   */
+  memoryBytes?: number;
+  /**
+   * B, bytes/s.
+   *
+   * @default {125e6 (Gigabit Ethernet)}
+   */
+  bandwidthBytesPerSecond?: number;
+  /**
+   * The workloads, one column of the figure each.
+   *
+   * @default {the paper's WSS 0 and WSS Full, with WSS 128 MiB between them, all at 51200 pages/s}
+   */
+  workloads?: readonly DowntimeLimitWorkload[];
+  /**
+   * The downtime limits to evaluate, seconds (the switch points found by
+   * bisection are added).
+   *
+   * @default {241 limits spaced evenly in log from 0.01 s to 100 s}
+   */
+  downtimeLimitsSeconds?: readonly number[];
+  /**
+   * When the model gives up (a user's `migrate_cancel`), seconds.
+   *
+   * @default {600}
+   */
+  timeoutSeconds?: number;
+}
+
+const OUTCOMES = ["converged", "did not converge"] as const;
+
+/**
+ * Runs the KVM pre-copy model over the downtime limits for each workload
+ * (the data of the paper's Figure 3): the migration time and the downtime at
+ * every limit, and the limits where the behaviour jumps, found by bisection
+ * (convergence is monotone in the limit: the rounds do not depend on it,
+ * only when they stop): where pre-copy starts to converge, and M/B, from
+ * which the whole memory goes in one stop-and-copy. Both sides of each
+ * switch are evaluated, so a step drawn through the points is sharp.
+ *
+ * Cost: O(L·N) model rounds for L limits of N rounds each.
+ *
+ * @param options Memory, bandwidth, workloads, limits, timeout.
+ * @returns The curves for `figureDowntimeLimitSpec`: points, switches and what they were run with.
+ * @throws {TypeError} If an option has the wrong type.
+ * @throws {RangeError} If a value is out of range (W > M, a negative limit).
+ *
+ * @example The sharp switch
+ * ```ts
+ * import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
+ * import assert from "node:assert/strict";
+ * const curves = downtimeLimitCurves();
+ * const full = curves.switches.find((s) => s.workload.includes("Full"))!;
+ * // The whole 1.5 GiB memory fits the limit at M/B = 12.88 s.
+ * assert.ok(Math.abs(full.limitSeconds - 1.5 * 2 ** 30 / 125e6) < 1e-6);
+ * ```
+ */
+export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): DowntimeLimitCurves {
+  const where = "downtimeLimitCurves";
+  checkObject(where, "options", options);
+  const { memoryBytes, bandwidthBytesPerSecond } = resolveVmAndLink(where, options);
+  const timeoutSeconds = checkNumber(
+    where,
+    "option",
+    "timeoutSeconds",
+    options.timeoutSeconds ?? 600,
+    "positive",
+    "seconds",
+  );
+  const workloads = options.workloads ?? defaultWorkloads(memoryBytes);
+  if (!Array.isArray(workloads) || workloads.length === 0) {
+    throw new TypeError(
+      `${where}: invalid option "workloads", expected a non-empty array (got ${
+        showValue(workloads)
+      })`,
+    );
+  }
+  const grid = options.downtimeLimitsSeconds ??
+    Array.from({ length: 241 }, (_, i) => 10 ** (-2 + i / 60));
+  if (!Array.isArray(grid) || grid.length < 2) {
+    throw new TypeError(
+      `${where}: invalid option "downtimeLimitsSeconds", expected an array of at least 2 limits (got ${
+        showValue(grid)
+      })`,
+    );
+  }
+  grid.forEach((limit, i) =>
+    checkNumber(where, "option", `downtimeLimitsSeconds[${i}]`, limit, "positive", "seconds")
+  );
+  const low = Math.min(...grid);
+  const high = Math.max(...grid);
+  const model = (workload: DowntimeLimitWorkload, limit: number) =>
+    kvmPrecopy(
+      {
+        memoryBytes,
+        wssBytes: workload.wssBytes,
+        dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
+        bandwidthBytesPerSecond,
+      },
+      { downtimeLimitSeconds: limit, timeoutSeconds },
+    );
+
+  const points: DowntimeLimitPoint[] = [];
+  const switches: DowntimeLimitSwitch[] = [];
+  for (const workload of workloads) {
+    checkObject(where, "workload", workload);
+    // Where pre-copy starts to converge (monotone in the limit: bisect).
+    const limits = [...grid];
+    const whole = memoryBytes / bandwidthBytesPerSecond;
+    if (!model(workload, low).converged && model(workload, high).converged) {
+      const at = bisect(low, high, (limit) => model(workload, limit).converged);
+      if (Math.abs(at - whole) > 1e-6 * whole) {
+        switches.push({ workload: workload.label, limitSeconds: at, what: "starts to converge" });
+      }
+      limits.push(at, at * (1 - 1e-9));
+    }
+    // From M/B on, the whole memory goes in one stop-and-copy.
+    if (whole >= low && whole <= high) {
+      switches.push({
+        workload: workload.label,
+        limitSeconds: whole,
+        what: "whole memory in one stop-and-copy",
+      });
+      limits.push(whole, whole * (1 - 1e-9));
+    }
+    for (const limit of limits.sort((a, b) => a - b)) {
+      const result = model(workload, limit);
+      points.push({
+        workload: workload.label,
+        limitSeconds: limit,
+        timeSeconds: result.timeSeconds,
+        downtimeSeconds: result.downtimeSeconds,
+        iterations: result.iterations,
+        outcome: result.converged ? OUTCOMES[0] : OUTCOMES[1],
+      });
+    }
+  }
+  return {
+    memoryBytes,
+    bandwidthBytesPerSecond,
+    timeoutSeconds,
+    workloads: [...workloads],
+    limitRangeSeconds: [low, high],
+    points,
+    switches,
+  };
+}
+
+/** The paper's columns: WSS 0, 128 MiB and Full, at 51200 pages/s. */
+function defaultWorkloads(memoryBytes: number): DowntimeLimitWorkload[] {
+  return [
+    { label: "(a) WSS 0 MiB, 51200 pages/s", wssBytes: 0, dirtyPagesPerSecond: 51200 },
+    {
+      label: "(b) WSS 128 MiB, 51200 pages/s",
+      wssBytes: Math.min(2 ** 27, memoryBytes),
+      dirtyPagesPerSecond: 51200,
+    },
+    {
+      label: `(c) WSS Full (${bytesToMib(memoryBytes)} MiB), 51200 pages/s`,
+      wssBytes: memoryBytes,
+      dirtyPagesPerSecond: 51200,
+    },
+  ];
+}
+
+/** Smallest x in [low, high] with ok(x), for ok monotone false → true. */
+function bisect(low: number, high: number, ok: (x: number) => boolean): number {
+  let a = low;
+  let b = high;
+  for (let i = 0; i < 200 && (b - a) > 1e-12 * b; i++) {
+    const mid = Math.sqrt(a * b);
+    if (ok(mid)) b = mid;
+    else a = mid;
+  }
+  return b;
+}

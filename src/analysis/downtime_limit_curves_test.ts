@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { kvmPrecopy } from "../models/kvm_precopy.ts";
+import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
+
+const M = 1.5 * 2 ** 30;
+const B = 125e6;
+
+Deno.test("downtimeLimitCurves() finds the sharp switch of Figure 3", async (t) => {
+  const workloads = [
+    { label: "WSS 128 MiB", wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200 },
+    { label: "WSS Full", wssBytes: M, dirtyPagesPerSecond: 51200 },
+  ];
+  const curves = downtimeLimitCurves({ workloads });
+
+  await t.step("switch points: convergence at the remainder's floor, M/B for the whole", () => {
+    const s128 = curves.switches.filter((s) => s.workload === "WSS 128 MiB");
+    assert.equal(s128.length, 2);
+    // Floor of the remainder: W / B = 2^27 / 125e6 = 1.0737 s.
+    assert.ok(Math.abs(s128[0]!.limitSeconds - 2 ** 27 / B) < 1e-6);
+    assert.equal(s128[0]!.what, "starts to converge");
+    assert.ok(Math.abs(s128[1]!.limitSeconds - M / B) < 1e-9);
+    const full = curves.switches.filter((s) => s.workload === "WSS Full");
+    assert.deepEqual(full.map((s) => s.what), ["whole memory in one stop-and-copy"]);
+  });
+
+  await t.step("points agree with kvmPrecopy on both sides of the switch", () => {
+    const points = curves.points.filter((p) => p.workload === "WSS 128 MiB");
+    const below = points.filter((p) => p.limitSeconds < 1.07);
+    const above = points.filter((p) => p.limitSeconds > 1.08 && p.limitSeconds < 12);
+    assert.ok(below.length > 10 && above.length > 10);
+    assert.ok(below.every((p) => p.outcome === "did not converge" && p.timeSeconds === 600));
+    assert.ok(above.every((p) => p.outcome === "converged" && p.timeSeconds < 20));
+    const sample = above[3]!;
+    const model = kvmPrecopy(
+      { memoryBytes: M, wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200, bandwidthBytesPerSecond: B },
+      { downtimeLimitSeconds: sample.limitSeconds },
+    );
+    assert.equal(sample.timeSeconds, model.timeSeconds);
+    assert.equal(sample.downtimeSeconds, model.downtimeSeconds);
+  });
+
+  await t.step("the grid's range, and 2 extra limits at each switch", () => {
+    const [lo, hi] = curves.limitRangeSeconds;
+    assert.ok(Math.abs(lo - 0.01) < 1e-12 && Math.abs(hi - 100) < 1e-9);
+    // 241 grid limits per workload plus 2 at each bisected and each M/B switch
+    // (for Full the bisected limit is M/B itself, so it is added twice).
+    assert.equal(curves.points.length, 241 * 2 + 8);
+    assert.deepEqual(curves.workloads.map((w) => w.label), ["WSS 128 MiB", "WSS Full"]);
+    assert.equal(curves.timeoutSeconds, 600);
+  });
+
+  await t.step("the default workloads are the paper's three columns", () => {
+    const paper = downtimeLimitCurves();
+    assert.deepEqual(paper.workloads.map((w) => w.wssBytes), [0, 2 ** 27, M]);
+    assert.equal(paper.memoryBytes, M);
+    assert.equal(paper.bandwidthBytesPerSecond, B);
+  });
+});
+
+Deno.test("downtimeLimitCurves() rejects bad options", () => {
+  assert.throws(
+    () => downtimeLimitCurves({ bandwidthBytesPerSecond: -1 }),
+    new RangeError(
+      'downtimeLimitCurves: invalid option "bandwidthBytesPerSecond", expected a finite number > 0 bytes/s (got -1)',
+    ),
+  );
+  assert.throws(
+    () => downtimeLimitCurves({ downtimeLimitsSeconds: [1] }),
+    new TypeError(
+      'downtimeLimitCurves: invalid option "downtimeLimitsSeconds", expected an array of at least 2 limits (got [1])',
+    ),
+  );
+  assert.throws(
+    () =>
+      downtimeLimitCurves({
+        workloads: [{ label: "too big", wssBytes: 2 * M, dirtyPagesPerSecond: 1 }],
+      }),
+    RangeError,
+  );
+});

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { synthesizeRuns } from "../fit/synthetic.ts";
+import { render } from "../plot/render.ts";
+import { reproduceProject } from "./reproduce_project.ts";
+
+const DATA = new URL("../../data/qemu-tcg-1gbit/", import.meta.url).pathname;
+
+/** A dataset folder of SYNTHETIC runs (generated from the models), marked synthetic in its sidecar. */
+async function writeSyntheticFolder(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  const runs = synthesizeRuns({ seed: 4, methods: ["kvm-postcopy"], repeats: 2 });
+  const lines = runs.map((r) =>
+    [
+      r.method,
+      r.contention,
+      r.memoryBytes,
+      r.wssBytes,
+      r.dirtyPagesPerSecond,
+      r.migrationTimeSeconds,
+      r.status,
+    ].join(",")
+  );
+  await Deno.writeTextFile(
+    `${dir}/runs.csv`,
+    "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds,status\n" +
+      lines.join("\n") + "\n",
+  );
+  await Deno.writeTextFile(`${dir}/runs.meta.json`, JSON.stringify({ synthetic: true }));
+}
+
+/** A dataset folder with a measured subset: the KVM post-copy rows of data/qemu-tcg-1gbit. */
+async function writeMeasuredSubset(dir: string): Promise<number> {
+  await Deno.mkdir(dir, { recursive: true });
+  const [header, ...rows] = (await Deno.readTextFile(`${DATA}runs.csv`)).trim().split("\n");
+  const kept = rows.filter((row) => row.startsWith("kvm-postcopy,"));
+  await Deno.writeTextFile(`${dir}/runs.csv`, [header, ...kept].join("\n") + "\n");
+  await Deno.copyFile(`${DATA}qemu-tcg-1gbit.meta.json`, `${dir}/runs.meta.json`);
+  return kept.length;
+}
+
+/** Plot numbers its class names and marker ids per render; figures are equal up to them. */
+function sameIds(svg: string): string {
+  return svg.replace(/plot-(marker-)?[0-9a-f]+/g, "plot-$1id");
+}
+
+Deno.test("reproduceProject() writes the figures and the report it returns", async (t) => {
+  const root = await Deno.makeTempDir();
+  try {
+    await t.step(
+      "a folder marked synthetic is not used; the synthetic dataset is, loudly",
+      async () => {
+        await writeSyntheticFolder(`${root}/data/made-up`);
+        const outDir = `${root}/out-synthetic`;
+        const result = await reproduceProject({ dataDir: `${root}/data`, resamples: 0, outDir });
+        assert.equal(result.source.synthetic, true);
+        assert.ok(
+          result.messages[0]!.endsWith("made-up: marked synthetic, not used as measured data"),
+        );
+        assert.match(
+          result.messages[1]!,
+          /^SYNTHETIC DATA: no dataset in .* has measured completed runs/,
+        );
+        const files = ["fig5.svg", "fig5.png", "fig6.svg", "fig6.png", "fig3.svg", "fig3.png"];
+        assert.deepEqual(result.written, [
+          ...files.map((f) => `${outDir}/figures/${f}`),
+          `${outDir}/report.md`,
+        ]);
+        assert.equal(await Deno.readTextFile(`${outDir}/report.md`), result.reportMarkdown);
+        assert.match(result.reportMarkdown, /\*\*SYNTHETIC DATA\.\*\*/);
+        assert.equal(
+          sameIds(await Deno.readTextFile(`${outDir}/figures/fig5.svg`)),
+          sameIds(render(result.fig5!)),
+        );
+        const png = await Deno.readFile(`${outDir}/figures/fig3.png`);
+        assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]); // "PNG"
+      },
+    );
+
+    await t.step(
+      "measured runs are fitted; a figure without a fitted method is not written",
+      async () => {
+        const n = await writeMeasuredSubset(`${root}/measured/postcopy`);
+        const outDir = `${root}/out-measured`;
+        const result = await reproduceProject({
+          folders: [`${root}/measured/postcopy`],
+          resamples: 0,
+          outDir,
+          figureFiles: { fig5: ["f5.svg"], fig6: ["six/f6.svg"], fig3: ["f3.svg"] },
+          reportFile: "notes/report.md",
+        });
+        assert.equal(result.source.synthetic, false);
+        assert.equal(result.runs.length, n);
+        assert.deepEqual(Object.keys(result.fits), ["kvm-postcopy"]);
+        assert.equal(result.fig5, null);
+        assert.ok(result.messages.includes("fig5: not written (no fitted method for it)"));
+        assert.deepEqual(result.written, [
+          `${outDir}/six/f6.svg`,
+          `${outDir}/f3.svg`,
+          `${outDir}/notes/report.md`,
+        ]);
+        await assert.rejects(Deno.stat(`${outDir}/f5.svg`), Deno.errors.NotFound);
+        const report = await Deno.readTextFile(`${outDir}/notes/report.md`);
+        assert.equal(report, result.reportMarkdown);
+        assert.ok(report.includes("- `six/f6.svg`: the same for KVM post-copy (T = M/B)."));
+        assert.match(report, /> Data: measured, postcopy/);
+        assert.equal(
+          sameIds(await Deno.readTextFile(`${outDir}/six/f6.svg`)),
+          sameIds(render(result.fig6!)),
+        );
+      },
+    );
+
+    await t.step(
+      "nothing is written without outDir, and a bad figure file is refused",
+      async () => {
+        const result = await reproduceProject({ synthetic: true, resamples: 0 });
+        assert.deepEqual(result.written, []);
+        await assert.rejects(
+          reproduceProject({
+            synthetic: true,
+            resamples: 0,
+            outDir: `${root}/out-bad`,
+            figureFiles: { fig5: ["f5.pdf"], fig6: ["f6.svg"], fig3: ["f3.svg"] },
+          }),
+          new RangeError(
+            'reproduceProject: invalid option "figureFiles.fig5", expected files ending in .svg or .png (got "f5.pdf")',
+          ),
+        );
+      },
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

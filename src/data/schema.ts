@@ -1,0 +1,401 @@
+/**
+ * The run schema and the method and contention vocabulary, written once:
+ * every column a dataset or the collector's `runs.csv` may carry, the run
+ * field it fills, its dimension and SI unit, whether it is required, the
+ * label for tables and figures, and the base names that take unit suffixes
+ * (`wss` for `wss_mib`). The loader, `toDataFrame`, the collector's
+ * `runs.csv` writer, the fits, the figure styles and the benchmark read their
+ * columns, units and labels from here.
+ *
+ * @module
+ */
+
+import type { KnownContention, KnownMethod, MigrationRun } from "./types.ts";
+
+/** A {@linkcode MigrationRun} field a column can fill (every field but `extra`). */
+export type RunField = Exclude<keyof MigrationRun, "extra">;
+
+/**
+ * What a column holds. The numeric dimensions fix the SI unit and the unit
+ * suffixes a column name may carry; `label` is a short name checked as one
+ * (letters, digits, spaces and `._+/:-`); `boolean` and `text` columns are
+ * not typed fields and stay in `extra` as written.
+ */
+export type RunDimension =
+  | "label"
+  | "bytes"
+  | "bytesPerSecond"
+  | "pagesPerSecond"
+  | "seconds"
+  | "integer"
+  | "boolean"
+  | "text";
+
+/** One column of the run schema. */
+export interface RunColumn {
+  /** The column's name in a file, snake_case with its unit, e.g. `wss_bytes`. */
+  column: string;
+  /** The run field it fills, or `undefined` for a column kept in `extra` as written. */
+  field: RunField | undefined;
+  /** What the column holds. */
+  dimension: RunDimension;
+  /** The SI unit of the field, e.g. `bytes`; `""` for labels, integers and text. */
+  unit: string;
+  /** Whether every run must have it. */
+  required: boolean;
+  /** Whether 0 is out of range (numbers must be > 0, else >= 0). */
+  positive: boolean;
+  /** A short name for tables and figures, e.g. `WSS`. */
+  label: string;
+  /** Base names that take unit suffixes, e.g. `wss` for `wss_mib`. */
+  aliases: readonly string[];
+  /** Whether `full` is accepted, meaning the run's whole memory (`memoryBytes`). */
+  full: boolean;
+  /** The labels a `label` column expects; another is kept, with a warning. */
+  known: readonly string[] | undefined;
+  /** `run` for the run schema every dataset may use; `collector` for what the collector adds. */
+  group: "run" | "collector";
+  /** A value for messages, e.g. `kvm-precopy`; `""` when none is given. */
+  example: string;
+}
+
+type Entry = Partial<RunColumn> & Pick<RunColumn, "column" | "dimension" | "label">;
+
+const SI_UNIT: Record<RunDimension, string> = {
+  label: "",
+  bytes: "bytes",
+  bytesPerSecond: "bytes/s",
+  pagesPerSecond: "pages/s",
+  seconds: "seconds",
+  integer: "",
+  boolean: "",
+  text: "",
+};
+
+function column(group: RunColumn["group"], entry: Entry): RunColumn {
+  return {
+    field: undefined,
+    unit: SI_UNIT[entry.dimension],
+    required: false,
+    positive: false,
+    aliases: [],
+    full: false,
+    known: undefined,
+    example: "",
+    group,
+    ...entry,
+  };
+}
+const run = (entry: Entry) => column("run", entry);
+const collector = (entry: Entry) => column("collector", entry);
+
+/** What a migration method is and which model estimates it. */
+export interface MethodTerm {
+  /** The label in a dataset's `method` column. */
+  name: KnownMethod;
+  /** The name in figures and tables. */
+  label: string;
+  /** The model that estimates its time. */
+  model: "xen-precopy" | "kvm-precopy" | "kvm-postcopy";
+  /** Whether the paper compares it (the collector's `xen-precopy-policy` is not the paper's). */
+  paper: boolean;
+}
+
+/**
+ * The migration methods, in the order of figures and tables: the paper's
+ * three, and the collector's QEMU pre-copy stopped by the Xen rule.
+ *
+ * @example Names, labels and models
+ * ```ts
+ * import { METHODS } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(METHODS.filter((m) => m.paper).map((m) => m.name), [
+ *   "xen-precopy",
+ *   "kvm-precopy",
+ *   "kvm-postcopy",
+ * ]);
+ * const policy = METHODS.find((m) => m.name === "xen-precopy-policy");
+ * assert.equal(policy?.model, "xen-precopy");
+ * assert.equal(policy?.label, "Xen-rule pre-copy (QEMU)");
+ * ```
+ */
+export const METHODS: readonly MethodTerm[] = [
+  { name: "xen-precopy", label: "Xen pre-copy", model: "xen-precopy", paper: true },
+  {
+    name: "xen-precopy-policy",
+    label: "Xen-rule pre-copy (QEMU)",
+    model: "xen-precopy",
+    paper: false,
+  },
+  { name: "kvm-precopy", label: "KVM pre-copy", model: "kvm-precopy", paper: true },
+  { name: "kvm-postcopy", label: "KVM post-copy", model: "kvm-postcopy", paper: true },
+];
+
+/** One contention scenario of the paper's Table 2. */
+export interface ContentionTerm {
+  /** The label in a dataset's `contention` column. */
+  name: KnownContention;
+  /** The name in figures and tables. */
+  label: string;
+}
+
+/**
+ * The contention scenarios, in the paper's order.
+ *
+ * @example The paper's order
+ * ```ts
+ * import { CONTENTIONS } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(CONTENTIONS.map((c) => c.name), ["none", "cpu", "network", "memory"]);
+ * ```
+ */
+export const CONTENTIONS: readonly ContentionTerm[] = [
+  { name: "none", label: "no contention" },
+  { name: "cpu", label: "CPU" },
+  { name: "network", label: "network" },
+  { name: "memory", label: "memory" },
+];
+
+/**
+ * How the collector switches a `kvm-postcopy` run to post-copy
+ * (`postcopy_switch`): after the first pre-copy pass, or at once.
+ *
+ * @example The known switches
+ * ```ts
+ * import { POSTCOPY_SWITCHES } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(POSTCOPY_SWITCHES, ["after-first-pass", "immediate"]);
+ * ```
+ */
+export const POSTCOPY_SWITCHES: readonly string[] = ["after-first-pass", "immediate"];
+
+/**
+ * The run schema: every column, in the order of the collector's `runs.csv`.
+ * The `run` group is the schema every dataset may use; the `collector` group
+ * is what `deno task collect` adds, typed where the analysis reads it and
+ * kept in `extra` (as written) where it does not.
+ *
+ * `requested_wss` may be `full` like `wss_bytes`: the run's
+ * `requestedWssBytes` is then its `memoryBytes`, so a request of the whole
+ * memory and `full` read the same.
+ *
+ * @example The columns, fields and units
+ * ```ts
+ * import { RUN_SCHEMA } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const wss = RUN_SCHEMA.find((c) => c.column === "wss_bytes");
+ * assert.equal(wss?.field, "wssBytes");
+ * assert.equal(wss?.unit, "bytes");
+ * assert.deepEqual(wss?.aliases, ["wss"]);
+ * const limit = RUN_SCHEMA.find((c) => c.field === "downtimeLimitSeconds");
+ * assert.equal(limit?.column, "downtime_limit_seconds");
+ * assert.equal(RUN_SCHEMA.filter((c) => c.group === "run").length, 13);
+ * ```
+ */
+export const RUN_SCHEMA: readonly RunColumn[] = [
+  run({
+    column: "method",
+    field: "method",
+    dimension: "label",
+    required: true,
+    label: "method",
+    example: "kvm-precopy",
+    known: METHODS.map((m) => m.name),
+  }),
+  run({
+    column: "contention",
+    field: "contention",
+    dimension: "label",
+    required: true,
+    label: "contention",
+    example: "none",
+    known: CONTENTIONS.map((c) => c.name),
+  }),
+  run({
+    column: "memory_bytes",
+    field: "memoryBytes",
+    dimension: "bytes",
+    required: true,
+    positive: true,
+    label: "memory",
+    aliases: ["memory"],
+  }),
+  run({
+    column: "wss_bytes",
+    field: "wssBytes",
+    dimension: "bytes",
+    required: true,
+    label: "WSS",
+    aliases: ["wss"],
+    full: true,
+  }),
+  run({
+    column: "dirty_pages_per_second",
+    field: "dirtyPagesPerSecond",
+    dimension: "pagesPerSecond",
+    required: true,
+    label: "dirty rate",
+  }),
+  run({
+    column: "page_bytes",
+    field: "pageBytes",
+    dimension: "integer",
+    unit: "bytes",
+    positive: true,
+    label: "page size",
+  }),
+  run({
+    column: "link_bandwidth_bytes_per_second",
+    field: "linkBandwidthBytesPerSecond",
+    dimension: "bytesPerSecond",
+    positive: true,
+    label: "link bandwidth",
+    aliases: ["link_bandwidth", "bandwidth"],
+  }),
+  run({
+    column: "migration_time_seconds",
+    field: "migrationTimeSeconds",
+    dimension: "seconds",
+    required: true,
+    label: "migration time",
+    aliases: ["migration_time"],
+  }),
+  run({
+    column: "downtime_seconds",
+    field: "downtimeSeconds",
+    dimension: "seconds",
+    label: "downtime",
+    aliases: ["downtime"],
+  }),
+  run({
+    column: "transferred_bytes",
+    field: "transferredBytes",
+    dimension: "bytes",
+    label: "transferred",
+    aliases: ["transferred"],
+  }),
+  run({ column: "iterations", field: "iterations", dimension: "integer", label: "rounds" }),
+  run({
+    column: "status",
+    field: "status",
+    dimension: "label",
+    label: "status",
+    example: "completed",
+  }),
+  run({ column: "run", field: "run", dimension: "integer", label: "repeat" }),
+  collector({
+    column: "requested_wss",
+    field: "requestedWssBytes",
+    dimension: "bytes",
+    label: "requested WSS",
+    aliases: ["requested_wss"],
+    full: true,
+  }),
+  collector({
+    column: "requested_dirty_pages_per_second",
+    field: "requestedDirtyPagesPerSecond",
+    dimension: "pagesPerSecond",
+    label: "requested dirty rate",
+  }),
+  collector({
+    column: "dirty_rate_source",
+    field: "dirtyRateSource",
+    dimension: "label",
+    label: "dirty rate source",
+    example: "guest",
+  }),
+  collector({
+    column: "downtime_limit_seconds",
+    field: "downtimeLimitSeconds",
+    dimension: "seconds",
+    label: "downtime limit",
+    aliases: ["downtime_limit"],
+  }),
+  collector({
+    column: "accelerator",
+    field: "accelerator",
+    dimension: "label",
+    label: "accelerator",
+    example: "tcg",
+  }),
+  collector({ column: "ram_total_bytes", dimension: "bytes", label: "RAM total" }),
+  collector({ column: "zero_pages", dimension: "integer", label: "zero pages" }),
+  collector({ column: "normal_pages", dimension: "integer", label: "normal pages" }),
+  collector({ column: "filler_bytes", dimension: "bytes", label: "filler" }),
+  collector({
+    column: "throughput_bytes_per_second",
+    dimension: "bytesPerSecond",
+    label: "throughput",
+  }),
+  collector({
+    column: "qmp_downtime_seconds",
+    field: "qmpDowntimeSeconds",
+    dimension: "seconds",
+    label: "QMP downtime",
+    aliases: ["qmp_downtime"],
+  }),
+  collector({ column: "downtime_source", dimension: "label", label: "downtime source" }),
+  collector({ column: "setup_time_seconds", dimension: "seconds", label: "setup time" }),
+  collector({
+    column: "postcopy_switch",
+    field: "postcopySwitch",
+    dimension: "label",
+    label: "post-copy switch",
+    example: "immediate",
+    known: POSTCOPY_SWITCHES,
+  }),
+  collector({ column: "postcopy_switched", dimension: "boolean", label: "switched" }),
+  collector({ column: "xen_stop_reason", dimension: "label", label: "Xen stop reason" }),
+  collector({
+    column: "timeout_seconds",
+    field: "timeoutSeconds",
+    dimension: "seconds",
+    label: "timeout",
+    aliases: ["timeout"],
+  }),
+  collector({ column: "verify", dimension: "text", label: "verification" }),
+  collector({ column: "started_at", dimension: "text", label: "started at" }),
+  collector({ column: "trace_file", dimension: "text", label: "trace" }),
+  collector({ column: "message", dimension: "text", label: "message" }),
+];
+
+/**
+ * The schema's typed columns (those with a run field), in schema order.
+ *
+ * @example The run schema's fields, then the collector's
+ * ```ts
+ * import { TYPED_COLUMNS } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(TYPED_COLUMNS[0]?.field, "method");
+ * assert.equal(TYPED_COLUMNS.at(-1)?.field, "timeoutSeconds");
+ * assert.ok(TYPED_COLUMNS.every((c) => c.field !== undefined));
+ * ```
+ */
+export const TYPED_COLUMNS: readonly (RunColumn & { field: RunField })[] = RUN_SCHEMA.filter(
+  (c): c is RunColumn & { field: RunField } => c.field !== undefined,
+);
+
+/**
+ * The figure and table name of a method: `Xen pre-copy` for `xen-precopy`;
+ * another label unchanged.
+ *
+ * @param method A method label.
+ * @returns Its name.
+ *
+ * @example Known and other methods
+ * ```ts
+ * import { methodLabel } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(methodLabel("kvm-postcopy"), "KVM post-copy");
+ * assert.equal(methodLabel("qemu-multifd"), "qemu-multifd");
+ * ```
+ */
+export function methodLabel(method: string): string {
+  return METHODS.find((m) => m.name === method)?.label ?? method;
+}

@@ -1,0 +1,180 @@
+// What a fit estimates, and how a parameter vector maps to bandwidths and
+// back to named quantities.
+//
+// Parameters live in log space (a vector theta): a level per group (one B,
+// or efficiency, per contention group; factors are ratios to the baseline's),
+// or a level per method plus a log factor per non-baseline group; optionally
+// u for the post-copy workload term, multiplier 1 + (e^u - 1)·W/M.
+import { median } from "../_stats.ts";
+import { makePlan, type Plan } from "./_evaluate.ts";
+import { type FitData, positionsWhere } from "./_fit_data.ts";
+import type { ResolvedFitOptions } from "./types.ts";
+
+/** The half-width, in ln B, of a level's or factor's first search: a factor of 50 either side. */
+export const LEVEL_HALF_WIDTH = Math.log(50);
+const FACTOR_HALF_WIDTH = Math.log(50);
+
+/** One fitted parameter. */
+export interface Param {
+  /** The group or method it belongs to, or `"postcopy-workload"`. */
+  name: string;
+  /** A log level, a log factor, or the extra term's u. */
+  kind: "level" | "factor" | "extra";
+  /** The positions of the runs it touches. */
+  positions: number[];
+  /** The model plan of those runs. */
+  plan: Plan;
+  /** The centre of its first search (a crude level, or 0). */
+  center: number;
+  /** The half-width of its first search (levels and factors). */
+  halfWidth: number;
+}
+
+/** The parameters of a fit and, per run, which of them it uses. */
+export interface ParamLayout {
+  /** The parameters, in the order of theta. */
+  params: Param[];
+  /** Per run: the index of its level. */
+  levelOf: Int32Array;
+  /** Per run: the index of its factor, or -1 (baseline, or one B for all methods). */
+  factorOf: Int32Array;
+  /** The index of the extra term, or -1. */
+  extraIndex: number;
+  /** Whether every run uses one parameter only, so each is found by one 1-D search. */
+  independent: boolean;
+}
+
+/**
+ * Lays out the parameters: levels per group (one B for all methods) or per
+ * method plus factors per non-baseline group, then the extra term.
+ *
+ * @param data The runs.
+ * @param options Resolved options.
+ * @throws {RangeError} If the extra term is fitted with fewer than 2 post-copy runs with W > 0.
+ */
+export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamLayout {
+  const { where, runs, indices, groups, methods, crude } = data;
+  const n = indices.length;
+  const params: Param[] = [];
+  const levelOf = new Int32Array(n);
+  const factorOf = new Int32Array(n).fill(-1);
+  const addParam = (name: string, kind: Param["kind"], positions: number[]) => {
+    const center = kind === "level" ? median(positions.map((p) => crude[p]!)) : 0;
+    params.push({
+      name,
+      kind,
+      positions,
+      plan: makePlan(where, runs, positions.map((p) => indices[p]!), options.modelOptions),
+      center,
+      halfWidth: kind === "level" ? LEVEL_HALF_WIDTH : FACTOR_HALF_WIDTH,
+    });
+    return params.length - 1;
+  };
+  const assign = (
+    labels: readonly string[],
+    label: string,
+    kind: Param["kind"],
+    to: Int32Array,
+  ) => {
+    const k = addParam(label, kind, positionsWhere(n, (p) => labels[p] === label));
+    for (let p = 0; p < n; p++) if (labels[p] === label) to[p] = k;
+  };
+  if (options.bandwidthPer === "all") {
+    for (const g of data.groupNames) assign(groups, g, "level", levelOf);
+  } else {
+    for (const m of data.methodNames) assign(methods, m, "level", levelOf);
+    for (const g of data.groupNames) {
+      if (g !== options.baseline) assign(groups, g, "factor", factorOf);
+    }
+  }
+  let extraIndex = -1;
+  if (options.extraTerm !== null) {
+    const positions = positionsWhere(n, (p) => data.workload[p]! > 0);
+    if (positions.length < 2) {
+      throw new RangeError(
+        `${where}: cannot fit extra term "${options.extraTerm}", expected at least 2 completed "kvm-postcopy" runs with wssBytes > 0 (got ${positions.length})`,
+      );
+    }
+    extraIndex = addParam("postcopy-workload", "extra", positions);
+  }
+  const independent = options.bandwidthPer === "all" && extraIndex < 0;
+  return { params, levelOf, factorOf, extraIndex, independent };
+}
+
+/** The starting vector: each level at its centre, factors and the extra term at 0. */
+export function initialTheta(layout: ParamLayout): Float64Array {
+  return Float64Array.from(layout.params, (param) => param.kind === "level" ? param.center : 0);
+}
+
+/**
+ * The bandwidth of the run at position p under theta, bytes/s (or the
+ * fraction of its link times the link).
+ */
+export function bandwidthOf(
+  layout: ParamLayout,
+  data: FitData,
+  theta: Float64Array,
+  p: number,
+): number {
+  const { levelOf, factorOf, extraIndex } = layout;
+  const logLevel = theta[levelOf[p]!]! + (factorOf[p]! >= 0 ? theta[factorOf[p]!]! : 0);
+  const extra = extraIndex >= 0 ? 1 + Math.expm1(theta[extraIndex]!) * data.workload[p]! : 1;
+  return data.link[p]! * Math.exp(logLevel) * extra;
+}
+
+/** A named quantity as a function of theta. */
+export type Quantity = (theta: Float64Array) => number;
+
+/** The named quantities a fit reports, each as a function of theta. */
+export interface FitQuantities {
+  /** The baseline level (one B for all methods), or null with one B per method. */
+  baseline: Quantity | null;
+  /** The level per method, or null with one B for all methods. */
+  byMethod: Record<string, Quantity> | null;
+  /** The factor per group; null for a factor fixed at 1 (the baseline with one B per method). */
+  factors: Record<string, Quantity | null>;
+  /** The extra term's coefficient e^u - 1, or null. */
+  extra: Quantity | null;
+}
+
+/**
+ * Unpacks theta into the quantities a fit reports: levels as e^x, factors as
+ * ratios to the baseline level (one B for all methods) or e^x (one B per
+ * method), the extra term as e^u - 1.
+ *
+ * @param layout The parameters.
+ * @param data The runs (for the group and method names).
+ * @param options Resolved options.
+ */
+export function fitQuantities(
+  layout: ParamLayout,
+  data: FitData,
+  options: ResolvedFitOptions,
+): FitQuantities {
+  const { params, extraIndex } = layout;
+  const indexOf = (name: string, kind: Param["kind"]) =>
+    params.findIndex((param) => param.name === name && param.kind === kind);
+  const factors: Record<string, Quantity | null> = {};
+  let baseline: Quantity | null = null;
+  let byMethod: Record<string, Quantity> | null = null;
+  if (options.bandwidthPer === "all") {
+    const base = indexOf(options.groupBy === null ? "all" : options.baseline, "level");
+    baseline = (theta) => Math.exp(theta[base]!);
+    for (const g of data.groupNames) {
+      const k = indexOf(g, "level");
+      factors[g] = (theta) => Math.exp(theta[k]! - theta[base]!);
+    }
+  } else {
+    byMethod = {};
+    for (const m of data.methodNames) {
+      const k = indexOf(m, "level");
+      byMethod[m] = (theta) => Math.exp(theta[k]!);
+    }
+    for (const g of data.groupNames) {
+      const k = indexOf(g, "factor");
+      factors[g] = k < 0 ? null : (theta) => Math.exp(theta[k]!);
+    }
+  }
+  const extra = extraIndex >= 0 ? (theta: Float64Array) => Math.expm1(theta[extraIndex]!) : null;
+  return { baseline, byMethod, factors, extra };
+}
