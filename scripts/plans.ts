@@ -13,6 +13,7 @@ import {
   fitPlans,
   type LoadedPlan,
   loadPlans,
+  markdownTable,
   type MigrationRun,
   predictRuns,
 } from "../mod.ts";
@@ -181,16 +182,17 @@ function mvmRow(plans: LoadedPlan[]): Row {
 }
 
 function format(rows: Row[]): string {
-  const head =
-    "| model | folds | migrations MAPE % | RMSE s | bias s | makespan MAPE % | makespan RMSE s |";
-  const lines = rows.map((r) =>
-    `| ${r.model} | ${r.folds} | ${r.migrations.mapePercent.toFixed(2)} | ${
-      r.migrations.rmseSeconds.toFixed(2)
-    } | ${r.migrations.biasSeconds.toFixed(2)} | ${r.makespan.mapePercent.toFixed(2)} | ${
-      r.makespan.rmseSeconds.toFixed(2)
-    } |`
+  return markdownTable(
+    rows.map((r) => ({
+      model: r.model,
+      folds: r.folds,
+      "migrations MAPE %": r.migrations.mapePercent.toFixed(2),
+      "RMSE s": r.migrations.rmseSeconds.toFixed(2),
+      "bias s": r.migrations.biasSeconds.toFixed(2),
+      "makespan MAPE %": r.makespan.mapePercent.toFixed(2),
+      "makespan RMSE s": r.makespan.rmseSeconds.toFixed(2),
+    })),
   );
-  return [head, "|---|---|---|---|---|---|---|", ...lines].join("\n");
 }
 
 async function main(): Promise<number> {

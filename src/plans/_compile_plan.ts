@@ -1,6 +1,6 @@
 // Checks a plan once and turns it into typed arrays for the event loop, so
 // that fitPlans can simulate it many times at different parameters.
-import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { checkNumber, checkObject, type NumberRule, showValue } from "../_validate.ts";
 import { resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
 import { resolveKvmOptions } from "../models/kvm_precopy.ts";
 import { resolveXenOptions } from "../models/xen_precopy.ts";
@@ -80,6 +80,100 @@ function checkNodes(where: string, nodes: unknown): Map<string, number> {
   return index;
 }
 
+/** Fills the links' nominal capacities and classes (2 links per node: up, down). */
+function compileLinks(
+  out: CompiledPlan,
+  nodes: Plan["nodes"],
+  nodeIndex: Map<string, number>,
+): void {
+  const classIndex = new Map<string, number>();
+  for (const [name, i] of nodeIndex) {
+    const node = nodes[name]!;
+    const rates = [node.uplinkBytesPerSecond, node.downlinkBytesPerSecond];
+    rates.forEach((bps, k) => {
+      const key = planLinkClass(bps);
+      if (!classIndex.has(key)) {
+        classIndex.set(key, classIndex.size);
+        out.classes.push(key);
+      }
+      out.nominalBytesPerSecond[2 * i + k] = bps;
+      out.linkClass[2 * i + k] = classIndex.get(key)!;
+    });
+  }
+}
+
+/** Checks migration i and writes it into `out`. */
+function compileMigration(
+  where: string,
+  out: CompiledPlan,
+  value: unknown,
+  i: number,
+  nodeIndex: Map<string, number>,
+  templates: RoundRules[],
+  seen: Set<string>,
+): void {
+  const at = `migrations[${i}]`;
+  const m = checkObject(where, `input "${at}"`, value);
+  if (typeof m.id !== "string" || m.id === "" || seen.has(m.id)) {
+    throw new (typeof m.id === "string" ? RangeError : TypeError)(
+      `${where}: invalid input "${at}.id", expected a non-empty string unique in the plan (got ${
+        showValue(m.id)
+      })`,
+    );
+  }
+  seen.add(m.id);
+  const method = PLAN_METHODS.indexOf(m.method as string);
+  if (method < 0) {
+    throw new RangeError(
+      `${where}: invalid input "${at}.method", expected one of ${
+        PLAN_METHODS.map((x) => `"${x}"`).join(", ")
+      } (got ${showValue(m.method)})`,
+    );
+  }
+  const number = (field: string, rule: NumberRule, unit: string) =>
+    checkNumber(where, "input", `${at}.${field}`, m[field], rule, unit);
+  const memoryBytes = number("memoryBytes", "positive", "bytes");
+  const wssBytes = number("wssBytes", "non-negative", "bytes");
+  if (wssBytes > memoryBytes) {
+    throw new RangeError(
+      `${where}: invalid input "${at}.wssBytes", expected bytes <= memoryBytes (${memoryBytes}) (got ${wssBytes})`,
+    );
+  }
+  const d = number("dirtyPagesPerSecond", "non-negative", "pages/s");
+  const ends = ["source", "destination"].map((field) => {
+    const name = m[field];
+    const index = typeof name === "string" ? nodeIndex.get(name) : undefined;
+    if (index === undefined) {
+      throw new RangeError(
+        `${where}: invalid input "${at}.${field}", expected a key of "nodes" (got ${
+          showValue(name)
+        })`,
+      );
+    }
+    return index;
+  });
+  if (ends[0] === ends[1]) {
+    throw new RangeError(
+      `${where}: invalid input "${at}.destination", expected a node other than the source (got ${
+        showValue(m.destination)
+      })`,
+    );
+  }
+  out.startSeconds[i] = number("startSeconds", "finite", "seconds");
+  out.measuredSeconds[i] = m.migrationTimeSeconds === undefined
+    ? NaN
+    : number("migrationTimeSeconds", "positive", "seconds");
+  out.ids.push(m.id);
+  out.up[i] = 2 * ends[0]!;
+  out.down[i] = 2 * ends[1]! + 1;
+  out.rules.push({
+    ...templates[method]!,
+    memoryBytes,
+    wssBytes,
+    dirtyBytesPerSecond: d * DEFAULT_PAGE_BYTES,
+  });
+}
+
 /**
  * Checks a plan and its options and compiles it.
  *
@@ -90,7 +184,6 @@ function checkNodes(where: string, nodes: unknown): Map<string, number> {
 export function compilePlan(where: string, plan: Plan, options: SimulatePlanOptions): CompiledPlan {
   const record = checkObject(where, "input", plan);
   const nodeIndex = checkNodes(where, record.nodes);
-  const nodes = record.nodes as Plan["nodes"];
   if (!Array.isArray(record.migrations)) {
     throw new TypeError(
       `${where}: invalid input "migrations", expected an array (got ${
@@ -113,112 +206,10 @@ export function compilePlan(where: string, plan: Plan, options: SimulatePlanOpti
     classes: [],
     measuredSeconds: new Float64Array(n),
   };
-  const classIndex = new Map<string, number>();
-  for (const [name, i] of nodeIndex) {
-    const node = nodes[name]!;
-    for (const [k, bps] of [[0, node.uplinkBytesPerSecond], [1, node.downlinkBytesPerSecond]]) {
-      const key = planLinkClass(bps!);
-      if (!classIndex.has(key)) {
-        classIndex.set(key, classIndex.size);
-        out.classes.push(key);
-      }
-      out.nominalBytesPerSecond[2 * i + k!] = bps!;
-      out.linkClass[2 * i + k!] = classIndex.get(key)!;
-    }
-  }
+  compileLinks(out, record.nodes as Plan["nodes"], nodeIndex);
   const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
-    const m = checkObject(where, `input "migrations[${i}]"`, migrations[i]);
-    const at = `migrations[${i}]`;
-    if (typeof m.id !== "string" || m.id === "" || seen.has(m.id)) {
-      throw new (typeof m.id === "string" ? RangeError : TypeError)(
-        `${where}: invalid input "${at}.id", expected a non-empty string unique in the plan (got ${
-          showValue(m.id)
-        })`,
-      );
-    }
-    seen.add(m.id);
-    const method = PLAN_METHODS.indexOf(m.method as string);
-    if (method < 0) {
-      throw new RangeError(
-        `${where}: invalid input "${at}.method", expected one of ${
-          PLAN_METHODS.map((x) => `"${x}"`).join(", ")
-        } (got ${showValue(m.method)})`,
-      );
-    }
-    const memoryBytes = checkNumber(
-      where,
-      "input",
-      `${at}.memoryBytes`,
-      m.memoryBytes,
-      "positive",
-      "bytes",
-    );
-    const wssBytes = checkNumber(
-      where,
-      "input",
-      `${at}.wssBytes`,
-      m.wssBytes,
-      "non-negative",
-      "bytes",
-    );
-    if (wssBytes > memoryBytes) {
-      throw new RangeError(
-        `${where}: invalid input "${at}.wssBytes", expected bytes <= memoryBytes (${memoryBytes}) (got ${wssBytes})`,
-      );
-    }
-    const d = checkNumber(
-      where,
-      "input",
-      `${at}.dirtyPagesPerSecond`,
-      m.dirtyPagesPerSecond,
-      "non-negative",
-      "pages/s",
-    );
-    const ends = [m.source, m.destination].map((name, k) => {
-      const field = k === 0 ? "source" : "destination";
-      const index = typeof name === "string" ? nodeIndex.get(name) : undefined;
-      if (index === undefined) {
-        throw new RangeError(
-          `${where}: invalid input "${at}.${field}", expected a key of "nodes" (got ${
-            showValue(name)
-          })`,
-        );
-      }
-      return index;
-    });
-    if (ends[0] === ends[1]) {
-      throw new RangeError(
-        `${where}: invalid input "${at}.destination", expected a node other than the source (got ${
-          showValue(m.destination)
-        })`,
-      );
-    }
-    out.startSeconds[i] = checkNumber(
-      where,
-      "input",
-      `${at}.startSeconds`,
-      m.startSeconds,
-      "finite",
-      "seconds",
-    );
-    out.measuredSeconds[i] = m.migrationTimeSeconds === undefined ? NaN : checkNumber(
-      where,
-      "input",
-      `${at}.migrationTimeSeconds`,
-      m.migrationTimeSeconds,
-      "positive",
-      "seconds",
-    );
-    out.ids.push(m.id);
-    out.up[i] = 2 * ends[0]!;
-    out.down[i] = 2 * ends[1]! + 1;
-    out.rules.push({
-      ...templates[method]!,
-      memoryBytes,
-      wssBytes,
-      dirtyBytesPerSecond: d * DEFAULT_PAGE_BYTES,
-    });
+    compileMigration(where, out, migrations[i], i, nodeIndex, templates, seen);
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
     out.startSeconds[a]! - out.startSeconds[b]! || a - b

@@ -46,7 +46,8 @@ interface Workspace {
 
 const WORKSPACES = new WeakMap<CompiledPlan, Workspace>();
 
-function workspace(plan: CompiledPlan): Workspace {
+/** The plan's workspace, reset, with the links' capacities at these parameters. */
+function workspace(plan: CompiledPlan, parameters: ResolvedParameters): Workspace {
   const n = plan.ids.length;
   let w = WORKSPACES.get(plan);
   if (w === undefined) {
@@ -74,6 +75,10 @@ function workspace(plan: CompiledPlan): Workspace {
     w.s.iterations.fill(0);
     w.out.transferredBytes.fill(0);
   }
+  const capacity = w.s.net.capacity;
+  for (let l = 0; l < capacity.length; l++) {
+    capacity[l] = plan.nominalBytesPerSecond[l]! * parameters.fractions[plan.linkClass[l]!]!;
+  }
   return w;
 }
 
@@ -86,11 +91,7 @@ function workspace(plan: CompiledPlan): Workspace {
  */
 export function runPlan(plan: CompiledPlan, parameters: ResolvedParameters): RunOutput {
   const n = plan.ids.length;
-  const { s, out, q } = workspace(plan);
-  const capacity = s.net.capacity;
-  for (let l = 0; l < capacity.length; l++) {
-    capacity[l] = plan.nominalBytesPerSecond[l]! * parameters.fractions[plan.linkClass[l]!]!;
-  }
+  const { s, out, q } = workspace(plan, parameters);
   const overhead = parameters.overheadSeconds;
 
   const reschedule = (f: number, t: number) => {

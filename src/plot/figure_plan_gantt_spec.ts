@@ -123,6 +123,57 @@ function errorLabel(row: GanttRow): string {
   } %)`;
 }
 
+/** A makespan rule and where its label goes. */
+interface MakespanRule {
+  x: number;
+  what: string;
+  anchor: "start" | "end";
+  dx: number;
+}
+
+/** The chart's marks: measured bars, simulated bars, makespan rules and their labels, errors. */
+function ganttMarks(rows: GanttRow[], measured: GanttRow[], rules: MakespanRule[]): unknown[] {
+  return [
+    Plot.barX(measured, {
+      x1: "startSeconds",
+      x2: "measuredEndSeconds",
+      y: "label",
+      fill: MEASURED_COLOR,
+      insetTop: 3,
+      insetBottom: 11,
+    }),
+    Plot.barX(rows, {
+      x1: "startSeconds",
+      x2: "simulatedEndSeconds",
+      y: "label",
+      fill: SIMULATED_COLOR,
+      insetTop: measured.length > 0 ? 15 : 3,
+      insetBottom: 3,
+    }),
+    Plot.ruleX(rules, { x: "x", stroke: "#555", strokeDasharray: "4,3" }),
+    ...rules.map((rule) =>
+      Plot.text([rule], {
+        x: "x",
+        text: "what",
+        frameAnchor: "top",
+        dy: -2,
+        fill: "#555",
+        fontSize: 10,
+        textAnchor: rule.anchor,
+        dx: rule.dx,
+      })
+    ),
+    Plot.text(measured, {
+      x: (r: GanttRow) => Math.max(r.measuredEndSeconds!, r.simulatedEndSeconds),
+      y: "label",
+      text: errorLabel,
+      textAnchor: "start",
+      dx: 4,
+      fontSize: 10,
+    }),
+  ];
+}
+
 /**
  * Builds a Gantt chart of a plan: one row per migration (by start time),
  * the measured span as a thick bar and the simulated span as a thin bar
@@ -182,7 +233,12 @@ export function figurePlanGanttSpec(
   const measured = rows.filter((r) => r.measuredEndSeconds !== undefined);
   const labels = rows.map((r) => r.label);
   const simulatedMakespan = Math.max(...rows.map((r) => r.simulatedEndSeconds));
-  const rules = [{ x: simulatedMakespan, what: "simulated", anchor: "start", dx: 3 }];
+  const rules: MakespanRule[] = [{
+    x: simulatedMakespan,
+    what: "simulated",
+    anchor: "start",
+    dx: 3,
+  }];
   let errorSentence = "No migration of this plan is measured: the bars are the simulation only.";
   if (measured.length > 0) {
     const measuredMakespan = Math.max(...measured.map((r) => r.measuredEndSeconds!));
@@ -246,45 +302,7 @@ export function figurePlanGanttSpec(
           grid: true,
         },
         y: { domain: labels, label: "migration (source → destination)", labelArrow: "none" },
-        marks: [
-          Plot.barX(measured, {
-            x1: "startSeconds",
-            x2: "measuredEndSeconds",
-            y: "label",
-            fill: MEASURED_COLOR,
-            insetTop: 3,
-            insetBottom: 11,
-          }),
-          Plot.barX(rows, {
-            x1: "startSeconds",
-            x2: "simulatedEndSeconds",
-            y: "label",
-            fill: SIMULATED_COLOR,
-            insetTop: measured.length > 0 ? 15 : 3,
-            insetBottom: 3,
-          }),
-          Plot.ruleX(rules, { x: "x", stroke: "#555", strokeDasharray: "4,3" }),
-          ...rules.map((rule) =>
-            Plot.text([rule], {
-              x: "x",
-              text: "what",
-              frameAnchor: "top",
-              dy: -2,
-              fill: "#555",
-              fontSize: 10,
-              textAnchor: rule.anchor as "start" | "end",
-              dx: rule.dx,
-            })
-          ),
-          Plot.text(measured, {
-            x: (r: GanttRow) => Math.max(r.measuredEndSeconds!, r.simulatedEndSeconds),
-            y: "label",
-            text: errorLabel,
-            textAnchor: "start",
-            dx: 4,
-            fontSize: 10,
-          }),
-        ],
+        marks: ganttMarks(rows, measured, rules),
       },
     }],
     widthPixels,
