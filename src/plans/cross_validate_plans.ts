@@ -10,7 +10,8 @@ import { DEFAULT_FOLDS, DEFAULT_SEED } from "../fit/defaults.ts";
 import { errorMetrics } from "../fit/error_metrics.ts";
 import type { ErrorMetrics } from "../fit/types.ts";
 import { simulateAt } from "./_plan_search.ts";
-import { type FitPlansOptions, fitPoint, preparePlans, residual } from "./fit_plans.ts";
+import { fitPoint, preparePlans, residual } from "./_plan_fit.ts";
+import type { FitPlansOptions } from "./fit_plans.ts";
 import type { CrossValidatedPlanMigration, Plan, PlanMakespan } from "./types.ts";
 
 /** Options for {@linkcode crossValidatePlans}: the folds, and the fit's options. */

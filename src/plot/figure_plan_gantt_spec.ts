@@ -82,7 +82,7 @@ function checkInputs(where: string, plan: Plan, simulated: PlanResult): void {
 }
 
 /** The rows, ordered by start (then id), times relative to the first start. */
-export function ganttRows(plan: Plan, simulated: PlanResult): GanttRow[] {
+function ganttRows(plan: Plan, simulated: PlanResult): GanttRow[] {
   const origin = Math.min(...plan.migrations.map((m) => m.startSeconds));
   const rows = plan.migrations.map((m, i): GanttRow => {
     const sim = simulated.migrations[i]!;
