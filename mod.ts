@@ -25,7 +25,7 @@
  * const pre = xenPrecopy(input);
  * const post = kvmPostcopy(input);
  * assert.equal(pre.stopReason, "transfer-limit");
- * assert.ok(post.timeSeconds < pre.timeSeconds);
+ * assert.ok(post.migrationTimeSeconds < pre.migrationTimeSeconds);
  * ```
  *
  * @module
@@ -51,9 +51,12 @@ export {
   type KvmPostcopyResult,
 } from "./src/models/kvm_postcopy.ts";
 export {
+  paperTimeSeconds,
   sweep,
   type SweepGrid,
   type SweepInputs,
+  type SweepLayoutOptions,
+  type SweepModelOptions,
   type SweepOptions,
   type SweepResult,
   type SweepValues,

@@ -5,7 +5,7 @@ import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
 import { resolveKvmOptions } from "../models/kvm_precopy.ts";
-import { sweep, type SweepOptions } from "../models/sweep.ts";
+import { paperTimeSeconds, sweep, type SweepOptions } from "../models/sweep.ts";
 import type { ModelName } from "../models/types.ts";
 import { resolveXenOptions } from "../models/xen_precopy.ts";
 import type { FitModelOptions } from "./types.ts";
@@ -157,7 +157,8 @@ export function evaluatePlan(
       bandwidthBytesPerSecond: batch.bandwidthBytesPerSecond,
       pageBytes: batch.pageBytes,
     }, batch.options);
-    for (let k = 0; k < positions.length; k++) out[positions[k]!] = result.timeSeconds[k]!;
+    const timeSeconds = paperTimeSeconds(result);
+    for (let k = 0; k < positions.length; k++) out[positions[k]!] = timeSeconds[k]!;
   }
   return out;
 }

@@ -43,10 +43,15 @@ export interface KvmPrecopyResult {
   /** `"converged"`, or why the model gave up. */
   stopReason: KvmStopReason;
   /**
-   * Seconds from start to end: the rounds plus the stop-and-copy when it
-   * converged (as QEMU's `total-time`), or the time at which it gave up.
+   * The whole migration, in seconds: the rounds plus the stop-and-copy when
+   * it converged (as QEMU's `total-time`), or the time at which it gave up.
    */
-  timeSeconds: number;
+  migrationTimeSeconds: number;
+  /**
+   * Seconds of iterative pre-copy before the stop-and-copy (when it gave up:
+   * the time at which it did, as `migrationTimeSeconds`).
+   */
+  precopyTimeSeconds: number;
   /**
    * The stop-and-copy pause, remaining bytes / B, in seconds. When the model
    * did not converge this is the pause a forced switch would have cost when
@@ -207,7 +212,8 @@ export function kvmRounds(
       return {
         converged: true,
         stopReason: "converged",
-        timeSeconds: timeSeconds + downtimeSeconds,
+        migrationTimeSeconds: timeSeconds + downtimeSeconds,
+        precopyTimeSeconds: timeSeconds,
         downtimeSeconds,
         iterations,
         transferredBytes: transferredBytes + pendingBytes,
@@ -239,7 +245,8 @@ export function kvmRounds(
     return {
       converged: false,
       stopReason,
-      timeSeconds: atSeconds,
+      migrationTimeSeconds: atSeconds,
+      precopyTimeSeconds: atSeconds,
       downtimeSeconds: remainingBytes / bandwidthBytesPerSecond,
       iterations,
       transferredBytes: sentBytes,

@@ -17,7 +17,7 @@ Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 1);
     assert.equal(result.downtimeSeconds, 0);
-    assert.equal(result.timeSeconds, M / B);
+    assert.equal(result.migrationTimeSeconds, M / B);
   });
   await t.step("W = 64 MiB, d = 5120: geometric rounds until the remainder < 0.3 s × B", () => {
     // t1 = 12.884901888 s; dirty = min(W, p·d·t1) = W = 67108864 bytes -> 0.537 s > 0.3 s.
@@ -33,7 +33,9 @@ Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async
     const remaining = 4096 * 5120 * 0.536870912;
     assert.ok(Math.abs(result.remainingBytes - remaining) < 1e-6);
     assert.ok(Math.abs(result.downtimeSeconds - remaining / B) < 1e-12);
-    assert.ok(Math.abs(result.timeSeconds - (12.884901888 + 0.536870912 + remaining / B)) < 1e-9);
+    assert.ok(
+      Math.abs(result.migrationTimeSeconds - (12.884901888 + 0.536870912 + remaining / B)) < 1e-9,
+    );
     assert.ok(Math.abs(result.transferredBytes - (M + 64 * MIB + remaining)) < 1e-3);
   });
   await t.step("a limit above M/B sends everything in stop-and-copy", () => {
@@ -60,7 +62,7 @@ Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays 
     );
     assert.equal(result.converged, false);
     assert.equal(result.stopReason, "timeout");
-    assert.equal(result.timeSeconds, 60);
+    assert.equal(result.migrationTimeSeconds, 60);
     assert.equal(result.remainingBytes, 256 * MIB);
     assert.ok(Math.abs(result.transferredBytes - 60 * B) < 1e-3);
   });
@@ -93,12 +95,12 @@ Deno.test("kvmPrecopy() shows Figure 3's sharp switch around the remainder's flo
     timeoutSeconds: 300,
   });
   assert.equal(below.converged, false);
-  assert.equal(below.timeSeconds, 300);
+  assert.equal(below.migrationTimeSeconds, 300);
   assert.equal(above.converged, true);
   assert.equal(above.iterations, 1);
-  assert.ok(Math.abs(above.timeSeconds - (M / B + floorSeconds)) < 1e-9);
+  assert.ok(Math.abs(above.migrationTimeSeconds - (M / B + floorSeconds)) < 1e-9);
   // A 0.2 % change of the limit cuts the migration time more than 20-fold.
-  assert.ok(below.timeSeconds / above.timeSeconds > 20);
+  assert.ok(below.migrationTimeSeconds / above.migrationTimeSeconds > 20);
 });
 
 Deno.test("kvmPrecopy() invariants hold for random inputs", () => {
@@ -125,14 +127,17 @@ Deno.test("kvmPrecopy() invariants hold for random inputs", () => {
           },
           { downtimeLimitSeconds, timeoutSeconds: 120, maxIterations: 500 },
         );
-        assert.ok(Number.isFinite(result.timeSeconds) && Number.isFinite(result.downtimeSeconds));
+        assert.ok(
+          Number.isFinite(result.migrationTimeSeconds) && Number.isFinite(result.downtimeSeconds),
+        );
         if (result.converged) {
           assert.ok(result.downtimeSeconds <= downtimeLimitSeconds + 1e-12);
           assert.ok(
-            result.timeSeconds >= Math.min(memoryBytes / bandwidthBytesPerSecond, 120) - 1e-9,
+            result.migrationTimeSeconds >=
+              Math.min(memoryBytes / bandwidthBytesPerSecond, 120) - 1e-9,
           );
         } else {
-          assert.ok(result.timeSeconds <= 120);
+          assert.ok(result.migrationTimeSeconds <= 120);
           assert.ok(result.downtimeSeconds > downtimeLimitSeconds);
         }
       },

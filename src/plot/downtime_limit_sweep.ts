@@ -228,7 +228,7 @@ export function compareSweepWithModel(
       });
       if (model.converged === (m.outcome === "converged")) agreeing++;
       if (model.converged && m.outcome === "converged") {
-        errors.push(Math.abs(m.timeSeconds - model.timeSeconds) / m.timeSeconds);
+        errors.push(Math.abs(m.timeSeconds - model.migrationTimeSeconds) / m.timeSeconds);
       }
     }
     return {

@@ -28,12 +28,12 @@ Deno.test("figureDecisionMapSpec() classifies every cell as the models say", asy
       };
       const pre = kvmPrecopy(input);
       const post = kvmPostcopy(input);
-      assert.equal(cell.precopySeconds, pre.timeSeconds);
-      assert.equal(cell.postcopySeconds, post.timeSeconds);
+      assert.equal(cell.precopySeconds, pre.migrationTimeSeconds);
+      assert.equal(cell.postcopySeconds, post.migrationTimeSeconds);
       assert.equal(cell.precopyDowntimeSeconds, pre.downtimeSeconds);
       const expected = !pre.converged
         ? "pre-copy does not converge"
-        : pre.timeSeconds <= post.timeSeconds
+        : pre.migrationTimeSeconds <= post.migrationTimeSeconds
         ? "pre-copy faster"
         : "post-copy faster";
       assert.equal(cell.decision, expected);
@@ -85,7 +85,7 @@ Deno.test("figureDecisionMapSpec() with Xen pre-copy never reports non-convergen
       wssBytes: M,
       dirtyPagesPerSecond: 131072,
       bandwidthBytesPerSecond: 125e6,
-    }).timeSeconds,
+    }).precopyTimeSeconds,
   );
   assert.match(figure.title, /Xen pre-copy against KVM post-copy/);
 });

@@ -283,7 +283,7 @@ export function figureDowntimeLimitSpec(
       points.push({
         workload: workload.label,
         limitSeconds: limit,
-        timeSeconds: result.timeSeconds,
+        timeSeconds: result.migrationTimeSeconds,
         downtimeSeconds: result.downtimeSeconds,
         iterations: result.iterations,
         outcome: result.converged ? OUTCOMES[0]! : OUTCOMES[1]!,
