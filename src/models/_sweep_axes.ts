@@ -10,6 +10,7 @@ export const FIELDS = [
   ["dirtyPagesPerSecond", "pages/s", false],
   ["bandwidthBytesPerSecond", "bytes/s", true],
   ["pageBytes", "bytes", true],
+  ["zeroBytes", "bytes", false],
 ] as const;
 
 /** Checks one grid field: a number or an array of numbers in range. */
@@ -145,7 +146,46 @@ export function expandInputs(
       }
     });
   }
-  const [memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes] =
-    columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-  return { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes };
+  const [
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    bandwidthBytesPerSecond,
+    pageBytes,
+    zeroBytes,
+  ] = columns as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  return {
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    bandwidthBytesPerSecond,
+    pageBytes,
+    zeroBytes,
+  };
+}
+
+/** The first configuration with Z > M - W, or -1 (a scan, only when some Z > 0). */
+export function firstZeroOverFree(
+  axes: ArrayLike<number>[],
+  layout: "grid" | "columns",
+  length: number,
+): number {
+  const zero = axes[5]!;
+  let any = false;
+  for (let i = 0; i < zero.length; i++) if (zero[i]! > 0) any = true;
+  if (!any) return -1;
+  for (let i = 0; i < length; i++) {
+    const z = valueAt(axes, layout, length, 5, i);
+    if (z > 0 && z > valueAt(axes, layout, length, 0, i) - valueAt(axes, layout, length, 1, i)) {
+      return i;
+    }
+  }
+  return -1;
 }

@@ -4,7 +4,9 @@
 import { XEN_STOP_REASONS, xenRounds, type XenRoundsOutput } from "./_xen_rounds.ts";
 import { xenRoundsClosedForm } from "./_xen_closed_form.ts";
 import { postcopyTransferredBytes, type ResolvedPostcopyOptions } from "./kvm_postcopy.ts";
-import { kvmRounds, type ResolvedKvmOptions } from "./kvm_precopy.ts";
+import { kvmRounds } from "./_kvm_rounds.ts";
+import { newQemuOutput, qemuSwitch } from "./_qemu_switch.ts";
+import { KVM_STOP_REASONS, qemuInput, type ResolvedKvmOptions } from "./kvm_precopy.ts";
 import type { ResolvedXenOptions } from "./xen_precopy.ts";
 import type { SweepInputs, SweepResult } from "./sweep.ts";
 
@@ -16,7 +18,8 @@ import type { SweepInputs, SweepResult } from "./sweep.ts";
  * rounds overlap in the CPU; the closed form's cost is fixed.
  */
 const CLOSED_FORM_MIN_ITERATIONS = 64;
-const KVM_STOP_REASONS = ["converged", "timeout", "max-iterations"] as const;
+/** The QEMU rule's stop codes (converged, timeout, max-syncs) as KVM_STOP_REASONS codes. */
+const QEMU_TO_KVM_CODE = [0, 1, 3] as const;
 const POSTCOPY_STOP_REASONS = ["switched"] as const;
 
 /**
@@ -148,6 +151,10 @@ export function runKvm(
 ): void {
   const { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes } = inputs;
   result.stopReasons = KVM_STOP_REASONS;
+  if (options.switchRule === "qemu") {
+    runQemu(inputs, result, options);
+    return;
+  }
   for (let i = 0; i < result.length; i++) {
     const out = kvmRounds(
       memoryBytes[i]!,
@@ -165,6 +172,33 @@ export function runKvm(
     result.transferredBytes[i] = out.transferredBytes;
     result.iterations[i] = out.iterations;
     result.stopCode[i] = KVM_STOP_REASONS.indexOf(out.stopReason);
+  }
+}
+
+/** The KVM pre-copy model's QEMU rule over input columns. */
+function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmOptions): void {
+  const out = newQemuOutput();
+  for (let i = 0; i < result.length; i++) {
+    qemuSwitch(
+      qemuInput(
+        inputs.memoryBytes[i]!,
+        inputs.wssBytes[i]!,
+        inputs.dirtyPagesPerSecond[i]!,
+        inputs.bandwidthBytesPerSecond[i]!,
+        inputs.pageBytes[i]!,
+        inputs.zeroBytes[i]!,
+        options,
+      ),
+      out,
+    );
+    const converged = out.stopCode === 0;
+    result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
+    result.migrationTimeSeconds[i] = out.precopyTimeSeconds +
+      (converged ? out.downtimeSeconds : 0);
+    result.downtimeSeconds[i] = out.downtimeSeconds;
+    result.transferredBytes[i] = out.transferredBytes;
+    result.iterations[i] = out.rounds;
+    result.stopCode[i] = QEMU_TO_KVM_CODE[out.stopCode]!;
   }
 }
 

@@ -5,15 +5,17 @@ import { kvmPrecopy } from "./kvm_precopy.ts";
 const M = 1.5 * 2 ** 30;
 const B = 125e6;
 const MIB = 2 ** 20;
+/** The rule these tests were written for: the remainder checked between whole rounds. */
+const ROUNDS = { switchRule: "between-rounds" } as const;
 
-Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async (t) => {
+Deno.test("kvmPrecopy() between rounds stops once the remainder fits the downtime limit", async (t) => {
   await t.step("an idle guest: one round, nothing left, no pause", () => {
     const result = kvmPrecopy({
       memoryBytes: M,
       wssBytes: 0,
       dirtyPagesPerSecond: 0,
       bandwidthBytesPerSecond: B,
-    });
+    }, ROUNDS);
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 1);
     assert.equal(result.downtimeSeconds, 0);
@@ -27,7 +29,7 @@ Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async
       wssBytes: 64 * MIB,
       dirtyPagesPerSecond: 5120,
       bandwidthBytesPerSecond: B,
-    });
+    }, ROUNDS);
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 2);
     const remaining = 4096 * 5120 * 0.536870912;
@@ -41,7 +43,7 @@ Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async
   await t.step("a limit above M/B sends everything in stop-and-copy", () => {
     const result = kvmPrecopy(
       { memoryBytes: M, wssBytes: M, dirtyPagesPerSecond: 51200, bandwidthBytesPerSecond: B },
-      { downtimeLimitSeconds: 13 },
+      { ...ROUNDS, downtimeLimitSeconds: 13 },
     );
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 0);
@@ -49,7 +51,7 @@ Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async
   });
 });
 
-Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays above the limit", async (t) => {
+Deno.test("kvmPrecopy() between rounds gives up, never loops forever, when the remainder stays above the limit", async (t) => {
   await t.step("timeout: W dirtied faster than it is sent", () => {
     const result = kvmPrecopy(
       {
@@ -58,7 +60,7 @@ Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays 
         dirtyPagesPerSecond: 51200,
         bandwidthBytesPerSecond: B,
       },
-      { timeoutSeconds: 60 },
+      { ...ROUNDS, timeoutSeconds: 60 },
     );
     assert.equal(result.converged, false);
     assert.equal(result.stopReason, "timeout");
@@ -69,7 +71,7 @@ Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays 
   await t.step("max-iterations: a zero limit with shrinking rounds", () => {
     const result = kvmPrecopy(
       { memoryBytes: M, wssBytes: 64 * MIB, dirtyPagesPerSecond: 1024, bandwidthBytesPerSecond: B },
-      { downtimeLimitSeconds: 0, maxIterations: 50 },
+      { ...ROUNDS, downtimeLimitSeconds: 0, maxIterations: 50 },
     );
     assert.equal(result.converged, false);
     assert.equal(result.stopReason, "max-iterations");
@@ -77,7 +79,7 @@ Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays 
   });
 });
 
-Deno.test("kvmPrecopy() shows Figure 3's sharp switch around the remainder's floor", () => {
+Deno.test("kvmPrecopy() between rounds shows Figure 3's sharp switch around the remainder's floor", () => {
   // The floor is W/B = 128 MiB / 125 MB/s = 1.073741824 s when p·d > B.
   const input = {
     memoryBytes: M,
@@ -87,10 +89,12 @@ Deno.test("kvmPrecopy() shows Figure 3's sharp switch around the remainder's flo
   };
   const floorSeconds = (128 * MIB) / B;
   const below = kvmPrecopy(input, {
+    ...ROUNDS,
     downtimeLimitSeconds: floorSeconds * 0.999,
     timeoutSeconds: 300,
   });
   const above = kvmPrecopy(input, {
+    ...ROUNDS,
     downtimeLimitSeconds: floorSeconds * 1.001,
     timeoutSeconds: 300,
   });
@@ -103,7 +107,7 @@ Deno.test("kvmPrecopy() shows Figure 3's sharp switch around the remainder's flo
   assert.ok(below.migrationTimeSeconds / above.migrationTimeSeconds > 20);
 });
 
-Deno.test("kvmPrecopy() invariants hold for random inputs", () => {
+Deno.test("kvmPrecopy() between rounds: invariants hold for random inputs", () => {
   fc.assert(
     fc.property(
       fc.double({ min: 2 ** 20, max: 2 ** 34, noNaN: true }),
@@ -125,7 +129,7 @@ Deno.test("kvmPrecopy() invariants hold for random inputs", () => {
             dirtyPagesPerSecond,
             bandwidthBytesPerSecond,
           },
-          { downtimeLimitSeconds, timeoutSeconds: 120, maxIterations: 500 },
+          { ...ROUNDS, downtimeLimitSeconds, timeoutSeconds: 120, maxIterations: 500 },
         );
         assert.ok(
           Number.isFinite(result.migrationTimeSeconds) && Number.isFinite(result.downtimeSeconds),

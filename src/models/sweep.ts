@@ -16,6 +16,7 @@ import {
   expandInputs,
   FIELDS,
   firstWssOverMemory,
+  firstZeroOverFree,
   valueAt,
 } from "./_sweep_axes.ts";
 import { resolveXenOptions, type XenPrecopyOptions } from "./xen_precopy.ts";
@@ -39,13 +40,19 @@ export interface SweepGrid {
    * @default {4096}
    */
   pageBytes?: SweepValues;
+  /**
+   * Z, bytes of zero pages (`kvm-precopy`'s QEMU rule; the others ignore it).
+   *
+   * @default {0}
+   */
+  zeroBytes?: SweepValues;
 }
 
 /** How {@linkcode sweep} lays out and returns the configurations. */
 export interface SweepLayoutOptions {
   /**
    * `"grid"`: every combination of the given values (the Cartesian product,
-   * `memoryBytes` varying slowest and `pageBytes` fastest). `"columns"`: the
+   * `memoryBytes` varying slowest and `zeroBytes` fastest). `"columns"`: the
    * arrays are columns of one table, all of one length, read row by row.
    *
    * @default {"grid"}
@@ -97,6 +104,8 @@ export interface SweepInputs {
   bandwidthBytesPerSecond: Float64Array;
   /** p, bytes. */
   pageBytes: Float64Array;
+  /** Z, bytes. */
+  zeroBytes: Float64Array;
 }
 
 /** The result of {@linkcode sweep}: one entry per configuration in each array. */
@@ -207,7 +216,11 @@ export function sweep<M extends ModelName>(
     checkAxis(
       where,
       field,
-      field === "pageBytes" ? record[field] ?? DEFAULT_PAGE_BYTES : record[field],
+      field === "pageBytes"
+        ? record[field] ?? DEFAULT_PAGE_BYTES
+        : field === "zeroBytes"
+        ? record[field] ?? 0
+        : record[field],
       unit,
       positive,
     )
@@ -224,7 +237,16 @@ export function sweep<M extends ModelName>(
     );
   }
   // The Xen grid runs straight from the axes; everything else reads columns.
-  const direct = model === "xen-precopy" && layout === "grid";
+  const zeroIndex = firstZeroOverFree(axes, layout, length);
+  if (zeroIndex >= 0) {
+    const free = valueAt(axes, layout, length, 0, zeroIndex) -
+      valueAt(axes, layout, length, 1, zeroIndex);
+    const z = valueAt(axes, layout, length, 5, zeroIndex);
+    throw new RangeError(
+      `${where}: invalid input "zeroBytes" at configuration ${zeroIndex}, expected bytes <= memoryBytes - wssBytes (${free}) (got ${z})`,
+    );
+  }
+  const direct = model === "xen-precopy" && layout === "grid" && axes[5]!.length === 1;
   const inputs = includeInputs || !direct
     ? expandInputs(axes, layout, length, !includeInputs)
     : undefined;
