@@ -49,12 +49,13 @@ Deno.test("predictRuns() uses the model each run's method names", () => {
     run({ method: "kvm-postcopy", extra: { postcopy_switch: "immediate" } }),
   ];
   const at = (b: number) => ({ ...input, bandwidthBytesPerSecond: b });
+  const ROUNDS = { switchRule: "between-rounds" } as const; // the fits' rule for now
   assert.deepEqual(predictRuns(runs, FIT), [
     xenPrecopy(at(100e6)).precopyTimeSeconds,
     xenPrecopy(at(50e6)).precopyTimeSeconds,
-    kvmPrecopy(at(100e6)).migrationTimeSeconds,
-    kvmPrecopy(at(100e6), { downtimeLimitSeconds: 0.03 }).migrationTimeSeconds,
-    kvmPrecopy(at(100e6), { downtimeLimitSeconds: 3 }).migrationTimeSeconds,
+    kvmPrecopy(at(100e6), ROUNDS).migrationTimeSeconds,
+    kvmPrecopy(at(100e6), { ...ROUNDS, downtimeLimitSeconds: 0.03 }).migrationTimeSeconds,
+    kvmPrecopy(at(100e6), { ...ROUNDS, downtimeLimitSeconds: 3 }).migrationTimeSeconds,
     kvmPostcopy(at(50e6)).migrationTimeSeconds,
     kvmPostcopy(at(100e6), { precopyPasses: 1 }).migrationTimeSeconds,
     kvmPostcopy(at(100e6)).migrationTimeSeconds,

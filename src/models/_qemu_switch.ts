@@ -61,15 +61,44 @@ export interface QemuSwitchOutput {
   rounds: number;
 }
 
-/** The interval list: parallel arrays, sorted by start, disjoint. */
+/** The interval list: parallel typed arrays, sorted by start, disjoint; `n` in use. */
 interface Bitmap {
-  start: number[];
-  end: number[];
+  n: number;
+  start: Float64Array;
+  end: Float64Array;
   /** Fraction of the interval's pages that are dirty, in (0, 1]. */
-  dense: number[];
-  /** Whether the interval holds zero pages (9 wire bytes each). */
-  zero: boolean[];
+  dense: Float64Array;
+  /** 1 when the interval holds zero pages (9 wire bytes each). */
+  zero: Uint8Array;
 }
+
+function newBitmap(capacity: number): Bitmap {
+  return {
+    n: 0,
+    start: new Float64Array(capacity),
+    end: new Float64Array(capacity),
+    dense: new Float64Array(capacity),
+    zero: new Uint8Array(capacity),
+  };
+}
+
+/** Makes room for `n` intervals, keeping the first `keep`. */
+function reserve(map: Bitmap, n: number, keep: number): void {
+  if (n <= map.start.length) return;
+  const grown = newBitmap(Math.max(n, 2 * map.start.length));
+  grown.start.set(map.start.subarray(0, keep));
+  grown.end.set(map.end.subarray(0, keep));
+  grown.dense.set(map.dense.subarray(0, keep));
+  grown.zero.set(map.zero.subarray(0, keep));
+  map.start = grown.start;
+  map.end = grown.end;
+  map.dense = grown.dense;
+  map.zero = grown.zero;
+}
+
+// Two interval lists reused across calls: the bitmap and a scratch to rebuild it into.
+let MAP = newBitmap(64);
+let SCRATCH = newBitmap(64);
 
 /** Creates the scratch output of {@linkcode qemuSwitch}. */
 export function newQemuOutput(): QemuSwitchOutput {
@@ -108,12 +137,13 @@ export function qemuSwitch(
   const cyclePages = wssPages;
   const pagesPerSecond = input.dirtyPagesPerSecond;
   const chunkWire = b * chunkSeconds;
-  const map: Bitmap = { start: [], end: [], dense: [], zero: [] };
+  let map = MAP;
+  map.n = 0;
   const zeroStart = totalPages - tailPages - zeroPages;
-  push(map, 0, wssPages, 1, false);
-  push(map, wssPages, zeroStart, 1, false);
-  push(map, zeroStart, zeroStart + zeroPages, 1, true);
-  push(map, zeroStart + zeroPages, totalPages, 1, false);
+  push(map, 0, wssPages, 1, 0);
+  push(map, wssPages, zeroStart, 1, 0);
+  push(map, zeroStart, zeroStart + zeroPages, 1, 1);
+  push(map, zeroStart + zeroPages, totalPages, 1, 0);
   let cursor = 0;
   let time = 0;
   let sent = 0;
@@ -158,8 +188,9 @@ export function qemuSwitch(
     // The exact count: sync the guest's writes since the last sync into the bitmap.
     if (wssPages > 0 && pagesPerSecond > 0) {
       const written = pagesPerSecond * (time - lastSync);
-      if (input.random) addUniform(map, wssPages, 1 - Math.exp(-written / wssPages));
-      else addArc(map, (pagesPerSecond * lastSync) % cyclePages, written, cyclePages);
+      map = input.random
+        ? addUniform(map, wssPages, 1 - Math.exp(-written / wssPages))
+        : addArc(map, (pagesPerSecond * lastSync) % cyclePages, written, cyclePages);
     }
     lastSync = time;
     syncs += 1;
@@ -228,25 +259,54 @@ function repeats(counts: Float64Array, gaps: Float64Array, slot: number): boolea
   return false;
 }
 
-function push(map: Bitmap, start: number, end: number, dense: number, zero: boolean): void {
+function push(map: Bitmap, start: number, end: number, dense: number, zero: number): void {
   if (!(end > start) || !(dense > 0)) return;
-  map.start.push(start);
-  map.end.push(end);
-  map.dense.push(dense);
-  map.zero.push(zero);
+  reserve(map, map.n + 1, map.n);
+  const i = map.n++;
+  map.start[i] = start;
+  map.end[i] = end;
+  map.dense[i] = dense;
+  map.zero[i] = zero;
+}
+
+function insertAt(map: Bitmap, i: number, start: number, end: number, dense: number, zero: number) {
+  reserve(map, map.n + 1, map.n);
+  map.start.copyWithin(i + 1, i, map.n);
+  map.end.copyWithin(i + 1, i, map.n);
+  map.dense.copyWithin(i + 1, i, map.n);
+  map.zero.copyWithin(i + 1, i, map.n);
+  map.start[i] = start;
+  map.end[i] = end;
+  map.dense[i] = dense;
+  map.zero[i] = zero;
+  map.n++;
+}
+
+function removeAt(map: Bitmap, i: number): void {
+  map.start.copyWithin(i, i + 1, map.n);
+  map.end.copyWithin(i, i + 1, map.n);
+  map.dense.copyWithin(i, i + 1, map.n);
+  map.zero.copyWithin(i, i + 1, map.n);
+  map.n--;
+}
+
+/** Replaces MAP by SCRATCH (after a rebuild into it); returns the new MAP. */
+function swap(): Bitmap {
+  const built = SCRATCH;
+  SCRATCH = MAP;
+  MAP = built;
+  return built;
 }
 
 function dirtyPages(map: Bitmap): number {
   let pages = 0;
-  for (let i = 0; i < map.start.length; i++) {
-    pages += (map.end[i]! - map.start[i]!) * map.dense[i]!;
-  }
+  for (let i = 0; i < map.n; i++) pages += (map.end[i]! - map.start[i]!) * map.dense[i]!;
   return pages;
 }
 
 function wireOf(map: Bitmap, normalWire: number): number {
   let wire = 0;
-  for (let i = 0; i < map.start.length; i++) {
+  for (let i = 0; i < map.n; i++) {
     const pages = (map.end[i]! - map.start[i]!) * map.dense[i]!;
     wire += pages * (map.zero[i] ? ZERO_PAGE_WIRE_BYTES : normalWire);
   }
@@ -254,20 +314,21 @@ function wireOf(map: Bitmap, normalWire: number): number {
 }
 
 /**
- * The interval the sender reaches next from `cursor`, and the cursor itself
- * (0 when nothing dirty lies after it: the scan wraps around).
+ * The interval the sender reaches next from `cursor`: the first that ends
+ * after it, or -1 when nothing dirty lies after it (the scan wraps to 0).
  */
-function next(map: Bitmap, cursor: number): [number, number] {
-  const n = map.start.length;
-  for (let i = 0; i < n; i++) if (map.end[i]! > cursor) return [i, cursor];
-  return [0, 0];
+function next(map: Bitmap, cursor: number): number {
+  for (let i = 0; i < map.n; i++) if (map.end[i]! > cursor) return i;
+  return -1;
 }
 
 /** Wire bytes the sender spends, from the cursor on, to clear `pages` dirty pages (or all). */
 function wireToRemove(map: Bitmap, cursor: number, pages: number, normalWire: number): number {
-  const n = map.start.length;
+  const n = map.n;
   if (n === 0 || !(pages > 0)) return 0;
-  const [first, at] = next(map, cursor);
+  let first = next(map, cursor);
+  let at = cursor;
+  if (first < 0) first = 0, at = 0;
   let wire = 0;
   let left = pages;
   for (let k = 0; k <= n; k++) {
@@ -288,25 +349,19 @@ function wireToRemove(map: Bitmap, cursor: number, pages: number, normalWire: nu
 function consume(map: Bitmap, cursor: number, wire: number, normalWire: number): number {
   let left = wire;
   let at = cursor;
-  for (
-    let guard = 4 * map.start.length + 4;
-    left > 0 && map.start.length > 0 && guard > 0;
-    guard--
-  ) {
-    const [i, from0] = next(map, at);
+  for (let guard = 4 * map.n + 4; left > 0 && map.n > 0 && guard > 0; guard--) {
+    let i = next(map, at);
+    if (i < 0) i = 0, at = 0;
     const start = map.start[i]!;
     const end = map.end[i]!;
-    const from = Math.max(start, from0);
+    const from = Math.max(start, at);
     const perPage = map.dense[i]! * (map.zero[i] ? ZERO_PAGE_WIRE_BYTES : normalWire);
     const have = (end - from) * perPage;
     if (have > left) {
       const to = from + left / perPage;
       if (from > start) {
         // [start, from) stays dirty behind the cursor; [from, to) is sent.
-        map.start.splice(i + 1, 0, to);
-        map.end.splice(i + 1, 0, end);
-        map.dense.splice(i + 1, 0, map.dense[i]!);
-        map.zero.splice(i + 1, 0, map.zero[i]!);
+        insertAt(map, i + 1, to, end, map.dense[i]!, map.zero[i]!);
         map.end[i] = from;
       } else {
         map.start[i] = to;
@@ -314,91 +369,68 @@ function consume(map: Bitmap, cursor: number, wire: number, normalWire: number):
       return to;
     }
     left -= have;
-    if (from > start) {
-      map.end[i] = from;
-    } else {
-      map.start.splice(i, 1);
-      map.end.splice(i, 1);
-      map.dense.splice(i, 1);
-      map.zero.splice(i, 1);
-    }
+    if (from > start) map.end[i] = from;
+    else removeAt(map, i);
     at = end;
   }
   return at;
 }
 
 /** Marks the arc of `length` pages from `from` (mod `cycle`) within [0, cycle) fully dirty. */
-function addArc(map: Bitmap, from: number, length: number, cycle: number): void {
-  if (length >= cycle) {
-    paint(map, 0, cycle);
-    return;
-  }
+function addArc(map: Bitmap, from: number, length: number, cycle: number): Bitmap {
+  if (length >= cycle) return paint(map, 0, cycle);
   const to = from + length;
-  if (to <= cycle) paint(map, from, to);
-  else {
-    paint(map, from, cycle);
-    paint(map, 0, to - cycle);
-  }
+  if (to <= cycle) return paint(map, from, to);
+  return paint(paint(map, from, cycle), 0, to - cycle);
 }
 
-/** Sets [a, b) to fully dirty, merging with what it overlaps. */
-function paint(map: Bitmap, a: number, b: number): void {
-  if (!(b > a)) return;
-  const start: number[] = [];
-  const end: number[] = [];
-  const dense: number[] = [];
-  const zero: boolean[] = [];
+/** Sets [a, b) to fully dirty, merging with what it overlaps; returns the rebuilt list. */
+function paint(map: Bitmap, a: number, b: number): Bitmap {
+  if (!(b > a)) return map;
+  const out = SCRATCH;
+  out.n = 0;
   let placed = false;
-  for (let i = 0; i < map.start.length; i++) {
+  for (let i = 0; i < map.n; i++) {
     const s = map.start[i]!;
     const e = map.end[i]!;
+    const d = map.dense[i]!;
+    const z = map.zero[i]!;
     if (e <= a || s >= b) {
-      if (!placed && s >= b) {
-        start.push(a), end.push(b), dense.push(1), zero.push(false);
-        placed = true;
-      }
-      start.push(s), end.push(e), dense.push(map.dense[i]!), zero.push(map.zero[i]!);
+      if (!placed && s >= b) push(out, a, b, 1, 0), placed = true;
+      push(out, s, e, d, z);
       continue;
     }
-    if (s < a) start.push(s), end.push(a), dense.push(map.dense[i]!), zero.push(map.zero[i]!);
-    if (!placed) {
-      start.push(a), end.push(b), dense.push(1), zero.push(false);
-      placed = true;
-    }
-    if (e > b) start.push(b), end.push(e), dense.push(map.dense[i]!), zero.push(map.zero[i]!);
+    if (s < a) push(out, s, a, d, z);
+    if (!placed) push(out, a, b, 1, 0), placed = true;
+    if (e > b) push(out, b, e, d, z);
   }
-  if (!placed) start.push(a), end.push(b), dense.push(1), zero.push(false);
-  map.start = start;
-  map.end = end;
-  map.dense = dense;
-  map.zero = zero;
+  if (!placed) push(out, a, b, 1, 0);
+  return swap();
 }
 
-/** Each page of [0, wss) is written with probability q since the last sync: dense += (1 - dense)·q. */
-function addUniform(map: Bitmap, wss: number, q: number): void {
-  if (!(q > 0)) return;
-  const start: number[] = [];
-  const end: number[] = [];
-  const dense: number[] = [];
-  const zero: boolean[] = [];
+/**
+ * Each page of [0, wss) is written with probability q since the last sync:
+ * dense += (1 - dense)·q; returns the rebuilt list.
+ */
+function addUniform(map: Bitmap, wss: number, q: number): Bitmap {
+  if (!(q > 0)) return map;
+  const out = SCRATCH;
+  out.n = 0;
   let at = 0; // the part of [0, wss) covered so far
-  for (let i = 0; i < map.start.length; i++) {
+  for (let i = 0; i < map.n; i++) {
     const s = map.start[i]!;
     const e = map.end[i]!;
     if (s >= wss) {
-      if (at < wss) start.push(at), end.push(wss), dense.push(q), zero.push(false);
+      if (at < wss) push(out, at, wss, q, 0);
       at = wss;
-      start.push(s), end.push(e), dense.push(map.dense[i]!), zero.push(map.zero[i]!);
+      push(out, s, e, map.dense[i]!, map.zero[i]!);
       continue;
     }
-    if (s > at) start.push(at), end.push(s), dense.push(q), zero.push(false);
+    if (s > at) push(out, at, s, q, 0);
     const d = map.dense[i]!;
-    start.push(s), end.push(e), dense.push(d + (1 - d) * q), zero.push(map.zero[i]!);
+    push(out, s, e, d + (1 - d) * q, map.zero[i]!);
     at = e;
   }
-  if (at < wss) start.push(at), end.push(wss), dense.push(q), zero.push(false);
-  map.start = start;
-  map.end = end;
-  map.dense = dense;
-  map.zero = zero;
+  if (at < wss) push(out, at, wss, q, 0);
+  return swap();
 }

@@ -223,6 +223,7 @@ export function compareSweepWithModel(
         dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
         bandwidthBytesPerSecond,
       }, {
+        switchRule: "between-rounds", // until Figure 3 moves to QEMU's rule (issue #14)
         downtimeLimitSeconds: m.limitSeconds,
         ...(sweep.timeoutSeconds !== undefined ? { timeoutSeconds: sweep.timeoutSeconds } : {}),
       });

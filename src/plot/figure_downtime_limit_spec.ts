@@ -252,7 +252,8 @@ export function figureDowntimeLimitSpec(
         dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
         bandwidthBytesPerSecond,
       },
-      { downtimeLimitSeconds: limit, timeoutSeconds },
+      // The between-rounds rule until Figure 3 moves to QEMU's (issue #14).
+      { downtimeLimitSeconds: limit, timeoutSeconds, switchRule: "between-rounds" },
     );
 
   const points: DowntimeLimitPoint[] = [];
