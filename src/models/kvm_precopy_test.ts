@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { kvmPrecopy } from "./kvm_precopy.ts";
+import { kvmPrecopy, type KvmPrecopyOptions } from "./kvm_precopy.ts";
 
 const M = 1.5 * 2 ** 30;
 const B = 125e6;
@@ -160,5 +160,161 @@ Deno.test("kvmPrecopy() rejects bad options", () => {
     name: "RangeError",
     message:
       'kvmPrecopy: invalid option "timeoutSeconds", expected a finite number > 0 seconds (got 0)',
+  });
+});
+
+// QEMU's rule (the default). B = 119 MB/s is the measured wire rate of the
+// project's 1 Gbit/s link; a normal page costs p + 8 = 4104 bytes on the wire.
+const WIRE = 4104 / 4096;
+
+Deno.test("kvmPrecopy() QEMU rule: an idle guest stops mid-pass with a pause of about the limit", async (t) => {
+  const idle = {
+    memoryBytes: M,
+    wssBytes: 0,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: 119e6,
+  };
+  await t.step("no zero pages: pending < B·L at a chunk's end, pause = pending·(p+8)/p / B", () => {
+    for (const limit of [0.3, 1, 3, 6, 10]) {
+      const result = kvmPrecopy(idle, { downtimeLimitSeconds: limit });
+      assert.equal(result.converged, true);
+      assert.equal(result.bitmapSyncs, 3); // setup, one exact count, completion
+      assert.equal(result.iterations, 1);
+      // Checks come every 50 ms (5.95 MB): the stop is within one chunk below the threshold.
+      const thresholdBytes = 119e6 * limit;
+      assert.ok(result.remainingBytes <= thresholdBytes + 1e-6);
+      assert.ok(result.remainingBytes > thresholdBytes - 0.05 * 119e6 / WIRE - 1e-6);
+      assert.ok(Math.abs(result.downtimeSeconds - result.remainingBytes * WIRE / 119e6) < 1e-9);
+      // The total is M/B on the wire whatever the limit.
+      assert.ok(Math.abs(result.migrationTimeSeconds - M * WIRE / 119e6) < 1e-9);
+    }
+  });
+  await t.step(
+    "zero pages at the end count 4096 bytes pending but cost 9: the pause falls short",
+    () => {
+      const zeroBytes = 136 * 2 ** 20;
+      const tailBytes = M / 64;
+      const full = kvmPrecopy(idle, { downtimeLimitSeconds: 3 });
+      const zero = kvmPrecopy({ ...idle, zeroBytes }, { downtimeLimitSeconds: 3 });
+      // Pending at the stop still counts the zero pages; the pause leaves them out.
+      assert.ok(Math.abs(zero.remainingBytes - full.remainingBytes) < 0.05 * 119e6);
+      const expected = (zero.remainingBytes - zeroBytes) * WIRE / 119e6 +
+        zeroBytes / 4096 * 9 / 119e6;
+      assert.ok(Math.abs(zero.downtimeSeconds - expected) < 1e-9);
+      // A limit below the zero pages plus the tail: the pass crosses them and the tail is the pause.
+      const small = kvmPrecopy({ ...idle, zeroBytes }, { downtimeLimitSeconds: 0.3 });
+      assert.ok(small.downtimeSeconds <= (tailBytes * WIRE + zeroBytes / 4096 * 9) / 119e6 + 1e-9);
+      assert.ok(small.downtimeSeconds > 0.15);
+    },
+  );
+  await t.step(
+    "no switch before the first 100 ms window: a huge limit still sends 2 chunks first",
+    () => {
+      const result = kvmPrecopy(idle, { downtimeLimitSeconds: 100 });
+      assert.ok(Math.abs(result.precopyTimeSeconds - 0.1) < 1e-12);
+      assert.ok(Math.abs(result.transferredBytes - M * WIRE) < 1);
+    },
+  );
+});
+
+Deno.test("kvmPrecopy() QEMU rule: the write pattern moves the switch, below the between-rounds W/B", () => {
+  const input = {
+    memoryBytes: M,
+    wssBytes: 128 * MIB,
+    dirtyPagesPerSecond: 51200,
+    bandwidthBytesPerSecond: 119e6,
+  };
+  const switchAt = (options: KvmPrecopyOptions) => {
+    let stuck = 0.01;
+    let done = 2;
+    while (done - stuck > 0.005) {
+      const middle = (stuck + done) / 2;
+      if (
+        kvmPrecopy(input, { ...options, downtimeLimitSeconds: middle, timeoutSeconds: 40 })
+          .converged
+      ) {
+        done = middle;
+      } else stuck = middle;
+    }
+    return done;
+  };
+  const sweep = switchAt({});
+  const random = switchAt({ writePattern: "random" });
+  const rounds = switchAt({ switchRule: "between-rounds" });
+  // The measured sweep (data/qemu-tcg-1gbit-downtime-limit and its repeats): between 0.70 and 0.75 s.
+  assert.ok(sweep > 0.7 && sweep <= 0.75, `sweep switch ${sweep}`);
+  assert.ok(random < sweep - 0.1, `random switch ${random}`);
+  assert.ok(Math.abs(rounds - 128 * MIB / 119e6) < 0.01, `between-rounds switch ${rounds}`);
+});
+
+Deno.test("kvmPrecopy() QEMU rule: invariants hold for random inputs", () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: 2 ** 24, max: 2 ** 34, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 2e5, noNaN: true }),
+      fc.double({ min: 1e7, max: 1e10, noNaN: true }),
+      fc.double({ min: 0, max: 5, noNaN: true }),
+      fc.constantFrom("sweep" as const, "random" as const),
+      (memoryBytes, fraction, zeroFraction, dirtyPagesPerSecond, b, limit, writePattern) => {
+        const wssBytes = fraction * memoryBytes;
+        const input = {
+          memoryBytes,
+          wssBytes,
+          dirtyPagesPerSecond,
+          bandwidthBytesPerSecond: b,
+          zeroBytes: zeroFraction * (memoryBytes - wssBytes),
+        };
+        const result = kvmPrecopy(input, {
+          downtimeLimitSeconds: limit,
+          timeoutSeconds: 60,
+          writePattern,
+        });
+        assert.ok(Number.isFinite(result.migrationTimeSeconds));
+        assert.ok(result.bitmapSyncs >= 2 || !result.converged);
+        if (result.converged) {
+          // Exact count below B·L: the pause is at most L·(p+8)/p.
+          assert.ok(result.remainingBytes < b * limit || result.remainingBytes === 0);
+          assert.ok(result.downtimeSeconds <= limit * WIRE + 1e-9);
+          assert.ok(result.migrationTimeSeconds <= 60 + limit * WIRE + 1e-9);
+          assert.ok(
+            Math.abs(
+              result.migrationTimeSeconds - result.precopyTimeSeconds - result.downtimeSeconds,
+            ) <
+              1e-9 * result.migrationTimeSeconds,
+          );
+        } else {
+          assert.equal(result.migrationTimeSeconds, 60);
+          assert.ok(result.remainingBytes >= b * limit * (1 - 1e-9));
+        }
+      },
+    ),
+    { numRuns: 200, seed: 14 },
+  );
+});
+
+Deno.test("kvmPrecopy() rejects bad QEMU-rule options and zero bytes", () => {
+  const input = {
+    memoryBytes: M,
+    wssBytes: 2 ** 30,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: B,
+  };
+  assert.throws(() => kvmPrecopy(input, { switchRule: "per-round" as "qemu" }), {
+    name: "TypeError",
+    message:
+      'kvmPrecopy: invalid option "switchRule", expected "qemu" or "between-rounds" (got "per-round")',
+  });
+  assert.throws(() => kvmPrecopy(input, { writePattern: "linear" as "sweep" }), {
+    name: "TypeError",
+    message:
+      'kvmPrecopy: invalid option "writePattern", expected "sweep" or "random" (got "linear")',
+  });
+  assert.throws(() => kvmPrecopy({ ...input, zeroBytes: M }), {
+    name: "RangeError",
+    message: `kvmPrecopy: invalid input "zeroBytes", expected bytes <= memoryBytes - wssBytes (${
+      M - 2 ** 30
+    }) (got ${M})`,
   });
 });
