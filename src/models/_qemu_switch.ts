@@ -153,8 +153,8 @@ export function qemuSwitch(
   let roundStart = 0;
   let roundSent = 0;
   // The last exact counts and the seconds between them, to stop at a repeating state.
-  const counts = new Float64Array(STEADY_WINDOW);
-  const gaps = new Float64Array(STEADY_WINDOW);
+  const counts = COUNTS;
+  const gaps = GAPS;
   let previousSync = 0;
   for (;;) {
     // Chunks until the estimate is at or below the threshold (none before the first window).
@@ -176,7 +176,7 @@ export function qemuSwitch(
       const partial = (input.timeoutSeconds - time) * b;
       cursor = consume(map, cursor, partial, normalWire);
       sent += partial;
-      return gaveUp(1, input.timeoutSeconds);
+      return gaveUp(out, map, 1, input.timeoutSeconds, sent, syncs, exactCounts, input);
     }
     cursor = consume(map, cursor, wire, normalWire);
     time += seconds;
@@ -211,34 +211,60 @@ export function qemuSwitch(
       out.rounds = exactCounts;
       return out;
     }
-    if (syncs >= input.maxBitmapSyncs) return gaveUp(2, time);
+    if (syncs >= input.maxBitmapSyncs) {
+      return gaveUp(out, map, 2, time, sent, syncs, exactCounts, input);
+    }
     const slot = exactCounts % STEADY_WINDOW;
     counts[slot] = exact;
     gaps[slot] = time - previousSync;
     previousSync = time;
-    if (exactCounts > 2 * STEADY_WINDOW && repeats(counts, gaps, slot)) {
+    if (exactCounts >= STEADY_WINDOW && repeats(counts, gaps, slot)) {
       // The counts and their spacing repeat: the same state comes back and never
       // falls below the threshold, so the migration runs until the timeout.
-      return gaveUp(1, input.timeoutSeconds, input.timeoutSeconds - time);
+      return gaveUp(
+        out,
+        map,
+        1,
+        input.timeoutSeconds,
+        sent,
+        syncs,
+        exactCounts,
+        input,
+        input.timeoutSeconds - time,
+      );
     }
   }
+}
 
-  function gaveUp(code: number, at: number, moreSeconds = 0): QemuSwitchOutput {
-    const pauseWire = wireOf(map, normalWire);
-    out.stopCode = code;
-    out.precopyTimeSeconds = at;
-    out.downtimeSeconds = pauseWire / b;
-    out.transferredBytes = sent + moreSeconds * b;
-    out.remainingBytes = dirtyPages(map) * pageBytes;
-    out.stopAndCopyBytes = pauseWire;
-    out.bitmapSyncs = syncs;
-    out.rounds = exactCounts;
-    return out;
-  }
+/** Fills `out` for a migration that gave up at `at` (sending on for `moreSeconds`). */
+function gaveUp(
+  out: QemuSwitchOutput,
+  map: Bitmap,
+  code: number,
+  at: number,
+  sent: number,
+  syncs: number,
+  exactCounts: number,
+  input: QemuSwitchInput,
+  moreSeconds = 0,
+): QemuSwitchOutput {
+  const b = input.bandwidthBytesPerSecond;
+  const pauseWire = wireOf(map, input.pageBytes + PAGE_HEADER_BYTES);
+  out.stopCode = code;
+  out.precopyTimeSeconds = at;
+  out.downtimeSeconds = pauseWire / b;
+  out.transferredBytes = sent + moreSeconds * b;
+  out.remainingBytes = dirtyPages(map) * input.pageBytes;
+  out.stopAndCopyBytes = pauseWire;
+  out.bitmapSyncs = syncs;
+  out.rounds = exactCounts;
+  return out;
 }
 
 /** Exact counts kept to find a repeating state (periods up to half of it). */
 const STEADY_WINDOW = 16;
+const COUNTS = new Float64Array(STEADY_WINDOW);
+const GAPS = new Float64Array(STEADY_WINDOW);
 
 /**
  * Whether the last exact counts and the gaps between them repeat with a

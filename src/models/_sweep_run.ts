@@ -178,19 +178,18 @@ export function runKvm(
 /** The KVM pre-copy model's QEMU rule over input columns. */
 function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmOptions): void {
   const out = newQemuOutput();
+  // One input object, refilled per configuration (the tail's default depends on M).
+  const input = qemuInput(1, 0, 0, 1, 4096, 0, options);
   for (let i = 0; i < result.length; i++) {
-    qemuSwitch(
-      qemuInput(
-        inputs.memoryBytes[i]!,
-        inputs.wssBytes[i]!,
-        inputs.dirtyPagesPerSecond[i]!,
-        inputs.bandwidthBytesPerSecond[i]!,
-        inputs.pageBytes[i]!,
-        inputs.zeroBytes[i]!,
-        options,
-      ),
-      out,
-    );
+    const m = inputs.memoryBytes[i]!;
+    input.memoryBytes = m;
+    input.wssBytes = inputs.wssBytes[i]!;
+    input.dirtyPagesPerSecond = inputs.dirtyPagesPerSecond[i]!;
+    input.bandwidthBytesPerSecond = inputs.bandwidthBytesPerSecond[i]!;
+    input.pageBytes = inputs.pageBytes[i]!;
+    input.zeroBytes = inputs.zeroBytes[i]!;
+    input.tailBytes = options.tailBytes ?? m / 64;
+    qemuSwitch(input, out);
     const converged = out.stopCode === 0;
     result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
     result.migrationTimeSeconds[i] = out.precopyTimeSeconds +
