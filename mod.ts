@@ -44,7 +44,14 @@ export {
   type KvmPrecopyOptions,
   type KvmPrecopyResult,
   type KvmStopReason,
+  type KvmSwitchRule,
+  type KvmWritePattern,
 } from "./src/models/kvm_precopy.ts";
+export {
+  type KvmSwitchLimit,
+  kvmSwitchLimit,
+  type KvmSwitchLimitOptions,
+} from "./src/models/kvm_switch_limit.ts";
 export {
   kvmPostcopy,
   type KvmPostcopyOptions,
