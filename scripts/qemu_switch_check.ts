@@ -4,6 +4,7 @@
 // and per converged run the model's pause against the guest-visible pause.
 //
 //   deno run -A scripts/qemu_switch_check.ts [FOLDER...] [--bandwidth run|FIXED_BYTES_PER_S]
+//     [--socket-buffer BYTES]
 //
 // FOLDER defaults to data/qemu-tcg-1gbit-downtime-limit. B is each run's
 // measured throughput (`throughput_bytes_per_second`) unless a fixed value is
@@ -94,12 +95,14 @@ export function checkSwitch(
   const groups = new Map<string, MigrationRun[]>();
   for (const run of sweep) {
     const pattern = String(run.extra?.write_pattern ?? model.writePattern ?? "sweep");
-    const key = `${run.wssBytes}|${pattern}`;
+    // One group per requested working set (the measured WSS differs by a few pages).
+    const key = `${run.extra?.requested_wss ?? run.wssBytes}|${pattern}`;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
   const switches: SwitchCheck[] = [];
   const pauses: PauseCheck[] = [];
   for (const [key, group] of [...groups].sort((a, b) => a[1][0]!.wssBytes - b[1][0]!.wssBytes)) {
+    group.sort((a, b) => a.wssBytes - b.wssBytes);
     const writePattern = key.split("|")[1]! as "sweep" | "random";
     const options2 = { ...model, writePattern };
     const limit = (run: MigrationRun) => field(run, "downtime_limit_seconds")!;
@@ -169,18 +172,25 @@ if (import.meta.main) {
   const at = args.indexOf("--bandwidth");
   const bandwidth = at >= 0 && args[at + 1] !== "run" ? Number(args[at + 1]) : undefined;
   if (at >= 0) args.splice(at, 2);
+  const sb = args.indexOf("--socket-buffer");
+  const socketBufferBytes = sb >= 0 ? Number(args[sb + 1]) : 0;
+  if (sb >= 0) args.splice(sb, 2);
   const folders = args.length > 0 ? args : ["data/qemu-tcg-1gbit-downtime-limit"];
   const runs: MigrationRun[] = [];
   for (const folder of folders) {
     runs.push(...(await loadRuns(`${folder}/runs.csv`)).runs);
   }
-  const { switches, pauses } = checkSwitch(
-    runs,
-    bandwidth === undefined ? {} : { bandwidthBytesPerSecond: bandwidth },
-  );
+  const { switches, pauses } = checkSwitch(runs, {
+    ...(bandwidth === undefined ? {} : { bandwidthBytesPerSecond: bandwidth }),
+    model: { socketBufferBytes },
+  });
   const mib = (b: number) => (b / 2 ** 20).toFixed(0);
   const s = (v: number | null) => (v === null ? "-" : v.toFixed(3));
-  console.log(`B: ${bandwidth === undefined ? "each run's throughput" : `${bandwidth} bytes/s`}`);
+  console.log(
+    `B: ${
+      bandwidth === undefined ? "each run's throughput" : `${bandwidth} bytes/s`
+    }; socket buffer ${socketBufferBytes} bytes`,
+  );
   console.log(
     "| WSS (MiB) | pattern | runs | stuck at (s) | converged at (s) | model switch (s) | inside | calls right | mixed limits |",
   );

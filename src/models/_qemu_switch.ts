@@ -39,6 +39,7 @@ export interface QemuSwitchInput {
   random: boolean;
   chunkSeconds: number;
   bandwidthWindowSeconds: number;
+  socketBufferBytes: number;
 }
 
 /** Scratch output, reused across calls by sweep(). */
@@ -134,6 +135,12 @@ export function qemuSwitch(
   );
   const normalWire = pageBytes + PAGE_HEADER_BYTES;
   const limitPages = (b * input.downtimeLimitSeconds) / pageBytes;
+  // QEMU's first bandwidth window also counts the bytes the socket buffer took at once.
+  const firstWindow = input.bandwidthWindowSeconds;
+  const secondWindow = 2 * firstWindow;
+  const firstLimitPages = firstWindow > 0
+    ? ((b + input.socketBufferBytes / firstWindow) * input.downtimeLimitSeconds) / pageBytes
+    : limitPages;
   const cyclePages = wssPages;
   const pagesPerSecond = input.dirtyPagesPerSecond;
   const chunkWire = b * chunkSeconds;
@@ -157,17 +164,17 @@ export function qemuSwitch(
   const gaps = GAPS;
   let previousSync = 0;
   for (;;) {
-    // Chunks until the estimate is at or below the threshold (none before the first window).
+    // Chunks until the estimate is at or below the threshold: none before the first
+    // window ends, one chunk at a time while the first window's estimate holds.
     const pending = dirtyPages(map);
-    const thresholdPages = time + chunkSeconds >= input.bandwidthWindowSeconds ? limitPages : 0;
     const totalWire = wireOf(map, normalWire);
     let wire: number;
     if (totalWire <= chunkWire) {
       wire = totalWire; // the chunk ends when the bitmap is empty
-    } else if (time + chunkSeconds < input.bandwidthWindowSeconds) {
+    } else if (time + chunkSeconds < secondWindow - 1e-9) {
       wire = chunkWire;
     } else {
-      const needWire = wireToRemove(map, cursor, pending - thresholdPages, normalWire);
+      const needWire = wireToRemove(map, cursor, pending - limitPages, normalWire);
       const chunks = Math.max(1, Math.ceil(needWire / chunkWire - 1e-12));
       wire = Math.min(totalWire, chunks * chunkWire);
     }
@@ -183,7 +190,11 @@ export function qemuSwitch(
     sent += wire;
     roundSent += wire;
     const estimate = dirtyPages(map);
-    const threshold = time >= input.bandwidthWindowSeconds ? limitPages : 0;
+    const threshold = time < firstWindow - 1e-9
+      ? 0
+      : time < secondWindow - 1e-9
+      ? firstLimitPages
+      : limitPages;
     if (estimate > threshold * (1 + 1e-12) + 1e-9) continue;
     // The exact count: sync the guest's writes since the last sync into the bitmap.
     if (wssPages > 0 && pagesPerSecond > 0) {
