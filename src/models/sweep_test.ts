@@ -146,3 +146,37 @@ Deno.test("sweep() rejects bad grids with the field, index and value", async (t)
     });
   });
 });
+
+Deno.test("sweep() passes zeroBytes to kvm-precopy's QEMU rule and checks it", async (t) => {
+  const grid = {
+    memoryBytes: 1.5 * 2 ** 30,
+    wssBytes: [0, 2 ** 27],
+    dirtyPagesPerSecond: 51200,
+    bandwidthBytesPerSecond: 119e6,
+    zeroBytes: [0, 136 * MIB],
+  };
+  await t.step("each configuration equals kvmPrecopy with its zero bytes", () => {
+    const result = sweep("kvm-precopy", grid, { downtimeLimitSeconds: 3 });
+    assert.equal(result.length, 4);
+    for (let i = 0; i < result.length; i++) {
+      const expected = kvmPrecopy({
+        memoryBytes: result.inputs!.memoryBytes[i]!,
+        wssBytes: result.inputs!.wssBytes[i]!,
+        dirtyPagesPerSecond: result.inputs!.dirtyPagesPerSecond[i]!,
+        bandwidthBytesPerSecond: 119e6,
+        zeroBytes: result.inputs!.zeroBytes[i]!,
+      }, { downtimeLimitSeconds: 3 });
+      assert.equal(result.downtimeSeconds[i], expected.downtimeSeconds);
+      assert.equal(result.migrationTimeSeconds[i], expected.migrationTimeSeconds);
+    }
+    // Zero pages shorten the idle guest's pause by about Z/B.
+    assert.ok(result.downtimeSeconds[0]! - result.downtimeSeconds[1]! > 1);
+  });
+  await t.step("Z > M - W is rejected with the configuration", () => {
+    assert.throws(() => sweep("kvm-precopy", { ...grid, zeroBytes: 1.5 * 2 ** 30 }), {
+      name: "RangeError",
+      message:
+        'sweep: invalid input "zeroBytes" at configuration 1, expected bytes <= memoryBytes - wssBytes (1476395008) (got 1610612736)',
+    });
+  });
+});
