@@ -125,7 +125,7 @@ export interface SweepResult {
   downtimeSeconds: Float64Array;
   /** Bytes sent (as the model's `transferredBytes`). */
   transferredBytes: Float64Array;
-  /** Pre-copy rounds (0 for post-copy that switches at once). */
+  /** Pre-copy rounds (0 for post-copy that switches at once; kvm-precopy under QEMU's rule: the exact counts). */
   iterations: Uint32Array;
   /** Index into `stopReasons` per configuration. */
   stopCode: Uint8Array;
