@@ -4,12 +4,14 @@
 // and per converged run the model's pause against the guest-visible pause.
 //
 //   deno run -A scripts/qemu_switch_check.ts [FOLDER...] [--bandwidth run|FIXED_BYTES_PER_S]
-//     [--socket-buffer BYTES]
+//     [--socket-buffer BYTES] [--grid data/qemu-tcg-1gbit/runs.csv]
 //
 // FOLDER defaults to data/qemu-tcg-1gbit-downtime-limit. B is each run's
 // measured throughput (`throughput_bytes_per_second`) unless a fixed value is
 // given. Z is the run's `zero_pages` x page size.
 import { loadRuns } from "../src/data/load_runs.ts";
+import { crossValidate } from "../src/fit/cross_validate.ts";
+import { fitContention } from "../src/fit/fit_contention.ts";
 import type { MigrationRun } from "../src/data/types.ts";
 import { kvmPrecopy, type KvmPrecopyOptions } from "../src/models/kvm_precopy.ts";
 import { kvmSwitchLimit } from "../src/models/kvm_switch_limit.ts";
@@ -167,11 +169,65 @@ export function checkSwitch(
   return { switches, pauses };
 }
 
+/** KVM pre-copy on a grid dataset under one switch rule: out-of-sample time error and outcome calls. */
+export interface GridCheck {
+  /** 5-fold cross-validated time MAPE over the completed runs, %, as `deno task reproduce`. */
+  mapePercent: number;
+  /** B fitted on all runs (the baseline group), bytes/s. */
+  bandwidthBytesPerSecond: number;
+  /** Runs (completed or non-convergent) whose outcome the model at the fitted B calls right. */
+  callsRight: number;
+  runs: number;
+  /** Mean |model - measured| / measured pause over the completed runs, %. */
+  downtimeMapePercent: number;
+}
+
+/** Cross-validates and fits `kvm-precopy` with the given model options (zero pages from the runs). */
+export function checkGrid(runs: readonly MigrationRun[], model: KvmPrecopyOptions): GridCheck {
+  const modelOptions = { kvmPrecopy: model };
+  const cv = crossValidate(runs, { method: "kvm-precopy", folds: 5, seed: 1, modelOptions });
+  const fit = fitContention(runs, { method: "kvm-precopy", resamples: 0, seed: 1, modelOptions });
+  const efficiency = fit.efficiencyByMethod?.["kvm-precopy"]?.value ?? fit.efficiency?.value;
+  const absolute = fit.bandwidthByMethod?.["kvm-precopy"]?.value ?? fit.bandwidthBytesPerSecond;
+  const link = (run: MigrationRun) => run.linkBandwidthBytesPerSecond ?? 125e6;
+  const baselineOf = (run: MigrationRun) =>
+    fit.scale === "efficiency" ? efficiency! * link(run) : absolute!;
+  const baseline = baselineOf(runs.find((run) => run.method === "kvm-precopy")!);
+  let callsRight = 0;
+  let count = 0;
+  const errors: number[] = [];
+  for (const run of runs) {
+    if (run.method !== "kvm-precopy") continue;
+    if (run.status !== "completed" && run.status !== "non-convergent") continue;
+    const b = baselineOf(run) * (fit.factors[run.contention]?.factor ?? 1);
+    const result = kvmPrecopy(runInput(run, b), {
+      ...model,
+      downtimeLimitSeconds: field(run, "downtime_limit_seconds") ?? 0.3,
+      timeoutSeconds: field(run, "timeout_seconds") ?? 600,
+    });
+    count++;
+    if (result.converged === (run.status === "completed")) callsRight++;
+    if (run.status === "completed" && run.downtimeSeconds !== undefined) {
+      errors.push(Math.abs(result.downtimeSeconds / run.downtimeSeconds - 1));
+    }
+  }
+  return {
+    mapePercent: cv.metrics.mapePercent,
+    bandwidthBytesPerSecond: baseline,
+    callsRight,
+    runs: count,
+    downtimeMapePercent: (100 * errors.reduce((a, e) => a + e, 0)) / errors.length,
+  };
+}
+
 if (import.meta.main) {
   const args = [...Deno.args];
   const at = args.indexOf("--bandwidth");
   const bandwidth = at >= 0 && args[at + 1] !== "run" ? Number(args[at + 1]) : undefined;
   if (at >= 0) args.splice(at, 2);
+  const g = args.indexOf("--grid");
+  const gridFile = g >= 0 ? args[g + 1] : undefined;
+  if (g >= 0) args.splice(g, 2);
   const sb = args.indexOf("--socket-buffer");
   const socketBufferBytes = sb >= 0 ? Number(args[sb + 1]) : 0;
   if (sb >= 0) args.splice(sb, 2);
@@ -223,4 +279,23 @@ if (import.meta.main) {
       pauses.length - bad
     }/${pauses.length} pauses within 10 % or 100 ms`,
   );
+  if (gridFile !== undefined) {
+    const { runs: grid } = await loadRuns(gridFile);
+    console.log(
+      "\n| KVM pre-copy on the grid | CV time MAPE (%) | B (MB/s) | calls right | pause MAPE (%) |",
+    );
+    console.log("|---|---|---|---|---|");
+    for (const rule of ["between-rounds", "qemu"] as const) {
+      for (
+        const writePattern of rule === "qemu" ? ["sweep", "random"] as const : ["sweep"] as const
+      ) {
+        const c = checkGrid(grid, { switchRule: rule, writePattern });
+        console.log(
+          `| ${rule}${rule === "qemu" ? `, ${writePattern}` : ""} | ${c.mapePercent.toFixed(3)} | ${
+            (c.bandwidthBytesPerSecond / 1e6).toFixed(2)
+          } | ${c.callsRight}/${c.runs} | ${c.downtimeMapePercent.toFixed(1)} |`,
+        );
+      }
+    }
+  }
 }
