@@ -25,7 +25,7 @@
  * const pre = xenPrecopy(input);
  * const post = kvmPostcopy(input);
  * assert.equal(pre.stopReason, "transfer-limit");
- * assert.ok(post.timeSeconds < pre.timeSeconds);
+ * assert.ok(post.migrationTimeSeconds < pre.migrationTimeSeconds);
  * ```
  *
  * @module
@@ -44,16 +44,26 @@ export {
   type KvmPrecopyOptions,
   type KvmPrecopyResult,
   type KvmStopReason,
+  type KvmSwitchRule,
+  type KvmWritePattern,
 } from "./src/models/kvm_precopy.ts";
+export {
+  type KvmSwitchLimit,
+  kvmSwitchLimit,
+  type KvmSwitchLimitOptions,
+} from "./src/models/kvm_switch_limit.ts";
 export {
   kvmPostcopy,
   type KvmPostcopyOptions,
   type KvmPostcopyResult,
 } from "./src/models/kvm_postcopy.ts";
 export {
+  paperTimeSeconds,
   sweep,
   type SweepGrid,
   type SweepInputs,
+  type SweepLayoutOptions,
+  type SweepModelOptions,
   type SweepOptions,
   type SweepResult,
   type SweepValues,

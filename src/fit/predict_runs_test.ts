@@ -49,15 +49,16 @@ Deno.test("predictRuns() uses the model each run's method names", () => {
     run({ method: "kvm-postcopy", postcopySwitch: "immediate" }),
   ];
   const at = (b: number) => ({ ...input, bandwidthBytesPerSecond: b });
+  const ROUNDS = { switchRule: "between-rounds" } as const; // the fits' rule for now
   assert.deepEqual(predictRuns(runs, FIT), [
-    xenPrecopy(at(100e6)).timeSeconds,
-    xenPrecopy(at(50e6)).timeSeconds,
-    kvmPrecopy(at(100e6)).timeSeconds,
-    kvmPrecopy(at(100e6), { downtimeLimitSeconds: 0.03 }).timeSeconds,
-    kvmPrecopy(at(100e6), { downtimeLimitSeconds: 3 }).timeSeconds,
-    kvmPostcopy(at(50e6)).timeSeconds,
-    kvmPostcopy(at(100e6), { precopyPasses: 1 }).timeSeconds,
-    kvmPostcopy(at(100e6)).timeSeconds,
+    xenPrecopy(at(100e6)).precopyTimeSeconds,
+    xenPrecopy(at(50e6)).precopyTimeSeconds,
+    kvmPrecopy(at(100e6), ROUNDS).migrationTimeSeconds,
+    kvmPrecopy(at(100e6), { ...ROUNDS, downtimeLimitSeconds: 0.03 }).migrationTimeSeconds,
+    kvmPrecopy(at(100e6), { ...ROUNDS, downtimeLimitSeconds: 3 }).migrationTimeSeconds,
+    kvmPostcopy(at(50e6)).migrationTimeSeconds,
+    kvmPostcopy(at(100e6), { precopyPasses: 1 }).migrationTimeSeconds,
+    kvmPostcopy(at(100e6)).migrationTimeSeconds,
   ]);
 });
 
@@ -70,7 +71,7 @@ Deno.test("predictRuns() applies the efficiency scale, per-method B and the kept
     efficiency: { value: 0.8, low: NaN, high: NaN },
   };
   const [t] = predictRuns([run({ linkBandwidthBytesPerSecond: 125e6 })], efficiency);
-  assert.equal(t, xenPrecopy({ ...input, bandwidthBytesPerSecond: 100e6 }).timeSeconds);
+  assert.equal(t, xenPrecopy({ ...input, bandwidthBytesPerSecond: 100e6 }).precopyTimeSeconds);
   const perMethod: FittedModel = {
     ...FIT,
     bandwidthBytesPerSecond: null,

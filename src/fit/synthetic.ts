@@ -8,7 +8,7 @@
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { sweep } from "../models/sweep.ts";
+import { paperTimeSeconds, sweep } from "../models/sweep.ts";
 import { DEFAULT_PAGE_BYTES, gibToBytes, mibToBytes } from "../units.ts";
 import { METHOD_MODELS, resolveModelOptions } from "./_evaluate.ts";
 import { createRandom, normal, type Random } from "./_random.ts";
@@ -190,7 +190,7 @@ function synthesizeMethod(
       wssBytes: row.w,
       dirtyPagesPerSecond: row.d,
       pageBytes,
-      migrationTimeSeconds: result.timeSeconds[i]! * scale,
+      migrationTimeSeconds: paperTimeSeconds(result)[i]! * scale,
       downtimeSeconds: result.downtimeSeconds[i]! * scale,
       transferredBytes: result.transferredBytes[i]!,
       iterations: result.iterations[i]!,
