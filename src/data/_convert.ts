@@ -152,7 +152,9 @@ function quickCell(
     Number.isFinite(number) && (!quick.integer || Number.isInteger(number)) &&
     (number > 0 || (number === 0 && !quick.positive))
   ) {
-    return quick.divisor !== 1 ? number / quick.divisor : number * quick.factor;
+    const si = quick.divisor !== 1 ? number / quick.divisor : number * quick.factor;
+    // A conversion that overflows goes to parseCell, which reports it.
+    if (si < Infinity) return si;
   }
   return quick.full && value === "full" ? "full" : NEEDS_CHECKS;
 }
@@ -243,8 +245,20 @@ function parseCell(
     return false;
   }
   const unit = plan.unit;
-  if (unit) number = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
-  return number;
+  if (!unit) return number;
+  const si = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
+  if (!Number.isFinite(si)) {
+    const text = typeof value === "string" ? value.trim() : String(number);
+    const largest = (Number.MAX_VALUE / unit.factor).toExponential(2).replace("e+", "e");
+    problems.add(
+      place(),
+      `${text} ${unit.label} overflows when converted to ${s.unit} (it would be ${si})`,
+      `${plan.expected.replace(' or "full"', "")} and below ${largest} ${unit.label}`,
+      value,
+    );
+    return false;
+  }
+  return si;
 }
 
 /** The required fields every row must give (the time only when a run completed). */

@@ -22,7 +22,7 @@ export interface ParseRunsOptions {
   /**
    * The name used in messages (`runs.csv:14: ...`); its extension also picks
    * the format when `format` is not given (`.csv`, `.tsv`/`.tab`, `.json`,
-   * `.jsonl`/`.ndjson`).
+   * `.jsonl`/`.ndjson`, each also with `.gz` after it: `runs.csv.gz`).
    *
    * @default {"<text>"}
    */
@@ -180,7 +180,7 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
   if (body.trim() === "") {
     problems.fail({}, "the file is empty", "a header line and at least one run");
   }
-  const extension = /\.([A-Za-z]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  const extension = /\.([A-Za-z]+)(?:\.gz)?$/i.exec(fileName)?.[1]?.toLowerCase();
   const format: RunFormat = givenFormat ?? EXTENSIONS[extension ?? ""] ?? sniff(body);
   const { header, records, columnsOf } = format === "json"
     ? readJsonArray(body, problems)
