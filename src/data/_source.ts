@@ -1,6 +1,7 @@
 // Private: the I/O edge of the loaders. Turns a source (path, URL, text or
 // bytes) into text and a name for messages, and finds a dataset's sidecar.
 
+import { pathToFileURL } from "node:url";
 import { DatasetError } from "./dataset_error.ts";
 
 import type { RunSource as Source } from "./types.ts";
@@ -219,12 +220,17 @@ export async function readSource(
   }
   if (isText(source)) return { text: source, fileName: fileName ?? "<text>", location: undefined };
   const name = fileName ?? baseName(source);
-  const url = new URL(source, `file://${Deno.cwd()}/`);
+  const url = fileUrl(source);
   return {
     text: await decodeBytes(await readPath(where, source), name),
     fileName: name,
     location: url,
   };
+}
+
+/** The `file:` URL of a path, relative to the working folder (`#`, `?` and `%` kept as written). */
+export function fileUrl(path: string): URL {
+  return pathToFileURL(path);
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { findSidecar, readSidecar, readSource } from "./_source.ts";
+import { fileUrl, findSidecar, readSidecar, readSource } from "./_source.ts";
 import { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./parse_runs.ts";
 import type { RunSource } from "./types.ts";
 
@@ -86,7 +86,7 @@ export async function loadRuns(
   const read = await readSource("loadRuns", source, fileName);
   let sidecar;
   if (metadata !== undefined && metadata !== false) {
-    const url = metadata instanceof URL ? metadata : new URL(metadata, `file://${Deno.cwd()}/`);
+    const url = metadata instanceof URL ? metadata : fileUrl(metadata);
     sidecar = await readSidecar("loadRuns", url);
     if (sidecar === undefined) {
       throw new Deno.errors.NotFound(
