@@ -295,19 +295,28 @@ export function parseCommandLine<O extends OptionTable, P = never>(
   if (tokens.some((token) => token.kind === "option" && token.name === "help")) {
     throw new HelpRequest(formatHelp(spec));
   }
+  // Each option is checked, and its value read, in command-line order, so
+  // that the first mistake is the one reported.
   const given = new Map<string, string | undefined>();
+  const read = new Map<string, unknown>();
   const texts: string[] = [];
   for (const token of tokens) {
     if (token.kind === "option-terminator") continue;
-    if (token.kind === "positional") texts.push(token.value);
-    else given.set(readToken(spec.name, table, token, given), token.value);
+    if (token.kind === "positional") {
+      texts.push(token.value);
+      continue;
+    }
+    const name = readToken(spec.name, table, token, given);
+    given.set(name, token.value);
+    const entry = table[name] as AnyOption;
+    if (entry.kind === "value") {
+      read.set(name, readValue(spec.name, `--${name}`, entry.parser, token.value as string));
+    }
   }
   const values: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(spec.options as OptionTable)) {
-    const raw = given.get(name);
     if (entry.kind === "flag") values[name] = given.has(name);
-    else if (!given.has(name)) values[name] = entry.defaultValue;
-    else values[name] = readValue(spec.name, `--${name}`, entry.parser, raw as string);
+    else values[name] = read.has(name) ? read.get(name) : entry.defaultValue;
   }
   const positionals = readPositionals(spec, texts);
   return { values: values as OptionValues<O>, positionals, debug: given.has("debug") };
