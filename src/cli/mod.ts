@@ -29,5 +29,7 @@
 export * from "./usage_error.ts";
 export * from "./values.ts";
 export * from "./paths.ts";
+export * from "./option_table.ts";
+export * from "./format_help.ts";
 export * from "./parse_command_line.ts";
 export * from "./run_command.ts";

@@ -7,167 +7,16 @@
  */
 
 import { parseArgs } from "node:util";
+import { formatHelp } from "./format_help.ts";
+import {
+  allOptions,
+  type AnyOption,
+  type CommandSpec,
+  type OptionTable,
+  type OptionValues,
+} from "./option_table.ts";
 import { UsageError } from "./usage_error.ts";
 import { type ValueParser, ValueRejected } from "./values.ts";
-
-/** An option without a value: `--json`. It is `true` when given, else `false`. */
-export interface FlagOption {
-  kind: "flag";
-  /** One line for `--help`. */
-  help: string;
-  /** A one-letter alias (`h` for `-h`), if any. */
-  short: string | undefined;
-}
-
-/** An option with a value: `--folds 5` or `--folds=5`. `R` is what the command reads. */
-export interface ValueOption<T, R> {
-  kind: "value";
-  /** Reads and checks the value. */
-  parser: ValueParser<T>;
-  /** One line for `--help`. */
-  help: string;
-  /** A one-letter alias, if any. */
-  short: string | undefined;
-  /** The value when the option is not given. */
-  defaultValue: R;
-  /** How `--help` shows the default; `undefined` for none. */
-  defaultText: string | undefined;
-}
-
-/** Any option of a table. */
-// deno-lint-ignore no-explicit-any
-export type AnyOption = FlagOption | ValueOption<any, any>;
-/** A command's options, by long name (without `--`). */
-export type OptionTable = Record<string, AnyOption>;
-
-/** The values a command reads, typed from its table. */
-export type OptionValues<O extends OptionTable> = {
-  [K in keyof O]: O[K] extends ValueOption<infer _T, infer R> ? R : boolean;
-};
-
-/**
- * An option without a value.
- *
- * @param help One line for `--help`.
- * @param options A one-letter alias.
- * @returns The option.
- *
- * @example A flag
- * ```ts
- * import { flag } from "./parse_command_line.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(flag("print JSON"), { kind: "flag", help: "print JSON", short: undefined });
- * ```
- */
-export function flag(help: string, options: { short?: string } = {}): FlagOption {
-  return { kind: "flag", help, short: options.short };
-}
-
-/** Options for {@linkcode option}. */
-export interface OptionOptions<T> {
-  /** One line for `--help`. */
-  help: string;
-  /**
-   * A one-letter alias.
-   *
-   * @default {undefined}
-   */
-  short?: string;
-  /**
-   * The value when the option is not given; without one the command reads `undefined`.
-   *
-   * @default {undefined}
-   */
-  default?: T;
-  /**
-   * How `--help` shows the default.
-   *
-   * @default {String(default)}
-   */
-  defaultText?: string;
-}
-
-/**
- * An option with a value read by `parser`.
- *
- * @param parser Reads and checks the value (see `values.ts`).
- * @param options Help, alias and default.
- * @returns The option.
- *
- * @example With and without a default
- * ```ts
- * import { integer } from "./values.ts";
- * import { option } from "./parse_command_line.ts";
- * import assert from "node:assert/strict";
- *
- * const folds = option(integer({ min: 2 }), { help: "folds", default: 5 });
- * assert.equal(folds.defaultValue, 5);
- * assert.equal(folds.defaultText, "5");
- * const seed = option(integer(), { help: "seed" });
- * assert.equal(seed.defaultValue, undefined);
- * ```
- */
-export function option<T>(
-  parser: ValueParser<T>,
-  options: OptionOptions<T> & { default: T },
-): ValueOption<T, T>;
-export function option<T>(
-  parser: ValueParser<T>,
-  options: OptionOptions<T>,
-): ValueOption<T, T | undefined>;
-export function option<T>(
-  parser: ValueParser<T>,
-  options: OptionOptions<T>,
-): ValueOption<T, T | undefined> {
-  const { help, short, default: value, defaultText } = options;
-  return {
-    kind: "value",
-    parser,
-    help,
-    short,
-    defaultValue: value,
-    defaultText: defaultText ?? (value === undefined ? undefined : String(value)),
-  };
-}
-
-/** The arguments that are not options: how many, read how. */
-export interface PositionalSpec<P> {
-  /** The name in `usage` and messages, e.g. `DATASET`. */
-  name: string;
-  /** One line for `--help`. */
-  help: string;
-  /** Reads and checks each argument. */
-  parser: ValueParser<P>;
-  /**
-   * The fewest arguments.
-   *
-   * @default {0}
-   */
-  min?: number;
-  /**
-   * The most arguments.
-   *
-   * @default {Infinity}
-   */
-  max?: number;
-}
-
-/** A command: its name, what it does, its options and arguments. */
-export interface CommandSpec<O extends OptionTable, P = never> {
-  /** The name at the start of every message, e.g. `fit`. */
-  name: string;
-  /** The usage line(s), e.g. `deno task fit [options] DATASET`. */
-  usage: string;
-  /** What the command does, a few lines for `--help`. */
-  description: string;
-  /** The options, by long name. `help` and `debug` are added to every command. */
-  options: O;
-  /** The arguments that are not options; none when absent. */
-  positionals?: PositionalSpec<P>;
-  /** Example command lines for `--help`. */
-  examples?: readonly string[];
-}
 
 /** What {@linkcode parseCommandLine} returns. */
 export interface CommandLine<O extends OptionTable, P> {
@@ -213,23 +62,6 @@ export class HelpRequest extends Error {
   }
 }
 
-/** The options every command has. */
-export const COMMON_OPTIONS: OptionTable = {
-  help: flag("show this help and exit", { short: "h" }),
-  debug: flag("show the stack trace of any error (or set MIGRATION_MODEL_DEBUG=1)"),
-};
-
-function allOptions(spec: CommandSpec<OptionTable, unknown>): OptionTable {
-  for (const name of Object.keys(COMMON_OPTIONS)) {
-    if (name in spec.options) {
-      throw new TypeError(
-        `parseCommandLine: invalid option table of "${spec.name}", expected no "--${name}" (every command has it)`,
-      );
-    }
-  }
-  return { ...spec.options, ...COMMON_OPTIONS };
-}
-
 /**
  * Reads a command line against a command's table, strictly, before any
  * work: `--flag=value` and `--flag value` both work; an unknown option, a
@@ -253,7 +85,8 @@ function allOptions(spec: CommandSpec<OptionTable, unknown>): OptionTable {
  *
  * @example Both forms of a value, a flag, a default
  * ```ts
- * import { flag, option, parseCommandLine } from "./parse_command_line.ts";
+ * import { flag, option } from "./option_table.ts";
+ * import { parseCommandLine } from "./parse_command_line.ts";
  * import { integer, oneOf } from "./values.ts";
  * import assert from "node:assert/strict";
  *
@@ -437,56 +270,4 @@ function readPositionals<P>(spec: CommandSpec<OptionTable, P>, texts: string[]):
     );
   }
   return texts.map((text) => readValue(spec.name, name, parser, text));
-}
-
-/**
- * The `--help` text of a command, from its table: usage, description,
- * arguments, options with their placeholders and defaults, examples.
- *
- * @param spec The command.
- * @returns The text, ending in a line break.
- *
- * @example One option
- * ```ts
- * import { formatHelp, option } from "./parse_command_line.ts";
- * import { integer } from "./values.ts";
- * import assert from "node:assert/strict";
- *
- * const help = formatHelp({
- *   name: "fit",
- *   usage: "deno task fit [options]",
- *   description: "Fits the models.",
- *   options: { folds: option(integer({ min: 2 }), { help: "cross-validation folds", default: 5 }) },
- * });
- * assert.match(help, /^usage: deno task fit \[options\]\n/);
- * assert.match(help, /\n  --folds N +cross-validation folds \(default 5\)\n/);
- * assert.match(help, /\n  -h, --help +show this help and exit\n/);
- * ```
- */
-export function formatHelp<O extends OptionTable, P>(spec: CommandSpec<O, P>): string {
-  const table = allOptions(spec as CommandSpec<OptionTable, unknown>);
-  const rows: [string, string][] = Object.entries(table).map(([name, entry]) => {
-    const short = entry.short === undefined ? "" : `-${entry.short}, `;
-    const left = `${short}--${name}${entry.kind === "value" ? ` ${entry.parser.placeholder}` : ""}`;
-    const right = entry.kind === "value"
-      ? `${entry.help}${entry.defaultText === undefined ? "" : ` (default ${entry.defaultText})`}`
-      : entry.help;
-    return [left, right];
-  });
-  const lines = [`usage: ${spec.usage}`, "", spec.description.trim(), ""];
-  const positional = spec.positionals;
-  const width = Math.min(
-    28,
-    Math.max(...rows.map(([left]) => left.length), positional?.name.length ?? 0) + 2,
-  );
-  const row = ([left, right]: [string, string]) =>
-    `  ${left.padEnd(width)}${left.length >= width ? `\n  ${" ".repeat(width)}` : ""}${right}`;
-  if (positional !== undefined) {
-    lines.push("arguments:", row([positional.name, positional.help]), "");
-  }
-  lines.push("options:", ...rows.map(row));
-  if (spec.examples !== undefined && spec.examples.length > 0) {
-    lines.push("", "examples:", ...spec.examples.map((example) => `  ${example}`));
-  }
-  return `${lines.join("\n")}\n`;
 }

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  type CommandSpec,
-  flag,
-  formatHelp,
-  HelpRequest,
-  option,
-  type OptionTable,
-  parseCommandLine,
-} from "./parse_command_line.ts";
+import { formatHelp } from "./format_help.ts";
+import { type CommandSpec, flag, option, type OptionTable } from "./option_table.ts";
+import { HelpRequest, parseCommandLine } from "./parse_command_line.ts";
 import { UsageError } from "./usage_error.ts";
 import { integer, list, oneOf, positiveNumber, quantity, seconds } from "./values.ts";
 

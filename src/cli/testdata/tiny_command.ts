@@ -3,7 +3,8 @@
 
 import { loadRuns } from "../../data/load_runs.ts";
 import { existingPath } from "../paths.ts";
-import { flag, option, parseCommandLine } from "../parse_command_line.ts";
+import { flag, option } from "../option_table.ts";
+import { parseCommandLine } from "../parse_command_line.ts";
 import { runCommand } from "../run_command.ts";
 import { integer, list, oneOf, positiveNumber } from "../values.ts";
 
