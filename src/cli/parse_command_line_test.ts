@@ -100,7 +100,7 @@ Deno.test("parseCommandLine() refuses each mistake with one line naming the opti
     );
     refused(
       ["--rates", "-5"],
-      'collect: invalid --rates, expected a comma-separated list, each a number > 0 (got "-5" in "-5")',
+      'collect: invalid --rates, expected a comma-separated list, each a number > 0 (got "-5")',
       { flag: "--rates", value: "-5" },
     );
     refused(

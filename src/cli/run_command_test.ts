@@ -140,7 +140,7 @@ Deno.test("runCommand() runs a command: status, help, one-line mistakes, bugs", 
     [
       "a negative list item",
       ["--rates", "-5"],
-      'tiny: invalid --rates, expected a comma-separated list, each a number > 0 (got "-5" in "-5")',
+      'tiny: invalid --rates, expected a comma-separated list, each a number > 0 (got "-5")',
     ],
     [
       "a missing value",

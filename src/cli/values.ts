@@ -280,7 +280,11 @@ export function list<T>(item: ValueParser<T>, options: { min?: number } = {}): V
           return item.parse(part);
         } catch (error) {
           if (!(error instanceof ValueRejected)) throw error;
-          throw new ValueRejected(expected, `${JSON.stringify(part)} in ${JSON.stringify(text)}`);
+          // The item alone when it is the whole list, else the item in the list.
+          throw new ValueRejected(
+            expected,
+            parts.length === 1 ? undefined : `${JSON.stringify(part)} in ${JSON.stringify(text)}`,
+          );
         }
       });
       if (values.length < min) throw new ValueRejected(expected);

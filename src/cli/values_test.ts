@@ -118,6 +118,8 @@ Deno.test("list() reads comma-separated items, naming the bad one", async (t) =>
   });
   await t.step("a bad item is shown in the list", () => {
     refuses(list(positiveNumber()), ["1024,-5"], () => '"-5" in "1024,-5"');
+    // A list of one item shows the item as the value given.
+    refuses(list(positiveNumber()), ["-5", " -5 "]);
   });
   await t.step("an empty item is refused, not skipped", () => {
     refuses(list(positiveNumber()), ["1,,2"], () => 'an empty item 2 in "1,,2"');
