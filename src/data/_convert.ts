@@ -39,6 +39,8 @@ export interface Converted {
   runs: MigrationRun[];
   conversions: UnitConversion[];
   notCompleted: number[];
+  /** The 1-based line where each run starts, aligned with `runs`. */
+  lines: number[];
 }
 
 /**
@@ -54,7 +56,8 @@ export function convertRecords(
   const { plans, conversions, fatal } = planColumns(header, problems);
   const runs: MigrationRun[] = [];
   const notCompleted: number[] = [];
-  if (fatal) return { runs, conversions, notCompleted };
+  const lines: number[] = [];
+  if (fatal) return { runs, conversions, notCompleted, lines };
   const byField = new Map<RunField, FieldPlan>();
   for (const plan of plans) if (plan.type === "field") byField.set(plan.spec.field, plan);
   const defaultStatus = byField.has("status") ? undefined : "completed";
@@ -121,8 +124,9 @@ export function convertRecords(
     if (run === undefined) continue;
     if (run.status !== "completed") notCompleted.push(runs.length);
     runs.push(run);
+    lines.push(record.line);
   }
-  return { runs, conversions, notCompleted };
+  return { runs, conversions, notCompleted, lines };
 }
 
 /** One row's schema values by slot (see SLOT); `undefined` where empty or absent. */

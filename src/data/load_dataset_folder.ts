@@ -25,6 +25,8 @@ export interface DatasetFolder {
   warnings: DatasetWarning[];
   /** Indices into `runs` of the runs not completed, as `loadRuns` returns them. */
   notCompleted: number[];
+  /** The 1-based line of the runs file where each run starts, as `loadRuns` returns them. */
+  lines: number[];
   /** The sidecar's metadata, if a sidecar was found. */
   metadata: DatasetMetadata | undefined;
   /** The sidecar that was read, if any. */
@@ -110,6 +112,7 @@ export async function loadDatasetFolder(folder: string): Promise<DatasetFolder> 
     conversions: loaded.conversions,
     warnings: loaded.warnings,
     notCompleted: loaded.notCompleted,
+    lines: loaded.lines,
     metadata: loaded.metadata,
     metadataPath,
     provenance,

@@ -301,3 +301,35 @@ Deno.test("loadRuns() refuses a value whose unit conversion overflows", async (t
     assert.equal(runs[0]?.memoryBytes, 1e302 * 1048576);
   });
 });
+
+Deno.test("loadRuns() gives the line where each run starts, in every format", async (t) => {
+  const header =
+    "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds,note";
+  await t.step("CSV with a blank line and a quoted cell over two lines", async () => {
+    const text = [
+      header,
+      "kvm-precopy,none,1e9,0,0,1,a",
+      "",
+      'kvm-precopy,none,1e9,0,0,2,"two',
+      'lines"',
+      "kvm-precopy,none,1e9,0,0,3,c",
+    ].join("\n");
+    const { runs, lines } = await loadRuns(text, { fileName: "runs.csv" });
+    assert.deepEqual(runs.map((r) => r.migrationTimeSeconds), [1, 2, 3]);
+    assert.deepEqual(lines, [2, 4, 6]);
+  });
+  await t.step("JSON Lines and a pretty-printed JSON array", async () => {
+    const run = {
+      method: "kvm-postcopy",
+      contention: "none",
+      memory_bytes: 1e9,
+      wss_bytes: 0,
+      dirty_pages_per_second: 0,
+      migration_time_seconds: 8,
+    };
+    const jsonl = `${JSON.stringify(run)}\n\n${JSON.stringify(run)}\n`;
+    assert.deepEqual((await loadRuns(jsonl, { fileName: "runs.jsonl" })).lines, [1, 3]);
+    const array = JSON.stringify([run, run], null, 2);
+    assert.deepEqual((await loadRuns(array, { fileName: "runs.json" })).lines, [2, 10]);
+  });
+});

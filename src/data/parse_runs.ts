@@ -70,6 +70,11 @@ export interface ParseRunsResult {
    * are kept and flagged here; fits exclude them by default.
    */
   notCompleted: number[];
+  /**
+   * The 1-based line of the file where each run starts, aligned with
+   * `runs`, so that a later error about a run can name its file and line.
+   */
+  lines: number[];
   /** The format read. */
   format: RunFormat;
 }
@@ -207,8 +212,8 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
   if (converted === undefined) {
     problems.fail({}, "no records in the file", "a header line and at least one run");
   }
-  const { runs, conversions, notCompleted } = converted;
-  return { runs, metadata, conversions, warnings: problems.warnings, notCompleted, format };
+  const { runs, conversions, notCompleted, lines } = converted;
+  return { runs, metadata, conversions, warnings: problems.warnings, notCompleted, lines, format };
 }
 
 function sniff(body: string): RunFormat {
