@@ -333,3 +333,17 @@ Deno.test("loadRuns() gives the line where each run starts, in every format", as
     assert.deepEqual((await loadRuns(array, { fileName: "runs.json" })).lines, [2, 10]);
   });
 });
+
+Deno.test("loadRuns() says a QMP trace is for importQmp", async () => {
+  const trace = new URL(
+    "../../data/qemu-tcg-1gbit/traces/kvm-postcopy_cpu_w0_d1024_r1.qmp.jsonl.gz",
+    import.meta.url,
+  );
+  const name = "kvm-postcopy_cpu_w0_d1024_r1.qmp.jsonl.gz";
+  await assert.rejects(() => loadRuns(trace), {
+    name: "DatasetError",
+    message: `${name}: cannot load runs, 1 problem\n` +
+      `${name}:1: the records are QEMU QMP replies (key "query_migrate"), not runs, ` +
+      "expected run rows (read a QMP trace with importQmp)",
+  });
+});

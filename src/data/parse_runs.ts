@@ -192,6 +192,14 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
     : format === "jsonl"
     ? readJsonLines(body, problems)
     : readDelimited(body, format === "tsv" ? "\t" : ",", problems);
+  const qmpKey = header && QMP_KEYS.find((key) => header.names.includes(key));
+  if (qmpKey !== undefined) {
+    problems.fail(
+      { line: header?.line },
+      `the records are QEMU QMP replies (key "${qmpKey}"), not runs`,
+      "run rows (read a QMP trace with importQmp)",
+    );
+  }
   // A CSV/TSV file is read row by row as its rows are converted, but every
   // problem of reading comes before those of converting, as in a file read
   // first and converted after.
@@ -215,6 +223,9 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
   const { runs, conversions, notCompleted, lines } = converted;
   return { runs, metadata, conversions, warnings: problems.warnings, notCompleted, lines, format };
 }
+
+/** Keys of QMP replies and of the collector's traces: such records are for importQmp. */
+const QMP_KEYS = ["query_migrate", "QMP", "return"];
 
 function sniff(body: string): RunFormat {
   const first = body.trimStart()[0];
