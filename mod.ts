@@ -157,6 +157,11 @@ export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/da
 export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
 export { type DatasetFolder, loadDatasetFolder } from "./src/data/load_dataset_folder.ts";
 export {
+  type DatasetPath,
+  FOLDER_RUNS_FILES,
+  resolveDatasetPath,
+} from "./src/data/resolve_dataset_path.ts";
+export {
   CONTENTIONS,
   type ContentionTerm,
   methodLabel,
