@@ -21,6 +21,10 @@ const LAYERS: Record<string, readonly string[]> = {
   plot: ["base", "data", "fit"],
   analysis: ["base", "models", "data", "fit", "plot"],
   collect: ["base", "data"],
+  // Arriving from other branches (add them to README "Layout" when they land): migration plans
+  // compute with the models and fits; the command-line layer is above every other.
+  plans: ["base", "models", "data", "fit"],
+  cli: ["base", "models", "data", "fit", "plot", "analysis", "collect", "plans"],
 };
 
 /**
