@@ -11,6 +11,11 @@
  * Everything is SI inside: bytes, seconds, bytes/s, pages/s. Convert at the
  * edges with the unit helpers or {@linkcode parseQuantity}.
  *
+ * This module is what a notebook or script needs. Each layer's whole public
+ * API is a subpath of the package, a `mod.ts` in its folder: `./models`,
+ * `./data` (with the run schema), `./fit` (with the shared defaults),
+ * `./plot`, `./analysis`, `./collect` (the QEMU collector) and `./units`.
+ *
  * @example Pre-copy or post-copy for one workload
  * ```ts
  * import { kvmPostcopy, parseQuantity, xenPrecopy } from "./mod.ts";
