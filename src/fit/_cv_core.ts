@@ -1,7 +1,7 @@
 // K-fold cross-validation over completed runs, folds stratified by group.
 import type { MigrationRun } from "../data/types.ts";
 import { groupOf } from "./_fit_data.ts";
-import { createRandom, shuffle } from "./_random.ts";
+import { createRandom, shuffle } from "../_random.ts";
 import { errorMetrics } from "./error_metrics.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { CrossValidatedRun, ErrorMetrics, FittedModel, ResolvedFitOptions } from "./types.ts";

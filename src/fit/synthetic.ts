@@ -11,7 +11,7 @@ import type { MigrationRun } from "../data/types.ts";
 import { paperTimeSeconds, sweep } from "../models/sweep.ts";
 import { DEFAULT_PAGE_BYTES, gibToBytes, mibToBytes } from "../units.ts";
 import { METHOD_MODELS, resolveModelOptions } from "./_evaluate.ts";
-import { createRandom, normal, type Random } from "./_random.ts";
+import { createRandom, normal, type Random } from "../_random.ts";
 import type { FitModelOptions } from "./types.ts";
 
 /** Options for {@linkcode synthesizeRuns}; the defaults are the paper's experiment grid. */
