@@ -131,17 +131,22 @@ export function makePlan(
   return { length: indices.length, batches };
 }
 
+/** A sweep column evaluatePlan can return. */
+export type PlanColumn = "timeSeconds" | "downtimeSeconds" | "transferredBytes";
+
 /**
- * Estimated seconds of every run in a plan at the given bandwidths.
+ * Estimated seconds (or another sweep column) of every run in a plan at the given bandwidths.
  *
  * @param plan The plan.
  * @param bandwidthBytesPerSecond One bandwidth per plan position.
- * @param out Receives one time per plan position.
+ * @param out Receives one value per plan position.
+ * @param column Which sweep column: the time (default), the pause or the bytes.
  */
 export function evaluatePlan(
   plan: Plan,
   bandwidthBytesPerSecond: ArrayLike<number>,
   out: Float64Array,
+  column: PlanColumn = "timeSeconds",
 ): Float64Array {
   for (const batch of plan.batches) {
     const { positions } = batch;
@@ -155,7 +160,8 @@ export function evaluatePlan(
       bandwidthBytesPerSecond: batch.bandwidthBytesPerSecond,
       pageBytes: batch.pageBytes,
     }, batch.options);
-    for (let k = 0; k < positions.length; k++) out[positions[k]!] = result.timeSeconds[k]!;
+    const values = result[column];
+    for (let k = 0; k < positions.length; k++) out[positions[k]!] = values[k]!;
   }
   return out;
 }
