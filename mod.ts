@@ -51,6 +51,16 @@ export {
   type KvmPostcopyResult,
 } from "./src/models/kvm_postcopy.ts";
 export {
+  migrationDowntime,
+  type MigrationDowntimeOptions,
+  type MigrationDowntimeResult,
+} from "./src/models/migration_downtime.ts";
+export {
+  guestProgress,
+  type GuestProgressOptions,
+  type GuestProgressResult,
+} from "./src/models/guest_progress.ts";
+export {
   sweep,
   type SweepGrid,
   type SweepInputs,
@@ -163,9 +173,31 @@ export type {
 } from "./src/fit/types.ts";
 export { fitBandwidth, type FitBandwidthOptions } from "./src/fit/fit_bandwidth.ts";
 export { fitContention, type FitContentionOptions } from "./src/fit/fit_contention.ts";
-export { predictRuns } from "./src/fit/predict_runs.ts";
+export { predictRuns, type PredictRunsOptions } from "./src/fit/predict_runs.ts";
 export { errorMetrics } from "./src/fit/error_metrics.ts";
-export { crossValidate, type CrossValidateOptions } from "./src/fit/cross_validate.ts";
+export {
+  crossValidate,
+  type CrossValidateOptions,
+  type QuantityCrossValidation,
+} from "./src/fit/cross_validate.ts";
+// Downtime and noise: the switchover cost and the migrating VM's slowdown
+export type {
+  CostFitReport,
+  DowntimeFitResult,
+  FittedDowntime,
+  FittedNoise,
+  NoiseFitResult,
+  NoiseParameters,
+  RunQuantity,
+} from "./src/fit/cost_types.ts";
+export { fitDowntime, type FitDowntimeOptions } from "./src/fit/fit_downtime.ts";
+export { fitNoise, type FitNoiseOptions } from "./src/fit/fit_noise.ts";
+export {
+  type AbsoluteErrors,
+  type DowntimeErrorRow,
+  downtimeErrors,
+  type DowntimeErrorsOptions,
+} from "./src/fit/downtime_errors.ts";
 export { synthesizeRuns, type SynthesizeRunsOptions } from "./src/fit/synthetic.ts";
 export {
   reproduceProject,
