@@ -13,6 +13,7 @@ import { crossValidate } from "../src/fit/cross_validate.ts";
 import { downtimeErrors } from "../src/fit/downtime_errors.ts";
 import { fitContention } from "../src/fit/fit_contention.ts";
 import { fitNoise } from "../src/fit/fit_noise.ts";
+import { predictRuns } from "../src/fit/predict_runs.ts";
 import type { Estimate } from "../src/fit/types.ts";
 
 const path = Deno.args[0] ?? "data/qemu-tcg-1gbit/runs.csv";
@@ -71,6 +72,29 @@ for (const [m, metrics] of Object.entries(noise.metricsByMethod)) {
     `| ${m} | ${metrics.count} | ${metrics.maeSeconds.toFixed(4)} / ${mae.toFixed(4)} | ${
       metrics.rmseSeconds.toFixed(4)
     } / ${rmse.toFixed(4)} |`,
+  );
+}
+
+// Two references for the post-copy rows: no slowdown at all (ratio 1), and the
+// link-rate physics alone (fault cost and destination slowdown 0).
+const post = noise.residuals.filter((r) => r.method === "kvm-postcopy");
+if (post.length > 0) {
+  const physics = predictRuns(post.map((r) => runs[r.index]!), {
+    ...noise,
+    noise: {
+      ...noise.noise,
+      faultSeconds: { value: 0, low: 0, high: 0 },
+      destinationSlowdown: Object.fromEntries(
+        Object.keys(noise.noise.destinationSlowdown).map((g) => [g, { value: 0, low: 0, high: 0 }]),
+      ),
+    },
+  }, { quantity: "guestProgressRatio" });
+  const mae = (e: (p: number) => number) =>
+    post.reduce((s, r, p) => s + Math.abs(r.measuredSeconds - e(p)), 0) / post.length;
+  console.log(
+    `\nkvm-postcopy references (in sample): ratio 1 MAE ${
+      mae(() => 1).toFixed(4)
+    }; link-rate physics alone MAE ${mae((p) => physics[p]!).toFixed(4)}`,
   );
 }
 
