@@ -16,6 +16,12 @@ const POINTS = 17;
 const TOLERANCE = 1e-7;
 const MAX_STEPS = 200;
 
+/** Upper end of the search for the pre-copy tracking cost, seconds per write. */
+export const DEFAULT_MAX_TRACKING_SECONDS = 1e-4;
+
+/** Upper end of the search for the post-copy fault cost, seconds per fault. */
+export const DEFAULT_MAX_FAULT_SECONDS = 1e-3;
+
 /** The noise model fitted on some runs, and whether every search settled. */
 export interface NoiseModel {
   model: FittedNoise;

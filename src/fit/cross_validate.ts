@@ -9,7 +9,11 @@ import type { MigrationRun } from "../data/types.ts";
 import { measuredRuns } from "./_cost_runs.ts";
 import { crossValidateCore } from "./_cv_core.ts";
 import { type FitContentionOptions, fitSelected, resolveFitOptions } from "./_fit_public.ts";
-import { noiseModel } from "./_noise_fit.ts";
+import {
+  DEFAULT_MAX_FAULT_SECONDS,
+  DEFAULT_MAX_TRACKING_SECONDS,
+  noiseModel,
+} from "./_noise_fit.ts";
 import { RUN_QUANTITIES, type RunQuantity } from "./_quantity.ts";
 import { checkRuns, selectRuns } from "./_runs.ts";
 import { DEFAULT_FOLDS } from "./defaults.ts";
@@ -146,7 +150,17 @@ export function crossValidate(
       return downtimeModel(checked, training, measured, model, "absolute", 0, resolved.seed);
     }
     if (quantity === "guestProgressRatio") {
-      return noiseModel(where, checked, training, measured, model, 0, resolved.seed, 1e-4, 1e-3)
+      return noiseModel(
+        where,
+        checked,
+        training,
+        measured,
+        model,
+        0,
+        resolved.seed,
+        DEFAULT_MAX_TRACKING_SECONDS,
+        DEFAULT_MAX_FAULT_SECONDS,
+      )
         .model;
     }
     return model;

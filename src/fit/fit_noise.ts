@@ -7,7 +7,11 @@
 import { checkNumber } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { costResiduals, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
-import { noiseModel } from "./_noise_fit.ts";
+import {
+  DEFAULT_MAX_FAULT_SECONDS,
+  DEFAULT_MAX_TRACKING_SECONDS,
+  noiseModel,
+} from "./_noise_fit.ts";
 import type { NoiseFitResult } from "./cost_types.ts";
 import { INTERVAL_LEVEL } from "./defaults.ts";
 import { predictRuns } from "./predict_runs.ts";
@@ -104,7 +108,10 @@ export interface FitNoiseOptions {
 export function fitNoise(runs: readonly MigrationRun[], options: FitNoiseOptions): NoiseFitResult {
   const where = "fitNoise";
   const resolved = resolveCostOptions(where, options);
-  const { maxTrackingSeconds = 1e-4, maxFaultSeconds = 1e-3 } = options as Partial<FitNoiseOptions>;
+  const {
+    maxTrackingSeconds = DEFAULT_MAX_TRACKING_SECONDS,
+    maxFaultSeconds = DEFAULT_MAX_FAULT_SECONDS,
+  } = options as Partial<FitNoiseOptions>;
   checkNumber(where, "option", "maxTrackingSeconds", maxTrackingSeconds, "positive", "seconds");
   checkNumber(where, "option", "maxFaultSeconds", maxFaultSeconds, "positive", "seconds");
   const data = measuredRuns(where, runs, resolved.method, "guestProgressRatio", 2);
