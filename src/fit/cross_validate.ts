@@ -8,6 +8,7 @@ import { checkNumber, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { measuredRuns } from "./_cost_runs.ts";
 import { crossValidateCore } from "./_cv_core.ts";
+import { downtimeModel } from "./_downtime_fit.ts";
 import { type FitContentionOptions, fitSelected, resolveFitOptions } from "./_fit_public.ts";
 import {
   DEFAULT_MAX_FAULT_SECONDS,
@@ -17,7 +18,6 @@ import {
 import { RUN_QUANTITIES, type RunQuantity } from "./_quantity.ts";
 import { checkRuns, selectRuns } from "./_runs.ts";
 import { DEFAULT_FOLDS } from "./defaults.ts";
-import { downtimeModel } from "./fit_downtime.ts";
 import type { CrossValidationResult, FittedModel } from "./types.ts";
 
 /** The result of {@linkcode crossValidate}: the quantity it was run on, and its errors. */

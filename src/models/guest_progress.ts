@@ -7,7 +7,8 @@
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { resolveInput } from "./_input.ts";
-import { postcopyTransferredBytes, resolvePostcopyOptions } from "./kvm_postcopy.ts";
+import { postcopyProgress } from "./_postcopy_progress.ts";
+import { resolvePostcopyOptions } from "./kvm_postcopy.ts";
 import { kvmPrecopy } from "./kvm_precopy.ts";
 import type { MigrationInput, ModelName } from "./types.ts";
 import { xenPrecopy } from "./xen_precopy.ts";
@@ -187,41 +188,4 @@ export function guestProgress(
     };
   }
   return postcopyProgress(memoryBytes, wssBytes, d, b, pageBytes, fault, slowdown, precopyPasses);
-}
-
-/** The post-copy branch of {@linkcode guestProgress}, on checked inputs. */
-export function postcopyProgress(
-  memoryBytes: number,
-  wssBytes: number,
-  d: number,
-  b: number,
-  pageBytes: number,
-  faultSeconds: number,
-  destinationSlowdown: number,
-  precopyPasses: 0 | 1,
-): GuestProgressResult {
-  const precopySeconds = precopyPasses === 0 ? 0 : memoryBytes / b;
-  const sentBytes = postcopyTransferredBytes(memoryBytes, wssBytes, d, b, pageBytes, precopyPasses);
-  const phaseSeconds = sentBytes / b - precopySeconds;
-  const liveSeconds = precopySeconds + phaseSeconds;
-  if (d === 0 || wssBytes === 0 || phaseSeconds <= 0) {
-    return { progressRatio: 1, lostSeconds: 0, liveSeconds, faultedPages: 0 };
-  }
-  // Pages not at the destination at the switch: the working set, or what a pass left dirty.
-  const pages = (precopyPasses === 0 ? wssBytes : Math.min(wssBytes, sentBytes - memoryBytes)) /
-    pageBytes;
-  const perPage = Math.max(1 / d, pageBytes / b) + faultSeconds;
-  const firstPass = pages * perPage;
-  const work = firstPass < phaseSeconds
-    ? pages + d * (phaseSeconds - firstPass)
-    : phaseSeconds / perPage;
-  const faultedPages = Math.min(pages, phaseSeconds / perPage);
-  const phaseRatio = (1 - destinationSlowdown) * work / (d * phaseSeconds);
-  const progressRatio = (precopySeconds + phaseRatio * phaseSeconds) / liveSeconds;
-  return {
-    progressRatio,
-    lostSeconds: (1 - progressRatio) * liveSeconds,
-    liveSeconds,
-    faultedPages,
-  };
 }
