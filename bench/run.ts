@@ -17,6 +17,7 @@ import {
 } from "./_harness.ts";
 import { fitCase } from "./cases/fit.ts";
 import { loadCase } from "./cases/load.ts";
+import { plansCase } from "./cases/plans.ts";
 import { reproduceCase } from "./cases/reproduce.ts";
 import { sweepCase } from "./cases/sweep.ts";
 
@@ -27,6 +28,7 @@ export const CASES: readonly BenchCase[] = [
   fitCase,
   loadCase,
   reproduceCase,
+  plansCase,
 ];
 
 /** Options of {@linkcode runBench}. */

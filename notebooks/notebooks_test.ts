@@ -33,12 +33,13 @@ const notebooks = [...Deno.readDirSync(`${root}notebooks`)]
   .map((entry) => entry.name)
   .sort();
 
-Deno.test("notebooks/ holds the four notebooks, committed with outputs cleared", () => {
+Deno.test("notebooks/ holds the five notebooks, committed with outputs cleared", () => {
   assert.deepEqual(notebooks, [
     "01_reproduce_figures.ipynb",
     "02_fit_your_cluster.ipynb",
     "03_precopy_or_postcopy.ipynb",
     "04_kvm_precopy_downtime_limit.ipynb",
+    "05_plan_a_drain.ipynb",
   ]);
   for (const name of notebooks) {
     const notebook = JSON.parse(Deno.readTextFileSync(`${root}notebooks/${name}`));

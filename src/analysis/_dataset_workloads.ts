@@ -1,7 +1,7 @@
 // Private: Figure 3's workloads when there is no measured sweep, chosen from the dataset.
 import { upperMedian } from "../_stats.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { binRates, binWss } from "../plot/_bins.ts";
+import { binRuns } from "../plot/bin_runs.ts";
 import type {
   DowntimeLimitMeasurement,
   DowntimeLimitWorkload,
@@ -39,8 +39,9 @@ export function datasetWorkloads(runs: readonly MigrationRun[]): DatasetWorkload
   if (methodRuns.length === 0) return undefined;
   // Binned over all the method's runs (as Figure 5 bins its rows); the model
   // runs at the baseline B, so the columns take the uncontended runs when there are any.
-  const rates = binRates(methodRuns).rates;
-  const wss = binWss(methodRuns);
+  const bins = binRuns(methodRuns);
+  const rates = bins.rates;
+  const wss = { labels: bins.wssLabels, sizes: bins.wssSizes };
   const uncontended = methodRuns.some((run) => run.contention === "none");
   const used = methodRuns.flatMap((run, i) =>
     !uncontended || run.contention === "none" ? [{ run, rate: rates[i]!, i }] : []

@@ -1,6 +1,6 @@
 // Private, for tests: SYNTHETIC runs (generated or hand-made, never measured).
 import type { MigrationRun } from "../data/types.ts";
-import { createRandom, normal } from "../fit/_random.ts";
+import { createRandom, normal } from "../_random.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 
@@ -115,7 +115,7 @@ export function syntheticSweepRuns(wssMib: readonly (number | "full")[]): Migrat
       );
       const status = model.converged ? "completed" : "non-convergent";
       return {
-        ...sweepRun(wssBytes, limit, status, model.timeSeconds),
+        ...sweepRun(wssBytes, limit, status, model.migrationTimeSeconds),
         ...(model.converged ? { downtimeSeconds: model.downtimeSeconds } : {}),
         requestedWssBytes: wssBytes,
         requestedDirtyPagesPerSecond: 51200,

@@ -13,7 +13,7 @@ import type {
   DowntimeLimitMeasurement,
   DowntimeLimitWorkload,
 } from "../plot/figure_downtime_limit_spec.ts";
-import { binRates, binWss } from "../plot/_bins.ts";
+import { binRuns } from "../plot/bin_runs.ts";
 import { bytesToMib } from "../units.ts";
 
 /** A sweep's runs, arranged for `figureDowntimeLimitSpec` (the figure's workloads and rings). */
@@ -113,8 +113,9 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
   }
   const memoryBytes = upperMedian(used.map((run) => run.memoryBytes));
   // One workload per (WSS, dirty rate) bin: the requested values, else the achieved ones, binned.
-  const rates = binRates(used);
-  const wss = binWss(used);
+  const bins = binRuns(used);
+  const rates = { rates: bins.rates };
+  const wss = { labels: bins.wssLabels, sizes: bins.wssSizes };
   const groups = new Map<
     string,
     { wss: string; size: number; rate: number; runs: MigrationRun[] }
@@ -214,12 +215,13 @@ export function compareSweepWithModel(
         dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
         bandwidthBytesPerSecond,
       }, {
+        switchRule: "between-rounds", // until Figure 3 moves to QEMU's rule (issue #14)
         downtimeLimitSeconds: m.limitSeconds,
         ...(sweep.timeoutSeconds !== undefined ? { timeoutSeconds: sweep.timeoutSeconds } : {}),
       });
       if (model.converged === (m.outcome === "converged")) agreeing++;
       if (model.converged && m.outcome === "converged") {
-        errors.push(Math.abs(m.timeSeconds - model.timeSeconds) / m.timeSeconds);
+        errors.push(Math.abs(m.timeSeconds - model.migrationTimeSeconds) / m.timeSeconds);
       }
     }
     return {

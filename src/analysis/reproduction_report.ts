@@ -9,8 +9,7 @@
 import { checkObject, showValue } from "../_validate.ts";
 import type { ErrorMetrics, FitResult } from "../fit/types.ts";
 import { methodLabel } from "../data/schema.ts";
-import { binningSentence } from "../plot/_bins.ts";
-import { placeRuns } from "../plot/_measured_points.ts";
+import { binRuns } from "../plot/bin_runs.ts";
 import { orderContentions, sourceSentence } from "../plot/_style.ts";
 import { markdownTable } from "../plot/markdown_table.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
@@ -245,8 +244,7 @@ function figuresSection(files: ReproductionFigureFiles, analysis: ReproductionAn
       r.status === "completed" || r.status === "non-convergent"
     );
     if (!drawn || drawn.length === 0) return [];
-    const { rateBins, wssBins } = placeRuns(drawn);
-    return [binningSentence(rateBins, wssBins) || "runs sit at their own dirty rate and WSS."];
+    return [binRuns(drawn).sentence || "runs sit at their own dirty rate and WSS."];
   });
   return [
     "\n## Figures\n",

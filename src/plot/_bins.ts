@@ -156,7 +156,12 @@ export function binWss(runs: readonly MigrationRun[]): WssBins {
 }
 
 /** How one axis was binned, as the caption needs it. */
-export type BinSummary = Pick<RateBins, "rule" | "someRequested">;
+export interface BinSummary {
+  /** The rule that made the bins. */
+  rule: BinRule;
+  /** Whether any run had a requested value (all of them when the rule is "requested"). */
+  someRequested: boolean;
+}
 
 /** The caption's sentences on how runs were grouped, or "" when they sit at their own values. */
 export function binningSentence(rates: BinSummary, wss: BinSummary): string {

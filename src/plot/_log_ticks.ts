@@ -1,6 +1,6 @@
 // Private tick helpers for log axes (Figures 3, 5 and 6): ticks that are
 // always labelled, inside one decade too, and thinned so labels never overlap.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 
 /** Powers of ten in [low, high]. */
 export function decades(low: number, high: number): number[] {

@@ -1,5 +1,5 @@
 // Private, for tests: the tick labels of a rendered figure, read back from its SVG.
-import { DOMParser } from "linkedom";
+import { parseHTML } from "../_deps/linkedom.ts";
 import { labelWidth } from "./_log_ticks.ts";
 
 /** The tick labels of one axis of one facet: texts and their positions along the axis, pixels. */
@@ -35,7 +35,9 @@ function translate(node: Node): [number, number] {
  * its transform.
  */
 export function axisLabels(svg: string, axis: "x" | "y"): AxisLabels[] {
-  const document = new DOMParser().parseFromString(svg, "image/svg+xml") as unknown as Node;
+  const { document } = parseHTML(`<!doctype html><html><body>${svg}</body></html>`) as unknown as {
+    document: Node;
+  };
   const panels = Array.from(document.querySelectorAll("svg svg"));
   const children = (node: Node, tag: string) =>
     Array.from(node.children).filter((child) => child.tagName.toLowerCase() === tag);

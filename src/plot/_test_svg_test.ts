@@ -1,4 +1,4 @@
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
 import { logAxisMark, logTicks, spacedTicks } from "./_log_ticks.ts";
 import { axisLabels, overlaps } from "./_test_svg.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import { checkNumber, checkObject } from "../_validate.ts";
 import { checkCurves, checkMeasured } from "./_downtime_limit_checks.ts";
 import { bytesToMib } from "../units.ts";
