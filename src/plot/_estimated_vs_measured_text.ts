@@ -3,7 +3,7 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import type { ArrangedRuns } from "./_measured_points.ts";
-import { statusText } from "./_measured_points.ts";
+import { isDrawn, statusText } from "./_measured_points.ts";
 import { binningSentence } from "./_bins.ts";
 import { formatBandwidth, methodName, orderContentions, sourceSentence } from "./_style.ts";
 import type {
@@ -111,7 +111,7 @@ export function captionText(
   const { points, methods, stuck } = arranged;
   const repeatsMax = Math.max(...points.map((p) => p.repeats));
   const repeatsMin = Math.min(...points.map((p) => p.repeats));
-  const notConverged = statusText(runs, (status) => status === "non-convergent");
+  const notConverged = statusText(runs, (run) => run.status !== "completed" && isDrawn(run));
   const stuckText = stuck.length === 0
     ? ""
     : `Crosses: ${
@@ -119,8 +119,7 @@ export function captionText(
     } that did not converge (${notConverged}), drawn at the time ${
       stuck.length === 1 ? "it was" : "they were"
     } cancelled; no estimate or residual.`;
-  const drawn = new Set(["completed", ...(stuck.length > 0 ? ["non-convergent"] : [])]);
-  const leftOut = statusText(runs, (status) => !drawn.has(status));
+  const leftOut = statusText(runs, (run) => !isDrawn(run));
   const captionParts = [
     sourceSentence(resolved.source),
     `Dots: mean of ${

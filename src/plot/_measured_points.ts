@@ -54,15 +54,22 @@ export function placeRuns(runs: readonly MigrationRun[]): Placed {
 /** "42 kvm-precopy non-convergent, 1 xen-precopy failed": the runs with a status in `statuses`. */
 export function statusText(
   runs: readonly MigrationRun[],
-  statuses: (status: string) => boolean,
+  which: (run: MigrationRun) => boolean,
 ): string {
   const counts = new Map<string, number>();
   for (const run of runs) {
-    if (!statuses(run.status)) continue;
+    if (!which(run)) continue;
     const key = `${run.method} ${run.status}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts.entries()].map(([key, n]) => `${n} ${key}`).join(", ");
+}
+
+/** Whether the figure draws a run: completed, or not converged with the time it was cancelled. */
+export function isDrawn(run: MigrationRun): boolean {
+  return run.status === "completed" ||
+    (run.status === "non-convergent" && run.migrationTimeSeconds > 0 &&
+      Number.isFinite(run.migrationTimeSeconds));
 }
 
 function mean(values: readonly number[]): number {
@@ -204,11 +211,7 @@ export function drawnRuns(
   const indices: number[] = [];
   runs.forEach((run, index) => {
     checkObject(where, `run ${index}`, run);
-    if (
-      run.status === "completed" ||
-      (run.status === "non-convergent" && run.migrationTimeSeconds > 0 &&
-        Number.isFinite(run.migrationTimeSeconds))
-    ) indices.push(index);
+    if (isDrawn(run)) indices.push(index);
   });
   const { places, rateBins, wssBins } = placeRuns(indices.map((i) => runs[i]!));
   const used: UsedRun[] = [];
