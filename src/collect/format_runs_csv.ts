@@ -39,6 +39,16 @@ export const RUN_COLUMNS: readonly string[] = [
   "started_at",
   "trace_file",
   "message",
+  // The noise columns (issue #13; empty on rows written before them).
+  "guest_progress_ratio",
+  "guest_lost_seconds",
+  "colocated_progress_ratio",
+  "postcopy_blocktime_seconds",
+  "postcopy_vcpu_blocktime_seconds",
+  "source_migration_cpu_seconds",
+  "destination_migration_cpu_seconds",
+  "write_pattern",
+  "host_cpu",
 ];
 
 function cell(value: string | number | boolean | undefined): string {

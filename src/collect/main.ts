@@ -17,8 +17,10 @@ const HELP = `deno task collect [options]
 
 Runs real QEMU live migrations (source and destination QEMU in two network
 namespaces joined by a tc-shaped veth pair) and writes <out>/runs.csv,
-<out>/<name>.meta.json and <out>/traces/*.jsonl.gz. Resumes: points already in
-runs.csv are skipped. Needs root and QEMU >= 9.
+<out>/<name>.meta.json and <out>/traces/*.jsonl.gz (QMP polls, events, and the
+progress trace: guest and load progress at 10 Hz and every QEMU thread's CPU time
+from /proc at 10 Hz, from --baseline s before migrate to --after s after the end).
+Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.
 
   --out DIR             output directory (default out/collect); its name is the dataset name
   --quick               CI grid: 256 MiB VM, WSS 64 MiB, 5120 pages/s, 3 methods + network
@@ -40,6 +42,12 @@ runs.csv are skipped. Needs root and QEMU >= 9.
   --no-fill             leave the guest's free memory untouched (zero pages)
   --accel A             auto|tcg|kvm (default auto: KVM if a guest boots in 20 s, else TCG)
   --postcopy-switch W   immediate|after-first-pass (default immediate: T = M/B as in the paper's model)
+  --write-pattern P     sweep|random: the guest dirtier writes round-robin over the WSS (default
+                        sweep) or to a uniformly random page each time; random is recorded in
+                        the rows (write_pattern), point keys and trace names (_prandom)
+  --baseline S          quiet time before each migrate with the load running, seconds: the
+                        baseline of the progress ratios (default 10)
+  --after S             time recorded after each migration ends, seconds (default 5)
   --nice N              niceness of QEMU and loads (default -10)
   --retry-failed        run again points whose rows are all 'failed'
   --host-load TEXT      note on other load on the machine, for the metadata
@@ -88,6 +96,9 @@ if (import.meta.main) {
       "no-fill": { type: "boolean" },
       accel: { type: "string" },
       "postcopy-switch": { type: "string" },
+      "write-pattern": { type: "string" },
+      baseline: { type: "string" },
+      after: { type: "string" },
       nice: { type: "string" },
       "retry-failed": { type: "boolean" },
       "host-load": { type: "string" },
@@ -156,15 +167,34 @@ if (import.meta.main) {
       `collect: invalid postcopy-switch "${postcopySwitch}", expected after-first-pass or immediate`,
     );
   }
+  const writePattern = values["write-pattern"] ?? "sweep";
+  if (!["sweep", "random"].includes(writePattern)) {
+    throw new RangeError(
+      `collect: invalid write-pattern "${writePattern}", expected sweep or random`,
+    );
+  }
+  const seconds = (flag: string, text: string): number => {
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`collect: invalid --${flag} "${text}", expected seconds >= 0`);
+    }
+    return value;
+  };
   const result = await collect({
     outDir: values.out ?? (quick ? "out/collect-quick" : "out/collect"),
-    plan,
+    plan: writePattern === "random"
+      ? plan.map((point) => ({ ...point, writePattern: "random" as const }))
+      : plan,
     memoryBytes: values.memory
       ? parseQuantity(values.memory, "bytes")
       : quick
       ? 256 * 2 ** 20
       : 1.5 * 2 ** 30,
-    linkBitsPerSecond: values.link ? parseQuantity(values.link, "bytesPerSecond") * 8 : 1e9,
+    linkBandwidthBytesPerSecond: values.link ? parseQuantity(values.link, "bytesPerSecond") : 125e6,
+    ...(values.baseline === undefined
+      ? {}
+      : { baselineSeconds: seconds("baseline", values.baseline) }),
+    ...(values.after === undefined ? {} : { afterSeconds: seconds("after", values.after) }),
     downtimeLimitSeconds: values["downtime-limit"] ? Number(values["downtime-limit"]) : 0.3,
     timeoutSeconds: values.timeout ? Number(values.timeout) : quick ? 20 : 60,
     hardTimeoutSeconds: values["hard-timeout"] ? Number(values["hard-timeout"]) : quick ? 60 : 300,
