@@ -10,6 +10,7 @@ import {
   COLLECT_METHODS,
   type CollectContention,
   type CollectMethod,
+  type GridPoint,
   type RequestedWss,
 } from "./types.ts";
 
@@ -75,40 +76,37 @@ function pick<T extends string>(
   return values as T[];
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      out: { type: "string" },
-      quick: { type: "boolean" },
-      memory: { type: "string" },
-      link: { type: "string" },
-      "downtime-limit": { type: "string" },
-      "downtime-limits": { type: "string" },
-      timeout: { type: "string" },
-      "hard-timeout": { type: "string" },
-      wss: { type: "string" },
-      rates: { type: "string" },
-      contention: { type: "string" },
-      methods: { type: "string" },
-      repeats: { type: "string" },
-      "max-points": { type: "string" },
-      "no-fill": { type: "boolean" },
-      accel: { type: "string" },
-      "postcopy-switch": { type: "string" },
-      "write-pattern": { type: "string" },
-      baseline: { type: "string" },
-      after: { type: "string" },
-      nice: { type: "string" },
-      "retry-failed": { type: "boolean" },
-      "host-load": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+const OPTIONS = {
+  out: { type: "string" },
+  quick: { type: "boolean" },
+  memory: { type: "string" },
+  link: { type: "string" },
+  "downtime-limit": { type: "string" },
+  "downtime-limits": { type: "string" },
+  timeout: { type: "string" },
+  "hard-timeout": { type: "string" },
+  wss: { type: "string" },
+  rates: { type: "string" },
+  contention: { type: "string" },
+  methods: { type: "string" },
+  repeats: { type: "string" },
+  "max-points": { type: "string" },
+  "no-fill": { type: "boolean" },
+  accel: { type: "string" },
+  "postcopy-switch": { type: "string" },
+  "write-pattern": { type: "string" },
+  baseline: { type: "string" },
+  after: { type: "string" },
+  nice: { type: "string" },
+  "retry-failed": { type: "boolean" },
+  "host-load": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+
+/** The points to run: the `--quick` CI grid or the grid the flags ask for. */
+function planOf(values: Values): GridPoint[] {
   const quick = values.quick === true;
   const wss: RequestedWss[] | undefined = list(values.wss)?.map((w) =>
     w === "full" ? "full" : /^\d+$/.test(w) ? Number(w) * 2 ** 20 : parseQuantity(w, "bytes")
@@ -122,7 +120,7 @@ if (import.meta.main) {
   const methods = pick<CollectMethod>("method", list(values.methods), COLLECT_METHODS);
   const repeats = values.repeats === undefined ? 1 : Number(values.repeats);
   const limits = list(values["downtime-limits"])?.map(Number);
-  const plan = quick
+  return quick
     ? [
       ...planGrid({
         wss: wss ?? [64 * 2 ** 20],
@@ -157,6 +155,17 @@ if (import.meta.main) {
       repeats,
       ...(limits === undefined ? {} : { downtimeLimitsSeconds: limits }),
     });
+}
+
+/** Parses the command line and runs the collector. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ args: Deno.args, options: OPTIONS });
+  if (values.help) {
+    console.log(HELP);
+    Deno.exit(0);
+  }
+  const quick = values.quick === true;
+  const plan = planOf(values);
   const accel = values.accel ?? "auto";
   if (!["auto", "tcg", "kvm"].includes(accel)) {
     throw new RangeError(`collect: invalid accel "${accel}", expected auto, tcg or kvm`);
@@ -213,3 +222,5 @@ if (import.meta.main) {
     }, accelerator ${result.accelerator}, ${result.secondsPerPoint.toFixed(1)} s/point`,
   );
 }
+
+if (import.meta.main) await main();
