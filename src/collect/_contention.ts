@@ -69,6 +69,9 @@ export async function startContention(
   contention: CollectContention,
   src: Vm,
 ): Promise<Contention> {
+  if (contention === "none") {
+    return { pid: undefined, unit: "iterations", reports: () => [], stop: async () => {} };
+  }
   const inSource = [
     "ip",
     "netns",
@@ -78,9 +81,6 @@ export async function startContention(
     "-n",
     String(bed.niceness),
   ];
-  if (contention === "none") {
-    return { pid: undefined, unit: "iterations", reports: () => [], stop: async () => {} };
-  }
   if (contention === "cpu") {
     const busy = spawnLines([...inSource, "taskset", "-c", "0", bed.guest.cpuHog]);
     await run(["taskset", "-a", "-p", "-c", "0", String(src.child.pid)]);
