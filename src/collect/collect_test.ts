@@ -171,6 +171,9 @@ Deno.test({
       assert.match(second.stderr, /5 already in .*, 0 to run/);
       assert.equal(await Deno.readTextFile(`${out}/runs.csv`), csv);
     } finally {
+      // COLLECT_TEST_KEEP=DIR keeps the output for a look by hand.
+      const keep = Deno.env.get("COLLECT_TEST_KEEP");
+      if (keep) await new Deno.Command("cp", { args: ["-r", out, keep] }).output();
       await Deno.remove(out, { recursive: true }).catch(() => {});
     }
   },
