@@ -83,7 +83,8 @@ export async function observe(
       await sampler.stop();
     },
     async finish(endSeconds) {
-      const until = t0 + endSeconds + bed.afterSeconds;
+      // A little more than the window, so that a report of every series lies beyond it.
+      const until = t0 + endSeconds + bed.afterSeconds + 0.5;
       const wait = until - nowSeconds();
       if (wait > 0) await sleep(wait * 1000);
       await contention.stop();
