@@ -61,15 +61,17 @@ export interface CpuSampler {
 }
 
 /**
- * Samples the threads of the added processes every `intervalSeconds`
+ * Samples the threads of `initial` (label to pid) and of the processes
+ * added later every `intervalSeconds`
  * (scheduled on a fixed grid, so the mean rate holds under load), with
  * times as seconds since `t0` (the collector's clock) once `t0` is set.
  */
 export function startCpuSampler(
   intervalSeconds: number,
   t0: () => number,
+  initial: Readonly<Record<string, number>> = {},
 ): CpuSampler {
-  const processes = new Map<string, number>();
+  const processes = new Map<string, number>(Object.entries(initial));
   const lines: Array<CpuLine & { tAbs: number }> = [];
   let running = true;
   const loop = (async () => {

@@ -27,12 +27,13 @@ Deno.test("startCpuSampler() samples a busy process's threads at 10 Hz", async (
   }).spawn();
   try {
     const t0 = performance.now() / 1000;
-    const sampler = startCpuSampler(0.1, () => t0);
-    sampler.add("busy", busy.pid);
+    const sampler = startCpuSampler(0.1, () => t0, { busy: busy.pid });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const lines = await sampler.stop();
     assert.ok(lines.length >= 12, `${lines.length} samples in 1.5 s`);
     const times = lines.map((l) => l.t_since_run_start);
+    // The first sample is taken at once.
+    assert.ok(times[0]! < 0.05, `first sample at ${times[0]} s`);
     assert.ok(times.every((t, i) => i === 0 || t > times[i - 1]!));
     assert.ok(times.at(-1)! - times[0]! < 0.1 * lines.length + 0.2);
     assert.ok(lines.every((l) => l.process === "busy" && l.pid === busy.pid));

@@ -120,7 +120,10 @@ async function migrateTo(
 
   Object.assign(row, statsFromQueryMigrate(last, tEnd - tStart));
   // The guest and the load keep running (and are recorded) for the window after the end.
-  const progress = await observer.finish(Number(row.migration_time_seconds));
+  const progress = await observer.finish(
+    Number(row.migration_time_seconds),
+    () => pauseOf(src, dst, srcEvents0),
+  );
   Object.assign(row, progressCells(progress));
   if (postcopy) row.postcopy_switched = watched.sawPostcopy;
   if (point.method === "xen-precopy-policy") {
@@ -312,6 +315,13 @@ async function recordDowntime(row: RunRow, src: Vm, dst: Vm, srcEvents0: number)
     row.downtime_seconds = row.qmp_downtime_seconds;
     row.downtime_source = "qmp";
   }
+}
+
+/** The guest's pause on the collector's clock: the source's last STOP to the destination's RESUME. */
+function pauseOf(src: Vm, dst: Vm, srcEvents0: number): [number, number] | undefined {
+  const stop = src.qmp.events.slice(srcEvents0).filter((e) => e.event === "STOP").at(-1);
+  const resume = dst.qmp.events.find((e) => e.event === "RESUME");
+  return stop && resume && resume.t >= stop.t ? [stop.t, resume.t] : undefined;
 }
 
 /**

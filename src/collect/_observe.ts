@@ -5,10 +5,12 @@
 
 import { type Contention, startContention } from "./_contention.ts";
 import { type CpuSampler, startCpuSampler } from "./_cpu_sampler.ts";
-import { clockOffset, type ProgressLine, type TraceLine } from "./_progress.ts";
+import { clockOffset, type ProgressLine, type RunLine, type TraceLine } from "./_progress.ts";
 import { nowSeconds, sleep } from "./_qmp.ts";
 import type { Testbed, Vm } from "./_vm.ts";
 import type { GridPoint } from "./types.ts";
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** How a run is observed. */
 export interface ObserveSettings {
@@ -26,8 +28,11 @@ export interface ObserveSettings {
 export interface Observer {
   /** Marks the moment `migrate` is sent (the trace's time 0). */
   started(t: number): void;
-  /** Records `afterSeconds` more, stops the load and the sampler, and returns the trace lines. */
-  finish(endSeconds: number): Promise<TraceLine[]>;
+  /**
+   * Records `afterSeconds` more, stops the load and the sampler, and returns
+   * the trace lines; `pause` gives the guest's pause (collector seconds) then.
+   */
+  finish(endSeconds: number, pause: () => [number, number] | undefined): Promise<TraceLine[]>;
   /** Stops the load and the sampler at once (the run failed). */
   abort(): Promise<void>;
 }
@@ -44,9 +49,10 @@ export async function observe(
   dst: Vm,
 ): Promise<Observer> {
   let t0 = Number.NaN;
-  const sampler: CpuSampler = startCpuSampler(bed.cpuIntervalSeconds, () => t0);
-  sampler.add("source-qemu", src.child.pid);
-  sampler.add("destination-qemu", dst.child.pid);
+  const sampler: CpuSampler = startCpuSampler(bed.cpuIntervalSeconds, () => t0, {
+    "source-qemu": src.child.pid,
+    "destination-qemu": dst.child.pid,
+  });
   let contention: Contention;
   try {
     contention = await startContention(bed, point.contention, src);
@@ -82,7 +88,7 @@ export async function observe(
       await contention.stop();
       await sampler.stop();
     },
-    async finish(endSeconds) {
+    async finish(endSeconds, pause) {
       // A little more than the window, so that a report of every series lies beyond it.
       const until = t0 + endSeconds + bed.afterSeconds + 0.5;
       const wait = until - nowSeconds();
@@ -99,7 +105,7 @@ export async function observe(
         from: point.contention,
         t_own: r.own,
       }));
-      const run: TraceLine = {
+      const run: RunLine = {
         t_since_run_start: 0,
         source: "run",
         end_seconds: endSeconds,
@@ -108,6 +114,10 @@ export async function observe(
         write_pattern: point.writePattern ?? "sweep",
         contention: point.contention,
       };
+      const paused = pause();
+      if (paused !== undefined) {
+        run.pause_seconds = [round4(paused[0] - t0), round4(paused[1] - t0)];
+      }
       const from = t0 - bed.baselineSeconds - 1;
       const progress = [...guestLines(from, nowSeconds()), ...load];
       return [

@@ -51,6 +51,11 @@ export interface RunLine {
   write_pattern: string;
   /** The contention. */
   contention: string;
+  /**
+   * The guest's pause, source `STOP` to destination `RESUME` (the events'
+   * receive times, seconds since `migrate`); absent when it did not stop.
+   */
+  pause_seconds?: [number, number];
 }
 
 /** One line of a progress trace. */
@@ -72,6 +77,8 @@ export interface ProgressWindow {
   baselineSeconds: number;
   /** The shortest usable baseline; a shorter one gives no ratio. */
   minBaselineSeconds?: number;
+  /** When the counter's process was paused (see {@linkcode counterAt}). */
+  pause?: readonly [number, number];
 }
 
 /** Work during the migration against the baseline rate. */
@@ -84,11 +91,25 @@ export interface ProgressSummary {
   baselineRate: number;
 }
 
+/** Seconds of [from, to] outside the pause [pause[0], pause[1]]. */
+function runningSeconds(from: number, to: number, pause?: readonly [number, number]): number {
+  if (pause === undefined) return to - from;
+  const overlap = Math.max(0, Math.min(to, pause[1]) - Math.max(from, pause[0]));
+  return to - from - overlap;
+}
+
 /**
  * A cumulative counter at time `t` by linear interpolation between the
  * points around it (sorted by time); undefined outside the points' span.
+ * With a `pause` (the guest stopped from `pause[0]` to `pause[1]`), the
+ * interpolation runs on the time outside it, so a pause that falls between
+ * two reports is not smeared over the gap.
  */
-export function counterAt(points: readonly CounterPoint[], t: number): number | undefined {
+export function counterAt(
+  points: readonly CounterPoint[],
+  t: number,
+  pause?: readonly [number, number],
+): number | undefined {
   if (points.length === 0 || t < points[0]!.t || t > points.at(-1)!.t) return undefined;
   let lo = 0;
   let hi = points.length - 1;
@@ -99,8 +120,9 @@ export function counterAt(points: readonly CounterPoint[], t: number): number | 
   }
   const a = points[lo]!;
   const b = points[hi]!;
-  if (b.t === a.t) return b.count;
-  return a.count + (b.count - a.count) * (t - a.t) / (b.t - a.t);
+  const total = runningSeconds(a.t, b.t, pause);
+  if (!(total > 0)) return t > a.t ? b.count : a.count;
+  return a.count + (b.count - a.count) * runningSeconds(a.t, t, pause) / total;
 }
 
 /**
@@ -113,13 +135,13 @@ export function progressSummary(
   points: readonly CounterPoint[],
   window: ProgressWindow,
 ): ProgressSummary | undefined {
-  const { endSeconds, baselineSeconds, minBaselineSeconds = 2 } = window;
+  const { endSeconds, baselineSeconds, minBaselineSeconds = 2, pause } = window;
   if (points.length < 2 || !(endSeconds > 0)) return undefined;
   const from = Math.max(-baselineSeconds, points[0]!.t);
   if (-from < minBaselineSeconds) return undefined;
-  const atFrom = counterAt(points, from);
-  const atStart = counterAt(points, 0);
-  const atEnd = counterAt(points, endSeconds);
+  const atFrom = counterAt(points, from, pause);
+  const atStart = counterAt(points, 0, pause);
+  const atEnd = counterAt(points, endSeconds, pause);
   if (atFrom === undefined || atStart === undefined || atEnd === undefined) return undefined;
   const baselineRate = (atStart - atFrom) / -from;
   if (!(baselineRate > 0)) return undefined;
@@ -203,7 +225,10 @@ export function progressCells(lines: readonly TraceLine[]): RunRow {
       .map((l) => ({ t: l.t_since_run_start, count: l.count }))
       .sort((a, b) => a.t - b.t);
   const cells: RunRow = {};
-  const guest = progressSummary(counter("guest"), window);
+  const guest = progressSummary(
+    counter("guest"),
+    run.pause_seconds === undefined ? window : { ...window, pause: run.pause_seconds },
+  );
   if (guest !== undefined) {
     cells.guest_progress_ratio = round(guest.ratio, 4);
     cells.guest_lost_seconds = round(guest.lostSeconds, 3);
