@@ -193,3 +193,56 @@ Deno.test("blocktimeCells() reads every committed post-copy run's destination re
   assert.deepEqual(blocktimeCells({ status: "completed" }), {});
   assert.deepEqual(blocktimeCells(undefined), {});
 });
+
+Deno.test("progressCells() gives back the noise cells of every committed run with a progress trace", async () => {
+  const folders = [
+    new URL("../../data/", import.meta.url),
+    new URL("./testdata/", import.meta.url),
+  ].flatMap((root) => {
+    try {
+      return [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) =>
+        new URL(`${e.name}/`, root)
+      );
+    } catch {
+      return [];
+    }
+  });
+  const cells = [
+    "guest_progress_ratio",
+    "guest_lost_seconds",
+    "colocated_progress_ratio",
+    "source_migration_cpu_seconds",
+    "destination_migration_cpu_seconds",
+  ];
+  let checked = 0;
+  for (const folder of folders) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(new URL("runs.csv", folder));
+    } catch {
+      continue;
+    }
+    for (const row of parseRunsCsv(text)) {
+      const stamp = String(row.trace_file ?? "").replace(/\.qmp\.jsonl\.gz$/, "");
+      let bytes: Uint8Array;
+      try {
+        bytes = Deno.readFileSync(new URL(`traces/${stamp}.progress.jsonl.gz`, folder));
+      } catch {
+        continue;
+      }
+      const lines = new TextDecoder().decode(gunzipSync(bytes)).trimEnd().split("\n")
+        .map((l) => JSON.parse(l) as TraceLine);
+      const got = progressCells(lines);
+      for (const cell of cells) {
+        assert.equal(
+          String(got[cell] ?? ""),
+          String(row[cell] ?? ""),
+          `${folder.pathname}${stamp}: ${cell}`,
+        );
+      }
+      checked++;
+    }
+  }
+  // The collector's own --quick run (testdata/collect-quick) at least.
+  assert.ok(checked >= 5, `checked ${checked} runs`);
+});
