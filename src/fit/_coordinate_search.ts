@@ -3,7 +3,7 @@
 // by coordinate search, cycles until no parameter moves, with a pattern move
 // along each cycle's step.
 import { median } from "../_stats.ts";
-import { evaluatePlan, makePlan } from "./_evaluate.ts";
+import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
 import { type FitData, positionsWhere } from "./_fit_data.ts";
 import {
   bandwidthOf,
@@ -67,6 +67,20 @@ interface Scratch {
   measured: Float64Array;
   logMeasured: Float64Array;
   weights: Float64Array;
+  /**
+   * Under the log objective, for a level or factor: the runs whose estimate
+   * is M/B exactly (KVM post-copy switching at once). Their loss is
+   * (c_j + x)^2 with c_j = ln T_j - ln M_j + ln base_j, so their part of the
+   * objective is a quadratic in x found in one pass, and the search (if any
+   * other runs remain) evaluates only the others.
+   */
+  quadratic: Int32Array;
+  /** ln M of each run (for the quadratic part). */
+  logMemory: Float64Array;
+  /** The plan of the other runs (all of them when there is no quadratic part). */
+  rest: Plan;
+  /** The positions (into the parameter's runs) of the other runs. */
+  restPositions: Int32Array;
 }
 
 /**
@@ -101,8 +115,8 @@ export function createSolver(
     }
     return sum;
   };
-  const scratch = params.map((param) => scratchOf(param, data));
   const how = { tolerance: options.tolerance, logObjective: options.objective === "log" };
+  const scratch = params.map((param) => scratchOf(param, data, how.logObjective));
   return (weights, start) => {
     const theta = initialTheta(layout);
     if (start !== null) theta.set(start);
@@ -140,9 +154,21 @@ export function createSolver(
   };
 }
 
-function scratchOf(param: Param, data: FitData): Scratch {
+function scratchOf(param: Param, data: FitData, logObjective: boolean): Scratch {
   const count = param.positions.length;
+  const split = logObjective && param.kind !== "extra";
+  const quadraticBatches = split ? param.plan.batches.filter((b) => b.logLinear) : [];
+  const restBatches = split ? param.plan.batches.filter((b) => !b.logLinear) : param.plan.batches;
+  const quadratic = Int32Array.from(quadraticBatches.flatMap((b) => [...b.positions]));
+  const logMemory = new Float64Array(count);
+  for (const batch of quadraticBatches) {
+    batch.positions.forEach((j, k) => logMemory[j] = Math.log(batch.memoryBytes[k]!));
+  }
   return {
+    quadratic,
+    logMemory,
+    rest: { length: param.plan.length, batches: restBatches },
+    restPositions: Int32Array.from(restBatches.flatMap((b) => [...b.positions])),
     bandwidths: new Float64Array(count),
     estimates: new Float64Array(count),
     base: new Float64Array(count),
@@ -179,17 +205,46 @@ function searchParam(
   theta[k] = old;
   const slope = own.workload;
   const logObjective = how.logObjective;
+  const { quadratic, logMemory, rest, restPositions } = own;
+  // The quadratic part, sum w_j (c_j + x)^2 = total·(x + mean)^2 + spread, centred for precision.
+  let total = 0;
+  let mean = 0;
+  let spread = 0;
+  for (let i = 0; i < quadratic.length; i++) {
+    const j = quadratic[i]!;
+    const weight = w[j]!;
+    if (weight === 0) continue;
+    const c = logMeasured[j]! - logMemory[j]! + Math.log(base[j]!);
+    total += weight;
+    const delta = c - mean;
+    mean += (weight / total) * delta;
+    spread += weight * delta * (c - mean);
+  }
+  const [lo, hi] = !full
+    ? [old - LOCAL_HALF_WIDTH, old + LOCAL_HALF_WIDTH]
+    : param.kind === "extra"
+    ? EXTRA_RANGE
+    : [param.center - param.halfWidth, param.center + param.halfWidth];
+  if (restPositions.length === 0 && total > 0) {
+    // Closed form: the least-squares x is minus the weighted mean of c_j.
+    const x = -mean;
+    return { x, value: spread, iterations: 0, converged: x > lo && x < hi };
+  }
   const objective = (x: number) => {
     if (param.kind === "extra") {
       const c = Math.expm1(x);
       for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * (1 + c * slope[j]!);
     } else {
       const scale = Math.exp(x);
-      for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * scale;
+      for (let i = 0; i < restPositions.length; i++) {
+        const j = restPositions[i]!;
+        bandwidths[j] = base[j]! * scale;
+      }
     }
-    evaluatePlan(param.plan, bandwidths, estimates);
-    let sum = 0;
-    for (let j = 0; j < count; j++) {
+    evaluatePlan(rest, bandwidths, estimates);
+    let sum = total > 0 ? total * (x + mean) ** 2 + spread : 0;
+    for (let i = 0; i < restPositions.length; i++) {
+      const j = restPositions[i]!;
       const weight = w[j]!;
       if (weight === 0) continue;
       const e = estimates[j]!;
@@ -205,11 +260,6 @@ function searchParam(
     }
     return sum;
   };
-  const [lo, hi] = !full
-    ? [old - LOCAL_HALF_WIDTH, old + LOCAL_HALF_WIDTH]
-    : param.kind === "extra"
-    ? EXTRA_RANGE
-    : [param.center - param.halfWidth, param.center + param.halfWidth];
   return minimize1d(
     objective,
     lo,
