@@ -42,7 +42,7 @@ export interface MillionOptions {
   rows?: number;
   /** Seed of the draws. @default {16} */
   seed?: number;
-  /** Fraction of the runs that are KVM post-copy (the rest Xen pre-copy). @default {0.5} */
+  /** Fraction of the runs that are KVM post-copy (the rest Xen pre-copy). @default {0.98} */
   postcopyFraction?: number;
   /** Rows per chunk. @default {50_000} */
   chunkRows?: number;
@@ -53,7 +53,7 @@ export interface MillionOptions {
  * million rows never sit in one string.
  */
 export function* millionCsvChunks(options: MillionOptions = {}): Generator<string> {
-  const { rows = 1_000_000, seed = 16, postcopyFraction = 0.5, chunkRows = 50_000 } = options;
+  const { rows = 1_000_000, seed = 16, postcopyFraction = 0.98, chunkRows = 50_000 } = options;
   const random = seededUniform(seed);
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -123,5 +123,7 @@ if (import.meta.main) {
   const path = Deno.args[1] ?? "out/synthetic_million_runs.csv";
   await Deno.mkdir("out", { recursive: true });
   const bytes = await writeMillionCsv(path, { rows });
-  console.error(`_million: wrote ${rows} SYNTHETIC rows (${(bytes / 1e6).toFixed(1)} MB) to ${path}`);
+  console.error(
+    `_million: wrote ${rows} SYNTHETIC rows (${(bytes / 1e6).toFixed(1)} MB) to ${path}`,
+  );
 }

@@ -17,6 +17,7 @@ import {
 } from "./_harness.ts";
 import { fitCase } from "./cases/fit.ts";
 import { loadCase } from "./cases/load.ts";
+import { fitMillionCase, loadMillionCase } from "./cases/million.ts";
 import { reproduceCase } from "./cases/reproduce.ts";
 import { sweepCase } from "./cases/sweep.ts";
 
@@ -26,6 +27,8 @@ export const CASES: readonly BenchCase[] = [
   sweepCase("sweep-200", 200),
   fitCase,
   loadCase,
+  loadMillionCase,
+  fitMillionCase,
   reproduceCase,
 ];
 

@@ -49,7 +49,7 @@ export function bootstrapStrata(
  * @param n The number of runs.
  * @param resamples How many resamples (0: none).
  * @param seed The seed of the draws.
- * @param refit Fits the runs with these counts as weights (the array is reused: copy what you keep).
+ * @param refit Fits the runs with these counts as weights (the array is reused: copy what you keep); also gets the resamples done, this one included.
  * @returns The refitted parameters, one per resample.
  */
 export function bootstrapSamples(
@@ -57,7 +57,7 @@ export function bootstrapSamples(
   n: number,
   resamples: number,
   seed: number,
-  refit: (weights: Float64Array) => Float64Array,
+  refit: (weights: Float64Array, done: number) => Float64Array,
 ): Float64Array[] {
   const samples: Float64Array[] = [];
   if (resamples === 0) return samples;
@@ -70,7 +70,7 @@ export function bootstrapSamples(
         weights[members[Math.floor(random() * members.length)]!]! += 1;
       }
     }
-    samples.push(refit(weights));
+    samples.push(refit(weights, r + 1));
   }
   return samples;
 }

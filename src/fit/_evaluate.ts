@@ -136,10 +136,8 @@ export function makePlan(
       dirtyPagesPerSecond[k] = run.dirtyPagesPerSecond;
       pageBytes[k] = run.pageBytes;
     }
-    const path: BatchPath = model === "kvm-postcopy"
-      ? "postcopy"
-      : model === "xen-precopy" &&
-          (options as ResolvedXenOptions).maxIterations < XEN_DIRECT_MAX_ITERATIONS
+    const path: BatchPath = model === "kvm-postcopy" ? "postcopy" : model === "xen-precopy" &&
+        (options as ResolvedXenOptions).maxIterations < XEN_DIRECT_MAX_ITERATIONS
       ? "xen-rounds"
       : "sweep";
     return {

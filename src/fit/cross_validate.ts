@@ -7,7 +7,7 @@
 import { checkNumber } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { crossValidateCore } from "./_cv_core.ts";
-import { type FitContentionOptions, fitSelected, resolveFitOptions } from "./_fit_public.ts";
+import { type FitContentionOptions, fitSelectedModel, resolveFitOptions } from "./_fit_public.ts";
 import { checkRuns, selectRuns } from "./_runs.ts";
 import { DEFAULT_FOLDS } from "./defaults.ts";
 import type { CrossValidationResult } from "./types.ts";
@@ -83,11 +83,12 @@ export function crossValidate(
     folds,
     resolved.seed,
     (training) =>
-      fitSelected(where, checked, {
+      fitSelectedModel(where, checked, {
         indices: training,
         excluded: selected.excluded,
         otherMethods: 0,
       }, inner),
+    fitOptions.onProgress,
   );
   return { folds, seed: resolved.seed, ...core, excluded: selected.excluded, options: resolved };
 }
