@@ -75,8 +75,8 @@ interface Scratch {
    * other runs remain) evaluates only the others.
    */
   quadratic: Int32Array;
-  /** ln M of each run (for the quadratic part). */
-  logMemory: Float64Array;
+  /** ln T - ln M + ln link of each run of the quadratic part. */
+  quadraticConstant: Float64Array;
   /** The plan of the other runs (all of them when there is no quadratic part). */
   rest: Plan;
   /** The positions (into the parameter's runs) of the other runs. */
@@ -116,7 +116,8 @@ export function createSolver(
     return sum;
   };
   const how = { tolerance: options.tolerance, logObjective: options.objective === "log" };
-  const scratch = params.map((param) => scratchOf(param, data, how.logObjective));
+  const withExtra = layout.extraIndex >= 0;
+  const scratch = params.map((param) => scratchOf(param, data, how.logObjective, withExtra));
   return (weights, start) => {
     const theta = initialTheta(layout);
     if (start !== null) theta.set(start);
@@ -154,19 +155,29 @@ export function createSolver(
   };
 }
 
-function scratchOf(param: Param, data: FitData, logObjective: boolean): Scratch {
+function scratchOf(
+  param: Param,
+  data: FitData,
+  logObjective: boolean,
+  withExtra: boolean,
+): Scratch {
   const count = param.positions.length;
-  const split = logObjective && param.kind !== "extra";
+  // Only without the extra term: with it a post-copy run's bandwidth has a factor 1 + c·W/M.
+  const split = logObjective && param.kind !== "extra" && !withExtra;
   const quadraticBatches = split ? param.plan.batches.filter((b) => b.logLinear) : [];
   const restBatches = split ? param.plan.batches.filter((b) => !b.logLinear) : param.plan.batches;
   const quadratic = Int32Array.from(quadraticBatches.flatMap((b) => [...b.positions]));
-  const logMemory = new Float64Array(count);
+  const quadraticConstant = new Float64Array(count);
   for (const batch of quadraticBatches) {
-    batch.positions.forEach((j, k) => logMemory[j] = Math.log(batch.memoryBytes[k]!));
+    batch.positions.forEach((j, k) => {
+      const p = param.positions[j]!;
+      quadraticConstant[j] = Math.log(data.measured[p]!) - Math.log(batch.memoryBytes[k]!) +
+        Math.log(data.link[p]!);
+    });
   }
   return {
     quadratic,
-    logMemory,
+    quadraticConstant,
     rest: { length: param.plan.length, batches: restBatches },
     restPositions: Int32Array.from(restBatches.flatMap((b) => [...b.positions])),
     bandwidths: new Float64Array(count),
@@ -200,26 +211,43 @@ function searchParam(
   // search B = base·e^x (level, factor) or base·(1 + (e^x - 1)·W/M)
   // (extra): one exp per evaluation instead of one per run.
   const old = theta[k]!;
+  const { quadratic, quadraticConstant, rest, restPositions } = own;
   theta[k] = 0;
-  for (let j = 0; j < count; j++) base[j] = bandwidthOf(layout, data, theta, positions[j]!);
+  for (let i = 0; i < restPositions.length; i++) {
+    const j = restPositions[i]!;
+    base[j] = bandwidthOf(layout, data, theta, positions[j]!);
+  }
+  // The quadratic part, sum w_j (c_j + x)^2 = total·(x + mean)^2 + spread
+  // (centred, for precision), with c_j = ln T_j - ln M_j + ln base_j and
+  // ln base_j = ln link_j + the other parameters' log levels (no extra term
+  // on these runs: without one, quadratic runs exist only then).
+  const { levelOf, factorOf } = layout;
+  const offsetOf = (p: number) => {
+    const level = levelOf[p]!;
+    const factor = factorOf[p]!;
+    return (level === k ? 0 : theta[level]!) + (factor < 0 || factor === k ? 0 : theta[factor]!);
+  };
   theta[k] = old;
-  const slope = own.workload;
-  const logObjective = how.logObjective;
-  const { quadratic, logMemory, rest, restPositions } = own;
-  // The quadratic part, sum w_j (c_j + x)^2 = total·(x + mean)^2 + spread, centred for precision.
   let total = 0;
-  let mean = 0;
+  let weighted = 0;
+  for (let i = 0; i < quadratic.length; i++) {
+    const j = quadratic[i]!;
+    const weight = w[j]!;
+    if (weight === 0) continue;
+    total += weight;
+    weighted += weight * (quadraticConstant[j]! + offsetOf(positions[j]!));
+  }
+  const mean = total > 0 ? weighted / total : 0;
   let spread = 0;
   for (let i = 0; i < quadratic.length; i++) {
     const j = quadratic[i]!;
     const weight = w[j]!;
     if (weight === 0) continue;
-    const c = logMeasured[j]! - logMemory[j]! + Math.log(base[j]!);
-    total += weight;
-    const delta = c - mean;
-    mean += (weight / total) * delta;
-    spread += weight * delta * (c - mean);
+    const delta = quadraticConstant[j]! + offsetOf(positions[j]!) - mean;
+    spread += weight * delta * delta;
   }
+  const slope = own.workload;
+  const logObjective = how.logObjective;
   const [lo, hi] = !full
     ? [old - LOCAL_HALF_WIDTH, old + LOCAL_HALF_WIDTH]
     : param.kind === "extra"
