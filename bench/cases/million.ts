@@ -24,6 +24,8 @@ function rowsFor(options: CaseOptions): number {
 /** One process's wall time, peak resident memory and output. */
 interface ProcessRun {
   seconds: number;
+  /** User + system CPU seconds (steadier than wall time on a loaded machine). */
+  cpuSeconds: number;
   peakBytes: number;
   stdout: string;
   stderr: string;
@@ -52,7 +54,15 @@ async function timedProcess(command: string, args: string[]): Promise<ProcessRun
     throw new Error(`bench: ${command} ${args.join(" ")} failed (exit ${out.code}): ${stderr}`);
   }
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { seconds, peakBytes: rss === null ? NaN : Number(rss[1]) * 1024, stdout, stderr };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  return {
+    seconds,
+    cpuSeconds: user === null || system === null ? NaN : Number(user[1]) + Number(system[1]),
+    peakBytes: rss === null ? NaN : Number(rss[1]) * 1024,
+    stdout,
+    stderr,
+  };
 }
 
 /** The file, written once per bench run. */
@@ -72,7 +82,8 @@ async function alternate(
   ours: () => Promise<ProcessRun>,
   reference: () => Promise<ProcessRun>,
 ): Promise<{ ours: ProcessRun[]; reference: ProcessRun[] }> {
-  const rounds = options.quick ? 1 : 3;
+  // One process per repeat, at most 3 rounds (`--repeats 1`: one each).
+  const rounds = options.quick ? 1 : Math.min(3, options.repeats);
   const result = { ours: [] as ProcessRun[], reference: [] as ProcessRun[] };
   for (let round = 0; round < rounds; round++) {
     result.ours.push(await ours());
@@ -89,6 +100,10 @@ function memoryExtra(runs: { ours: ProcessRun[]; reference: ProcessRun[] }) {
     reference_peak_bytes: reference,
     memory_ratio: ours / reference,
     ours_peak_bytes_each: runs.ours.map((r) => r.peakBytes),
+    ours_cpu_seconds: runs.ours.map((r) => r.cpuSeconds),
+    reference_cpu_seconds: runs.reference.map((r) => r.cpuSeconds),
+    cpu_ratio: Math.min(...runs.reference.map((r) => r.cpuSeconds)) /
+      Math.min(...runs.ours.map((r) => r.cpuSeconds)),
     reference_peak_bytes_each: runs.reference.map((r) => r.peakBytes),
     load_average_after: Deno.loadavg(),
   };

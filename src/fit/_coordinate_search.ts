@@ -166,7 +166,7 @@ function scratchOf(
   const split = logObjective && param.kind !== "extra" && !withExtra;
   const quadraticBatches = split ? param.plan.batches.filter((b) => b.logLinear) : [];
   const restBatches = split ? param.plan.batches.filter((b) => !b.logLinear) : param.plan.batches;
-  const quadratic = Int32Array.from(quadraticBatches.flatMap((b) => [...b.positions]));
+  const quadratic = concatPositions(quadraticBatches);
   const quadraticConstant = new Float64Array(count);
   for (const batch of quadraticBatches) {
     batch.positions.forEach((j, k) => {
@@ -179,15 +179,33 @@ function scratchOf(
     quadratic,
     quadraticConstant,
     rest: { length: param.plan.length, batches: restBatches },
-    restPositions: Int32Array.from(restBatches.flatMap((b) => [...b.positions])),
+    restPositions: concatPositions(restBatches),
     bandwidths: new Float64Array(count),
     estimates: new Float64Array(count),
     base: new Float64Array(count),
-    workload: Float64Array.from(param.positions, (p) => data.workload[p]!),
-    measured: Float64Array.from(param.positions, (p) => data.measured[p]!),
-    logMeasured: Float64Array.from(param.positions, (p) => Math.log(data.measured[p]!)),
+    workload: gather(data.workload, param.positions),
+    measured: gather(data.measured, param.positions),
+    logMeasured: gather(data.measured, param.positions).map(Math.log),
     weights: new Float64Array(count),
   };
+}
+
+/** values[positions[j]] for each j (a loop: Float64Array.from with a function is slow). */
+function gather(values: Float64Array, positions: readonly number[]): Float64Array {
+  const out = new Float64Array(positions.length);
+  for (let j = 0; j < positions.length; j++) out[j] = values[positions[j]!]!;
+  return out;
+}
+
+/** The positions of several batches, one after the other. */
+function concatPositions(batches: readonly { positions: Int32Array }[]): Int32Array {
+  const out = new Int32Array(batches.reduce((n, b) => n + b.positions.length, 0));
+  let offset = 0;
+  for (const batch of batches) {
+    out.set(batch.positions, offset);
+    offset += batch.positions.length;
+  }
+  return out;
 }
 
 /**

@@ -89,7 +89,8 @@ export function makePlan(
   indices: readonly number[],
   modelOptions: FitModelOptions,
 ): Plan {
-  const byKey = new Map<string, { model: ModelName; options: SweepOptions; positions: number[] }>();
+  type Entry = { model: ModelName; options: SweepOptions; positions: number[] };
+  const byKey = new Map<ModelName, Map<number | null, Entry>>();
   indices.forEach((index, position) => {
     const run = runs[index]!;
     const model = METHOD_MODELS[run.method];
@@ -106,8 +107,10 @@ export function makePlan(
       : model === "kvm-precopy"
       ? downtimeLimit(where, run, index, modelOptions)
       : precopyPasses(where, run, index, modelOptions);
-    const key = setting === null ? model : `${model}|${setting}`;
-    let entry = byKey.get(key);
+    // Keyed by model, then setting (no string built per run).
+    let bySetting = byKey.get(model);
+    if (bySetting === undefined) byKey.set(model, bySetting = new Map());
+    let entry = bySetting.get(setting);
     if (entry === undefined) {
       const options: SweepOptions = model === "xen-precopy"
         ? { ...modelOptions.xenPrecopy }
@@ -119,11 +122,12 @@ export function makePlan(
         options: { ...options, layout: "columns", includeInputs: false },
         positions: [],
       };
-      byKey.set(key, entry);
+      bySetting.set(setting, entry);
     }
     entry.positions.push(position);
   });
-  const batches = [...byKey.values()].map(({ model, options, positions }) => {
+  const entries = [...byKey.values()].flatMap((bySetting) => [...bySetting.values()]);
+  const batches = entries.map(({ model, options, positions }) => {
     const count = positions.length;
     const memoryBytes = new Float64Array(count);
     const wssBytes = new Float64Array(count);

@@ -5,7 +5,6 @@
 // or efficiency, per contention group; factors are ratios to the baseline's),
 // or a level per method plus a log factor per non-baseline group; optionally
 // u for the post-copy workload term, multiplier 1 + (e^u - 1)·W/M.
-import { median } from "../_stats.ts";
 import { makePlan, type Plan } from "./_evaluate.ts";
 import { type FitData, positionsWhere } from "./_fit_data.ts";
 import type { ResolvedFitOptions } from "./types.ts";
@@ -59,7 +58,12 @@ export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamL
   const levelOf = new Int32Array(n);
   const factorOf = new Int32Array(n).fill(-1);
   const addParam = (name: string, kind: Param["kind"], positions: number[]) => {
-    const center = kind === "level" ? median(positions.map((p) => crude[p]!)) : 0;
+    let center = 0;
+    if (kind === "level") {
+      const values = new Float64Array(positions.length);
+      for (let j = 0; j < positions.length; j++) values[j] = crude[positions[j]!]!;
+      center = medianOf(values);
+    }
     params.push({
       name,
       kind,
@@ -99,6 +103,20 @@ export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamL
   }
   const independent = options.bandwidthPer === "all" && extraIndex < 0;
   return { params, levelOf, factorOf, extraIndex, independent };
+}
+
+/**
+ * The median of `values` (sorted in place), as `median` in _stats.ts computes
+ * it, the mean of the middle two for an even count, but with a typed-array
+ * sort (no comparator calls: the fit takes the median of every group's runs).
+ */
+function medianOf(values: Float64Array): number {
+  if (values.length === 0) return Number.NaN;
+  values.sort();
+  const h = (values.length - 1) * 0.5;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, values.length - 1);
+  return values[lo]! + (h - lo) * (values[hi]! - values[lo]!);
 }
 
 /** The starting vector: each level at its centre, factors and the extra term at 0. */
