@@ -67,15 +67,19 @@ async function main(): Promise<number> {
     console.error((error as Error).message);
     return 1;
   }
+  // The tables need neither the per-run residuals nor the cross-validation's
+  // per-run predictions: let them go (a million runs' worth is ~100 MB each).
+  if (!args.json) fit = { ...fit, residuals: [] };
   let cv: CvOutcome = null;
   if (args.folds > 0) {
     if (runs.length > 100_000) stderr(`fit: ${args.folds}-fold cross-validation...`);
     try {
-      cv = crossValidate(runs, {
+      const result = crossValidate(runs, {
         ...options,
         folds: args.folds,
         groupBy: args.byContention ? "contention" : null,
       });
+      cv = { ...result, predictions: [] };
     } catch (error) {
       cv = { error: (error as Error).message };
     }

@@ -4,7 +4,7 @@
 // along each cycle's step.
 import { median } from "../_stats.ts";
 import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
-import { type FitData, positionsWhere } from "./_fit_data.ts";
+import { concatPositions, type FitData, gather, positionsWhere } from "./_fit_data.ts";
 import {
   bandwidthOf,
   initialTheta,
@@ -81,6 +81,12 @@ interface Scratch {
   rest: Plan;
   /** The positions (into the parameter's runs) of the other runs. */
   restPositions: Int32Array;
+  /** Each of the other runs' residual at the point being evaluated. */
+  residuals: Float64Array;
+  /** The residuals at the scan points of searches centred at `scanCenter`. */
+  scan: Map<number, Float64Array>;
+  scanCenter: number;
+  scanPoints: number;
 }
 
 /**
@@ -136,7 +142,12 @@ export function createSolver(
       let allConverged = true;
       const full = cycle === 1 && start === null;
       for (let k = 0; k < params.length; k++) {
-        const result = searchParam(layout, data, k, scratch[k]!, theta, full, how);
+        // Only the bootstrap's first cycle: every resample starts from the same point.
+        const cacheScan = independent && cycle === 1 && start !== null;
+        const result = searchParam(layout, data, k, scratch[k]!, theta, full, {
+          ...how,
+          cacheScan,
+        });
         maxDelta = Math.max(maxDelta, Math.abs(result.x - theta[k]!));
         allConverged &&= result.converged;
         theta[k] = result.x;
@@ -180,6 +191,10 @@ function scratchOf(
     quadraticConstant,
     rest: { length: param.plan.length, batches: restBatches },
     restPositions: concatPositions(restBatches),
+    residuals: new Float64Array(count),
+    scan: new Map(),
+    scanCenter: NaN,
+    scanPoints: 0,
     bandwidths: new Float64Array(count),
     estimates: new Float64Array(count),
     base: new Float64Array(count),
@@ -188,24 +203,6 @@ function scratchOf(
     logMeasured: gather(data.measured, param.positions).map(Math.log),
     weights: new Float64Array(count),
   };
-}
-
-/** values[positions[j]] for each j (a loop: Float64Array.from with a function is slow). */
-function gather(values: Float64Array, positions: readonly number[]): Float64Array {
-  const out = new Float64Array(positions.length);
-  for (let j = 0; j < positions.length; j++) out[j] = values[positions[j]!]!;
-  return out;
-}
-
-/** The positions of several batches, one after the other. */
-function concatPositions(batches: readonly { positions: Int32Array }[]): Int32Array {
-  const out = new Int32Array(batches.reduce((n, b) => n + b.positions.length, 0));
-  let offset = 0;
-  for (const batch of batches) {
-    out.set(batch.positions, offset);
-    offset += batch.positions.length;
-  }
-  return out;
 }
 
 /**
@@ -219,7 +216,7 @@ function searchParam(
   own: Scratch,
   theta: Float64Array,
   full: boolean,
-  how: { tolerance: number; logObjective: boolean },
+  how: { tolerance: number; logObjective: boolean; cacheScan: boolean },
 ): Minimum1d {
   const param = layout.params[k]!;
   const { positions } = param;
@@ -276,7 +273,9 @@ function searchParam(
     const x = -mean;
     return { x, value: spread, iterations: 0, converged: x > lo && x < hi };
   }
-  const objective = (x: number) => {
+  // Per run of the search: its residual at x (log ratio or seconds), or
+  // Infinity for an unusable estimate.
+  const residualsAt = (x: number, into: Float64Array) => {
     if (param.kind === "extra") {
       const c = Math.expm1(x);
       for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * (1 + c * slope[j]!);
@@ -288,32 +287,62 @@ function searchParam(
       }
     }
     evaluatePlan(rest, bandwidths, estimates);
-    let sum = total > 0 ? total * (x + mean) ** 2 + spread : 0;
     for (let i = 0; i < restPositions.length; i++) {
       const j = restPositions[i]!;
-      const weight = w[j]!;
-      if (weight === 0) continue;
       const e = estimates[j]!;
-      if (logObjective) {
-        if (!(e > 0 && e < Infinity)) return Infinity;
-        const r = logMeasured[j]! - Math.log(e);
-        sum += weight * r * r;
-      } else {
-        if (!Number.isFinite(e)) return Infinity;
-        const r = seconds[j]! - e;
-        sum += weight * r * r;
-      }
+      into[i] = logObjective
+        ? (e > 0 && e < Infinity ? logMeasured[j]! - Math.log(e) : Infinity)
+        : (Number.isFinite(e) ? seconds[j]! - e : Infinity);
+    }
+    return into;
+  };
+  const objective = (x: number, residuals: Float64Array) => {
+    let sum = total > 0 ? total * (x + mean) ** 2 + spread : 0;
+    for (let i = 0; i < restPositions.length; i++) {
+      const weight = w[restPositions[i]!]!;
+      if (weight === 0) continue;
+      const r = residuals[i]!;
+      if (r === Infinity) return Infinity;
+      sum += weight * r * r;
     }
     return sum;
   };
+  const points = full ? SCAN_POINTS : LOCAL_POINTS;
+  // The bootstrap's first searches all scan the same points around the
+  // point estimate, with the same bandwidths when the parameters are
+  // independent: their residuals are kept and only re-weighted.
+  const cache = how.cacheScan ? scanCache(own, old, points) : null;
+  let calls = 0;
+  const f = (x: number) => {
+    const scan = calls++ < points;
+    if (cache !== null && scan) {
+      let residuals = cache.get(x);
+      if (residuals === undefined) {
+        residuals = residualsAt(x, new Float64Array(restPositions.length));
+        cache.set(x, residuals);
+      }
+      return objective(x, residuals);
+    }
+    return objective(x, residualsAt(x, own.residuals));
+  };
   return minimize1d(
-    objective,
+    f,
     lo,
     hi,
-    full ? SCAN_POINTS : LOCAL_POINTS,
+    points,
     how.tolerance,
     SEARCH_STEPS,
   );
+}
+
+/** The scan's residuals kept for searches centred at `center` (reset for another centre). */
+function scanCache(own: Scratch, center: number, points: number): Map<number, Float64Array> {
+  if (own.scanCenter !== center || own.scanPoints !== points) {
+    own.scanCenter = center;
+    own.scanPoints = points;
+    own.scan.clear();
+  }
+  return own.scan;
 }
 
 /**
