@@ -124,6 +124,9 @@ export function createSolver(
   const how = { tolerance: options.tolerance, logObjective: options.objective === "log" };
   const withExtra = layout.extraIndex >= 0;
   const scratch = params.map((param) => scratchOf(param, data, how.logObjective, withExtra));
+  const closedForm = scratch.every((own) =>
+    own.restPositions.length === 0 && own.quadratic.length > 0
+  );
   return (weights, start) => {
     const theta = initialTheta(layout);
     if (start !== null) theta.set(start);
@@ -152,7 +155,10 @@ export function createSolver(
         allConverged &&= result.converged;
         theta[k] = result.x;
       }
-      if (independent && start === null) {
+      // Independent parameters need one cycle; from a start (the bootstrap)
+      // a second one checks that none moves, unless each is in closed form
+      // (its second cycle gives the same x bit for bit).
+      if (independent && (start === null || closedForm)) {
         converged = allConverged;
         break;
       }
@@ -254,7 +260,8 @@ function searchParam(
   }
   const mean = total > 0 ? weighted / total : 0;
   let spread = 0;
-  for (let i = 0; i < quadratic.length; i++) {
+  // (The closed form below needs only the mean.)
+  for (let i = 0; restPositions.length > 0 && i < quadratic.length; i++) {
     const j = quadratic[i]!;
     const weight = w[j]!;
     if (weight === 0) continue;
@@ -271,7 +278,8 @@ function searchParam(
   if (restPositions.length === 0 && total > 0) {
     // Closed form: the least-squares x is minus the weighted mean of c_j.
     const x = -mean;
-    return { x, value: spread, iterations: 0, converged: x > lo && x < hi };
+    // (value: the objective is not needed by the callers of a closed form.)
+    return { x, value: NaN, iterations: 0, converged: x > lo && x < hi };
   }
   // Per run of the search: its residual at x (log ratio or seconds), or
   // Infinity for an unusable estimate.
