@@ -188,6 +188,21 @@ export interface ProgressReporterOptions {
  *
  * @param write Receives each line (without a newline).
  * @param options The clock and the intervals.
+ * @returns The callback to pass as the fits' `onProgress`.
+ *
+ * @example A 3 s bootstrap prints its middle and its end
+ * ```ts
+ * import { progressReporter } from "./_fit_cli.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * let clock = 0;
+ * const report = progressReporter((line) => lines.push(line), { now: () => clock });
+ * for (const [t, done] of [[1000, 1], [2500, 2], [3000, 3]] as const) {
+ *   clock = t;
+ *   report({ stage: "bootstrap", done, total: 3 });
+ * }
+ * assert.deepEqual(lines, ["fit: bootstrap 2/3 (2.5 s)", "fit: bootstrap 3/3 (3.0 s)"]);
+ * ```
  */
 export function progressReporter(
   write: (line: string) => void,
