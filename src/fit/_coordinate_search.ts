@@ -243,7 +243,8 @@ function searchParam(
   // ln base_j = ln link_j + the other parameters' log levels (no extra term
   // on these runs: without one, quadratic runs exist only then).
   const { levelOf, factorOf } = layout;
-  const offsetOf = (p: number) => {
+  // Independent parameters: each run uses this one only, so the offset is 0.
+  const offsetOf = layout.independent ? () => 0 : (p: number) => {
     const level = levelOf[p]!;
     const factor = factorOf[p]!;
     return (level === k ? 0 : theta[level]!) + (factor < 0 || factor === k ? 0 : theta[factor]!);

@@ -106,17 +106,49 @@ export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamL
 }
 
 /**
- * The median of `values` (sorted in place), as `median` in _stats.ts computes
- * it, the mean of the middle two for an even count, but with a typed-array
- * sort (no comparator calls: the fit takes the median of every group's runs).
+ * The median of `values` (reordered in place), as `median` in _stats.ts
+ * computes it, the mean of the middle two for an even count, found by
+ * selection in O(n) instead of a sort (the fit takes the median of every
+ * group's runs, a million at a time).
  */
-function medianOf(values: Float64Array): number {
+export function medianOf(values: Float64Array): number {
   if (values.length === 0) return Number.NaN;
-  values.sort();
   const h = (values.length - 1) * 0.5;
   const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, values.length - 1);
-  return values[lo]! + (h - lo) * (values[hi]! - values[lo]!);
+  const low = select(values, lo);
+  let high = low;
+  if (lo + 1 < values.length) {
+    // After selection everything right of lo is >= values[lo]: the next order statistic is their minimum.
+    high = values[lo + 1]!;
+    for (let i = lo + 2; i < values.length; i++) if (values[i]! < high) high = values[i]!;
+  }
+  return low + (h - lo) * (high - low);
+}
+
+/** The k-th smallest value (0-based), by Hoare's selection; reorders `values` around it. */
+function select(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (left < right) {
+    const pivot = values[(left + right) >>> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k]!;
 }
 
 /** The starting vector: each level at its centre, factors and the extra term at 0. */
