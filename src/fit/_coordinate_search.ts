@@ -2,21 +2,14 @@
 // over the runs it touches (minimize1d); several coupled parameters are found
 // by coordinate search, cycles until no parameter moves, with a pattern move
 // along each cycle's step.
-import { median } from "../_stats.ts";
 import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
-import { concatPositions, type FitData, gather, positionsWhere } from "./_fit_data.ts";
-import {
-  bandwidthOf,
-  initialTheta,
-  LEVEL_HALF_WIDTH,
-  type Param,
-  type ParamLayout,
-} from "./_fit_params.ts";
+import { concatPositions, type FitData, gather } from "./_fit_data.ts";
+import { bandwidthOf, initialTheta, type Param, type ParamLayout } from "./_fit_params.ts";
 import { minimize1d, type Minimum1d } from "./_search.ts";
 import type { ResolvedFitOptions } from "./types.ts";
 
 /** Scan points of a parameter's first search. */
-const SCAN_POINTS = 17;
+export const SCAN_POINTS = 17;
 /** Coordinate search stops when no parameter moved more than this in ln B during a cycle. */
 const CYCLE_TOLERANCE = 1e-7;
 /** Scan points and half-width (ln B) of the searches after the first cycle, around the last value. */
@@ -25,7 +18,7 @@ const LOCAL_HALF_WIDTH = 0.3;
 /** The range of u in the extra term's first search: a multiplier slope e^u - 1 from -0.8 to 4. */
 const EXTRA_RANGE: [number, number] = [Math.log(0.2), Math.log(5)];
 /** Most Brent steps of a 1-D search. */
-const SEARCH_STEPS = 200;
+export const SEARCH_STEPS = 200;
 /** The pattern move's search: step multiples 1 to 9, 17 points, to 1e-6, at most 100 steps. */
 const PATTERN = { lo: 1, hi: 9, points: 17, tolerance: 1e-6, steps: 100 } as const;
 
@@ -232,43 +225,14 @@ function searchParam(
   // search B = base·e^x (level, factor) or base·(1 + (e^x - 1)·W/M)
   // (extra): one exp per evaluation instead of one per run.
   const old = theta[k]!;
-  const { quadratic, quadraticConstant, rest, restPositions } = own;
+  const { rest, restPositions } = own;
   theta[k] = 0;
   for (let i = 0; i < restPositions.length; i++) {
     const j = restPositions[i]!;
     base[j] = bandwidthOf(layout, data, theta, positions[j]!);
   }
-  // The quadratic part, sum w_j (c_j + x)^2 = total·(x + mean)^2 + spread
-  // (centred, for precision), with c_j = ln T_j - ln M_j + ln base_j and
-  // ln base_j = ln link_j + the other parameters' log levels (no extra term
-  // on these runs: without one, quadratic runs exist only then).
-  const { levelOf, factorOf } = layout;
-  // Independent parameters: each run uses this one only, so the offset is 0.
-  const offsetOf = layout.independent ? () => 0 : (p: number) => {
-    const level = levelOf[p]!;
-    const factor = factorOf[p]!;
-    return (level === k ? 0 : theta[level]!) + (factor < 0 || factor === k ? 0 : theta[factor]!);
-  };
   theta[k] = old;
-  let total = 0;
-  let weighted = 0;
-  for (let i = 0; i < quadratic.length; i++) {
-    const j = quadratic[i]!;
-    const weight = w[j]!;
-    if (weight === 0) continue;
-    total += weight;
-    weighted += weight * (quadraticConstant[j]! + offsetOf(positions[j]!));
-  }
-  const mean = total > 0 ? weighted / total : 0;
-  let spread = 0;
-  // (The closed form below needs only the mean.)
-  for (let i = 0; restPositions.length > 0 && i < quadratic.length; i++) {
-    const j = quadratic[i]!;
-    const weight = w[j]!;
-    if (weight === 0) continue;
-    const delta = quadraticConstant[j]! + offsetOf(positions[j]!) - mean;
-    spread += weight * delta * delta;
-  }
+  const { total, mean, spread } = quadraticPart(layout, k, own, theta, positions);
   const slope = own.workload;
   const logObjective = how.logObjective;
   const [lo, hi] = !full
@@ -344,6 +308,50 @@ function searchParam(
   );
 }
 
+/**
+ * The quadratic part of parameter k's objective, sum w_j (c_j + x)^2 =
+ * total·(x + mean)^2 + spread (centred, for precision), with c_j = ln T_j -
+ * ln M_j + ln base_j and ln base_j = ln link_j + the other parameters' log
+ * levels (no extra term on these runs: quadratic runs exist only without
+ * one). The spread only when other runs are searched too (the closed form
+ * needs the mean).
+ */
+function quadraticPart(
+  layout: ParamLayout,
+  k: number,
+  own: Scratch,
+  theta: Float64Array,
+  positions: readonly number[],
+): { total: number; mean: number; spread: number } {
+  const { quadratic, quadraticConstant, restPositions, weights: w } = own;
+  const { levelOf, factorOf } = layout;
+  // Independent parameters: each run uses this one only, so the offset is 0.
+  const offsetOf = layout.independent ? () => 0 : (p: number) => {
+    const level = levelOf[p]!;
+    const factor = factorOf[p]!;
+    return (level === k ? 0 : theta[level]!) + (factor < 0 || factor === k ? 0 : theta[factor]!);
+  };
+  let total = 0;
+  let weighted = 0;
+  for (let i = 0; i < quadratic.length; i++) {
+    const j = quadratic[i]!;
+    const weight = w[j]!;
+    if (weight === 0) continue;
+    total += weight;
+    weighted += weight * (quadraticConstant[j]! + offsetOf(positions[j]!));
+  }
+  const mean = total > 0 ? weighted / total : 0;
+  let spread = 0;
+  for (let i = 0; restPositions.length > 0 && i < quadratic.length; i++) {
+    const j = quadratic[i]!;
+    const weight = w[j]!;
+    if (weight === 0) continue;
+    const delta = quadraticConstant[j]! + offsetOf(positions[j]!) - mean;
+    spread += weight * delta * delta;
+  }
+  return { total, mean, spread };
+}
+
 /** The scan's residuals kept for searches centred at `center` (reset for another centre). */
 function scanCache(own: Scratch, center: number, points: number): Map<number, Float64Array> {
   if (own.scanCenter !== center || own.scanPoints !== points) {
@@ -377,66 +385,4 @@ function patternMove(
     PATTERN.steps,
   );
   if (move.value < current) theta.set(before.map((x, k) => x + move.x * step[k]!));
-}
-
-/**
- * With one B per method, a start from independent fits of each (method,
- * group) cell: level = the baseline cell (or the median cell), factor = the
- * mean offset of its cells from their method's level.
- *
- * @param data The runs.
- * @param layout The parameters.
- * @param options Resolved options.
- * @param loss The loss of one run.
- */
-export function cellStart(
-  data: FitData,
-  layout: ParamLayout,
-  options: ResolvedFitOptions,
-  loss: Loss,
-): Float64Array {
-  const { params } = layout;
-  const { methods, groups, link, measured, crude } = data;
-  const n = data.indices.length;
-  const cells = new Map<string, number>();
-  const keyOf = (p: number) => `${methods[p]}\u0000${groups[p]}`;
-  const keys = [...new Set(Array.from({ length: n }, (_, p) => keyOf(p)))];
-  for (const key of keys) {
-    const positions = positionsWhere(n, (p) => keyOf(p) === key);
-    const plan = makePlan(
-      data.where,
-      data.runs,
-      positions.map((p) => data.indices[p]!),
-      options.modelOptions,
-    );
-    const bandwidths = new Float64Array(positions.length);
-    const estimates = new Float64Array(positions.length);
-    const objective = (x: number) => {
-      positions.forEach((p, j) => bandwidths[j] = link[p]! * Math.exp(x));
-      evaluatePlan(plan, bandwidths, estimates);
-      let sum = 0;
-      positions.forEach((p, j) => sum += loss(measured[p]!, estimates[j]!));
-      return sum;
-    };
-    const center = median(positions.map((p) => crude[p]!));
-    const lo = center - LEVEL_HALF_WIDTH;
-    const hi = center + LEVEL_HALF_WIDTH;
-    cells.set(key, minimize1d(objective, lo, hi, SCAN_POINTS, options.tolerance, SEARCH_STEPS).x);
-  }
-  const start = new Float64Array(params.length);
-  params.forEach((param, k) => {
-    if (param.kind !== "level") return;
-    const own = [...cells].filter(([key]) => key.startsWith(`${param.name}\u0000`));
-    const base = cells.get(`${param.name}\u0000${options.baseline}`);
-    start[k] = base ?? median(own.map(([, x]) => x));
-  });
-  params.forEach((param, k) => {
-    if (param.kind !== "factor") return;
-    const offsets = params.flatMap((level, j) => {
-      const cell = cells.get(`${level.name}\u0000${param.name}`);
-      return level.kind === "level" && cell !== undefined ? [cell - start[j]!] : [];
-    });
-    start[k] = offsets.reduce((a, b) => a + b, 0) / offsets.length;
-  });
-  return start;
 }

@@ -3,11 +3,13 @@
 //   _fit_data.ts          the runs as per-run arrays, after the checks
 //   _fit_params.ts        what is fitted: the parameters, theta <-> quantities
 //   _coordinate_search.ts the point estimate: 1-D searches, coordinate search
+//                         (_cell_start.ts: its start with one B per method)
 //   _bootstrap.ts         the intervals: percentile bootstrap within strata
 //   _fit_summary.ts       the model, residuals and metrics reported
 import type { MigrationRun } from "../data/types.ts";
 import { bootstrapSamples, bootstrapStrata } from "./_bootstrap.ts";
-import { cellStart, createSolver, lossFor } from "./_coordinate_search.ts";
+import { cellStart } from "./_cell_start.ts";
+import { createSolver, lossFor } from "./_coordinate_search.ts";
 import { fitData } from "./_fit_data.ts";
 import { fitQuantities, layoutParams } from "./_fit_params.ts";
 import { summarizeModel, summarizeResiduals } from "./_fit_summary.ts";
