@@ -186,7 +186,11 @@ export type {
   ResolvedFitOptions,
   RunResidual,
 } from "./src/fit/types.ts";
-export { fitBandwidth, type FitBandwidthOptions, type FitProgress } from "./src/fit/fit_bandwidth.ts";
+export {
+  fitBandwidth,
+  type FitBandwidthOptions,
+  type FitProgress,
+} from "./src/fit/fit_bandwidth.ts";
 export { fitContention, type FitContentionOptions } from "./src/fit/fit_contention.ts";
 export { predictRuns } from "./src/fit/predict_runs.ts";
 export { errorMetrics } from "./src/fit/error_metrics.ts";
