@@ -111,6 +111,7 @@ export {
   type FitModelOptions,
   fitNoise,
   type FitNoiseOptions,
+  type FitProgress,
   type FitResult,
   type FittedDowntime,
   type FittedModel,
