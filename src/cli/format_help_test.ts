@@ -77,7 +77,7 @@ Deno.test("formatHelp() lists the examples, indented, after the options", () => 
     examples: ["deno task x", "deno task x -q"],
   });
   assert.ok(help.endsWith(`${DEBUG_ROW}\n\nexamples:\n  deno task x\n  deno task x -q\n`));
-  assert.match(help, /\n  -q, --quick +CI grid\n/);
+  assert.match(help, /\n {2}-q, --quick +CI grid\n/);
 });
 
 Deno.test("formatHelp() refuses a table that redefines a common option", () => {

@@ -57,13 +57,18 @@ Deno.test("allOptions() adds the common options after the command's own", () => 
   assert.deepEqual(Object.keys(table), ["json", "folds", "help", "debug"]);
   assert.equal(table.folds, options.folds);
   assert.equal(table.help, COMMON_OPTIONS.help);
-  assert.deepEqual(Object.keys(spec.options), ["json", "folds"], "the command's table is unchanged");
+  assert.deepEqual(
+    Object.keys(spec.options),
+    ["json", "folds"],
+    "the command's table is unchanged",
+  );
 });
 
 Deno.test("allOptions() refuses a table that redefines --help or --debug", () => {
   for (const name of ["help", "debug"]) {
     assert.throws(
-      () => allOptions({ name: "plans", usage: "x", description: "x", options: { [name]: flag("x") } }),
+      () =>
+        allOptions({ name: "plans", usage: "x", description: "x", options: { [name]: flag("x") } }),
       {
         name: "TypeError",
         message:

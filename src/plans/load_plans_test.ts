@@ -14,7 +14,9 @@ async function withFiles(
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "load_plans_test_" });
   try {
-    for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(`${dir}/${name}`, text);
+    for (const [name, text] of Object.entries(files)) {
+      await Deno.writeTextFile(`${dir}/${name}`, text);
+    }
     await body(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
