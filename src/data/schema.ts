@@ -173,6 +173,24 @@ export const CONTENTIONS: readonly ContentionTerm[] = [
 export const POSTCOPY_SWITCHES: readonly string[] = ["after-first-pass", "immediate"];
 
 /**
+ * The run statuses the collector writes and the loader knows: `completed`
+ * (the time is the migration's), `non-convergent` (a pre-copy cancelled at
+ * its timeout), `failed` (the migration did not finish) and `corrupt` (it
+ * finished but the guest's memory did not verify). Runs of any status are
+ * kept, and those not `completed` are listed in `notCompleted` (the fits
+ * leave them out); a status outside this list is kept too, with a warning.
+ *
+ * @example The known statuses
+ * ```ts
+ * import { RUN_STATUSES } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(RUN_STATUSES, ["completed", "non-convergent", "failed", "corrupt"]);
+ * ```
+ */
+export const RUN_STATUSES: readonly string[] = ["completed", "non-convergent", "failed", "corrupt"];
+
+/**
  * The run schema: every column, in the order of the collector's `runs.csv`.
  * The `run` group is the schema every dataset may use; the `collector` group
  * is what `deno task collect` adds, typed where the analysis reads it and
@@ -285,6 +303,7 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
     dimension: "label",
     label: "status",
     example: "completed",
+    known: RUN_STATUSES,
   }),
   run({ column: "run", field: "run", dimension: "integer", label: "repeat" }),
   collector({
