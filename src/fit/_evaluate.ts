@@ -137,17 +137,22 @@ export function makePlan(
   return { length: indices.length, batches };
 }
 
+/** A sweep column evaluatePlan can return. */
+export type PlanColumn = "timeSeconds" | "downtimeSeconds" | "transferredBytes";
+
 /**
- * Estimated seconds of every run in a plan at the given bandwidths.
+ * Estimated seconds (or another sweep column) of every run in a plan at the given bandwidths.
  *
  * @param plan The plan.
  * @param bandwidthBytesPerSecond One bandwidth per plan position.
- * @param out Receives one time per plan position.
+ * @param out Receives one value per plan position.
+ * @param column Which sweep column: the time (default), the pause or the bytes.
  */
 export function evaluatePlan(
   plan: Plan,
   bandwidthBytesPerSecond: ArrayLike<number>,
   out: Float64Array,
+  column: PlanColumn = "timeSeconds",
 ): Float64Array {
   for (const batch of plan.batches) {
     const { positions } = batch;
@@ -162,8 +167,9 @@ export function evaluatePlan(
       pageBytes: batch.pageBytes,
       zeroBytes: batch.zeroBytes,
     }, batch.options);
-    const timeSeconds = paperTimeSeconds(result);
-    for (let k = 0; k < positions.length; k++) out[positions[k]!] = timeSeconds[k]!;
+    // "timeSeconds" is the paper's time: Xen's T_pre, the whole migration for KVM (paperTimeSeconds).
+    const values = column === "timeSeconds" ? paperTimeSeconds(result) : result[column];
+    for (let k = 0; k < positions.length; k++) out[positions[k]!] = values[k]!;
   }
   return out;
 }

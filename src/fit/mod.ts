@@ -42,7 +42,29 @@ export type {
 export { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED, INTERVAL_LEVEL } from "./defaults.ts";
 export { fitBandwidth, type FitBandwidthOptions } from "./fit_bandwidth.ts";
 export { fitContention, type FitContentionOptions } from "./fit_contention.ts";
-export { predictRuns } from "./predict_runs.ts";
+export { predictRuns, type PredictRunsOptions } from "./predict_runs.ts";
 export { errorMetrics } from "./error_metrics.ts";
-export { crossValidate, type CrossValidateOptions } from "./cross_validate.ts";
+export {
+  crossValidate,
+  type CrossValidateOptions,
+  type QuantityCrossValidation,
+} from "./cross_validate.ts";
+// Downtime and noise: the switchover cost and the migrating VM's slowdown.
+export type {
+  CostFitReport,
+  DowntimeFitResult,
+  FittedDowntime,
+  FittedNoise,
+  NoiseFitResult,
+  NoiseParameters,
+  RunQuantity,
+} from "./cost_types.ts";
+export { fitDowntime, type FitDowntimeOptions } from "./fit_downtime.ts";
+export { fitNoise, type FitNoiseOptions } from "./fit_noise.ts";
+export {
+  type AbsoluteErrors,
+  type DowntimeErrorRow,
+  downtimeErrors,
+  type DowntimeErrorsOptions,
+} from "./downtime_errors.ts";
 export { synthesizeRuns, type SynthesizeRunsOptions } from "./synthetic.ts";

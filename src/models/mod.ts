@@ -47,6 +47,16 @@ export {
 } from "./kvm_switch_limit.ts";
 export { kvmPostcopy, type KvmPostcopyOptions, type KvmPostcopyResult } from "./kvm_postcopy.ts";
 export {
+  migrationDowntime,
+  type MigrationDowntimeOptions,
+  type MigrationDowntimeResult,
+} from "./migration_downtime.ts";
+export {
+  guestProgress,
+  type GuestProgressOptions,
+  type GuestProgressResult,
+} from "./guest_progress.ts";
+export {
   paperTimeSeconds,
   sweep,
   type SweepGrid,
