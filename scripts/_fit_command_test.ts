@@ -118,7 +118,7 @@ Deno.test("checkFitRequest() refuses several contention kinds without --by", () 
 
 Deno.test("checkFitRequest() refuses --folds larger than the smallest group", () => {
   // One "cpu" run fewer: 4 runs of "none", 3 of "cpu".
-  const runs = RUNS.filter((run, i) => i !== RUNS.findIndex((r) => r.contention === "cpu"));
+  const runs = RUNS.filter((_, i) => i !== RUNS.findIndex((r) => r.contention === "cpu"));
   const count = (kind: string) =>
     runs.filter((run) => run.contention === kind && run.status === "completed").length;
   assert.deepEqual([count("none"), count("cpu")], [4, 3]);
