@@ -40,7 +40,15 @@ const PRIVATE_CROSSINGS: ReadonlySet<string> = new Set([
   "src/collect/parse_runs_csv.ts -> src/data/_problems.ts",
 ]);
 
+/**
+ * Entry points that sit in a layer's folder but are a task's command line (`deno task collect`):
+ * they belong to the cli layer, above every other.
+ */
+const ENTRY_POINTS: ReadonlyMap<string, string> = new Map([["src/collect/main.ts", "cli"]]);
+
 function layerOf(path: string): string {
+  const entry = ENTRY_POINTS.get(path);
+  if (entry !== undefined) return entry;
   const parts = path.split("/");
   if (parts.length === 2 || parts[1] === "_deps") return "base";
   return parts[1]!;
