@@ -27,6 +27,14 @@ export interface ReproductionFigureFiles {
   fig6: readonly string[];
   /** Figure 3 (KVM pre-copy against the downtime limit). */
   fig3: readonly string[];
+  /** Figure 1 (CPU use over time), if written. */
+  fig1?: readonly string[];
+  /** Figure 2 (downtime against the workload), if written. */
+  fig2?: readonly string[];
+  /** Figure 4 (migration time against the workload), if written. */
+  fig4?: readonly string[];
+  /** The noise figure (progress ratio against the workload), if written. */
+  noise?: readonly string[];
 }
 
 /** What {@linkcode reproductionReport} writes about. */
@@ -248,7 +256,7 @@ function figuresSection(files: ReproductionFigureFiles): string[] {
 }
 
 /** "`figures/fig5.svg`, `fig5.png`": files beside the first are named by their base name. */
-function fileList(files: readonly string[]): string {
+export function fileList(files: readonly string[]): string {
   const folder = (path: string) => path.slice(0, path.lastIndexOf("/") + 1);
   const first = files[0]!;
   return files.map((file, i) =>
