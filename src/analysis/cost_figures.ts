@@ -35,7 +35,11 @@ export interface CostFigures {
 }
 
 /** Figure 1's workload: the paper's (WSS 64 MiB, 15,360 pages/s, CPU contention). */
-export const FIG1_WORKLOAD = { wssBytes: 64 * 2 ** 20, dirtyPagesPerSecond: 15360, contention: "cpu" };
+export const FIG1_WORKLOAD = {
+  wssBytes: 64 * 2 ** 20,
+  dirtyPagesPerSecond: 15360,
+  contention: "cpu",
+};
 
 /**
  * The runs Figure 1 draws: per method, the first completed repeat at

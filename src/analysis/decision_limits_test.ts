@@ -22,7 +22,9 @@ Deno.test("decisionLimits() judges each model cell against the stated limits", a
   await t.step("a deadline margin is deadline − time", () => {
     const cells = decisionLimits(map, { deadlineSeconds: 20 });
     cells.forEach((c, k) =>
-      assert.ok(Math.abs(c.postcopy.margins.timeSeconds! - (20 - map.cells[k]!.postcopySeconds)) < 1e-9)
+      assert.ok(
+        Math.abs(c.postcopy.margins.timeSeconds! - (20 - map.cells[k]!.postcopySeconds)) < 1e-9,
+      )
     );
   });
   await t.step("a slowdown limit uses the progress ratios given per cell", () => {

@@ -194,7 +194,9 @@ export async function reproduceProject(
     runs: sweeps.flatMap((d) => d.runs),
     source: { description: sweeps.map(describe).join("; "), synthetic: false },
   };
-  const fig1 = synthetic ? "the synthetic dataset has no progress traces" : await fig1Panels(measured);
+  const fig1 = synthetic
+    ? "the synthetic dataset has no progress traces"
+    : await fig1Panels(measured);
   const run = (input: Input): ReproduceProjectResult => ({
     ...reproduceFigures(input.runs, {
       fig1: input.source.synthetic ? "the synthetic dataset has no progress traces" : fig1,

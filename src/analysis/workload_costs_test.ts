@@ -59,7 +59,8 @@ Deno.test("workloadCosts() groups repeats by method, contention and nominal work
     assert.equal(withModel.model.length, 2); // cpu kvm-precopy and network; postcopy NaN, none not drawn
     assert.ok(withModel.model.every((m) => Number.isInteger(m.position)));
     assert.throws(
-      () => workloadCosts(runs, { quantity: "downtimeSeconds", model: { runs: nominal, values: [] } }),
+      () =>
+        workloadCosts(runs, { quantity: "downtimeSeconds", model: { runs: nominal, values: [] } }),
       { name: "RangeError", message: /workloadCosts: invalid option "model"/ },
     );
   });

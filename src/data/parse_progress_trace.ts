@@ -127,7 +127,9 @@ export function parseProgressTrace(
       );
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new TypeError(`${where}: invalid line, expected a JSON object (got ${showValue(value)})`);
+      throw new TypeError(
+        `${where}: invalid line, expected a JSON object (got ${showValue(value)})`,
+      );
     }
     const object = value as Record<string, unknown>;
     const num = (field: string) => fieldOf(where, object, field, "number") as number;

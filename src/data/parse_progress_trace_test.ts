@@ -36,7 +36,8 @@ Deno.test("parseProgressTrace() reads the collector's format (a SYNTHETIC trace)
       () => parseProgressTrace(text.replace('"end_seconds":4', '"end_seconds":"4"')),
       {
         name: "TypeError",
-        message: 'progress trace:1: invalid field "end_seconds", expected a finite number (got "4")',
+        message:
+          'progress trace:1: invalid field "end_seconds", expected a finite number (got "4")',
       },
     );
     assert.throws(

@@ -105,7 +105,9 @@ export function figureCpuUseSpec(
   );
   const workload = options.workload ?? "WSS 64 MiB, 15,360 pages/s, CPU contention";
   const rows = panels.map((p) => methodName(p.method));
-  const points = panels.flatMap((p, i) => p.points.map((point: CpuUsePoint) => ({ ...point, row: rows[i]! })));
+  const points = panels.flatMap((p, i) =>
+    p.points.map((point: CpuUsePoint) => ({ ...point, row: rows[i]! }))
+  );
   const spans = panels.map((p, i) => ({
     row: rows[i]!,
     start: p.migrationSeconds[0],
