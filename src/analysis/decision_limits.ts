@@ -25,6 +25,12 @@ export interface MethodVerdict {
   meets: boolean;
   /** Limit − value per stated limit (> 0: met with that much to spare), in the limit's unit. */
   margins: { downtimeSeconds?: number; slowdown?: number; timeSeconds?: number };
+  /**
+   * The tightest margin as a fraction of its limit (0.5: half the limit to
+   * spare; −1: the value is twice the limit); NaN without limits, −Infinity
+   * for a pre-copy that does not converge.
+   */
+  spare: number;
 }
 
 /** One cell's verdict. */
@@ -134,7 +140,7 @@ export function decisionLimits(
     if (deadline !== undefined) margins.timeSeconds = deadline - time;
     if (maxSlowdown !== undefined) margins.slowdown = maxSlowdown - (1 - ratio!);
     const meets = converged && Object.values(margins).every((m) => m >= 0);
-    return { meets, margins };
+    return { meets, margins, spare: converged ? spareOf(margins, limits) : -Infinity };
   };
   return map.cells.map((cell, i) => {
     const precopy = judge(
@@ -159,4 +165,23 @@ export function decisionLimits(
         : (postcopy.meets ? "post-copy only" : "neither"),
     };
   });
+}
+
+/**
+ * The tightest of the margins as a fraction of its limit (a 0 limit counts
+ * its margin's sign); NaN when no limit is stated.
+ */
+export function spareOf(
+  margins: MethodVerdict["margins"],
+  limits: DecisionLimits,
+): number {
+  const fractions: number[] = [];
+  const add = (margin: number | undefined, limit: number | undefined) => {
+    if (margin === undefined || limit === undefined) return;
+    fractions.push(limit > 0 ? margin / limit : Math.sign(margin));
+  };
+  add(margins.downtimeSeconds, limits.maxDowntimeSeconds);
+  add(margins.timeSeconds, limits.deadlineSeconds);
+  add(margins.slowdown, limits.maxSlowdown);
+  return fractions.length === 0 ? Number.NaN : Math.min(...fractions);
 }
