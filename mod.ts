@@ -123,6 +123,65 @@ export {
   type DowntimeLimitCurvesOptions,
 } from "./src/analysis/downtime_limit_curves.ts";
 export { decisionMap, type DecisionMapOptions } from "./src/analysis/decision_map.ts";
+// The three costs (issue #13): Figures 1, 2, 4, the noise figure and the decision against limits.
+export {
+  type DecisionLimits,
+  decisionLimits,
+  type DecisionLimitsOptions,
+  type LimitsCell,
+  type MethodVerdict,
+  spareOf,
+} from "./src/analysis/decision_limits.ts";
+export { measuredLimits } from "./src/analysis/measured_limits.ts";
+export {
+  type MeasuredCost,
+  measuredCost,
+  WORKLOAD_QUANTITIES,
+  workloadCosts,
+  type WorkloadCostsOptions,
+  type WorkloadQuantity,
+} from "./src/analysis/workload_costs.ts";
+export { modelDowntimes, modelTimes, nominalRuns } from "./src/analysis/workload_models.ts";
+export {
+  type CostFigures,
+  costFigures,
+  FIG1_WORKLOAD,
+  fig1Runs,
+} from "./src/analysis/cost_figures.ts";
+export { type CpuUse, cpuUse, type CpuUseOptions } from "./src/analysis/cpu_use.ts";
+export {
+  type CpuSample,
+  parseProgressTrace,
+  type ParseProgressTraceOptions,
+  type ProgressSample,
+  type ProgressTrace,
+  type ThreadTicks,
+} from "./src/data/parse_progress_trace.ts";
+export { loadProgressTrace } from "./src/data/load_progress_trace.ts";
+export {
+  type FigureWorkloadCostOptions,
+  figureWorkloadCostSpec,
+  type WorkloadCostPoint,
+  type WorkloadCosts,
+  type WorkloadModelPoint,
+  type WorkloadSlot,
+} from "./src/plot/figure_workload_cost_spec.ts";
+export {
+  CPU_SERIES,
+  type CpuUsePanel,
+  type CpuUsePoint,
+  type FigureCpuUseOptions,
+  figureCpuUseSpec,
+} from "./src/plot/figure_cpu_use_spec.ts";
+export {
+  type CellVerdict,
+  type DecisionLimitsInput,
+  figureDecisionLimitsSpec,
+  LIMIT_VERDICTS,
+  type LimitsVerdict,
+  type MeasuredLimitPoint,
+  SPARE_BANDS,
+} from "./src/plot/figure_decision_limits_spec.ts";
 export {
   compareSweepWithModel,
   type DowntimeLimitSweep,
