@@ -1,6 +1,7 @@
 // Private: the report's sections on Figures 1, 2, 4 and the noise figure
 // (appended after the existing sections, which stay as they were).
 import { sourceSentence } from "../plot/_style.ts";
+import { markdownTable } from "../plot/markdown_table.ts";
 import type { DataSource } from "../plot/types.ts";
 import type { CostFigures } from "./cost_figures.ts";
 import { fileList, type ReproductionFigureFiles } from "./reproduction_report.ts";
@@ -47,6 +48,18 @@ export function costFiguresSection(
         figures.noiseIsProxy
           ? "**Proxy.** These runs have no measured progress ratio (`guest_progress_ratio`, collected since the progress trace); the value drawn is the guest's achieved dirty rate during the migration over the requested rate, which misses the pause and any slowdown of work other than writing. WSS 0 runs write nothing and are left out."
           : "Measured: `guest_progress_ratio` (work in [0, T] over the baseline rate's).",
+        "",
+      );
+      out.push(
+        "Median guest progress ratio per method and contention (all contentions, completed runs with a value):",
+        "",
+        markdownTable(figures.progressMedians.map((m) => ({
+          method: m.method,
+          contention: m.contention,
+          runs: m.runs,
+          "of which proxy": m.proxyRuns,
+          "median ratio": m.median,
+        }))),
         "",
       );
     }

@@ -11,11 +11,12 @@
 import type { MigrationRun } from "../data/types.ts";
 import type { FitResult } from "../fit/types.ts";
 import { nominalOf } from "../plot/_measured_points.ts";
-import { orderMethods } from "../plot/_style.ts";
+import { median } from "../_stats.ts";
+import { orderContentions, orderMethods } from "../plot/_style.ts";
 import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.ts";
 import { figureWorkloadCostSpec } from "../plot/figure_workload_cost_spec.ts";
 import type { DataSource, FigureSpec } from "../plot/types.ts";
-import { workloadCosts } from "./workload_costs.ts";
+import { measuredCost, workloadCosts } from "./workload_costs.ts";
 import { modelDowntimes, modelTimes, nominalRuns } from "./workload_models.ts";
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */
@@ -32,6 +33,22 @@ export interface CostFigures {
   notDrawn: Record<string, string>;
   /** Whether the noise figure's guest ratio is the dirty-rate proxy (for the report). */
   noiseIsProxy: boolean;
+  /** The median guest progress ratio per method and contention (every contention), for the report. */
+  progressMedians: ProgressMedian[];
+}
+
+/** The median guest progress ratio of one method and contention's completed runs. */
+export interface ProgressMedian {
+  /** The method label. */
+  method: string;
+  /** The contention label. */
+  contention: string;
+  /** Runs with a value. */
+  runs: number;
+  /** Of which the dirty-rate proxy. */
+  proxyRuns: number;
+  /** The median ratio (1 = no slowdown). */
+  median: number;
 }
 
 /** Figure 1's workload: the paper's (WSS 64 MiB, 15,360 pages/s, CPU contention). */
@@ -157,5 +174,36 @@ export function costFigures(
   if (typeof options.fig1 === "string") notDrawn.fig1 = options.fig1;
   else if (options.fig1.length === 0) notDrawn.fig1 = "no traces at Figure 1's workload";
   else fig1 = figureCpuUseSpec(options.fig1, { source });
-  return { fig2, fig4, noise, fig1, notDrawn, noiseIsProxy };
+  return { fig2, fig4, noise, fig1, notDrawn, noiseIsProxy, progressMedians: medians(runs) };
+}
+
+/** Median guest progress ratio per method and contention, in the schema's orders. */
+function medians(runs: readonly MigrationRun[]): ProgressMedian[] {
+  const groups = new Map<string, { values: number[]; proxy: number }>();
+  for (const run of runs) {
+    if (run.status !== "completed") continue;
+    const cost = measuredCost(run, "guestProgressRatio");
+    if (typeof cost === "string") continue;
+    const key = JSON.stringify([run.method, run.contention]);
+    const group = groups.get(key) ?? { values: [], proxy: 0 };
+    group.values.push(cost.value);
+    if (cost.proxy) group.proxy++;
+    groups.set(key, group);
+  }
+  const out = [...groups].map(([key, g]) => {
+    const [method, contention] = JSON.parse(key) as [string, string];
+    return {
+      method,
+      contention,
+      runs: g.values.length,
+      proxyRuns: g.proxy,
+      median: median(g.values),
+    };
+  });
+  const methods = orderMethods(out.map((m) => m.method));
+  const contentions = orderContentions(out.map((m) => m.contention));
+  return out.sort((a, b) =>
+    methods.indexOf(a.method) - methods.indexOf(b.method) ||
+    contentions.indexOf(a.contention) - contentions.indexOf(b.contention)
+  );
 }
