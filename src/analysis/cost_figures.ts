@@ -160,15 +160,24 @@ export function costFigures(
       modelNote: `Lines: the fitted models (predictRuns) ${fitB}, at the requested WSS and rate.`,
     },
   );
-  const guest = workloadCosts(runs, { quantity: "guestProgressRatio" });
+  const guest = workloadCosts(runs, {
+    quantity: "guestProgressRatio",
+    secondary: "colocatedProgressRatio",
+  });
   const noiseIsProxy = guest.proxyRuns > 0;
   const noise = draw("noise", guest, {
     title: "Migration noise: the migrating guest's progress ratio against the workload",
     yLabel: noiseIsProxy ? "guest dirty rate achieved / requested (proxy)" : "guest progress ratio",
     reference: 1,
-    note: noiseIsProxy
-      ? `PROXY: ${guest.proxyRuns} of the runs have no measured progress ratio (guest_progress_ratio), so their value is the guest's achieved dirty rate during the migration over the requested rate (1 = no slowdown); the measured ratio (work in [0, T] over the baseline rate's) replaces it when the dataset has it. The co-located load's ratio (colocated_progress_ratio) is not drawn yet.`
-      : "Ratio: the guest's work during the migration over its work at the baseline rate (1 = no slowdown).",
+    secondaryLabel: "co-located load",
+    note: [
+      noiseIsProxy
+        ? `PROXY: ${guest.proxyRuns} of the runs have no measured progress ratio (guest_progress_ratio), so their value is the guest's achieved dirty rate during the migration over the requested rate (1 = no slowdown); the measured ratio (work in [0, T] over the baseline rate's) replaces it when the dataset has it.`
+        : "Ratio: the guest's work during the migration over its work at the baseline rate (1 = no slowdown).",
+      guest.secondary
+        ? "Rings: the co-located load's measured ratio (colocated_progress_ratio), the same way."
+        : "The co-located load's ratio (colocated_progress_ratio) is not in these runs.",
+    ].join(" "),
   });
   let fig1: FigureSpec | null = null;
   if (typeof options.fig1 === "string") notDrawn.fig1 = options.fig1;

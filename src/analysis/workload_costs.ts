@@ -47,6 +47,14 @@ export interface WorkloadCostsOptions {
    * @default {undefined (no model line)}
    */
   model?: { runs: readonly MigrationRun[]; values: ArrayLike<number> };
+  /**
+   * A second measured quantity drawn beside the first as rings (the noise
+   * figure: the co-located load's ratio beside the guest's); left out when
+   * no run has it.
+   *
+   * @default {undefined}
+   */
+  secondary?: WorkloadQuantity;
 }
 
 /** A measured value of a run and whether it is a proxy. */
@@ -149,8 +157,72 @@ export function workloadCosts(
     );
   }
   const leftOut: Record<string, number> = {};
+  const { groups, proxyRuns } = groupRuns(runs, quantity, contentions, leftOut);
+  const second = options.secondary === undefined
+    ? undefined
+    : groupRuns(runs, options.secondary, contentions, {});
+  const modelRuns = model
+    ? model.runs.map((run, i) => ({ run, value: model.values[i]! }))
+      .filter(({ run }) => contentions.includes(run.contention))
+    : [];
+  const slots = slotsOf(
+    [...groups.values(), ...(second?.groups.values() ?? [])].map((g) => g.run)
+      .concat(modelRuns.map((m) => m.run)),
+  );
+  const methods = orderMethods([...groups.values()].map((g) => g.run.method));
+  const offset = (method: string) =>
+    methods.length > 1 ? 0.22 * (methods.indexOf(method) / (methods.length - 1) - 0.5) : 0;
+  const pointsOf = (of: Map<string, Group>): WorkloadCostPoint[] =>
+    [...of.values()].map(({ run, values }) => {
+      const slot = slots.get(slotKey(run))!;
+      return {
+        method: run.method,
+        contention: run.contention,
+        wss: slot.wss,
+        dirtyPagesPerSecond: slot.dirtyPagesPerSecond,
+        position: slot.position + offset(run.method),
+        mean: values.reduce((a, b) => a + b, 0) / values.length,
+        min: Math.min(...values),
+        max: Math.max(...values),
+        repeats: values.length,
+      };
+    }).sort((a, b) => a.position - b.position || a.contention.localeCompare(b.contention));
+  const modelPoints: WorkloadModelPoint[] = modelRuns
+    .filter(({ value }) => Number.isFinite(value))
+    .map(({ run, value }) => {
+      const slot = slots.get(slotKey(run))!;
+      return { method: run.method, contention: run.contention, ...slot, value };
+    }).sort((a, b) => a.position - b.position);
+  return {
+    quantity,
+    contentions: orderContentions(contentions),
+    methods,
+    workloads: [...slots.values()].sort((a, b) => a.position - b.position),
+    points: pointsOf(groups),
+    model: modelPoints,
+    leftOut,
+    proxyRuns,
+    ...(second && second.groups.size > 0
+      ? { secondary: { quantity: options.secondary!, points: pointsOf(second.groups) } }
+      : {}),
+  };
+}
+
+/** A configuration's runs and their values. */
+interface Group {
+  run: MigrationRun;
+  values: number[];
+}
+
+/** The completed runs of the contentions grouped by configuration; others counted in `leftOut`. */
+function groupRuns(
+  runs: readonly MigrationRun[],
+  quantity: WorkloadQuantity,
+  contentions: readonly string[],
+  leftOut: Record<string, number>,
+): { groups: Map<string, Group>; proxyRuns: number } {
   const count = (why: string) => (leftOut[why] = (leftOut[why] ?? 0) + 1);
-  const groups = new Map<string, { run: MigrationRun; values: number[] }>();
+  const groups = new Map<string, Group>();
   let proxyRuns = 0;
   for (const run of runs) {
     if (!contentions.includes(run.contention)) continue;
@@ -165,48 +237,11 @@ export function workloadCosts(
     }
     if (cost.proxy) proxyRuns++;
     const key = keyOf(run);
-    const group = groups.get(key) ?? { run, values: [] as number[] };
+    const group = groups.get(key) ?? { run, values: [] };
     group.values.push(cost.value);
     groups.set(key, group);
   }
-  const modelRuns = model
-    ? model.runs.map((run, i) => ({ run, value: model.values[i]! }))
-      .filter(({ run }) => contentions.includes(run.contention))
-    : [];
-  const slots = slotsOf([...groups.values()].map((g) => g.run).concat(modelRuns.map((m) => m.run)));
-  const methods = orderMethods([...groups.values()].map((g) => g.run.method));
-  const offset = (method: string) =>
-    methods.length > 1 ? 0.22 * (methods.indexOf(method) / (methods.length - 1) - 0.5) : 0;
-  const points: WorkloadCostPoint[] = [...groups.values()].map(({ run, values }) => {
-    const slot = slots.get(slotKey(run))!;
-    return {
-      method: run.method,
-      contention: run.contention,
-      wss: slot.wss,
-      dirtyPagesPerSecond: slot.dirtyPagesPerSecond,
-      position: slot.position + offset(run.method),
-      mean: values.reduce((a, b) => a + b, 0) / values.length,
-      min: Math.min(...values),
-      max: Math.max(...values),
-      repeats: values.length,
-    };
-  }).sort((a, b) => a.position - b.position || a.contention.localeCompare(b.contention));
-  const modelPoints: WorkloadModelPoint[] = modelRuns
-    .filter(({ value }) => Number.isFinite(value))
-    .map(({ run, value }) => {
-      const slot = slots.get(slotKey(run))!;
-      return { method: run.method, contention: run.contention, ...slot, value };
-    }).sort((a, b) => a.position - b.position);
-  return {
-    quantity,
-    contentions: orderContentions(contentions),
-    methods,
-    workloads: [...slots.values()].sort((a, b) => a.position - b.position),
-    points,
-    model: modelPoints,
-    leftOut,
-    proxyRuns,
-  };
+  return { groups, proxyRuns };
 }
 
 function slotKey(run: MigrationRun): string {

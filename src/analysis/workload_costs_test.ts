@@ -136,3 +136,34 @@ Deno.test("costFigures() draws Figures 2, 4 and noise with model lines from the 
   assert.equal(figures.fig1, null);
   assert.equal(figures.notDrawn.fig1, "no traces");
 });
+
+Deno.test("costFigures() draws the co-located ratio as rings when the runs have it", () => {
+  // Hand-made SYNTHETIC runs with the collector's noise columns.
+  const runs = [
+    run({ extra: { guest_progress_ratio: 0.9, colocated_progress_ratio: 0.7 } }),
+    run({
+      method: "kvm-postcopy",
+      wssBytes: 0,
+      requestedWssBytes: 0,
+      extra: { colocated_progress_ratio: 0.8 },
+    }),
+  ];
+  const costs = workloadCosts(runs, {
+    quantity: "guestProgressRatio",
+    secondary: "colocatedProgressRatio",
+  });
+  assert.equal(costs.proxyRuns, 0);
+  assert.deepEqual(costs.points.map((p) => p.mean), [0.9]);
+  assert.deepEqual(costs.secondary!.points.map((p) => p.mean).sort(), [0.7, 0.8]);
+  // One axis for both: WSS 0 (co-located only) comes first.
+  assert.deepEqual(costs.workloads.map((w) => w.wss), ["0 MiB", "64 MiB"]);
+  const figures = costFigures(runs, {}, {
+    source: { description: "hand-made", synthetic: true },
+    fig1: "none",
+  });
+  assert.match(figures.noise!.caption, /Rings: the co-located load's measured ratio/);
+  assert.equal(figures.noise!.panels[0]!.plot.y!.label, "guest progress ratio");
+  assert.deepEqual(figures.progressMedians, [
+    { method: "kvm-precopy", contention: "cpu", runs: 1, proxyRuns: 0, median: 0.9 },
+  ]);
+});

@@ -77,6 +77,8 @@ export interface WorkloadCosts {
   leftOut: Record<string, number>;
   /** How many drawn runs' values are a proxy (see the figure's caption), 0 if none. */
   proxyRuns: number;
+  /** A second quantity's points, drawn as rings (e.g. the co-located load's progress ratio). */
+  secondary?: { quantity: string; points: WorkloadCostPoint[] };
 }
 
 /** Options for {@linkcode figureWorkloadCostSpec}. */
@@ -105,6 +107,12 @@ export interface FigureWorkloadCostOptions {
    * @default {""}
    */
   modelNote?: string;
+  /**
+   * The legend's label of the secondary points (rings).
+   *
+   * @default {"secondary"}
+   */
+  secondaryLabel?: string;
   /**
    * One more sentence for the caption (what a proxy is, ...).
    *
@@ -222,6 +230,13 @@ export function figureWorkloadCostSpec(
           ...(costs.model.length > 0
             ? [{ label: "model", color: "#333", symbol: "line" as const }]
             : []),
+          ...(costs.secondary
+            ? [{
+              label: `${options.secondaryLabel ?? "secondary"} (ring)`,
+              color: "#333",
+              symbol: "ring" as const,
+            }]
+            : []),
         ],
       },
     ],
@@ -284,7 +299,10 @@ function plotOf(
     const d = workloads.find((w) => w.position === v)?.dirtyPagesPerSecond;
     return d === undefined ? "" : d >= 1000 ? `${Number((d / 1024).toFixed(1))}k` : String(d);
   };
-  const values = costs.points.flatMap((p) => [p.min, p.max]).concat(
+  const values = costs.points.concat(costs.secondary?.points ?? []).flatMap((p) => [
+    p.min,
+    p.max,
+  ]).concat(
     costs.model.map((p) => p.value),
   ).filter((v) => Number.isFinite(v) && (!options.logY || v > 0));
   const facets = [...panelOf.values()];
@@ -353,6 +371,14 @@ function plotOf(
         y: "mean",
         fill: "method",
         r: 3,
+        fy: panel,
+      }),
+      Plot.dot(costs.secondary?.points ?? [], {
+        x: "position",
+        y: "mean",
+        stroke: "method",
+        fill: "white",
+        r: 4,
         fy: panel,
       }),
     ],
