@@ -144,7 +144,7 @@ export function costFigures(
       yLabel: "downtime (s, log scale)",
       logY: true,
       modelNote:
-        `Lines: today's models ${fitB}: Xen pre-copy's last round over B, KVM pre-copy's remainder at the switch over B (none where it does not converge), KVM post-copy's fixed 47 ms switchover (the paper's); no fixed switchover cost is fitted yet, so pre-copy lines near 0 show what the pause costs beyond the remainder. Xen pre-copy's line is 0 at WSS 0 (off a log axis).`,
+        `Lines: today's models ${fitB}: Xen pre-copy's last round over B, KVM pre-copy's remainder at the switch over B (none where it does not converge), KVM post-copy's fixed 47 ms switchover (the paper's); no fixed switchover cost is fitted yet, so pre-copy lines near 0 show what the pause costs beyond the remainder. The pre-copy lines are 0 at WSS 0 (nothing is dirty; off a log axis).`,
       note: "Measured downtime: the guest-visible pause (source STOP to destination RESUME).",
     },
   );

@@ -297,7 +297,7 @@ function plotOf(
   const panel = (d: { contention: string }) => panelOf.get(d.contention) ?? d.contention;
   const rate = (v: number) => {
     const d = workloads.find((w) => w.position === v)?.dirtyPagesPerSecond;
-    return d === undefined ? "" : d >= 1000 ? `${Number((d / 1024).toFixed(1))}k` : String(d);
+    return d === undefined ? "" : String(Number(d.toPrecision(6)));
   };
   const values = costs.points.concat(costs.secondary?.points ?? []).flatMap((p) => [
     p.min,
@@ -308,17 +308,18 @@ function plotOf(
   const facets = [...panelOf.values()];
   return {
     width,
-    height: 290 * costs.contentions.length + 60,
+    height: 300 * costs.contentions.length + 80,
     marginLeft: 64,
     marginRight: 130,
-    marginTop: 22,
-    marginBottom: 44,
+    marginTop: 30,
+    marginBottom: n > 12 ? 62 : 44,
     x: {
       type: "linear",
       domain: [-0.6, n - 0.4],
       ticks: workloads.map((w) => w.position),
       tickFormat: rate,
-      label: "dirty rate (pages/s; 1k = 1024) within each WSS group",
+      ...(n > 12 ? { tickRotate: -45 } : {}),
+      label: "dirty rate (pages/s) within each WSS group",
       labelAnchor: "center",
       labelArrow: "none",
     },
@@ -333,7 +334,7 @@ function plotOf(
         ? { domain: [Math.min(...values) / 1.5, Math.max(...values) * 1.5] }
         : {}),
     },
-    fy: { domain: facets, label: null, padding: 0.08 },
+    fy: { domain: facets, label: null, padding: 0.12 },
     color: { type: "ordinal", domain: costs.methods, range: colors },
     marks: [
       Plot.frame({ stroke: "#ccc" }),
@@ -342,7 +343,7 @@ function plotOf(
         x: "position",
         text: "wss",
         frameAnchor: "top",
-        dy: 9,
+        dy: -9,
         fontSize: 10,
         fill: "#444",
       }),
