@@ -11,6 +11,11 @@
  * Everything is SI inside: bytes, seconds, bytes/s, pages/s. Convert at the
  * edges with the unit helpers or {@linkcode parseQuantity}.
  *
+ * This module is what a notebook or script needs. Each layer's whole public
+ * API is a subpath of the package, a `mod.ts` in its folder: `./models`,
+ * `./data` (with the run schema), `./fit` (with the shared defaults),
+ * `./plot`, `./analysis`, `./collect` (the QEMU collector) and `./units`.
+ *
  * @example Pre-copy or post-copy for one workload
  * ```ts
  * import { kvmPostcopy, parseQuantity, xenPrecopy } from "./mod.ts";
@@ -25,295 +30,191 @@
  * const pre = xenPrecopy(input);
  * const post = kvmPostcopy(input);
  * assert.equal(pre.stopReason, "transfer-limit");
- * assert.ok(post.timeSeconds < pre.timeSeconds);
+ * assert.ok(post.migrationTimeSeconds < pre.migrationTimeSeconds);
  * ```
  *
  * @module
  */
 
-export * from "./src/units.ts";
-export type { MigrationInput, ModelName, Round } from "./src/models/types.ts";
-export {
-  xenPrecopy,
-  type XenPrecopyOptions,
-  type XenPrecopyResult,
-  type XenStopReason,
-} from "./src/models/xen_precopy.ts";
-export {
-  kvmPrecopy,
-  type KvmPrecopyOptions,
-  type KvmPrecopyResult,
-  type KvmStopReason,
-} from "./src/models/kvm_precopy.ts";
-export {
-  kvmPostcopy,
-  type KvmPostcopyOptions,
-  type KvmPostcopyResult,
-} from "./src/models/kvm_postcopy.ts";
-export {
-  sweep,
-  type SweepGrid,
-  type SweepInputs,
-  type SweepOptions,
-  type SweepResult,
-  type SweepValues,
-} from "./src/models/sweep.ts";
+// The root is what a notebook or script needs: the models, units, loading runs and dataset folders,
+// the fits and their result types, reproduce, the figures and render, tables and toDataFrame. Each
+// layer's whole public API is its subpath (deno.json "exports"): "./models", "./data", "./fit",
+// "./plot", "./analysis", "./plans", "./collect", "./units". Keep this file grouped by layer.
 
-// Figures (src/plot): Plot specs for the paper's figures and server-side SVG/PNG rendering.
-export type {
-  DataSource,
-  FigureSpec,
-  LegendItem,
-  LegendSpec,
-  LegendSymbol,
-  PanelPlotOptions,
-  PanelScaleOptions,
-  PanelSpec,
-} from "./src/plot/types.ts";
-export { render, type RenderOptions, type RenderResult } from "./src/plot/render.ts";
+// Units (src/units.ts): conversions at the edges.
+export * from "./src/units.ts";
+
+// Models (src/models/): the whole layer.
+export * from "./src/models/mod.ts";
+
+// Data (src/data/): loading runs and dataset folders, importers, toDataFrame. The run schema and
+// its vocabulary (RUN_SCHEMA, METHODS, CONTENTIONS, methodLabel) are in "./data".
 export {
-  type FigureEstimatedVsMeasuredOptions,
-  figureEstimatedVsMeasuredSpec,
-  type FittedSummary,
-  type MeasuredPoint,
-  type ResidualPoint,
-} from "./src/plot/figure_estimated_vs_measured_spec.ts";
+  type DataFrame,
+  DatasetError,
+  type DatasetFolder,
+  type DatasetMetadata,
+  type DatasetPath,
+  type DatasetProblem,
+  type DatasetWarning,
+  FOLDER_RUNS_FILES,
+  importLibvirt,
+  type ImportLibvirtOptions,
+  type ImportLibvirtResult,
+  importQmp,
+  type ImportQmpOptions,
+  type ImportQmpResult,
+  type ImportRunOptions,
+  type KnownContention,
+  type KnownMethod,
+  loadDatasetFolder,
+  loadProgressTrace,
+  loadRuns,
+  type LoadRunsOptions,
+  type MigrationRun,
+  parseProgressTrace,
+  parseRuns,
+  type ParseRunsOptions,
+  type ParseRunsResult,
+  type ProgressTrace,
+  type QmpSample,
+  resolveDatasetPath,
+  type RunFormat,
+  type RunSource,
+  toDataFrame,
+  type UnitConversion,
+} from "./src/data/mod.ts";
+
+// Fit (src/fit/): bandwidth and contention factors, predictions, error metrics, cross-validation,
+// synthetic runs, and the result types (ResolvedFitOptions because FitResult carries it). The shared
+// defaults (DEFAULT_RESAMPLES, ...) are in "./fit".
 export {
+  type AbsoluteErrors,
+  type CostFitReport,
+  crossValidate,
+  type CrossValidatedRun,
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  type DowntimeErrorRow,
+  downtimeErrors,
+  type DowntimeErrorsOptions,
+  type DowntimeFitResult,
+  type ErrorMetrics,
+  errorMetrics,
+  type Estimate,
+  type ExcludedRuns,
+  type ExtraTermName,
+  type ExtraTermReport,
+  fitBandwidth,
+  type FitBandwidthOptions,
+  fitContention,
+  type FitContentionOptions,
+  fitDowntime,
+  type FitDowntimeOptions,
+  type FitModelOptions,
+  fitNoise,
+  type FitNoiseOptions,
+  type FitResult,
+  type FittedDowntime,
+  type FittedModel,
+  type FittedNoise,
+  type IntervalInfo,
+  type NoiseFitResult,
+  type NoiseParameters,
+  predictRuns,
+  type PredictRunsOptions,
+  type QuantityCrossValidation,
+  type ResolvedFitOptions,
+  type RunQuantity,
+  type RunResidual,
+  synthesizeRuns,
+  type SynthesizeRunsOptions,
+} from "./src/fit/mod.ts";
+
+// Figures and tables (src/plot/): the figure specs, render to SVG/PNG, and the spec types they
+// return (FigureSpec and the panel types it is made of).
+export {
+  type CpuUsePanel,
+  type DataSource,
+  type DecisionCell,
+  type DecisionLimitsInput,
+  type DecisionMap,
   type DowntimeLimitCurves,
   type DowntimeLimitMeasurement,
   type DowntimeLimitPoint,
   type DowntimeLimitSwitch,
   type DowntimeLimitWorkload,
-  type FigureDowntimeLimitOptions,
-  figureDowntimeLimitSpec,
-} from "./src/plot/figure_downtime_limit_spec.ts";
-export {
-  type DecisionCell,
-  type DecisionMap,
+  type FigureCpuUseOptions,
+  figureCpuUseSpec,
+  figureDecisionLimitsSpec,
   type FigureDecisionMapOptions,
   figureDecisionMapSpec,
-} from "./src/plot/figure_decision_map_spec.ts";
-export { htmlTable, type TableOptions } from "./src/plot/html_table.ts";
-export { markdownTable } from "./src/plot/markdown_table.ts";
-export { textTable, type TextTableOptions } from "./src/plot/text_table.ts";
+  type FigureDowntimeLimitOptions,
+  figureDowntimeLimitSpec,
+  type FigureEstimatedVsMeasuredOptions,
+  figureEstimatedVsMeasuredSpec,
+  type FigureSpec,
+  type FigureWorkloadCostOptions,
+  figureWorkloadCostSpec,
+  type FittedSummary,
+  htmlTable,
+  type LegendItem,
+  type LegendSpec,
+  type LegendSymbol,
+  markdownTable,
+  type MeasuredPoint,
+  type PanelPlotOptions,
+  type PanelScaleOptions,
+  type PanelSpec,
+  render,
+  type RenderOptions,
+  type RenderResult,
+  type ResidualPoint,
+  type TableOptions,
+  textTable,
+  type TextTableOptions,
+  type WorkloadCosts,
+} from "./src/plot/mod.ts";
 
-// Analysis (src/analysis): the reproduction pipeline, Figure 3's model curves, the decision map,
-// the measured downtime limit sweep, the report; reproduceProject is its I/O edge.
+// Analysis (src/analysis/): reproduce (reproduceProject is `deno task reproduce`), the decision
+// map, Figure 3's curves, the measured downtime-limit sweep, and the result types reproduce carries.
+// The pipeline's pure parts (analyzeReproduction, reproductionReport) are in "./analysis".
 export {
-  analyzeReproduction,
   type AnalyzeReproductionOptions,
+  compareSweepWithModel,
+  type CostFigures,
+  costFigures,
+  cpuUse,
+  type DecisionLimits,
+  decisionLimits,
+  decisionMap,
+  type DecisionMapOptions,
+  downtimeLimitCurves,
+  type DowntimeLimitCurvesOptions,
+  type DowntimeLimitSweep,
+  downtimeLimitSweep,
   type EstimatedVsMeasuredInput,
-  type ReproductionAnalysis,
-  type ReproductionFits,
-  type RunCount,
-} from "./src/analysis/analyze_reproduction.ts";
-export {
-  type ReproductionFigureFiles,
-  reproductionReport,
-  type ReproductionReportInput,
-} from "./src/analysis/reproduction_report.ts";
-export {
-  DEFAULT_FIGURE_FILES,
+  isDowntimeLimitSweep,
+  type LimitsCell,
+  measuredLimits,
   reproduceFigures,
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
-} from "./src/analysis/reproduce_figures.ts";
-export {
-  downtimeLimitCurves,
-  type DowntimeLimitCurvesOptions,
-} from "./src/analysis/downtime_limit_curves.ts";
-export { decisionMap, type DecisionMapOptions } from "./src/analysis/decision_map.ts";
-// The three costs (issue #13): Figures 1, 2, 4, the noise figure and the decision against limits.
-export {
-  type DecisionLimits,
-  decisionLimits,
-  type DecisionLimitsOptions,
-  type LimitsCell,
-  type MethodVerdict,
-  spareOf,
-} from "./src/analysis/decision_limits.ts";
-export { measuredLimits } from "./src/analysis/measured_limits.ts";
-export {
-  type MeasuredCost,
-  measuredCost,
-  WORKLOAD_QUANTITIES,
-  workloadCosts,
-  type WorkloadCostsOptions,
-  type WorkloadQuantity,
-} from "./src/analysis/workload_costs.ts";
-export { modelDowntimes, modelTimes, nominalRuns } from "./src/analysis/workload_models.ts";
-export {
-  type CostFigures,
-  costFigures,
-  FIG1_WORKLOAD,
-  fig1Runs,
-} from "./src/analysis/cost_figures.ts";
-export { type CpuUse, cpuUse, type CpuUseOptions } from "./src/analysis/cpu_use.ts";
-export {
-  type CpuSample,
-  parseProgressTrace,
-  type ParseProgressTraceOptions,
-  type ProgressSample,
-  type ProgressTrace,
-  type ThreadTicks,
-} from "./src/data/parse_progress_trace.ts";
-export { loadProgressTrace } from "./src/data/load_progress_trace.ts";
-export {
-  type FigureWorkloadCostOptions,
-  figureWorkloadCostSpec,
-  type WorkloadCostPoint,
-  type WorkloadCosts,
-  type WorkloadModelPoint,
-  type WorkloadSlot,
-} from "./src/plot/figure_workload_cost_spec.ts";
-export {
-  CPU_SERIES,
-  type CpuUsePanel,
-  type CpuUsePoint,
-  type FigureCpuUseOptions,
-  figureCpuUseSpec,
-} from "./src/plot/figure_cpu_use_spec.ts";
-export {
-  type CellVerdict,
-  type DecisionLimitsInput,
-  figureDecisionLimitsSpec,
-  LIMIT_VERDICTS,
-  type LimitsVerdict,
-  type MeasuredLimitPoint,
-  SPARE_BANDS,
-} from "./src/plot/figure_decision_limits_spec.ts";
-export {
-  compareSweepWithModel,
-  type DowntimeLimitSweep,
-  downtimeLimitSweep,
-  isDowntimeLimitSweep,
-  type SweepSwitchComparison,
-} from "./src/analysis/downtime_limit_sweep.ts";
-// Measured datasets
-export type {
-  DatasetMetadata,
-  DatasetWarning,
-  ImportRunOptions,
-  KnownContention,
-  KnownMethod,
-  MigrationRun,
-  RunFormat,
-  RunSource,
-  UnitConversion,
-} from "./src/data/types.ts";
-export { DatasetError, type DatasetProblem } from "./src/data/dataset_error.ts";
-export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./src/data/parse_runs.ts";
-export { loadRuns, type LoadRunsOptions } from "./src/data/load_runs.ts";
-export { type DatasetFolder, loadDatasetFolder } from "./src/data/load_dataset_folder.ts";
-export {
-  CONTENTIONS,
-  type ContentionTerm,
-  methodLabel,
-  METHODS,
-  type MethodTerm,
-  RUN_SCHEMA,
-  type RunColumn,
-  type RunDimension,
-  type RunField,
-} from "./src/data/schema.ts";
-export {
-  importQmp,
-  type ImportQmpOptions,
-  type ImportQmpResult,
-  type QmpSample,
-} from "./src/data/import_qmp.ts";
-export {
-  importLibvirt,
-  type ImportLibvirtOptions,
-  type ImportLibvirtResult,
-} from "./src/data/import_libvirt.ts";
-export { type DataFrame, toDataFrame } from "./src/data/to_data_frame.ts";
-
-// Fitting: bandwidth and contention factors, predictions, error metrics, cross-validation, synthetic runs
-export type {
-  CrossValidatedRun,
-  CrossValidationResult,
-  ErrorMetrics,
-  Estimate,
-  ExcludedRuns,
-  ExtraTermName,
-  ExtraTermReport,
-  FitModelOptions,
-  FitResult,
-  FittedModel,
-  IntervalInfo,
-  ResolvedFitOptions,
-  RunResidual,
-} from "./src/fit/types.ts";
-export { fitBandwidth, type FitBandwidthOptions } from "./src/fit/fit_bandwidth.ts";
-export { fitContention, type FitContentionOptions } from "./src/fit/fit_contention.ts";
-export { predictRuns } from "./src/fit/predict_runs.ts";
-export { errorMetrics } from "./src/fit/error_metrics.ts";
-export { crossValidate, type CrossValidateOptions } from "./src/fit/cross_validate.ts";
-export { synthesizeRuns, type SynthesizeRunsOptions } from "./src/fit/synthetic.ts";
-export {
   reproduceProject,
   type ReproduceProjectOptions,
   type ReproduceProjectResult,
-} from "./src/analysis/reproduce_project.ts";
+  type ReproductionAnalysis,
+  type ReproductionFigureFiles,
+  type ReproductionFits,
+  type RunCount,
+  type SweepSwitchComparison,
+  workloadCosts,
+  type WorkloadQuantity,
+} from "./src/analysis/mod.ts";
 
-// Collector (src/collect/): real QEMU migrations over a shaped link, `deno task collect`.
-export {
-  COLLECT_CONTENTIONS,
-  COLLECT_METHODS,
-  type CollectContention,
-  type CollectMethod,
-  type GridPoint,
-  type RequestedWss,
-  type RunRow,
-} from "./src/collect/types.ts";
-export {
-  PAPER_DIRTY_PAGES_PER_SECOND,
-  PAPER_WSS,
-  planGrid,
-  type PlanGridOptions,
-} from "./src/collect/plan_grid.ts";
-export { pointKey, type PointKeyOptions } from "./src/collect/point_key.ts";
-export { pendingPoints, type PendingPointsOptions } from "./src/collect/pending_points.ts";
-export {
-  type XenPolicyStopReason,
-  xenStopDecision,
-  type XenStopDecisionOptions,
-} from "./src/collect/xen_stop_decision.ts";
-export { formatRunsCsv, RUN_COLUMNS } from "./src/collect/format_runs_csv.ts";
-export { parseRunsCsv, type ParseRunsCsvOptions } from "./src/collect/parse_runs_csv.ts";
-export { writeTextAtomic } from "./src/collect/write_text_atomic.ts";
-export { collect, type CollectOptions, type CollectResult } from "./src/collect/collect.ts";
+// Collector (src/collect/, `deno task collect`): only in "./collect".
 
-// Plans (src/plans): many migrations at once, sharing the hosts' links (a max-min fair flow
-// model), fitted to measured plans.
-export type {
-  CrossValidatedPlanMigration,
-  LoadedPlan,
-  ParameterValue,
-  Plan,
-  PlanEstimate,
-  PlanMakespan,
-  PlanMigration,
-  PlanNode,
-  PlanParameters,
-  PlanResidual,
-  PlanResult,
-  SimulatedMigration,
-  SimulatePlanOptions,
-} from "./src/plans/types.ts";
-export { simulatePlan } from "./src/plans/simulate_plan.ts";
-export { planLinkClass } from "./src/plans/plan_link_class.ts";
-export { fitPlans, type FitPlansOptions, type PlanFitResult } from "./src/plans/fit_plans.ts";
-export {
-  crossValidatePlans,
-  type CrossValidatePlansOptions,
-  type PlanCrossValidationResult,
-} from "./src/plans/cross_validate_plans.ts";
-export { parsePlans, type ParsePlansOptions } from "./src/plans/parse_plans.ts";
-export { loadPlans, type LoadPlansOptions } from "./src/plans/load_plans.ts";
-export {
-  type FigurePlanGanttOptions,
-  figurePlanGanttSpec,
-  type GanttRow,
-} from "./src/plot/figure_plan_gantt_spec.ts";
+// Plans (src/plans/): many migrations at once, sharing the hosts' links (a max-min fair flow
+// model), fitted to measured plans; the Gantt figure is in "./plot".
+export * from "./src/plans/mod.ts";
+export { type FigurePlanGanttOptions, figurePlanGanttSpec, type GanttRow } from "./src/plot/mod.ts";

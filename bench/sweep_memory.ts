@@ -18,7 +18,8 @@ const baseline = statusBytes("VmRSS");
 const start = performance.now();
 const result = sweep("xen-precopy", benchGrid(scale), { includeInputs: false });
 const seconds = (performance.now() - start) / 1000;
-const outputBytes = result.timeSeconds.byteLength + result.downtimeSeconds.byteLength +
+const outputBytes = result.migrationTimeSeconds.byteLength +
+  result.precopyTimeSeconds.byteLength + result.downtimeSeconds.byteLength +
   result.transferredBytes.byteLength + result.iterations.byteLength + result.stopCode.byteLength;
 const peak = statusBytes("VmHWM");
 console.log(JSON.stringify({

@@ -4,24 +4,55 @@
 //
 //   deno task notebooks                                  # all notebooks
 //   deno task notebooks notebooks/03_precopy_or_postcopy.ipynb
-//   deno run -A scripts/run_notebooks.ts --output-dir /tmp/nb
+//   deno task notebooks --output-dir /tmp/nb
+//   deno task notebooks --help
 //
 // Needs `jupyter nbconvert` (Debian: jupyter-nbconvert python3-nbclient
 // python3-ipykernel) and the Deno kernel (`deno jupyter --install`); it
 // registers the kernel itself when it is missing.
 
-const args = [...Deno.args];
-let outputDir = "out/notebooks";
-const at = args.indexOf("--output-dir");
-if (at >= 0) {
-  outputDir = args[at + 1] ?? outputDir;
-  args.splice(at, 2);
-}
+import {
+  existingPath,
+  option,
+  outputFolder,
+  parseCommandLine,
+  runCommand,
+} from "../src/cli/mod.ts";
+
+/** The command line of `deno task notebooks`. */
+export const NOTEBOOKS_COMMAND = {
+  name: "notebooks",
+  usage: "deno task notebooks [options] [NOTEBOOK ...]",
+  description: `Executes the notebooks with Jupyter's nbconvert and the Deno kernel and writes the
+executed copies, with their outputs, to the output folder. A cell that throws
+fails the task (exit status 1). Needs jupyter-nbconvert (Debian:
+jupyter-nbconvert python3-nbclient python3-ipykernel); registers the Deno
+kernel when it is missing.`,
+  options: {
+    "output-dir": option(outputFolder(), {
+      help: "where the executed copies go",
+      default: "out/notebooks",
+    }),
+  },
+  positionals: {
+    name: "NOTEBOOK",
+    help: "notebooks to run (default every notebooks/*.ipynb)",
+    parser: existingPath("file", { extension: ".ipynb" }),
+  },
+  examples: [
+    "deno task notebooks",
+    "deno task notebooks notebooks/03_precopy_or_postcopy.ipynb --output-dir /tmp/nb",
+  ],
+};
+
 const root = new URL("..", import.meta.url).pathname;
-const notebooks = args.length > 0 ? args : [...Deno.readDirSync(`${root}notebooks`)]
-  .filter((entry) => entry.isFile && entry.name.endsWith(".ipynb"))
-  .map((entry) => `${root}notebooks/${entry.name}`)
-  .sort();
+
+function allNotebooks(): string[] {
+  return [...Deno.readDirSync(`${root}notebooks`)]
+    .filter((entry) => entry.isFile && entry.name.endsWith(".ipynb"))
+    .map((entry) => `${root}notebooks/${entry.name}`)
+    .sort();
+}
 
 async function run(
   command: string,
@@ -45,21 +76,24 @@ async function run(
   }
 }
 
-const version = await run("jupyter-nbconvert", ["--version"]);
-if (version.code !== 0) {
-  console.error(
-    "run_notebooks: Jupyter's nbconvert is not installed, expected `jupyter-nbconvert` on PATH " +
-      "(Debian: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel)",
-  );
-  Deno.exit(2);
-}
-const kernels = await run("jupyter", ["kernelspec", "list", "--json"]);
-if (!kernels.text.includes('"deno"')) {
-  const install = await run(Deno.execPath(), ["jupyter", "--install", "--force"]);
-  if (install.code !== 0) {
-    console.error(`run_notebooks: could not register the Deno kernel:\n${install.text}`);
-    Deno.exit(2);
+/** Checks nbconvert and registers the Deno kernel; a status to exit with when that fails. */
+async function prepareJupyter(): Promise<number | undefined> {
+  const version = await run("jupyter-nbconvert", ["--version"]);
+  if (version.code !== 0) {
+    throw new Deno.errors.NotFound(
+      "notebooks: Jupyter's nbconvert is not installed, expected `jupyter-nbconvert` on PATH " +
+        "(Debian: apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel)",
+    );
   }
+  const kernels = await run("jupyter", ["kernelspec", "list", "--json"]);
+  if (!kernels.text.includes('"deno"')) {
+    const install = await run(Deno.execPath(), ["jupyter", "--install", "--force"]);
+    if (install.code !== 0) {
+      console.error(`notebooks: could not register the Deno kernel:\n${install.text}`);
+      return 2;
+    }
+  }
+  return undefined;
 }
 
 /** Code cells (other than "// Parameters" cells) that came back with no output at all. */
@@ -76,11 +110,11 @@ function silentCells(path: string): string[] {
   });
 }
 
-Deno.mkdirSync(outputDir, { recursive: true });
-let failed = 0;
-let incomplete = 0;
-const MAX_ATTEMPTS = 3;
-for (const notebook of notebooks) {
+/** Runs one notebook, again when the kernel lost outputs; says how it went. */
+async function runNotebook(
+  notebook: string,
+  outputDir: string,
+): Promise<"ok" | "failed" | "incomplete"> {
   const name = notebook.split("/").pop()!;
   // The Deno kernel sometimes loses a cell's output under nbconvert (seen under load, on
   // the first cell that displays something): run such a notebook again, up to 3 times in all.
@@ -101,34 +135,53 @@ for (const notebook of notebooks) {
     ]);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (result.code !== 0) {
-      failed += 1;
       // nbconvert prints the failing cell and its traceback; keep the tail.
       const tail = result.text.split("\n")
         .filter((line) => !/Debugger warning|frozen modules|PYDEVD|Debugging will/.test(line))
         .slice(-40).join("\n");
       console.log(`FAILED ${name} (${seconds} s)\n${tail}`);
-      break;
+      return "failed";
     }
     const silent = silentCells(`${outputDir}/${name}`);
     if (silent.length === 0) {
       console.log(`ok     ${name} (${seconds} s) -> ${outputDir}/${name}`);
-      break;
+      return "ok";
     }
     if (attempt === MAX_ATTEMPTS) {
-      incomplete += 1;
       console.log(
         `WARN   ${name}: ran without errors, but the kernel lost the output of ${silent.length} cell(s): ${
           silent.map((s) => JSON.stringify(s)).join(", ")
         }`,
       );
-    } else {
-      console.log(`retry  ${name}: the kernel lost the output of ${silent.length} cell(s)`);
+      return "incomplete";
     }
+    console.log(`retry  ${name}: the kernel lost the output of ${silent.length} cell(s)`);
   }
+  return "incomplete";
 }
-console.log(
-  `${notebooks.length - failed} notebooks ran, ${failed} failed${
-    incomplete > 0 ? `, ${incomplete} with lost outputs` : ""
-  }`,
-);
-Deno.exit(failed > 0 ? 1 : 0);
+
+const MAX_ATTEMPTS = 3;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCommandLine(NOTEBOOKS_COMMAND, Deno.args);
+  const outputDir = values["output-dir"];
+  const notebooks = positionals.length > 0 ? positionals : allNotebooks();
+  const status = await prepareJupyter();
+  if (status !== undefined) return status;
+  Deno.mkdirSync(outputDir, { recursive: true });
+  let failed = 0;
+  let incomplete = 0;
+  for (const notebook of notebooks) {
+    const outcome = await runNotebook(notebook, outputDir);
+    if (outcome === "failed") failed += 1;
+    if (outcome === "incomplete") incomplete += 1;
+  }
+  console.log(
+    `${notebooks.length - failed} notebooks ran, ${failed} failed${
+      incomplete > 0 ? `, ${incomplete} with lost outputs` : ""
+    }`,
+  );
+  return failed > 0 ? 1 : 0;
+}
+
+if (import.meta.main) await runCommand(main);

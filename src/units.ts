@@ -8,7 +8,7 @@
  * @module
  */
 
-import { unit as mathUnit } from "mathjs";
+import { unit as mathUnit } from "./_deps/mathjs.ts";
 
 /** Bytes in a kibibyte (2^10). */
 export const KIB = 1024;

@@ -55,8 +55,8 @@ export function syntheticRuns(count: number, seed = 5): MigrationRun[] {
       bandwidthBytesPerSecond: TRUE_BANDWIDTH * TRUE_FACTORS[contention]!,
     };
     const seconds = method === "xen-precopy"
-      ? xenPrecopy(input).timeSeconds
-      : kvmPostcopy(input).timeSeconds;
+      ? xenPrecopy(input).precopyTimeSeconds
+      : kvmPostcopy(input).migrationTimeSeconds;
     runs.push({
       method,
       contention,

@@ -72,7 +72,9 @@ export function syntheticCsv(rows: number, seed = 4): string {
       dirtyPagesPerSecond,
       4096,
       125000000,
-      (model.timeSeconds * noise).toPrecision(8),
+      (("precopyTimeSeconds" in model && method === "xen-precopy"
+        ? model.precopyTimeSeconds
+        : model.migrationTimeSeconds) * noise).toPrecision(8),
       model.downtimeSeconds.toPrecision(6),
       Math.round(model.transferredBytes),
       iterations,

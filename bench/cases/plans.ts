@@ -4,7 +4,7 @@
 // 500 Mbit/s or 1 Gbit/s links, migrations of the three methods between
 // random hosts, started uniformly over an hour.
 import { type Plan, type PlanParameters, simulatePlan } from "../../mod.ts";
-import { createRandom } from "../../src/fit/_random.ts";
+import { createRandom } from "../../src/_random.ts";
 import {
   agreementChecks,
   type BenchCase,

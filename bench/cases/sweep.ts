@@ -42,7 +42,9 @@ export function sweepCase(name: string, maxIterations: number): BenchCase {
         result.stopCode,
         await readColumn(`${dir}/stopCode.bin`, Uint8Array),
       );
-      for (const column of ["timeSeconds", "downtimeSeconds", "transferredBytes"] as const) {
+      for (
+        const column of ["precopyTimeSeconds", "downtimeSeconds", "transferredBytes"] as const
+      ) {
         checks.floats(
           column,
           result[column],

@@ -85,7 +85,7 @@ def main():
         start = time.perf_counter()
         result = xen_grid(*args)
         seconds.append(time.perf_counter() - start)
-    names = ("timeSeconds", "downtimeSeconds", "transferredBytes", "iterations", "stopCode")
+    names = ("precopyTimeSeconds", "downtimeSeconds", "transferredBytes", "iterations", "stopCode")
     for name, column in zip(names, result):
         column.tofile(f"{out_dir}/{name}.bin")
     with open(f"{out_dir}/timing.json", "w") as f:

@@ -14,7 +14,7 @@ const WHAT: Record<"fig1" | "fig2" | "fig4" | "noise", [string, string]> = {
   ],
   fig2: [
     "Figure 2: downtime against the workload",
-    "The guest-visible pause (source STOP to destination RESUME) of each method against the workload (WSS groups, dirty rate within each), (a) CPU and (b) network contention: mean of the repeats with their min–max, and today's downtime models at each method's fitted B and factor (the pre-copy remainder over B; post-copy's fixed 47 ms switchover). Non-convergent runs have no pause and are counted in the caption.",
+    "The guest-visible pause (source STOP to destination RESUME) of each method against the workload (WSS groups, dirty rate within each), (a) CPU and (b) network contention: mean of the repeats with their min–max, and `migrationDowntime` at each method's fitted B and factor: what is left at the switch over B plus the method's fixed switchover cost fitted to these pauses (`fitDowntime`, stated in the caption). Non-convergent runs have no pause and are counted in the caption.",
   ],
   fig4: [
     "Figure 4: migration time against the workload",

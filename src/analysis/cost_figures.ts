@@ -17,7 +17,8 @@ import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.
 import { figureWorkloadCostSpec } from "../plot/figure_workload_cost_spec.ts";
 import type { DataSource, FigureSpec } from "../plot/types.ts";
 import { measuredCost, workloadCosts } from "./workload_costs.ts";
-import { modelDowntimes, modelTimes, nominalRuns } from "./workload_models.ts";
+import { fittedDowntimes, modelTimes, nominalRuns } from "./workload_models.ts";
+import { methodLabel } from "../data/schema.ts";
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */
 export interface CostFigures {
@@ -133,18 +134,29 @@ export function costFigures(
     return null;
   };
   const fitB = "at each method's fitted B × contention factor (the report's fits)";
+  const downtimes = fittedDowntimes(nominal, runs, fits);
+  const costs = Object.entries(downtimes.switchoverSeconds).map(([method, c]) =>
+    `${methodLabel(method)} ${(1000 * c.value).toPrecision(3)} ms`
+  ).join(", ");
+  const unfitted = Object.keys(downtimes.notFitted).map(methodLabel).join(", ");
   const fig2 = draw(
     "fig2",
     workloadCosts(runs, {
       quantity: "downtimeSeconds",
-      model: { runs: nominal, values: modelDowntimes(nominal, fits) },
+      model: { runs: nominal, values: downtimes.values },
     }),
     {
       title: "Figure 2: downtime of each method against the workload",
       yLabel: "downtime (s, log scale)",
       logY: true,
-      modelNote:
-        `Lines: today's models ${fitB}: Xen pre-copy's last round over B, KVM pre-copy's remainder at the switch over B (none where it does not converge), KVM post-copy's fixed 47 ms switchover (the paper's); no fixed switchover cost is fitted yet, so pre-copy lines near 0 show what the pause costs beyond the remainder. The pre-copy lines are 0 at WSS 0 (nothing is dirty; off a log axis).`,
+      modelNote: [
+        `Lines: migrationDowntime ${fitB}: what is left at the switch over B (Xen pre-copy: the last round; KVM pre-copy: the remainder, none where it does not converge; post-copy: nothing) plus a fixed switchover cost per method fitted to these pauses (fitDowntime, median${
+          costs ? `: ${costs}` : ""
+        }).`,
+        unfitted
+          ? `${unfitted}: no switchover cost could be fitted; the line is today's model alone (post-copy's 47 ms, the paper's).`
+          : "",
+      ].filter(Boolean).join(" "),
       note: "Measured downtime: the guest-visible pause (source STOP to destination RESUME).",
     },
   );

@@ -8,7 +8,7 @@
 import { checkObject, showValue } from "../_validate.ts";
 import type { KvmPostcopyOptions } from "../models/kvm_postcopy.ts";
 import type { KvmPrecopyOptions } from "../models/kvm_precopy.ts";
-import { sweep } from "../models/sweep.ts";
+import { paperTimeSeconds, sweep } from "../models/sweep.ts";
 import type { XenPrecopyOptions } from "../models/xen_precopy.ts";
 import {
   type DecisionCell,
@@ -141,8 +141,8 @@ export function decisionMap(options: DecisionMapOptions = {}): DecisionMap {
   let i = 0;
   for (let w = 0; w < wss.length; w++) {
     for (let d = 0; d < rates.length; d++, i++) {
-      const precopySeconds = pre.timeSeconds[i]!;
-      const postcopySeconds = post.timeSeconds[i]!;
+      const precopySeconds = paperTimeSeconds(pre)[i]!;
+      const postcopySeconds = post.migrationTimeSeconds[i]!;
       const converged = precopy === "xen-precopy" ||
         pre.stopReasons[pre.stopCode[i]!] === "converged";
       const precopyDowntimeSeconds = pre.downtimeSeconds[i]!;

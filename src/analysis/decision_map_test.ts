@@ -28,12 +28,12 @@ Deno.test("decisionMap() classifies every cell as the models say", async (t) => 
       };
       const pre = kvmPrecopy(input);
       const post = kvmPostcopy(input);
-      assert.equal(cell.precopySeconds, pre.timeSeconds);
-      assert.equal(cell.postcopySeconds, post.timeSeconds);
+      assert.equal(cell.precopySeconds, pre.migrationTimeSeconds);
+      assert.equal(cell.postcopySeconds, post.migrationTimeSeconds);
       assert.equal(cell.precopyDowntimeSeconds, pre.downtimeSeconds);
       const expected = !pre.converged
         ? "pre-copy does not converge"
-        : pre.timeSeconds <= post.timeSeconds
+        : pre.migrationTimeSeconds <= post.migrationTimeSeconds
         ? "pre-copy faster"
         : "post-copy faster";
       assert.equal(cell.decision, expected);
@@ -75,7 +75,7 @@ Deno.test("decisionMap() with Xen pre-copy never reports non-convergence", () =>
       wssBytes: M,
       dirtyPagesPerSecond: 131072,
       bandwidthBytesPerSecond: 125e6,
-    }).timeSeconds,
+    }).precopyTimeSeconds,
   );
 });
 

@@ -121,7 +121,8 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
         dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
         bandwidthBytesPerSecond,
       },
-      { downtimeLimitSeconds: limit, timeoutSeconds },
+      // The between-rounds rule until Figure 3 moves to QEMU's (issue #14).
+      { downtimeLimitSeconds: limit, timeoutSeconds, switchRule: "between-rounds" },
     );
 
   const points: DowntimeLimitPoint[] = [];
@@ -152,7 +153,7 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
       points.push({
         workload: workload.label,
         limitSeconds: limit,
-        timeSeconds: result.timeSeconds,
+        timeSeconds: result.migrationTimeSeconds,
         downtimeSeconds: result.downtimeSeconds,
         iterations: result.iterations,
         outcome: result.converged ? OUTCOMES[0] : OUTCOMES[1],

@@ -10,7 +10,9 @@ import { showValue } from "../_validate.ts";
 import { METHODS } from "../data/schema.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { predictRuns } from "../fit/predict_runs.ts";
-import type { FitResult } from "../fit/types.ts";
+import type { Estimate, FitResult } from "../fit/types.ts";
+import type { DowntimeFitResult } from "../fit/cost_types.ts";
+import { fitDowntime } from "../fit/fit_downtime.ts";
 import { kvmPostcopy } from "../models/kvm_postcopy.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
@@ -143,4 +145,62 @@ export function modelTimes(
     indices.forEach((i, k) => (out[i] = times[k]!));
   }
   return out;
+}
+
+/**
+ * The fitted downtime for each run, seconds: per method, `fitDowntime`
+ * (the method's fixed switchover cost, given its fitted B × factor) on the
+ * completed runs, then `predictRuns(..., { quantity: "downtimeSeconds" })`
+ * for the runs given (`migrationDowntime`: what is left at the switch over
+ * B plus the switchover cost; NaN where KVM pre-copy does not converge). A
+ * method whose downtime cannot be fitted (fewer than 2 measured pauses)
+ * falls back to {@linkcode modelDowntimes} and is named in `notFitted`.
+ *
+ * @param runs The runs to predict (e.g. {@linkcode nominalRuns}).
+ * @param measured The measured runs the switchover costs are fitted to.
+ * @param fits One `fitContention` result per method.
+ * @returns One downtime per run, the fitted switchover cost per method, and the methods not fitted.
+ *
+ * @example No fits, no lines
+ * ```ts
+ * import { fittedDowntimes } from "./workload_models.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(fittedDowntimes([], [], {}), { values: [], switchoverSeconds: {}, notFitted: {} });
+ * ```
+ */
+export function fittedDowntimes(
+  runs: readonly MigrationRun[],
+  measured: readonly MigrationRun[],
+  fits: Readonly<Record<string, FitResult>>,
+): {
+  values: number[];
+  switchoverSeconds: Record<string, Estimate>;
+  notFitted: Record<string, string>;
+} {
+  const values = modelDowntimes(runs, fits);
+  const switchoverSeconds: Record<string, Estimate> = {};
+  const notFitted: Record<string, string> = {};
+  for (const [method, fit] of Object.entries(fits)) {
+    let downtimeFit: DowntimeFitResult;
+    try {
+      const usable = measured.filter((r) =>
+        r.method === method && (fit.groupBy === null || fit.factors[r.contention])
+      );
+      downtimeFit = fitDowntime(usable, { fit, method, resamples: 0 });
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      notFitted[method] = error.message;
+      continue;
+    }
+    switchoverSeconds[method] = downtimeFit.switchoverSeconds[method]!;
+    const indices = runs.flatMap((run, i) =>
+      run.method === method && (fit.groupBy === null || fit.factors[run.contention]) ? [i] : []
+    );
+    if (indices.length === 0) continue;
+    const predicted = predictRuns(indices.map((i) => runs[i]!), downtimeFit, {
+      quantity: "downtimeSeconds",
+    });
+    indices.forEach((i, k) => (values[i] = Number.isNaN(values[i]!) ? Number.NaN : predicted[k]!));
+  }
+  return { values, switchoverSeconds, notFitted };
 }

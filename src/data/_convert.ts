@@ -39,6 +39,8 @@ export interface Converted {
   runs: MigrationRun[];
   conversions: UnitConversion[];
   notCompleted: number[];
+  /** The 1-based line where each run starts, aligned with `runs`. */
+  lines: number[];
 }
 
 /**
@@ -54,7 +56,8 @@ export function convertRecords(
   const { plans, conversions, fatal } = planColumns(header, problems);
   const runs: MigrationRun[] = [];
   const notCompleted: number[] = [];
-  if (fatal) return { runs, conversions, notCompleted };
+  const lines: number[] = [];
+  if (fatal) return { runs, conversions, notCompleted, lines };
   const byField = new Map<RunField, FieldPlan>();
   for (const plan of plans) if (plan.type === "field") byField.set(plan.spec.field, plan);
   const defaultStatus = byField.has("status") ? undefined : "completed";
@@ -121,8 +124,9 @@ export function convertRecords(
     if (run === undefined) continue;
     if (run.status !== "completed") notCompleted.push(runs.length);
     runs.push(run);
+    lines.push(record.line);
   }
-  return { runs, conversions, notCompleted };
+  return { runs, conversions, notCompleted, lines };
 }
 
 /** One row's schema values by slot (see SLOT); `undefined` where empty or absent. */
@@ -152,7 +156,9 @@ function quickCell(
     Number.isFinite(number) && (!quick.integer || Number.isInteger(number)) &&
     (number > 0 || (number === 0 && !quick.positive))
   ) {
-    return quick.divisor !== 1 ? number / quick.divisor : number * quick.factor;
+    const si = quick.divisor !== 1 ? number / quick.divisor : number * quick.factor;
+    // A conversion that overflows goes to parseCell, which reports it.
+    if (si < Infinity) return si;
   }
   return quick.full && value === "full" ? "full" : NEEDS_CHECKS;
 }
@@ -243,8 +249,20 @@ function parseCell(
     return false;
   }
   const unit = plan.unit;
-  if (unit) number = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
-  return number;
+  if (!unit) return number;
+  const si = unit.divisor !== 1 ? number / unit.divisor : number * unit.factor;
+  if (!Number.isFinite(si)) {
+    const text = typeof value === "string" ? value.trim() : String(number);
+    const largest = (Number.MAX_VALUE / unit.factor).toExponential(2).replace("e+", "e");
+    problems.add(
+      place(),
+      `${text} ${unit.label} overflows when converted to ${s.unit} (it would be ${si})`,
+      `${plan.expected.replace(' or "full"', "")} and below ${largest} ${unit.label}`,
+      value,
+    );
+    return false;
+  }
+  return si;
 }
 
 /** The required fields every row must give (the time only when a run completed). */

@@ -58,47 +58,9 @@ export function findJsonError(
         state = "after";
         continue;
       }
-      if (c === 45 || (c >= 48 && c <= 57)) {
-        if (text.startsWith("-Infinity", pos)) {
-          return {
-            offset: pos,
-            what: "-Infinity is not JSON",
-            expected: "a finite number or null",
-          };
-        }
-        const next = scanNumber(text, pos, end);
-        if (next === undefined) {
-          return { offset: pos, what: "a malformed number", expected: "a JSON number" };
-        }
-        pos = next;
-        state = "after";
-        continue;
-      }
-      for (const literal of ["NaN", "Infinity"]) {
-        if (text.startsWith(literal, pos)) {
-          return {
-            offset: pos,
-            what: `${literal} is not JSON`,
-            expected: "a finite number or null",
-          };
-        }
-      }
-      let matched = false;
-      for (const literal of ["true", "false", "null"]) {
-        if (text.startsWith(literal, pos) && pos + literal.length <= end) {
-          pos += literal.length;
-          matched = true;
-          break;
-        }
-      }
-      if (!matched) {
-        const trailing = c === 93 || c === 125;
-        return {
-          offset: pos,
-          what: trailing ? `${found()} (a trailing comma?)` : found(),
-          expected: "a value",
-        };
-      }
+      const next = scanScalar(text, pos, end);
+      if (typeof next !== "number") return next;
+      pos = next;
       state = "after";
       continue;
     }
@@ -158,6 +120,46 @@ export function findJsonError(
       return { offset: pos, what: found(), expected: `"," or ${closeText}` };
     }
   }
+}
+
+/** Scans a number or a literal at `pos` (a value that is not a string, object or array): the position after it, or the error. */
+function scanScalar(text: string, pos: number, end: number): number | JsonSyntaxError {
+  const c = text.charCodeAt(pos);
+  if (c === 45 || (c >= 48 && c <= 57)) {
+    if (text.startsWith("-Infinity", pos)) {
+      return {
+        offset: pos,
+        what: "-Infinity is not JSON",
+        expected: "a finite number or null",
+      };
+    }
+    const next = scanNumber(text, pos, end);
+    if (next === undefined) {
+      return { offset: pos, what: "a malformed number", expected: "a JSON number" };
+    }
+    return next;
+  }
+  for (const literal of ["NaN", "Infinity"]) {
+    if (text.startsWith(literal, pos)) {
+      return {
+        offset: pos,
+        what: `${literal} is not JSON`,
+        expected: "a finite number or null",
+      };
+    }
+  }
+  for (const literal of ["true", "false", "null"]) {
+    if (text.startsWith(literal, pos) && pos + literal.length <= end) {
+      return pos + literal.length;
+    }
+  }
+  const trailing = c === 93 || c === 125;
+  const found = pos >= end ? "the text ends" : `unexpected ${show(text, pos)}`;
+  return {
+    offset: pos,
+    what: trailing ? `${found} (a trailing comma?)` : found,
+    expected: "a value",
+  };
 }
 
 function show(text: string, pos: number): string {

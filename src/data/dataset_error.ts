@@ -66,15 +66,21 @@ export class DatasetError extends SyntaxError {
    * @param file The file (or source name).
    * @param problems The problems listed (at least one).
    * @param problemCount How many problems were found in all.
+   * @param options The error's cause, if any.
    */
-  constructor(file: string, problems: readonly DatasetProblem[], problemCount = problems.length) {
+  constructor(
+    file: string,
+    problems: readonly DatasetProblem[],
+    problemCount: number = problems.length,
+    options?: ErrorOptions,
+  ) {
     const head = `${file}: cannot load runs, ${problemCount} problem${
       problemCount === 1 ? "" : "s"
     }`;
     const more = problemCount > problems.length
       ? [`... and ${problemCount - problems.length} more (raise maxProblems to see them)`]
       : [];
-    super([head, ...problems.map((p) => p.message), ...more].join("\n"));
+    super([head, ...problems.map((p) => p.message), ...more].join("\n"), options);
     this.name = "DatasetError";
     this.problems = problems;
     this.problemCount = problemCount;

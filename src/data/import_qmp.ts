@@ -58,8 +58,11 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
  * a time series polled during the migration (a JSON array or JSON Lines).
  * Each element may be a QMP reply (`{"return": {...}}`), the bare reply
  * object, or a poller record holding it under `query_migrate` with
- * `t_monotonic`/`t_since_run_start`. Greetings (`{"QMP": ...}`), events and
- * empty replies are skipped.
+ * `t_monotonic`/`t_since_run_start`, as in the collector's own
+ * `traces/*.qmp.jsonl.gz` (`{t_monotonic, t_since_run_start, query_migrate}`
+ * per line, see data/README.md). Greetings (`{"QMP": ...}`), events and
+ * empty replies are skipped. Gzip data (a `.gz` file, or bytes starting
+ * with gzip's magic number) are decompressed first.
  *
  * The run is taken from the final reply: the last one with a terminal status
  * (`completed`, `failed`, `cancelled`) and a `total-time`; replies after it
@@ -84,10 +87,11 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
  * @param source A path, URL, text or bytes.
  * @param options The working set, contention and overrides.
  * @returns The run, the per-sample series and notes.
- * @throws {DatasetError} If the text is not JSON, a reply is malformed, or no reply carries `ram.total`.
+ * @throws {DatasetError} If the text is not JSON, a reply is malformed, no reply carries `ram.total`, or the bytes are neither UTF-8 nor complete gzip data.
  * @throws {TypeError} If `contention` or `wssBytes` is missing, or an option has the wrong type.
  * @throws {RangeError} If `wssBytes` exceeds the memory or an option is out of range.
  * @throws {Deno.errors.NotFound} If the file does not exist.
+ * @throws {Deno.errors.IsADirectory} If the path is a folder.
  *
  * @example One completed reply
  * ```ts

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DatasetError, importQmp } from "../../mod.ts";
+import { DatasetError, importQmp, loadRuns } from "../../mod.ts";
 
 const FIXTURES = new URL("../../tests/fixtures/qmp/", import.meta.url);
 const OPTIONS = { contention: "none", wssBytes: "full" as const };
@@ -181,4 +181,39 @@ Deno.test("importQmp() reports bad replies and missing knowledge", async (t) => 
       },
     );
   });
+});
+
+Deno.test("importQmp() reads the collector's gzipped traces as runs.csv records them", async (t) => {
+  const dataset = new URL("../../data/qemu-tcg-1gbit/", import.meta.url);
+  const { runs } = await loadRuns(new URL("runs.csv", dataset));
+  for (const method of ["kvm-precopy", "kvm-postcopy"]) {
+    const row = runs.find((r) =>
+      r.method === method && r.status === "completed" && typeof r.extra.trace_file === "string"
+    );
+    assert.ok(row, `a completed ${method} row with a trace`);
+    const name = row.extra.trace_file as string;
+    await t.step(name, async () => {
+      const url = new URL(`traces/${name}`, dataset);
+      const { run, series } = await importQmp(url, {
+        contention: row.contention,
+        wssBytes: row.wssBytes,
+      });
+      // The collector's row takes the time, bytes and passes from the same final reply.
+      assert.equal(run.method, method);
+      assert.equal(run.status, "completed");
+      assert.equal(run.memoryBytes, row.extra.ram_total_bytes);
+      assert.equal(run.migrationTimeSeconds, row.migrationTimeSeconds);
+      assert.equal(run.transferredBytes, row.transferredBytes);
+      assert.equal(run.iterations, row.iterations);
+      assert.equal(run.extra.setup_time_seconds, row.extra.setup_time_seconds);
+      // Polled every 0.2 s from the run's start: t_since_run_start, from 0.
+      assert.equal(series[0]?.timeSeconds, 0);
+      const last = series.at(-1)?.timeSeconds ?? 0;
+      assert.ok(Math.abs(last - (series.length - 1) * 0.2) < 0.1 * series.length, String(last));
+      // The same bytes, given as bytes, read the same.
+      const bytes = await Deno.readFile(url);
+      const fromBytes = await importQmp(bytes, { contention: row.contention, wssBytes: 0 });
+      assert.equal(fromBytes.run.migrationTimeSeconds, run.migrationTimeSeconds);
+    });
+  }
 });

@@ -1,20 +1,32 @@
 /**
- * Load one dataset folder (`runs.csv` plus its metadata sidecar) for the
- * reproduction: runs, provenance lines and whether the data are synthetic.
+ * Load one dataset folder (`runs.csv` plus its metadata sidecar), or one
+ * dataset file with its sidecar, for the reproduction and the fits: runs,
+ * provenance lines and whether the data are synthetic.
  *
  * @module
  */
 
-import { findSidecar } from "./_source.ts";
+import { fileUrl, findSidecar } from "./_source.ts";
 import { loadRuns } from "./load_runs.ts";
-import type { DatasetMetadata, MigrationRun } from "./types.ts";
+import { resolveDatasetPath } from "./resolve_dataset_path.ts";
+import type { DatasetMetadata, DatasetWarning, MigrationRun, UnitConversion } from "./types.ts";
 
-/** A dataset folder, loaded. */
+/** A dataset folder (or file), loaded. */
 export interface DatasetFolder {
-  /** The folder's name, e.g. `qemu-tcg-1gbit`. */
+  /** The folder's name, e.g. `qemu-tcg-1gbit` (for a file, see `resolveDatasetPath`). */
   name: string;
+  /** The runs file read: `<folder>/runs.csv`, or the file given. */
+  runsPath: string;
   /** The runs of `runs.csv`. */
   runs: MigrationRun[];
+  /** The loader's unit conversions, as `loadRuns` returns them. */
+  conversions: UnitConversion[];
+  /** The loader's warnings, as `loadRuns` returns them. */
+  warnings: DatasetWarning[];
+  /** Indices into `runs` of the runs not completed, as `loadRuns` returns them. */
+  notCompleted: number[];
+  /** The 1-based line of the runs file where each run starts, as `loadRuns` returns them. */
+  lines: number[];
   /** The sidecar's metadata, if a sidecar was found. */
   metadata: DatasetMetadata | undefined;
   /** The sidecar that was read, if any. */
@@ -28,15 +40,17 @@ export interface DatasetFolder {
 }
 
 /**
- * Loads `<folder>/runs.csv` with `loadRuns` and its metadata sidecar by
- * `loadRuns`' rule: `runs.meta.json` if it exists, else
- * `<folder name>.meta.json` (what the collector writes). I/O at the edge of
- * the reproduction: `reproduceFigures` itself is pure.
+ * Loads `<folder>/runs.csv` (else `runs.csv.gz`) with `loadRuns` and its
+ * metadata sidecar by `loadRuns`' rule: `runs.meta.json` if it exists, else
+ * `<folder name>.meta.json` (what the collector writes). A file may be given
+ * instead of a folder: it is read with the sidecar beside it by the same
+ * rule (see `resolveDatasetPath`). I/O at the edge of the reproduction:
+ * `reproduceFigures` itself is pure.
  *
- * @param folder The dataset folder (path).
- * @returns The runs, metadata, provenance and counts.
+ * @param folder The dataset folder, or a dataset file (path).
+ * @returns The runs, metadata, conversions, warnings, provenance and counts.
  * @throws {DatasetError} If `runs.csv` or the sidecar cannot be read as runs or metadata.
- * @throws {Deno.errors.NotFound} If `runs.csv` does not exist.
+ * @throws {Deno.errors.NotFound} If nothing is at the path, or the folder holds no `runs.csv`.
  *
  * @example A folder written on the fly
  * ```ts
@@ -59,16 +73,21 @@ export interface DatasetFolder {
  * ```
  */
 export async function loadDatasetFolder(folder: string): Promise<DatasetFolder> {
-  const dir = folder.replace(/\/+$/, "");
-  const name = dir.split("/").pop() ?? dir;
-  const csvPath = `${dir}/runs.csv`;
+  const resolved = resolveDatasetPath(folder);
+  const { name, runsPath } = resolved;
+  const dir = resolved.folder;
   const sidecar = await findSidecar(
     "loadDatasetFolder",
-    new URL(csvPath, `file://${Deno.cwd()}/`),
+    fileUrl(runsPath),
   );
   const metadataPath = sidecar && `${dir}/${sidecar.fileName}`;
-  const loaded = await loadRuns(csvPath, { metadata: metadataPath ?? false });
-  const provenance: Record<string, string> = { dataset: `${name}/runs.csv` };
+  const loaded = await loadRuns(runsPath, { metadata: metadataPath ?? false });
+  const fileName = runsPath.split("/").pop() ?? runsPath;
+  const provenance: Record<string, string> = {
+    dataset: resolved.kind === "folder" || fileName.startsWith("runs.")
+      ? `${name}/${fileName}`
+      : fileName,
+  };
   if (loaded.metadata) {
     provenance.metadata = metadataPath!.split("/").pop()!;
     for (const [key, value] of Object.entries(loaded.metadata)) {
@@ -88,7 +107,12 @@ export async function loadDatasetFolder(folder: string): Promise<DatasetFolder> 
   }
   return {
     name,
+    runsPath,
     runs: loaded.runs,
+    conversions: loaded.conversions,
+    warnings: loaded.warnings,
+    notCompleted: loaded.notCompleted,
+    lines: loaded.lines,
     metadata: loaded.metadata,
     metadataPath,
     provenance,

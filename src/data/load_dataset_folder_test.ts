@@ -84,3 +84,55 @@ Deno.test("loadDatasetFolder() fails for a folder without runs.csv", async () =>
     await Deno.remove(`${path}/..`, { recursive: true });
   }
 });
+
+Deno.test("loadDatasetFolder() takes a file too, with the sidecar beside it", async (t) => {
+  const path = await folder({
+    "runs.csv": CSV,
+    "cluster.csv": CSV,
+    "cluster.meta.json": JSON.stringify({ hypervisor: "file's own" }),
+    "mydata.meta.json": JSON.stringify({ hypervisor: "folder" }),
+  });
+  try {
+    await t.step("runs.csv of a folder, given as a file", async () => {
+      const loaded = await loadDatasetFolder(`${path}/runs.csv`);
+      assert.equal(loaded.name, "mydata");
+      assert.equal(loaded.runsPath, `${path}/runs.csv`);
+      assert.equal(loaded.provenance.dataset, "mydata/runs.csv");
+      assert.equal(loaded.metadata?.hypervisor, "folder");
+    });
+    await t.step("another file: its own sidecar first", async () => {
+      const loaded = await loadDatasetFolder(`${path}/cluster.csv`);
+      assert.equal(loaded.name, "cluster");
+      assert.equal(loaded.provenance.dataset, "cluster.csv");
+      assert.equal(loaded.metadataPath, `${path}/cluster.meta.json`);
+      assert.equal(loaded.metadata?.hypervisor, "file's own");
+    });
+    await t.step("the loader's conversions, warnings and runs not completed", async () => {
+      const loaded = await loadDatasetFolder(path);
+      assert.deepEqual(loaded.conversions.map((c) => c.column), ["wss_mib"]);
+      assert.deepEqual(loaded.notCompleted, [1]);
+      assert.equal(loaded.warnings.length, 1);
+      assert.match(loaded.warnings[0]!.message, /notCompleted/);
+    });
+  } finally {
+    await Deno.remove(`${path}/..`, { recursive: true });
+  }
+});
+
+Deno.test("loadDatasetFolder() reads a folder holding runs.csv.gz", async () => {
+  const path = await folder({});
+  try {
+    const gzip = new Blob([CSV]).stream().pipeThrough(new CompressionStream("gzip"));
+    await Deno.writeFile(
+      `${path}/runs.csv.gz`,
+      new Uint8Array(await new Response(gzip).arrayBuffer()),
+    );
+    await Deno.writeTextFile(`${path}/mydata.meta.json`, JSON.stringify({ hypervisor: "qemu" }));
+    const loaded = await loadDatasetFolder(path);
+    assert.equal(loaded.runs.length, 2);
+    assert.equal(loaded.provenance.dataset, "mydata/runs.csv.gz");
+    assert.equal(loaded.metadata?.hypervisor, "qemu");
+  } finally {
+    await Deno.remove(`${path}/..`, { recursive: true });
+  }
+});

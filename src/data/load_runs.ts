@@ -5,7 +5,7 @@
  * @module
  */
 
-import { findSidecar, readSidecar, readSource } from "./_source.ts";
+import { fileUrl, findSidecar, readSidecar, readSource } from "./_source.ts";
 import { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./parse_runs.ts";
 import type { RunSource } from "./types.ts";
 
@@ -29,7 +29,8 @@ export interface LoadRunsOptions
 
 /**
  * Loads measured migration runs from a file path, a `file:`/`http(s):` URL,
- * dataset text or UTF-8 bytes, in CSV, TSV, JSON array or JSON Lines, with
+ * dataset text or UTF-8 bytes, in CSV, TSV, JSON array or JSON Lines (each
+ * may be gzipped: a `.gz` file, or bytes that start with gzip's magic number), with
  * the dataset's `<name>.meta.json` sidecar when there is one (else its
  * folder's `<folder>.meta.json`, as the collector writes). The schema and
  * every rule are those of {@linkcode parseRuns}; this function only does
@@ -41,8 +42,10 @@ export interface LoadRunsOptions
  * @param source A path, URL, text or bytes.
  * @param options Format, name, sidecar, problem limit.
  * @returns The runs, metadata, conversions, warnings and flagged runs.
- * @throws {DatasetError} If the text (or the sidecar) cannot be read as runs (or metadata), or the bytes are not UTF-8.
+ * @throws {DatasetError} If the text (or the sidecar) cannot be read as runs (or metadata), the file is empty, or the bytes are neither UTF-8 nor complete gzip data.
  * @throws {Deno.errors.NotFound} If the file or URL does not exist.
+ * @throws {Deno.errors.IsADirectory} If the path (or the sidecar's) is a folder.
+ * @throws {Deno.errors.PermissionDenied} If the file may not be read.
  * @throws {TypeError} If the source or an option has the wrong type.
  *
  * @example Loading text
@@ -58,6 +61,19 @@ export interface LoadRunsOptions
  * assert.equal(conversions.length, 2);
  * assert.equal(metadata, undefined);
  * ```
+ *
+ * @example Gzipped bytes
+ * ```ts
+ * import { loadRuns } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds\n" +
+ *   "kvm-postcopy,none,1e9,0,0,8.1\n";
+ * const gzip = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+ * const bytes = new Uint8Array(await new Response(gzip).arrayBuffer());
+ * const { runs } = await loadRuns(bytes, { fileName: "runs.csv.gz" });
+ * assert.equal(runs[0]?.migrationTimeSeconds, 8.1);
+ * ```
  */
 export async function loadRuns(
   source: RunSource,
@@ -70,7 +86,7 @@ export async function loadRuns(
   const read = await readSource("loadRuns", source, fileName);
   let sidecar;
   if (metadata !== undefined && metadata !== false) {
-    const url = metadata instanceof URL ? metadata : new URL(metadata, `file://${Deno.cwd()}/`);
+    const url = metadata instanceof URL ? metadata : fileUrl(metadata);
     sidecar = await readSidecar("loadRuns", url);
     if (sidecar === undefined) {
       throw new Deno.errors.NotFound(

@@ -58,7 +58,7 @@ Deno.test("loadRuns() rejects each file of the bad-input corpus with its message
       'completed_without_time.csv:3: column "migration_time_seconds": empty cell (required when status is "completed"), expected seconds >= 0',
     ]],
     ["not_utf8.csv", [
-      "not_utf8.csv: the bytes are not UTF-8 text, expected UTF-8 text (save the file as UTF-8)",
+      "not_utf8.csv: the bytes are not UTF-8 text, expected UTF-8 text or gzip-compressed UTF-8 text (save the file as UTF-8, or gzip it)",
     ]],
   ];
   for (const [name, lines] of cases) {
@@ -156,7 +156,7 @@ Deno.test("loadRuns() reports missing files and wrong sources", async () => {
   await assert.rejects(() => loadRuns("/nonexistent/runs.csv"), {
     name: "NotFound",
     message:
-      'loadRuns: cannot read "/nonexistent/runs.csv", expected an existing file (dataset text needs a line break)',
+      'loadRuns: cannot read "/nonexistent/runs.csv": no such file, expected an existing dataset file (a string with a line break is read as dataset text)',
   });
   await assert.rejects(() => loadRuns(42 as unknown as string), {
     name: "TypeError",
@@ -166,5 +166,184 @@ Deno.test("loadRuns() reports missing files and wrong sources", async () => {
     name: "TypeError",
     message:
       'loadRuns: invalid source URL "ftp://example.org/runs.csv", expected a file:, http: or https: URL',
+  });
+});
+
+/** Gzips text with the web-standard CompressionStream. */
+async function gzip(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+const SMALL_CSV =
+  "method,contention,memory_mib,wss_bytes,dirty_pages_per_second,migration_time_seconds\n" +
+  "kvm-precopy,none,1024,full,5120,3.5\n" +
+  "kvm-postcopy,cpu,1024,0,0,8.25\n";
+
+Deno.test("loadRuns() reads gzipped files by name or by their magic bytes", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const plain = await loadRuns(SMALL_CSV, { fileName: "runs.csv" });
+    const packed = await gzip(SMALL_CSV);
+    await Deno.writeFile(`${dir}/runs.csv.gz`, packed);
+    await t.step("a .csv.gz path, with the sidecar beside it", async () => {
+      await Deno.writeTextFile(`${dir}/runs.meta.json`, '{"hypervisor": "qemu"}');
+      const loaded = await loadRuns(`${dir}/runs.csv.gz`);
+      assert.deepEqual(loaded.runs, plain.runs);
+      assert.deepEqual(loaded.conversions, plain.conversions);
+      assert.equal(loaded.format, "csv");
+      assert.equal(loaded.metadata?.hypervisor, "qemu");
+    });
+    await t.step("gzip bytes, with no name", async () => {
+      assert.deepEqual((await loadRuns(packed)).runs, plain.runs);
+    });
+    await t.step("gzip data under a name without .gz", async () => {
+      await Deno.writeFile(`${dir}/packed.csv`, packed);
+      assert.deepEqual((await loadRuns(`${dir}/packed.csv`)).runs, plain.runs);
+    });
+    await t.step("gzipped JSON Lines, format from the name before .gz", async () => {
+      const jsonl = plain.runs.map((run) => JSON.stringify(run)).join("\n");
+      await Deno.writeFile(`${dir}/runs.jsonl.gz`, await gzip(jsonl));
+      const loaded = await loadRuns(`${dir}/runs.jsonl.gz`);
+      assert.equal(loaded.format, "jsonl");
+      assert.deepEqual(loaded.runs, plain.runs);
+    });
+    await t.step("a message names the .gz file", async () => {
+      await Deno.writeFile(`${dir}/bad.csv.gz`, await gzip(SMALL_CSV.replace("3.5", "-1")));
+      await assert.rejects(() => loadRuns(`${dir}/bad.csv.gz`), {
+        name: "DatasetError",
+        message: "bad.csv.gz: cannot load runs, 1 problem\n" +
+          'bad.csv.gz:2: column "migration_time_seconds": -1 is negative, expected seconds >= 0',
+      });
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadRuns() says plainly what is wrong with a folder, an empty file or a sidecar", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await t.step("a folder given as the file", async () => {
+      await assert.rejects(() => loadRuns(dir), {
+        name: "IsADirectory",
+        message: `loadRuns: cannot read "${dir}": it is a folder, expected a dataset file ` +
+          `(a dataset folder's runs are in "${dir}/runs.csv")`,
+      });
+    });
+    await t.step("an empty file", async () => {
+      await Deno.writeTextFile(`${dir}/runs.csv`, "");
+      await assert.rejects(() => loadRuns(`${dir}/runs.csv`), {
+        name: "DatasetError",
+        message: "runs.csv: cannot load runs, 1 problem\n" +
+          "runs.csv: the file is empty, expected a header line and at least one run",
+      });
+    });
+    await t.step("an empty gzipped file", async () => {
+      await Deno.writeFile(`${dir}/empty.csv.gz`, await gzip(""));
+      await assert.rejects(() => loadRuns(`${dir}/empty.csv.gz`), {
+        name: "DatasetError",
+        message: "empty.csv.gz: cannot load runs, 1 problem\n" +
+          "empty.csv.gz: the file is empty, expected a header line and at least one run",
+      });
+    });
+    await t.step("a sidecar that is a folder", async () => {
+      await Deno.writeTextFile(`${dir}/runs.csv`, SMALL_CSV);
+      await Deno.mkdir(`${dir}/runs.meta.json`);
+      await assert.rejects(() => loadRuns(`${dir}/runs.csv`), {
+        name: "IsADirectory",
+        message: `loadRuns: cannot read "${dir}/runs.meta.json": it is a folder, ` +
+          "expected a metadata file (JSON)",
+      });
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadRuns() refuses a value whose unit conversion overflows", async (t) => {
+  const header =
+    "method,contention,memory_mib,wss_bytes,dirty_pages_per_second,migration_time_seconds\n";
+  await t.step("a CSV cell", async () => {
+    const error = await loadRuns(`${header}kvm-precopy,none,1e308,0,0,1\n`, {
+      fileName: "runs.csv",
+    }).then(() => undefined, (e) => e);
+    assert.ok(error instanceof DatasetError);
+    const problem = error.problems[0];
+    assert.equal(problem?.line, 2);
+    assert.equal(problem?.column, 18);
+    assert.equal(problem?.field, "memory_mib");
+    assert.equal(problem?.value, "1e308");
+    assert.equal(
+      problem?.message,
+      'runs.csv:2: column "memory_mib": 1e308 MiB overflows when converted to bytes ' +
+        "(it would be Infinity), expected MiB > 0 and below 1.71e302 MiB",
+    );
+  });
+  await t.step("a JSON number", async () => {
+    const line = JSON.stringify({
+      method: "kvm-precopy",
+      contention: "none",
+      memory_bytes: 1e9,
+      wss_bytes: 0,
+      dirty_pages_per_second: 0,
+      migration_time_minutes: 1e307,
+    });
+    await assert.rejects(() => loadRuns(`${line}\n`, { fileName: "runs.jsonl" }), {
+      name: "DatasetError",
+      message: "runs.jsonl: cannot load runs, 1 problem\n" +
+        'runs.jsonl:1: column "migration_time_minutes": 1e+307 min overflows when converted ' +
+        "to seconds (it would be Infinity), expected min >= 0 and below 3.00e306 min",
+    });
+  });
+  await t.step("the largest value that converts still loads", async () => {
+    const { runs } = await loadRuns(`${header}kvm-precopy,none,1e302,0,0,1\n`);
+    assert.equal(runs[0]?.memoryBytes, 1e302 * 1048576);
+  });
+});
+
+Deno.test("loadRuns() gives the line where each run starts, in every format", async (t) => {
+  const header =
+    "method,contention,memory_bytes,wss_bytes,dirty_pages_per_second,migration_time_seconds,note";
+  await t.step("CSV with a blank line and a quoted cell over two lines", async () => {
+    const text = [
+      header,
+      "kvm-precopy,none,1e9,0,0,1,a",
+      "",
+      'kvm-precopy,none,1e9,0,0,2,"two',
+      'lines"',
+      "kvm-precopy,none,1e9,0,0,3,c",
+    ].join("\n");
+    const { runs, lines } = await loadRuns(text, { fileName: "runs.csv" });
+    assert.deepEqual(runs.map((r) => r.migrationTimeSeconds), [1, 2, 3]);
+    assert.deepEqual(lines, [2, 4, 6]);
+  });
+  await t.step("JSON Lines and a pretty-printed JSON array", async () => {
+    const run = {
+      method: "kvm-postcopy",
+      contention: "none",
+      memory_bytes: 1e9,
+      wss_bytes: 0,
+      dirty_pages_per_second: 0,
+      migration_time_seconds: 8,
+    };
+    const jsonl = `${JSON.stringify(run)}\n\n${JSON.stringify(run)}\n`;
+    assert.deepEqual((await loadRuns(jsonl, { fileName: "runs.jsonl" })).lines, [1, 3]);
+    const array = JSON.stringify([run, run], null, 2);
+    assert.deepEqual((await loadRuns(array, { fileName: "runs.json" })).lines, [2, 10]);
+  });
+});
+
+Deno.test("loadRuns() says a QMP trace is for importQmp", async () => {
+  const trace = new URL(
+    "../../data/qemu-tcg-1gbit/traces/kvm-postcopy_cpu_w0_d1024_r1.qmp.jsonl.gz",
+    import.meta.url,
+  );
+  const name = "kvm-postcopy_cpu_w0_d1024_r1.qmp.jsonl.gz";
+  await assert.rejects(() => loadRuns(trace), {
+    name: "DatasetError",
+    message: `${name}: cannot load runs, 1 problem\n` +
+      `${name}:1: the records are QEMU QMP replies (key "query_migrate"), not runs, ` +
+      "expected run rows (read a QMP trace with importQmp)",
   });
 });

@@ -22,7 +22,7 @@ export interface ParseRunsOptions {
   /**
    * The name used in messages (`runs.csv:14: ...`); its extension also picks
    * the format when `format` is not given (`.csv`, `.tsv`/`.tab`, `.json`,
-   * `.jsonl`/`.ndjson`).
+   * `.jsonl`/`.ndjson`, each also with `.gz` after it: `runs.csv.gz`).
    *
    * @default {"<text>"}
    */
@@ -70,6 +70,11 @@ export interface ParseRunsResult {
    * are kept and flagged here; fits exclude them by default.
    */
   notCompleted: number[];
+  /**
+   * The 1-based line of the file where each run starts, aligned with
+   * `runs`, so that a later error about a run can name its file and line.
+   */
+  lines: number[];
   /** The format read. */
   format: RunFormat;
 }
@@ -180,13 +185,21 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
   if (body.trim() === "") {
     problems.fail({}, "the file is empty", "a header line and at least one run");
   }
-  const extension = /\.([A-Za-z]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  const extension = /\.([A-Za-z]+)(?:\.gz)?$/i.exec(fileName)?.[1]?.toLowerCase();
   const format: RunFormat = givenFormat ?? EXTENSIONS[extension ?? ""] ?? sniff(body);
   const { header, records, columnsOf } = format === "json"
     ? readJsonArray(body, problems)
     : format === "jsonl"
     ? readJsonLines(body, problems)
     : readDelimited(body, format === "tsv" ? "\t" : ",", problems);
+  const qmpKey = header && QMP_KEYS.find((key) => header.names.includes(key));
+  if (qmpKey !== undefined) {
+    problems.fail(
+      { line: header?.line },
+      `the records are QEMU QMP replies (key "${qmpKey}"), not runs`,
+      "run rows (read a QMP trace with importQmp)",
+    );
+  }
   // A CSV/TSV file is read row by row as its rows are converted, but every
   // problem of reading comes before those of converting, as in a file read
   // first and converted after.
@@ -207,9 +220,12 @@ export function parseRuns(text: string, options: ParseRunsOptions = {}): ParseRu
   if (converted === undefined) {
     problems.fail({}, "no records in the file", "a header line and at least one run");
   }
-  const { runs, conversions, notCompleted } = converted;
-  return { runs, metadata, conversions, warnings: problems.warnings, notCompleted, format };
+  const { runs, conversions, notCompleted, lines } = converted;
+  return { runs, metadata, conversions, warnings: problems.warnings, notCompleted, lines, format };
 }
+
+/** Keys of QMP replies and of the collector's traces: such records are for importQmp. */
+const QMP_KEYS = ["query_migrate", "QMP", "return"];
 
 function sniff(body: string): RunFormat {
   const first = body.trimStart()[0];

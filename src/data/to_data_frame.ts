@@ -4,10 +4,10 @@
  * @module
  */
 
-import { DataFrame as DanfoDataFrame } from "danfojs";
+import { DataFrame as DanfoDataFrame } from "../_deps/danfojs.ts";
 
 /**
- * A danfojs 1.1.2 `DataFrame` (`import { DataFrame } from "danfojs"`), as
+ * A danfojs 1.1.2 `DataFrame` (`import { DataFrame } from "npm:danfojs@1.1.2"`), as
  * {@linkcode toDataFrame} returns it. See https://danfo.jsdata.org for its API.
  */
 export type DataFrame = DanfoDataFrame;

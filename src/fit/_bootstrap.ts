@@ -2,7 +2,7 @@
 // stratum, refit from the point estimate, read the interval off the sorted
 // refits.
 import { quantileSorted } from "../_stats.ts";
-import { createRandom } from "./_random.ts";
+import { createRandom } from "../_random.ts";
 import type { FitData } from "./_fit_data.ts";
 import { INTERVAL_LEVEL } from "./defaults.ts";
 import type { Estimate, ResolvedFitOptions } from "./types.ts";

@@ -12,7 +12,7 @@ import {
   type Param,
   type ParamLayout,
 } from "./_fit_params.ts";
-import { minimize1d, type Minimum1d } from "./_search.ts";
+import { minimize1d, type Minimum1d } from "../_search.ts";
 import type { ResolvedFitOptions } from "./types.ts";
 
 /** Scan points of a parameter's first search. */

@@ -1,7 +1,8 @@
 // K-fold cross-validation over completed runs, folds stratified by group.
 import type { MigrationRun } from "../data/types.ts";
 import { groupOf } from "./_fit_data.ts";
-import { createRandom, shuffle } from "./_random.ts";
+import { createRandom, shuffle } from "../_random.ts";
+import { measuredQuantity, type RunQuantity } from "./_quantity.ts";
 import { errorMetrics } from "./error_metrics.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { CrossValidatedRun, ErrorMetrics, FittedModel, ResolvedFitOptions } from "./types.ts";
@@ -26,6 +27,7 @@ export interface CvCore {
  * @param folds Number of folds, >= 2.
  * @param seed Seed of the assignment.
  * @param fit Fits the model on a set of run indices.
+ * @param quantity What is measured and predicted (the runs of `indices` all have it).
  */
 export function crossValidateCore(
   where: string,
@@ -35,6 +37,7 @@ export function crossValidateCore(
   folds: number,
   seed: number,
   fit: (training: number[]) => FittedModel,
+  quantity: RunQuantity = "migrationTimeSeconds",
 ): CvCore {
   const strata = new Map<string, number[]>();
   for (const i of indices) {
@@ -66,10 +69,11 @@ export function crossValidateCore(
     const test = indices.filter((i) => foldOf.get(i) === f);
     if (test.length === 0) continue;
     const model = fit(training);
-    const estimated = predictRuns(test.map((i) => runs[i]!), model);
+    const estimated = predictRuns(test.map((i) => runs[i]!), model, { quantity });
     test.forEach((i, j) => {
       const run = runs[i]!;
-      const m = run.migrationTimeSeconds;
+      const measured = measuredQuantity(quantity, run);
+      const m = "value" in measured ? measured.value : NaN;
       const e = estimated[j]!;
       predictions.push({
         index: i,

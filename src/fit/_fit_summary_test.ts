@@ -91,8 +91,8 @@ Deno.test("summarizeResiduals() gives measured - estimated through the models, a
     const run = MIXED_RUNS[i]!;
     const input = { ...run, bandwidthBytesPerSecond: run.contention === "cpu" ? 60e6 : 120e6 };
     return run.method === "kvm-postcopy"
-      ? kvmPostcopy(input).timeSeconds
-      : xenPrecopy(input).timeSeconds;
+      ? kvmPostcopy(input).migrationTimeSeconds
+      : xenPrecopy(input).precopyTimeSeconds;
   };
   summary.residuals.forEach((r, i) => {
     const run = MIXED_RUNS[i]!;

@@ -56,7 +56,7 @@ export function postcopyRuns(
         method: "kvm-postcopy",
         contention,
         memoryBytes: input.memoryBytes,
-        migrationTimeSeconds: kvmPostcopy(input).timeSeconds,
+        migrationTimeSeconds: kvmPostcopy(input).migrationTimeSeconds,
       });
     })
   );

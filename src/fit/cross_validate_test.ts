@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { BANDWIDTH_FIT, costRuns } from "./_cost_testing.ts";
 import { crossValidate } from "./cross_validate.ts";
 import { fitContention } from "./fit_contention.ts";
+import { fitDowntime } from "./fit_downtime.ts";
+import { predictRuns } from "./predict_runs.ts";
 import { synthesizeRuns } from "./synthetic.ts";
 
 Deno.test("crossValidate() predicts every completed run out of sample, deterministically", () => {
@@ -54,4 +57,55 @@ Deno.test("crossValidate() with groupBy null validates a single-B fit", () => {
   assert.deepEqual(Object.keys(cv.metricsByGroup), ["all"]);
   assert.equal(cv.options.groupBy, null);
   assert.ok(cv.metrics.mapePercent < 6);
+});
+
+Deno.test("crossValidate() quantity: the pause and the guest's progress out of sample", async (t) => {
+  const truth = {
+    switchoverSeconds: { "xen-precopy": 0.03, "kvm-precopy": 0.2, "kvm-postcopy": 0.005 },
+    trackingSeconds: { "xen-precopy": 2e-7, "kvm-precopy": 5e-7 },
+    faultSeconds: 4e-6,
+    destinationSlowdown: { none: 0.01, cpu: 0.05 },
+    noise: 0.004,
+    seed: 6,
+  };
+  // Synthetic, not measured; times are the migration models' at B = 100 MB/s.
+  const runs = costRuns(truth).map((run) => ({
+    ...run,
+    migrationTimeSeconds: predictRuns([run], BANDWIDTH_FIT)[0]!,
+  }));
+  await t.step("downtimeSeconds: every run predicted by the other folds' costs", () => {
+    const cv = crossValidate(runs, { folds: 3, seed: 2, quantity: "downtimeSeconds" });
+    assert.equal(cv.quantity, "downtimeSeconds");
+    assert.equal(cv.predictions.length, runs.length);
+    cv.predictions.forEach((p) => assert.equal(p.measuredSeconds, runs[p.index]!.downtimeSeconds));
+    const inSample = fitDowntime(runs, { fit: BANDWIDTH_FIT, resamples: 0 });
+    assert.ok(cv.metrics.maeSeconds >= 0.9 * inSample.metrics.maeSeconds);
+    assert.ok(cv.metrics.maeSeconds < 0.004); // the noise is uniform ±4 ms: MAE about 2 ms
+  });
+  await t.step("guestProgressRatio: the proxy against the noise model", () => {
+    const cv = crossValidate(runs, { folds: 3, seed: 2, quantity: "guestProgressRatio" });
+    assert.equal(cv.quantity, "guestProgressRatio");
+    cv.predictions.forEach((p) => {
+      const run = runs[p.index]!;
+      assert.equal(p.measuredSeconds, run.dirtyPagesPerSecond / run.requestedDirtyPagesPerSecond!);
+    });
+    assert.ok(cv.metrics.maeSeconds > 0.001 && cv.metrics.maeSeconds < 0.004);
+  });
+  await t.step("transferredBytes needs runs that measured it", () => {
+    assert.throws(
+      () => crossValidate(runs, { folds: 3, quantity: "transferredBytes" }),
+      new RangeError(
+        'crossValidate: method "kvm-postcopy" has too few completed runs with a measured "transferredBytes", expected at least 2 (got 0)',
+      ),
+    );
+  });
+  await t.step("an unknown quantity", () => {
+    assert.throws(
+      // deno-lint-ignore no-explicit-any
+      () => crossValidate(runs, { quantity: "noise" as any }),
+      new TypeError(
+        'crossValidate: invalid option "quantity", expected "migrationTimeSeconds" or "downtimeSeconds" or "transferredBytes" or "guestProgressRatio" (got "noise")',
+      ),
+    );
+  });
 });

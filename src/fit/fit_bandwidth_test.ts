@@ -33,9 +33,9 @@ Deno.test("fitBandwidth() finds an optimum that sits next to a step of the pre-c
   }
   const trueB = hi * 1.0005; // 0.05 % above the step
   const time = (wssBytes: number) =>
-    xenPrecopy({ ...config, wssBytes, bandwidthBytesPerSecond: trueB }).timeSeconds;
+    xenPrecopy({ ...config, wssBytes, bandwidthBytesPerSecond: trueB }).precopyTimeSeconds;
   const jump = time(memoryBytes) -
-    xenPrecopy({ ...config, bandwidthBytesPerSecond: lo }).timeSeconds;
+    xenPrecopy({ ...config, bandwidthBytesPerSecond: lo }).precopyTimeSeconds;
   assert.notEqual(Math.sign(jump), 0);
   const run = (wssBytes: number): MigrationRun => ({
     method: "xen-precopy",

@@ -8,10 +8,10 @@
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { sweep } from "../models/sweep.ts";
+import { paperTimeSeconds, sweep } from "../models/sweep.ts";
 import { DEFAULT_PAGE_BYTES, gibToBytes, mibToBytes } from "../units.ts";
 import { METHOD_MODELS, resolveModelOptions } from "./_evaluate.ts";
-import { createRandom, normal, type Random } from "./_random.ts";
+import { createRandom, normal, type Random } from "../_random.ts";
 import type { FitModelOptions } from "./types.ts";
 
 /** Options for {@linkcode synthesizeRuns}; the defaults are the paper's experiment grid. */
@@ -190,7 +190,7 @@ function synthesizeMethod(
       wssBytes: row.w,
       dirtyPagesPerSecond: row.d,
       pageBytes,
-      migrationTimeSeconds: result.timeSeconds[i]! * scale,
+      migrationTimeSeconds: paperTimeSeconds(result)[i]! * scale,
       downtimeSeconds: result.downtimeSeconds[i]! * scale,
       transferredBytes: result.transferredBytes[i]!,
       iterations: result.iterations[i]!,

@@ -10,6 +10,7 @@ export interface ResolvedInput {
   dirtyPagesPerSecond: number;
   bandwidthBytesPerSecond: number;
   pageBytes: number;
+  zeroBytes: number;
 }
 
 /**
@@ -60,5 +61,22 @@ export function resolveInput(where: string, input: MigrationInput): ResolvedInpu
       `${where}: invalid input "wssBytes", expected bytes <= memoryBytes (${memoryBytes}) (got ${wssBytes})`,
     );
   }
-  return { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes };
+  const zeroBytes = record.zeroBytes === undefined
+    ? 0
+    : checkNumber(where, "input", "zeroBytes", record.zeroBytes, "non-negative", "bytes");
+  if (zeroBytes > memoryBytes - wssBytes) {
+    throw new RangeError(
+      `${where}: invalid input "zeroBytes", expected bytes <= memoryBytes - wssBytes (${
+        memoryBytes - wssBytes
+      }) (got ${zeroBytes})`,
+    );
+  }
+  return {
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    bandwidthBytesPerSecond,
+    pageBytes,
+    zeroBytes,
+  };
 }

@@ -65,7 +65,7 @@ export function xenRoundsClosedForm(
   }
   const overLimit = memoryBytes > transferLimitBytes;
   if (overLimit || c < minDirtyBytes || maxIterations <= 1) {
-    out.timeSeconds = firstSeconds;
+    out.precopyTimeSeconds = firstSeconds;
     out.transferredBytes = memoryBytes;
     out.iterations = 1;
     out.stopCode = overLimit ? 0 : c < minDirtyBytes ? 1 : 2;
@@ -75,7 +75,7 @@ export function xenRoundsClosedForm(
   if (c === 0) {
     // Nothing dirtied (W = 0 or d = 0) and minDirtyPages = 0: empty rounds
     // until the round limit, exactly as the loop runs them.
-    out.timeSeconds = firstSeconds;
+    out.precopyTimeSeconds = firstSeconds;
     out.transferredBytes = memoryBytes;
     out.iterations = maxIterations;
     out.stopCode = 2;
@@ -158,7 +158,7 @@ export function xenRoundsClosedForm(
   }
   const timeSeconds = sentBytes / bandwidthBytesPerSecond;
   if (!(timeSeconds < Infinity)) return false;
-  out.timeSeconds = timeSeconds;
+  out.precopyTimeSeconds = timeSeconds;
   out.transferredBytes = sentBytes;
   out.iterations = iterations;
   out.stopCode = sentBytes > transferLimitBytes

@@ -19,7 +19,13 @@ interface Case {
 const TOLERANCE = 1e-9;
 
 function newOutput(): XenRoundsOutput {
-  return { timeSeconds: 0, transferredBytes: 0, iterations: 0, stopCode: 0, stopAndCopyBytes: 0 };
+  return {
+    precopyTimeSeconds: 0,
+    transferredBytes: 0,
+    iterations: 0,
+    stopCode: 0,
+    stopAndCopyBytes: 0,
+  };
 }
 
 function close(actual: number, expected: number): boolean {
@@ -50,7 +56,7 @@ function assertAgrees(c: Case): boolean {
   const where = JSON.stringify(c);
   assert.equal(out.iterations, reference.iterations, `iterations for ${where}`);
   assert.equal(out.stopCode, reference.stopCode, `stop code for ${where}`);
-  for (const key of ["timeSeconds", "transferredBytes", "stopAndCopyBytes"] as const) {
+  for (const key of ["precopyTimeSeconds", "transferredBytes", "stopAndCopyBytes"] as const) {
     assert.ok(
       close(out[key], reference[key]),
       `${key} for ${where}: ${out[key]} vs ${reference[key]}`,
@@ -213,7 +219,7 @@ Deno.test("sweep() with the closed form equals xenPrecopy() per configuration", 
           const expected = xenPrecopy(c, options);
           assert.equal(result.iterations[i], expected.iterations);
           assert.equal(result.stopReasons[result.stopCode[i]!], expected.stopReason);
-          assert.ok(close(result.timeSeconds[i]!, expected.timeSeconds));
+          assert.ok(close(result.precopyTimeSeconds[i]!, expected.precopyTimeSeconds));
           assert.ok(close(result.transferredBytes[i]!, expected.transferredBytes));
           assert.ok(close(result.downtimeSeconds[i]!, expected.downtimeSeconds));
         });
@@ -235,7 +241,7 @@ Deno.test("sweep() over a grid with and without inputs gives the same results", 
     const a = sweep("xen-precopy", grid, { maxIterations });
     const b = sweep("xen-precopy", grid, { maxIterations, includeInputs: false });
     assert.equal(b.inputs, undefined);
-    assert.deepEqual(b.timeSeconds, a.timeSeconds);
+    assert.deepEqual(b.precopyTimeSeconds, a.precopyTimeSeconds);
     assert.deepEqual(b.iterations, a.iterations);
     for (let i = 0; i < a.length; i++) {
       const input = {
@@ -247,7 +253,7 @@ Deno.test("sweep() over a grid with and without inputs gives the same results", 
       };
       const expected = xenPrecopy(input, { maxIterations });
       assert.equal(a.iterations[i], expected.iterations);
-      assert.ok(close(a.timeSeconds[i]!, expected.timeSeconds));
+      assert.ok(close(a.precopyTimeSeconds[i]!, expected.precopyTimeSeconds));
     }
   }
 });
@@ -301,7 +307,7 @@ Deno.test("sweep() reads Float64Array columns in place without changing them", (
   for (const model of ["xen-precopy", "kvm-precopy", "kvm-postcopy"] as const) {
     const borrowed = sweep(model, columns, { layout: "columns", includeInputs: false });
     const copied = sweep(model, columns, { layout: "columns" });
-    assert.deepEqual(borrowed.timeSeconds, copied.timeSeconds);
+    assert.deepEqual(borrowed.migrationTimeSeconds, copied.migrationTimeSeconds);
     assert.deepEqual(borrowed.transferredBytes, copied.transferredBytes);
     assert.notEqual(copied.inputs!.memoryBytes, columns.memoryBytes);
     assert.deepEqual(columns, copies);

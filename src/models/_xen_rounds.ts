@@ -11,7 +11,7 @@ export const XEN_STOP_REASONS: readonly ["transfer-limit", "few-dirty-pages", "m
 /** Scratch output of {@linkcode xenRounds}, reused across calls by sweep(). */
 export interface XenRoundsOutput {
   /** Sum of t_i, seconds. */
-  timeSeconds: number;
+  precopyTimeSeconds: number;
   /** Sum of B * t_i, bytes. */
   transferredBytes: number;
   /** N, the number of rounds. */
@@ -61,7 +61,7 @@ export function xenRounds(
     else if (dirtyBytes < minDirtyBytes) stopCode = 1;
     else if (iterations >= maxIterations) stopCode = 2;
     if (stopCode >= 0) {
-      out.timeSeconds = timeSeconds;
+      out.precopyTimeSeconds = timeSeconds;
       out.transferredBytes = transferredBytes;
       out.iterations = iterations;
       out.stopCode = stopCode;

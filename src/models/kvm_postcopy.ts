@@ -31,14 +31,18 @@ export interface KvmPostcopyOptions {
 
 /** The result of {@linkcode kvmPostcopy}. */
 export interface KvmPostcopyResult {
-  /** Migration time in seconds: M/B (plus the re-sent dirty pages after a pre-copy pass). */
-  timeSeconds: number;
+  /**
+   * The whole migration, in seconds: M/B (plus the re-sent dirty pages after
+   * a pre-copy pass), the paper's T_pst; the switchover pause
+   * (`downtimeSeconds`) is not added.
+   */
+  migrationTimeSeconds: number;
   /** Bytes sent. */
   transferredBytes: number;
   /** The guest's pause at the switch, in seconds (the `switchoverSeconds` option). */
   downtimeSeconds: number;
   /** Seconds spent in the pre-copy pass before the switch (0 when switching at once). */
-  precopySeconds: number;
+  precopyTimeSeconds: number;
 }
 
 /** Fully resolved options, shared with sweep(). */
@@ -105,7 +109,8 @@ export function resolvePostcopyOptions(
  *   dirtyPagesPerSecond: 51200,
  *   bandwidthBytesPerSecond: 125e6,
  * });
- * assert.ok(Math.abs(result.timeSeconds - 12.884901888) < 1e-9);
+ * assert.ok(Math.abs(result.migrationTimeSeconds - 12.884901888) < 1e-9);
+ * assert.equal(result.precopyTimeSeconds, 0);
  * assert.equal(result.downtimeSeconds, 0.047);
  * ```
  */
@@ -125,10 +130,10 @@ export function kvmPostcopy(
     precopyPasses,
   );
   return {
-    timeSeconds: transferredBytes / bandwidthBytesPerSecond,
+    migrationTimeSeconds: transferredBytes / bandwidthBytesPerSecond,
     transferredBytes,
     downtimeSeconds: switchoverSeconds,
-    precopySeconds: precopyPasses === 0 ? 0 : memoryBytes / bandwidthBytesPerSecond,
+    precopyTimeSeconds: precopyPasses === 0 ? 0 : memoryBytes / bandwidthBytesPerSecond,
   };
 }
 

@@ -19,9 +19,9 @@ Deno.test("kvmPostcopy() is T = M/B whatever the workload", () => {
           dirtyPagesPerSecond,
           bandwidthBytesPerSecond,
         });
-        assert.equal(result.timeSeconds, memoryBytes / bandwidthBytesPerSecond);
+        assert.equal(result.migrationTimeSeconds, memoryBytes / bandwidthBytesPerSecond);
         assert.equal(result.transferredBytes, memoryBytes);
-        assert.equal(result.precopySeconds, 0);
+        assert.equal(result.precopyTimeSeconds, 0);
       },
     ),
   );
@@ -42,8 +42,8 @@ Deno.test("kvmPostcopy() options set the pause and a first pre-copy pass", async
     // First pass 12.884901888 s; p·d·t = 270 MB > W = 256 MiB, so W is sent again.
     const result = kvmPostcopy(input, { precopyPasses: 1 });
     assert.equal(result.transferredBytes, M + 2 ** 28);
-    assert.equal(result.timeSeconds, (M + 2 ** 28) / B);
-    assert.equal(result.precopySeconds, M / B);
+    assert.equal(result.migrationTimeSeconds, (M + 2 ** 28) / B);
+    assert.equal(result.precopyTimeSeconds, M / B);
   });
   await t.step("bad options", () => {
     // deno-lint-ignore no-explicit-any

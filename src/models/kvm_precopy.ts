@@ -1,15 +1,43 @@
 /**
- * A KVM (QEMU) pre-copy model: rounds stop when the expected downtime fits the limit.
+ * A KVM (QEMU) pre-copy model: QEMU's switch to stop-and-copy, decided after
+ * every chunk, or the simpler rule checked between whole rounds.
  *
  * @module
  */
 
-import { checkNumber, checkObject } from "../_validate.ts";
+import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { resolveInput } from "./_input.ts";
+import { kvmRounds } from "./_kvm_rounds.ts";
+import { newQemuOutput, QEMU_STOP_REASONS, qemuSwitch } from "./_qemu_switch.ts";
 import type { MigrationInput, Round } from "./types.ts";
 
 /** Why the KVM pre-copy model ended. */
-export type KvmStopReason = "converged" | "timeout" | "max-iterations";
+export type KvmStopReason = "converged" | "timeout" | "max-iterations" | "max-syncs";
+
+/** Stop reasons, by sweep() code. */
+export const KVM_STOP_REASONS: readonly KvmStopReason[] = [
+  "converged",
+  "timeout",
+  "max-iterations",
+  "max-syncs",
+];
+
+/**
+ * When QEMU may switch to stop-and-copy. `"qemu"`: QEMU 10's decision after
+ * every ~50 ms chunk (a bitmap sync whenever the cheap estimate falls to
+ * bandwidth × limit, the switch once the exact count is below it).
+ * `"between-rounds"`: the remainder is checked only at the start and after
+ * each whole round, as in the Xen model (the toolkit's rule before issue #14).
+ */
+export type KvmSwitchRule = "qemu" | "between-rounds";
+
+/**
+ * How the guest writes its working set, for the `"qemu"` rule. `"sweep"`:
+ * page after page in QEMU's scan order, round and round (the project's
+ * dirtier); `"random"`: each write hits a page of the working set uniformly
+ * at random.
+ */
+export type KvmWritePattern = "sweep" | "random";
 
 /** Options for {@linkcode kvmPrecopy}. */
 export interface KvmPrecopyOptions {
@@ -28,8 +56,63 @@ export interface KvmPrecopyOptions {
    */
   timeoutSeconds?: number;
   /**
-   * Give up after this many rounds, for rounds that shrink forever without
-   * reaching the limit (a limit of 0 with a non-zero dirty rate).
+   * When the switch may happen: QEMU's per-chunk decision, or the older
+   * check between whole rounds. See {@linkcode KvmSwitchRule}.
+   *
+   * @default {"qemu"}
+   */
+  switchRule?: KvmSwitchRule;
+  /**
+   * How the guest writes its working set (`"qemu"` rule only).
+   *
+   * @default {"sweep"}
+   */
+  writePattern?: KvmWritePattern;
+  /**
+   * Non-zero bytes QEMU scans after the zero pages at the end of the first
+   * pass (`"qemu"` rule, when `zeroBytes` > 0). Linux keeps its page array,
+   * 64 bytes per 4 KiB page, at the top of memory; the measured idle guest's
+   * pause at small limits is that tail.
+   *
+   * @default {memoryBytes / 64}
+   */
+  tailBytes?: number;
+  /**
+   * Seconds of sending between two checks (QEMU's `MAX_WAIT`, 50 ms), for
+   * the `"qemu"` rule.
+   *
+   * @default {0.05}
+   */
+  chunkSeconds?: number;
+  /**
+   * The window of QEMU's bandwidth estimate, in seconds: no switch before the
+   * first window ends (`"qemu"` rule).
+   *
+   * @default {0.1}
+   */
+  bandwidthWindowSeconds?: number;
+  /**
+   * Bytes the sending socket takes at once when the migration starts (the
+   * kernel's send buffer), in bytes (`"qemu"` rule). QEMU's bandwidth
+   * estimate counts bytes written to the socket, so its first window reads
+   * B + socketBufferBytes / window: on the project's link 130-143 MB/s
+   * against 119 sustained, about 1.5 MB, which makes a limit of 12 s stop at
+   * once for a 1.5 GiB guest.
+   *
+   * @default {0}
+   */
+  socketBufferBytes?: number;
+  /**
+   * Give up after this many bitmap syncs (`"qemu"` rule), a cap on the model's
+   * work when a migration syncs every chunk without converging.
+   *
+   * @default {10000}
+   */
+  maxBitmapSyncs?: number;
+  /**
+   * Give up after this many rounds (`"between-rounds"` rule), for rounds that
+   * shrink forever without reaching the limit (a limit of 0 with a non-zero
+   * dirty rate).
    *
    * @default {10000}
    */
@@ -43,23 +126,41 @@ export interface KvmPrecopyResult {
   /** `"converged"`, or why the model gave up. */
   stopReason: KvmStopReason;
   /**
-   * Seconds from start to end: the rounds plus the stop-and-copy when it
+   * The whole migration, in seconds: pre-copy plus the stop-and-copy when it
    * converged (as QEMU's `total-time`), or the time at which it gave up.
    */
-  timeSeconds: number;
+  migrationTimeSeconds: number;
   /**
-   * The stop-and-copy pause, remaining bytes / B, in seconds. When the model
-   * did not converge this is the pause a forced switch would have cost when
-   * it gave up.
+   * Seconds of pre-copy before the stop-and-copy (when it gave up: the time
+   * at which it did, as `migrationTimeSeconds`).
+   */
+  precopyTimeSeconds: number;
+  /**
+   * The stop-and-copy pause, in seconds: what is left at the stop over B
+   * (under the `"qemu"` rule, zero pages at 9 bytes and normal pages at
+   * p + 8). When the model did not converge this is the pause a forced switch
+   * would have cost when it gave up.
    */
   downtimeSeconds: number;
-  /** Number of iterative rounds (0 when the whole memory fits the limit at once). */
+  /**
+   * Rounds: under `"between-rounds"` the iterative rounds (0 when the whole
+   * memory fits the limit at once); under `"qemu"` the exact counts (bitmap
+   * syncs after setup, before completion).
+   */
   iterations: number;
-  /** Bytes sent, stop-and-copy included when it converged. */
+  /**
+   * Dirty-bitmap syncs, comparable with QEMU's `dirty-sync-count`: the setup
+   * sync, each exact count and, when it converged, the completion's.
+   */
+  bitmapSyncs: number;
+  /**
+   * Bytes sent, stop-and-copy included when it converged (under `"qemu"`: on
+   * the wire, with the 8-byte page headers and 9-byte zero pages).
+   */
   transferredBytes: number;
-  /** Dirty bytes left when the rounds ended. */
+  /** Pending bytes at the stop, every page counted at its size (zero pages too). */
   remainingBytes: number;
-  /** Each iterative round's seconds and bytes, in order. */
+  /** Each round's seconds and bytes, in order (`"qemu"`: the time between exact counts). */
   rounds: Round[];
 }
 
@@ -67,6 +168,14 @@ export interface KvmPrecopyResult {
 export interface ResolvedKvmOptions {
   downtimeLimitSeconds: number;
   timeoutSeconds: number;
+  switchRule: KvmSwitchRule;
+  writePattern: KvmWritePattern;
+  /** Absent: memoryBytes / 64. */
+  tailBytes?: number;
+  chunkSeconds: number;
+  bandwidthWindowSeconds: number;
+  socketBufferBytes: number;
+  maxBitmapSyncs: number;
   maxIterations: number;
 }
 
@@ -78,24 +187,56 @@ export interface ResolvedKvmOptions {
  */
 export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): ResolvedKvmOptions {
   const record = checkObject(where, "options", options);
-  const { downtimeLimitSeconds = 0.3, timeoutSeconds = 600, maxIterations = 10000 } = record;
+  const {
+    downtimeLimitSeconds = 0.3,
+    timeoutSeconds = 600,
+    switchRule = "qemu",
+    writePattern = "sweep",
+    tailBytes,
+    chunkSeconds = 0.05,
+    bandwidthWindowSeconds = 0.1,
+    socketBufferBytes = 0,
+    maxBitmapSyncs = 10000,
+    maxIterations = 10000,
+  } = record;
+  const number = (field: string, value: unknown, rule: "non-negative" | "positive", unit = "") =>
+    checkNumber(where, "option", field, value, rule, unit);
+  if (switchRule !== "qemu" && switchRule !== "between-rounds") {
+    throw new TypeError(
+      `${where}: invalid option "switchRule", expected "qemu" or "between-rounds" (got ${
+        showValue(switchRule)
+      })`,
+    );
+  }
+  if (writePattern !== "sweep" && writePattern !== "random") {
+    throw new TypeError(
+      `${where}: invalid option "writePattern", expected "sweep" or "random" (got ${
+        showValue(writePattern)
+      })`,
+    );
+  }
   return {
-    downtimeLimitSeconds: checkNumber(
-      where,
-      "option",
+    downtimeLimitSeconds: number(
       "downtimeLimitSeconds",
       downtimeLimitSeconds,
       "non-negative",
       "seconds",
     ),
-    timeoutSeconds: checkNumber(
-      where,
-      "option",
-      "timeoutSeconds",
-      timeoutSeconds,
-      "positive",
+    timeoutSeconds: number("timeoutSeconds", timeoutSeconds, "positive", "seconds"),
+    switchRule,
+    writePattern,
+    ...(tailBytes === undefined
+      ? {}
+      : { tailBytes: number("tailBytes", tailBytes, "non-negative", "bytes") }),
+    chunkSeconds: number("chunkSeconds", chunkSeconds, "positive", "seconds"),
+    bandwidthWindowSeconds: number(
+      "bandwidthWindowSeconds",
+      bandwidthWindowSeconds,
+      "non-negative",
       "seconds",
     ),
+    socketBufferBytes: number("socketBufferBytes", socketBufferBytes, "non-negative", "bytes"),
+    maxBitmapSyncs: checkNumber(where, "option", "maxBitmapSyncs", maxBitmapSyncs, "integer>=1"),
     maxIterations: checkNumber(where, "option", "maxIterations", maxIterations, "integer>=1"),
   };
 }
@@ -103,147 +244,144 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
 /**
  * Estimates a KVM (QEMU) pre-copy live migration.
  *
- * QEMU copies the memory in rounds like Xen, but it has one stop rule: it
- * switches to stop-and-copy as soon as the bytes still dirty could be sent
- * within the user's downtime limit, remaining / B <= limit (the paper's
- * section 2.2.2). The check is made at the start (the whole memory) and after
- * each round, when the dirty bitmap is synced. A round sends what the guest
- * dirtied during the previous one, min(W, p·d·t), as in the Xen model.
+ * By default (`switchRule: "qemu"`) it follows QEMU 10's decision
+ * (`migration_iteration_run()`): after every ~50 ms chunk of sending, if the
+ * cheap estimate of what is dirty (the bitmap's count, no sync) is at or
+ * below the threshold, bandwidth × `downtimeLimitSeconds`, the dirty bitmap
+ * is synced and QEMU switches to stop-and-copy if the exact count is below
+ * the threshold. There is no threshold in the first 100 ms, and no sync at
+ * the end of a pass. The guest's writes reach the bitmap only at a sync: with
+ * `writePattern: "sweep"` it writes its working set page after page in scan
+ * order, with `"random"` uniformly at random. Zero pages (`zeroBytes`, placed
+ * at the end of the first pass, before `tailBytes` of normal memory) count
+ * p bytes each in the estimate but cost 9 bytes on the wire, and the pause is
+ * what is left at the stop over B. The model jumps from sync to sync (the
+ * chunks between two syncs are counted, not simulated).
  *
- * When the dirty rate keeps the remainder above the limit, the rounds never
- * end: the model then gives up at `timeoutSeconds` (or `maxIterations`) and
- * says so with `converged: false`. This is the paper's Figure 3: around the
- * remainder's floor, min(W, p·d·t)/B, a small change of the limit flips a
- * migration that never ends into an immediate stop-and-copy.
+ * With `switchRule: "between-rounds"` it copies in whole rounds like the Xen
+ * model and switches once the remainder fits the limit, remaining / B <=
+ * limit, checked at the start and after each round (zero pages and the
+ * write pattern are ignored).
  *
- * Cost: O(N) for N rounds, N <= maxIterations.
+ * When the remainder stays above the limit, pre-copy never ends: the model
+ * gives up at `timeoutSeconds` (or after `maxBitmapSyncs` syncs or
+ * `maxIterations` rounds) with `converged: false`: the paper's Figure 3.
  *
- * @param input The configuration: M, W, d, B and the page size, in SI units.
- * @param options The downtime limit and when to give up.
- * @returns The estimated time, pause, rounds and whether it converged.
- * @throws {TypeError} If a field is missing or not a number.
- * @throws {RangeError} If a field is out of range.
+ * Cost: O(S·I) for S bitmap syncs over I bitmap intervals (I is small: the
+ * working set is a few arcs), or O(N) for N rounds.
  *
- * @example A light workload converges after a few rounds
+ * @param input The configuration: M, W, d, B, the page size and the zero bytes, in SI units.
+ * @param options The downtime limit, the switch rule, the write pattern and when to give up.
+ * @returns The estimated time, pause, syncs and whether it converged.
+ * @throws {TypeError} If a field is missing or not a number, or an option has the wrong type.
+ * @throws {RangeError} If a field or option is out of range.
+ *
+ * @example An idle guest stops mid-pass, with a pause of about the limit
  * ```ts
  * import { kvmPrecopy } from "./kvm_precopy.ts";
  * import assert from "node:assert/strict";
- * const result = kvmPrecopy({
- *   memoryBytes: 1.5 * 2 ** 30,
- *   wssBytes: 2 ** 26,
- *   dirtyPagesPerSecond: 1024,
- *   bandwidthBytesPerSecond: 125e6,
- * });
+ * const result = kvmPrecopy(
+ *   { memoryBytes: 1.5 * 2 ** 30, wssBytes: 0, dirtyPagesPerSecond: 0, bandwidthBytesPerSecond: 125e6 },
+ *   { downtimeLimitSeconds: 3 },
+ * );
  * assert.equal(result.converged, true);
- * assert.ok(result.downtimeSeconds <= 0.3);
+ * assert.equal(result.bitmapSyncs, 3); // setup, the exact count, completion
+ * assert.ok(result.downtimeSeconds > 2.9 && result.downtimeSeconds <= 3.01);
+ * assert.ok(Math.abs(result.migrationTimeSeconds - result.precopyTimeSeconds - result.downtimeSeconds) < 1e-9);
  * ```
  *
- * @example The sharp switch of Figure 3
+ * @example The sharp switch of Figure 3, and the older rule's
  * ```ts
  * import { kvmPrecopy } from "./kvm_precopy.ts";
  * import assert from "node:assert/strict";
  * const input = {
  *   memoryBytes: 1.5 * 2 ** 30,
- *   wssBytes: 2 ** 27, // 128 MiB dirtied faster than it can be sent: floor 1.07 s
+ *   wssBytes: 2 ** 27, // 128 MiB written faster than it can be sent
  *   dirtyPagesPerSecond: 51200,
  *   bandwidthBytesPerSecond: 125e6,
  * };
- * assert.equal(kvmPrecopy(input, { downtimeLimitSeconds: 1.07 }).converged, false);
- * assert.equal(kvmPrecopy(input, { downtimeLimitSeconds: 1.08 }).converged, true);
+ * assert.equal(kvmPrecopy(input, { downtimeLimitSeconds: 0.5 }).converged, false);
+ * assert.equal(kvmPrecopy(input, { downtimeLimitSeconds: 0.9 }).converged, true);
+ * const rounds = { switchRule: "between-rounds" } as const;
+ * assert.equal(kvmPrecopy(input, { ...rounds, downtimeLimitSeconds: 1.07 }).converged, false);
+ * assert.equal(kvmPrecopy(input, { ...rounds, downtimeLimitSeconds: 1.08 }).converged, true);
  * ```
  */
 export function kvmPrecopy(
   input: MigrationInput,
   options: KvmPrecopyOptions = {},
 ): KvmPrecopyResult {
+  const resolvedInput = resolveInput("kvmPrecopy", input);
   const { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes } =
-    resolveInput("kvmPrecopy", input);
-  const { downtimeLimitSeconds, timeoutSeconds, maxIterations } = resolveKvmOptions(
-    "kvmPrecopy",
-    options,
-  );
+    resolvedInput;
+  const resolved = resolveKvmOptions("kvmPrecopy", options);
   const rounds: Round[] = [];
-  const out = kvmRounds(
-    memoryBytes,
-    wssBytes,
-    dirtyPagesPerSecond,
-    bandwidthBytesPerSecond,
-    pageBytes,
-    downtimeLimitSeconds,
-    timeoutSeconds,
-    maxIterations,
+  if (resolved.switchRule === "between-rounds") {
+    const out = kvmRounds(
+      memoryBytes,
+      wssBytes,
+      dirtyPagesPerSecond,
+      bandwidthBytesPerSecond,
+      pageBytes,
+      resolved.downtimeLimitSeconds,
+      resolved.timeoutSeconds,
+      resolved.maxIterations,
+      rounds,
+    );
+    return { ...out, bitmapSyncs: out.iterations + 1 + (out.converged ? 1 : 0), rounds };
+  }
+  const out = qemuSwitch(
+    qemuInput(
+      memoryBytes,
+      wssBytes,
+      dirtyPagesPerSecond,
+      bandwidthBytesPerSecond,
+      pageBytes,
+      resolvedInput.zeroBytes,
+      resolved,
+    ),
+    newQemuOutput(),
     rounds,
   );
-  return { ...out, rounds };
+  const converged = out.stopCode === 0;
+  return {
+    converged,
+    stopReason: QEMU_STOP_REASONS[out.stopCode]!,
+    migrationTimeSeconds: out.precopyTimeSeconds + (converged ? out.downtimeSeconds : 0),
+    precopyTimeSeconds: out.precopyTimeSeconds,
+    downtimeSeconds: out.downtimeSeconds,
+    iterations: out.rounds,
+    bitmapSyncs: out.bitmapSyncs,
+    transferredBytes: out.transferredBytes,
+    remainingBytes: out.remainingBytes,
+    rounds,
+  };
 }
 
-/** Scratch output of {@linkcode kvmRounds}. */
-export type KvmRoundsOutput = Omit<KvmPrecopyResult, "rounds">;
-
-/**
- * The round loop of {@linkcode kvmPrecopy}, on checked inputs; sweep() calls
- * it without `rounds`.
- */
-export function kvmRounds(
+/** The QEMU rule's input for one checked configuration; shared with sweep(). */
+export function qemuInput(
   memoryBytes: number,
   wssBytes: number,
   dirtyPagesPerSecond: number,
   bandwidthBytesPerSecond: number,
   pageBytes: number,
-  downtimeLimitSeconds: number,
-  timeoutSeconds: number,
-  maxIterations: number,
-  rounds?: Round[],
-): KvmRoundsOutput {
-  const limitBytes = downtimeLimitSeconds * bandwidthBytesPerSecond;
-  const dirtyBytesPerSecond = pageBytes * dirtyPagesPerSecond;
-  let pendingBytes = memoryBytes;
-  let timeSeconds = 0;
-  let transferredBytes = 0;
-  let iterations = 0;
-  for (;;) {
-    if (pendingBytes <= limitBytes) {
-      const downtimeSeconds = pendingBytes / bandwidthBytesPerSecond;
-      return {
-        converged: true,
-        stopReason: "converged",
-        timeSeconds: timeSeconds + downtimeSeconds,
-        downtimeSeconds,
-        iterations,
-        transferredBytes: transferredBytes + pendingBytes,
-        remainingBytes: pendingBytes,
-      };
-    }
-    if (iterations >= maxIterations) {
-      return gaveUp("max-iterations", timeSeconds, transferredBytes, pendingBytes);
-    }
-    const roundSeconds = pendingBytes / bandwidthBytesPerSecond;
-    if (timeSeconds + roundSeconds > timeoutSeconds) {
-      // Cancelled part way through this round: count what was sent until then.
-      const sentBytes = (timeoutSeconds - timeSeconds) * bandwidthBytesPerSecond;
-      return gaveUp("timeout", timeoutSeconds, transferredBytes + sentBytes, pendingBytes);
-    }
-    iterations += 1;
-    timeSeconds += roundSeconds;
-    transferredBytes += pendingBytes;
-    if (rounds) rounds.push({ seconds: roundSeconds, bytes: pendingBytes });
-    pendingBytes = Math.min(wssBytes, dirtyBytesPerSecond * roundSeconds);
-  }
-
-  function gaveUp(
-    stopReason: KvmStopReason,
-    atSeconds: number,
-    sentBytes: number,
-    remainingBytes: number,
-  ): KvmRoundsOutput {
-    return {
-      converged: false,
-      stopReason,
-      timeSeconds: atSeconds,
-      downtimeSeconds: remainingBytes / bandwidthBytesPerSecond,
-      iterations,
-      transferredBytes: sentBytes,
-      remainingBytes,
-    };
-  }
+  zeroBytes: number,
+  options: ResolvedKvmOptions,
+): Parameters<typeof qemuSwitch>[0] {
+  return {
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    bandwidthBytesPerSecond,
+    pageBytes,
+    zeroBytes,
+    tailBytes: options.tailBytes ?? memoryBytes / 64,
+    downtimeLimitSeconds: options.downtimeLimitSeconds,
+    timeoutSeconds: options.timeoutSeconds,
+    maxBitmapSyncs: options.maxBitmapSyncs,
+    random: options.writePattern === "random",
+    chunkSeconds: options.chunkSeconds,
+    bandwidthWindowSeconds: options.bandwidthWindowSeconds,
+    socketBufferBytes: options.socketBufferBytes,
+  };
 }

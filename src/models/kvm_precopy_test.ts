@@ -1,23 +1,25 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { kvmPrecopy } from "./kvm_precopy.ts";
+import { kvmPrecopy, type KvmPrecopyOptions } from "./kvm_precopy.ts";
 
 const M = 1.5 * 2 ** 30;
 const B = 125e6;
 const MIB = 2 ** 20;
+/** The rule these tests were written for: the remainder checked between whole rounds. */
+const ROUNDS = { switchRule: "between-rounds" } as const;
 
-Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async (t) => {
+Deno.test("kvmPrecopy() between rounds stops once the remainder fits the downtime limit", async (t) => {
   await t.step("an idle guest: one round, nothing left, no pause", () => {
     const result = kvmPrecopy({
       memoryBytes: M,
       wssBytes: 0,
       dirtyPagesPerSecond: 0,
       bandwidthBytesPerSecond: B,
-    });
+    }, ROUNDS);
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 1);
     assert.equal(result.downtimeSeconds, 0);
-    assert.equal(result.timeSeconds, M / B);
+    assert.equal(result.migrationTimeSeconds, M / B);
   });
   await t.step("W = 64 MiB, d = 5120: geometric rounds until the remainder < 0.3 s × B", () => {
     // t1 = 12.884901888 s; dirty = min(W, p·d·t1) = W = 67108864 bytes -> 0.537 s > 0.3 s.
@@ -27,19 +29,21 @@ Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async
       wssBytes: 64 * MIB,
       dirtyPagesPerSecond: 5120,
       bandwidthBytesPerSecond: B,
-    });
+    }, ROUNDS);
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 2);
     const remaining = 4096 * 5120 * 0.536870912;
     assert.ok(Math.abs(result.remainingBytes - remaining) < 1e-6);
     assert.ok(Math.abs(result.downtimeSeconds - remaining / B) < 1e-12);
-    assert.ok(Math.abs(result.timeSeconds - (12.884901888 + 0.536870912 + remaining / B)) < 1e-9);
+    assert.ok(
+      Math.abs(result.migrationTimeSeconds - (12.884901888 + 0.536870912 + remaining / B)) < 1e-9,
+    );
     assert.ok(Math.abs(result.transferredBytes - (M + 64 * MIB + remaining)) < 1e-3);
   });
   await t.step("a limit above M/B sends everything in stop-and-copy", () => {
     const result = kvmPrecopy(
       { memoryBytes: M, wssBytes: M, dirtyPagesPerSecond: 51200, bandwidthBytesPerSecond: B },
-      { downtimeLimitSeconds: 13 },
+      { ...ROUNDS, downtimeLimitSeconds: 13 },
     );
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 0);
@@ -47,7 +51,7 @@ Deno.test("kvmPrecopy() stops once the remainder fits the downtime limit", async
   });
 });
 
-Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays above the limit", async (t) => {
+Deno.test("kvmPrecopy() between rounds gives up, never loops forever, when the remainder stays above the limit", async (t) => {
   await t.step("timeout: W dirtied faster than it is sent", () => {
     const result = kvmPrecopy(
       {
@@ -56,18 +60,18 @@ Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays 
         dirtyPagesPerSecond: 51200,
         bandwidthBytesPerSecond: B,
       },
-      { timeoutSeconds: 60 },
+      { ...ROUNDS, timeoutSeconds: 60 },
     );
     assert.equal(result.converged, false);
     assert.equal(result.stopReason, "timeout");
-    assert.equal(result.timeSeconds, 60);
+    assert.equal(result.migrationTimeSeconds, 60);
     assert.equal(result.remainingBytes, 256 * MIB);
     assert.ok(Math.abs(result.transferredBytes - 60 * B) < 1e-3);
   });
   await t.step("max-iterations: a zero limit with shrinking rounds", () => {
     const result = kvmPrecopy(
       { memoryBytes: M, wssBytes: 64 * MIB, dirtyPagesPerSecond: 1024, bandwidthBytesPerSecond: B },
-      { downtimeLimitSeconds: 0, maxIterations: 50 },
+      { ...ROUNDS, downtimeLimitSeconds: 0, maxIterations: 50 },
     );
     assert.equal(result.converged, false);
     assert.equal(result.stopReason, "max-iterations");
@@ -75,7 +79,7 @@ Deno.test("kvmPrecopy() gives up, never loops forever, when the remainder stays 
   });
 });
 
-Deno.test("kvmPrecopy() shows Figure 3's sharp switch around the remainder's floor", () => {
+Deno.test("kvmPrecopy() between rounds shows Figure 3's sharp switch around the remainder's floor", () => {
   // The floor is W/B = 128 MiB / 125 MB/s = 1.073741824 s when p·d > B.
   const input = {
     memoryBytes: M,
@@ -85,23 +89,25 @@ Deno.test("kvmPrecopy() shows Figure 3's sharp switch around the remainder's flo
   };
   const floorSeconds = (128 * MIB) / B;
   const below = kvmPrecopy(input, {
+    ...ROUNDS,
     downtimeLimitSeconds: floorSeconds * 0.999,
     timeoutSeconds: 300,
   });
   const above = kvmPrecopy(input, {
+    ...ROUNDS,
     downtimeLimitSeconds: floorSeconds * 1.001,
     timeoutSeconds: 300,
   });
   assert.equal(below.converged, false);
-  assert.equal(below.timeSeconds, 300);
+  assert.equal(below.migrationTimeSeconds, 300);
   assert.equal(above.converged, true);
   assert.equal(above.iterations, 1);
-  assert.ok(Math.abs(above.timeSeconds - (M / B + floorSeconds)) < 1e-9);
+  assert.ok(Math.abs(above.migrationTimeSeconds - (M / B + floorSeconds)) < 1e-9);
   // A 0.2 % change of the limit cuts the migration time more than 20-fold.
-  assert.ok(below.timeSeconds / above.timeSeconds > 20);
+  assert.ok(below.migrationTimeSeconds / above.migrationTimeSeconds > 20);
 });
 
-Deno.test("kvmPrecopy() invariants hold for random inputs", () => {
+Deno.test("kvmPrecopy() between rounds: invariants hold for random inputs", () => {
   fc.assert(
     fc.property(
       fc.double({ min: 2 ** 20, max: 2 ** 34, noNaN: true }),
@@ -123,16 +129,19 @@ Deno.test("kvmPrecopy() invariants hold for random inputs", () => {
             dirtyPagesPerSecond,
             bandwidthBytesPerSecond,
           },
-          { downtimeLimitSeconds, timeoutSeconds: 120, maxIterations: 500 },
+          { ...ROUNDS, downtimeLimitSeconds, timeoutSeconds: 120, maxIterations: 500 },
         );
-        assert.ok(Number.isFinite(result.timeSeconds) && Number.isFinite(result.downtimeSeconds));
+        assert.ok(
+          Number.isFinite(result.migrationTimeSeconds) && Number.isFinite(result.downtimeSeconds),
+        );
         if (result.converged) {
           assert.ok(result.downtimeSeconds <= downtimeLimitSeconds + 1e-12);
           assert.ok(
-            result.timeSeconds >= Math.min(memoryBytes / bandwidthBytesPerSecond, 120) - 1e-9,
+            result.migrationTimeSeconds >=
+              Math.min(memoryBytes / bandwidthBytesPerSecond, 120) - 1e-9,
           );
         } else {
-          assert.ok(result.timeSeconds <= 120);
+          assert.ok(result.migrationTimeSeconds <= 120);
           assert.ok(result.downtimeSeconds > downtimeLimitSeconds);
         }
       },
@@ -151,5 +160,161 @@ Deno.test("kvmPrecopy() rejects bad options", () => {
     name: "RangeError",
     message:
       'kvmPrecopy: invalid option "timeoutSeconds", expected a finite number > 0 seconds (got 0)',
+  });
+});
+
+// QEMU's rule (the default). B = 119 MB/s is the measured wire rate of the
+// project's 1 Gbit/s link; a normal page costs p + 8 = 4104 bytes on the wire.
+const WIRE = 4104 / 4096;
+
+Deno.test("kvmPrecopy() QEMU rule: an idle guest stops mid-pass with a pause of about the limit", async (t) => {
+  const idle = {
+    memoryBytes: M,
+    wssBytes: 0,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: 119e6,
+  };
+  await t.step("no zero pages: pending < B·L at a chunk's end, pause = pending·(p+8)/p / B", () => {
+    for (const limit of [0.3, 1, 3, 6, 10]) {
+      const result = kvmPrecopy(idle, { downtimeLimitSeconds: limit });
+      assert.equal(result.converged, true);
+      assert.equal(result.bitmapSyncs, 3); // setup, one exact count, completion
+      assert.equal(result.iterations, 1);
+      // Checks come every 50 ms (5.95 MB): the stop is within one chunk below the threshold.
+      const thresholdBytes = 119e6 * limit;
+      assert.ok(result.remainingBytes <= thresholdBytes + 1e-6);
+      assert.ok(result.remainingBytes > thresholdBytes - 0.05 * 119e6 / WIRE - 1e-6);
+      assert.ok(Math.abs(result.downtimeSeconds - result.remainingBytes * WIRE / 119e6) < 1e-9);
+      // The total is M/B on the wire whatever the limit.
+      assert.ok(Math.abs(result.migrationTimeSeconds - M * WIRE / 119e6) < 1e-9);
+    }
+  });
+  await t.step(
+    "zero pages at the end count 4096 bytes pending but cost 9: the pause falls short",
+    () => {
+      const zeroBytes = 136 * 2 ** 20;
+      const tailBytes = M / 64;
+      const full = kvmPrecopy(idle, { downtimeLimitSeconds: 3 });
+      const zero = kvmPrecopy({ ...idle, zeroBytes }, { downtimeLimitSeconds: 3 });
+      // Pending at the stop still counts the zero pages; the pause leaves them out.
+      assert.ok(Math.abs(zero.remainingBytes - full.remainingBytes) < 0.05 * 119e6);
+      const expected = (zero.remainingBytes - zeroBytes) * WIRE / 119e6 +
+        zeroBytes / 4096 * 9 / 119e6;
+      assert.ok(Math.abs(zero.downtimeSeconds - expected) < 1e-9);
+      // A limit below the zero pages plus the tail: the pass crosses them and the tail is the pause.
+      const small = kvmPrecopy({ ...idle, zeroBytes }, { downtimeLimitSeconds: 0.3 });
+      assert.ok(small.downtimeSeconds <= (tailBytes * WIRE + zeroBytes / 4096 * 9) / 119e6 + 1e-9);
+      assert.ok(small.downtimeSeconds > 0.15);
+    },
+  );
+  await t.step(
+    "no switch before the first 100 ms window: a huge limit still sends 2 chunks first",
+    () => {
+      const result = kvmPrecopy(idle, { downtimeLimitSeconds: 100 });
+      assert.ok(Math.abs(result.precopyTimeSeconds - 0.1) < 1e-12);
+      assert.ok(Math.abs(result.transferredBytes - M * WIRE) < 1);
+    },
+  );
+});
+
+Deno.test("kvmPrecopy() QEMU rule: the write pattern moves the switch, below the between-rounds W/B", () => {
+  const input = {
+    memoryBytes: M,
+    wssBytes: 128 * MIB,
+    dirtyPagesPerSecond: 51200,
+    bandwidthBytesPerSecond: 119e6,
+  };
+  const switchAt = (options: KvmPrecopyOptions) => {
+    let stuck = 0.01;
+    let done = 2;
+    while (done - stuck > 0.005) {
+      const middle = (stuck + done) / 2;
+      if (
+        kvmPrecopy(input, { ...options, downtimeLimitSeconds: middle, timeoutSeconds: 40 })
+          .converged
+      ) {
+        done = middle;
+      } else stuck = middle;
+    }
+    return done;
+  };
+  const sweep = switchAt({});
+  const random = switchAt({ writePattern: "random" });
+  const rounds = switchAt({ switchRule: "between-rounds" });
+  // The measured sweep (data/qemu-tcg-1gbit-downtime-limit and its repeats): between 0.70 and 0.75 s.
+  assert.ok(sweep > 0.7 && sweep <= 0.75, `sweep switch ${sweep}`);
+  assert.ok(random < sweep - 0.1, `random switch ${random}`);
+  assert.ok(Math.abs(rounds - 128 * MIB / 119e6) < 0.01, `between-rounds switch ${rounds}`);
+});
+
+Deno.test("kvmPrecopy() QEMU rule: invariants hold for random inputs", () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: 2 ** 24, max: 2 ** 34, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 2e5, noNaN: true }),
+      fc.double({ min: 1e7, max: 1e10, noNaN: true }),
+      fc.double({ min: 0, max: 5, noNaN: true }),
+      fc.constantFrom("sweep" as const, "random" as const),
+      (memoryBytes, fraction, zeroFraction, dirtyPagesPerSecond, b, limit, writePattern) => {
+        const wssBytes = fraction * memoryBytes;
+        const input = {
+          memoryBytes,
+          wssBytes,
+          dirtyPagesPerSecond,
+          bandwidthBytesPerSecond: b,
+          zeroBytes: zeroFraction * (memoryBytes - wssBytes),
+        };
+        const result = kvmPrecopy(input, {
+          downtimeLimitSeconds: limit,
+          timeoutSeconds: 60,
+          writePattern,
+        });
+        assert.ok(Number.isFinite(result.migrationTimeSeconds));
+        assert.ok(result.bitmapSyncs >= 2 || !result.converged);
+        if (result.converged) {
+          // Exact count below B·L: the pause is at most L·(p+8)/p.
+          assert.ok(result.remainingBytes < b * limit || result.remainingBytes === 0);
+          assert.ok(result.downtimeSeconds <= limit * WIRE + 1e-9);
+          assert.ok(result.migrationTimeSeconds <= 60 + limit * WIRE + 1e-9);
+          assert.ok(
+            Math.abs(
+              result.migrationTimeSeconds - result.precopyTimeSeconds - result.downtimeSeconds,
+            ) <
+              1e-9 * result.migrationTimeSeconds,
+          );
+        } else {
+          assert.equal(result.migrationTimeSeconds, 60);
+          assert.ok(result.remainingBytes >= b * limit * (1 - 1e-9));
+        }
+      },
+    ),
+    { numRuns: 200, seed: 14 },
+  );
+});
+
+Deno.test("kvmPrecopy() rejects bad QEMU-rule options and zero bytes", () => {
+  const input = {
+    memoryBytes: M,
+    wssBytes: 2 ** 30,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: B,
+  };
+  assert.throws(() => kvmPrecopy(input, { switchRule: "per-round" as "qemu" }), {
+    name: "TypeError",
+    message:
+      'kvmPrecopy: invalid option "switchRule", expected "qemu" or "between-rounds" (got "per-round")',
+  });
+  assert.throws(() => kvmPrecopy(input, { writePattern: "linear" as "sweep" }), {
+    name: "TypeError",
+    message:
+      'kvmPrecopy: invalid option "writePattern", expected "sweep" or "random" (got "linear")',
+  });
+  assert.throws(() => kvmPrecopy({ ...input, zeroBytes: M }), {
+    name: "RangeError",
+    message: `kvmPrecopy: invalid input "zeroBytes", expected bytes <= memoryBytes - wssBytes (${
+      M - 2 ** 30
+    }) (got ${M})`,
   });
 });

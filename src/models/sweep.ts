@@ -6,20 +6,20 @@
 
 import { checkObject, showValue } from "../_validate.ts";
 import { DEFAULT_PAGE_BYTES } from "../units.ts";
-import { XEN_STOP_REASONS, xenRounds, type XenRoundsOutput } from "./_xen_rounds.ts";
-import {
-  type KvmPostcopyOptions,
-  postcopyTransferredBytes,
-  resolvePostcopyOptions,
-} from "./kvm_postcopy.ts";
-import { type KvmPrecopyOptions, kvmRounds, resolveKvmOptions } from "./kvm_precopy.ts";
+import { type KvmPostcopyOptions, resolvePostcopyOptions } from "./kvm_postcopy.ts";
+import { type KvmPrecopyOptions, resolveKvmOptions } from "./kvm_precopy.ts";
 import type { ModelName } from "./types.ts";
-import { xenRoundsClosedForm } from "./_xen_closed_form.ts";
+import { runKvm, runPostcopy, runXenColumns, runXenGrid } from "./_sweep_run.ts";
 import {
-  type ResolvedXenOptions,
-  resolveXenOptions,
-  type XenPrecopyOptions,
-} from "./xen_precopy.ts";
+  checkAxis,
+  columnLength,
+  expandInputs,
+  FIELDS,
+  firstWssOverMemory,
+  firstZeroOverFree,
+  valueAt,
+} from "./_sweep_axes.ts";
+import { resolveXenOptions, type XenPrecopyOptions } from "./xen_precopy.ts";
 
 /** A value per configuration: one number for all, or an array. */
 export type SweepValues = number | ArrayLike<number>;
@@ -40,13 +40,19 @@ export interface SweepGrid {
    * @default {4096}
    */
   pageBytes?: SweepValues;
+  /**
+   * Z, bytes of zero pages (`kvm-precopy`'s QEMU rule; the others ignore it).
+   *
+   * @default {0}
+   */
+  zeroBytes?: SweepValues;
 }
 
-/** Options for {@linkcode sweep}: the layout plus the chosen model's options. */
-export interface SweepOptions extends XenPrecopyOptions, KvmPrecopyOptions, KvmPostcopyOptions {
+/** How {@linkcode sweep} lays out and returns the configurations. */
+export interface SweepLayoutOptions {
   /**
    * `"grid"`: every combination of the given values (the Cartesian product,
-   * `memoryBytes` varying slowest and `pageBytes` fastest). `"columns"`: the
+   * `memoryBytes` varying slowest and `zeroBytes` fastest). `"columns"`: the
    * arrays are columns of one table, all of one length, read row by row.
    *
    * @default {"grid"}
@@ -61,6 +67,31 @@ export interface SweepOptions extends XenPrecopyOptions, KvmPrecopyOptions, KvmP
   includeInputs?: boolean;
 }
 
+/**
+ * Each model's own options, by model name. The defaults are the model's:
+ * for instance `maxIterations` is Xen's round cap (30, the paper's stop
+ * condition 3) for `"xen-precopy"` but a give-up cap on rounds that never
+ * reach the limit (10,000) for `"kvm-precopy"`.
+ */
+export interface SweepModelOptions {
+  /** {@linkcode XenPrecopyOptions}. */
+  "xen-precopy": XenPrecopyOptions;
+  /** {@linkcode KvmPrecopyOptions}. */
+  "kvm-precopy": KvmPrecopyOptions;
+  /** {@linkcode KvmPostcopyOptions}. */
+  "kvm-postcopy": KvmPostcopyOptions;
+}
+
+/**
+ * Options for {@linkcode sweep}: the layout plus the chosen model's own
+ * options, with that model's defaults.
+ *
+ * @typeParam M The model's name.
+ */
+export type SweepOptions<M extends ModelName = ModelName> =
+  & SweepLayoutOptions
+  & SweepModelOptions[M];
+
 /** The input columns of a sweep, one value per configuration. */
 export interface SweepInputs {
   /** M, bytes. */
@@ -73,6 +104,8 @@ export interface SweepInputs {
   bandwidthBytesPerSecond: Float64Array;
   /** p, bytes. */
   pageBytes: Float64Array;
+  /** Z, bytes. */
+  zeroBytes: Float64Array;
 }
 
 /** The result of {@linkcode sweep}: one entry per configuration in each array. */
@@ -81,13 +114,18 @@ export interface SweepResult {
   model: ModelName;
   /** Number of configurations. */
   length: number;
-  /** Migration time, seconds (as the model's `timeSeconds`). */
-  timeSeconds: Float64Array;
+  /** The whole migration, seconds (as the model's `migrationTimeSeconds`). */
+  migrationTimeSeconds: Float64Array;
+  /**
+   * The iterative pre-copy phase, seconds (as the model's
+   * `precopyTimeSeconds`): the paper's T_pre for Xen.
+   */
+  precopyTimeSeconds: Float64Array;
   /** Pause at the switch, seconds (as the model's `downtimeSeconds`). */
   downtimeSeconds: Float64Array;
   /** Bytes sent (as the model's `transferredBytes`). */
   transferredBytes: Float64Array;
-  /** Pre-copy rounds (0 for post-copy that switches at once). */
+  /** Pre-copy rounds (0 for post-copy that switches at once; kvm-precopy under QEMU's rule: the exact counts). */
   iterations: Uint32Array;
   /** Index into `stopReasons` per configuration. */
   stopCode: Uint8Array;
@@ -96,25 +134,6 @@ export interface SweepResult {
   /** The inputs, when `includeInputs` is on. */
   inputs?: SweepInputs;
 }
-
-const FIELDS = [
-  ["memoryBytes", "bytes", true],
-  ["wssBytes", "bytes", false],
-  ["dirtyPagesPerSecond", "pages/s", false],
-  ["bandwidthBytesPerSecond", "bytes/s", true],
-  ["pageBytes", "bytes", true],
-] as const;
-
-/**
- * From this round limit on, the Xen closed form is faster than the rounds.
- * Measured on the benchmark grid (bench/sweep_case.ts, 10^6 configurations,
- * one core): maxIterations 30: loop 19 ms, closed form 25 ms; 100: 39 vs 30 ms;
- * 1000: 201 vs 51 ms. The loop's branches predict well on a grid, so its
- * rounds overlap in the CPU; the closed form's cost is fixed.
- */
-const CLOSED_FORM_MIN_ITERATIONS = 64;
-const KVM_STOP_REASONS = ["converged", "timeout", "max-iterations"] as const;
-const POSTCOPY_STOP_REASONS = ["switched"] as const;
 
 /**
  * Evaluates one of the three models over a grid or a table of configurations
@@ -132,7 +151,7 @@ const POSTCOPY_STOP_REASONS = ["switched"] as const;
  * configuration runs round by round instead.
  *
  * Cost: O(n·N) time for n configurations and N rounds each (O(n·log N) for
- * Xen with `maxIterations` >= 64); memory 8 bytes × 3 + 5 per configuration (plus 40 with
+ * Xen with `maxIterations` >= 64); memory 8 bytes × 4 + 5 per configuration (plus 40 with
  * `includeInputs`, or for the KVM models and `layout: "columns"`, except
  * that full-length Float64Array columns are read in place when the inputs
  * are not returned).
@@ -168,10 +187,15 @@ const POSTCOPY_STOP_REASONS = ["switched"] as const;
  *   dirtyPagesPerSecond: [0, 0],
  *   bandwidthBytesPerSecond: [125e6, 125e6],
  * }, { layout: "columns" });
- * assert.deepEqual(Array.from(result.timeSeconds), [2 ** 30 / 125e6, 2 ** 31 / 125e6]);
+ * assert.deepEqual(Array.from(result.migrationTimeSeconds), [2 ** 30 / 125e6, 2 ** 31 / 125e6]);
+ * assert.deepEqual(Array.from(result.precopyTimeSeconds), [0, 0]);
  * ```
  */
-export function sweep(model: ModelName, grid: SweepGrid, options: SweepOptions = {}): SweepResult {
+export function sweep<M extends ModelName>(
+  model: M,
+  grid: SweepGrid,
+  options: SweepOptions<M> = {},
+): SweepResult {
   const where = "sweep";
   const record = checkObject(where, "grid", grid);
   const optionRecord = checkObject(where, "options", options);
@@ -192,7 +216,11 @@ export function sweep(model: ModelName, grid: SweepGrid, options: SweepOptions =
     checkAxis(
       where,
       field,
-      field === "pageBytes" ? record[field] ?? DEFAULT_PAGE_BYTES : record[field],
+      field === "pageBytes"
+        ? record[field] ?? DEFAULT_PAGE_BYTES
+        : field === "zeroBytes"
+        ? record[field] ?? 0
+        : record[field],
       unit,
       positive,
     )
@@ -209,14 +237,24 @@ export function sweep(model: ModelName, grid: SweepGrid, options: SweepOptions =
     );
   }
   // The Xen grid runs straight from the axes; everything else reads columns.
-  const direct = model === "xen-precopy" && layout === "grid";
+  const zeroIndex = firstZeroOverFree(axes, layout, length);
+  if (zeroIndex >= 0) {
+    const free = valueAt(axes, layout, length, 0, zeroIndex) -
+      valueAt(axes, layout, length, 1, zeroIndex);
+    const z = valueAt(axes, layout, length, 5, zeroIndex);
+    throw new RangeError(
+      `${where}: invalid input "zeroBytes" at configuration ${zeroIndex}, expected bytes <= memoryBytes - wssBytes (${free}) (got ${z})`,
+    );
+  }
+  const direct = model === "xen-precopy" && layout === "grid" && axes[5]!.length === 1;
   const inputs = includeInputs || !direct
     ? expandInputs(axes, layout, length, !includeInputs)
     : undefined;
   const result: SweepResult = {
     model,
     length,
-    timeSeconds: new Float64Array(length),
+    migrationTimeSeconds: new Float64Array(length),
+    precopyTimeSeconds: new Float64Array(length),
     downtimeSeconds: new Float64Array(length),
     transferredBytes: new Float64Array(length),
     iterations: new Uint32Array(length),
@@ -242,289 +280,33 @@ export function sweep(model: ModelName, grid: SweepGrid, options: SweepOptions =
   return result;
 }
 
-function checkAxis(
-  where: string,
-  field: string,
-  value: unknown,
-  unit: string,
-  positive: boolean,
-): ArrayLike<number> {
-  const values: ArrayLike<unknown> = typeof value === "number"
-    ? [value]
-    : (value !== null && typeof value === "object" && "length" in value)
-    ? value as ArrayLike<unknown>
-    : (() => {
-      throw new TypeError(
-        `${where}: invalid grid field "${field}", expected a number or an array of numbers (got ${
-          showValue(value)
-        })`,
-      );
-    })();
-  if (values.length === 0) {
-    throw new RangeError(
-      `${where}: invalid grid field "${field}", expected at least one value (got [])`,
-    );
-  }
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const ok = typeof v === "number" && Number.isFinite(v) &&
-      (positive ? v > 0 : v >= 0) && (field !== "pageBytes" || Number.isInteger(v));
-    if (!ok) {
-      const expected = field === "pageBytes"
-        ? "an integer >= 1"
-        : positive
-        ? "a finite number > 0"
-        : "a finite number >= 0";
-      throw new RangeError(
-        `${where}: invalid grid field "${field}" at index ${i}, expected ${expected} ${unit} (got ${
-          showValue(v)
-        })`,
-      );
-    }
-  }
-  return values as ArrayLike<number>;
-}
-
-function columnLength(where: string, axes: ArrayLike<number>[]): number {
-  const length = Math.max(...axes.map((axis) => axis.length));
-  axes.forEach((axis, i) => {
-    if (axis.length !== 1 && axis.length !== length) {
-      throw new RangeError(
-        `${where}: invalid grid field "${
-          FIELDS[i]![0]
-        }", expected ${length} values to match the other columns (got ${axis.length})`,
-      );
-    }
-  });
-  return length;
-}
-
-/** The value of one field (by axis index) at configuration i. */
-function valueAt(
-  axes: ArrayLike<number>[],
-  layout: "grid" | "columns",
-  length: number,
-  a: number,
-  i: number,
-): number {
-  const axis = axes[a]!;
-  if (layout === "columns") return axis.length === 1 ? axis[0]! : axis[i]!;
-  let repeat = length;
-  for (let b = 0; b <= a; b++) repeat /= axes[b]!.length;
-  return axis[Math.floor(i / repeat) % axis.length]!;
-}
-
-/** The first configuration with W > M, or -1. */
-function firstWssOverMemory(
-  axes: ArrayLike<number>[],
-  layout: "grid" | "columns",
-  length: number,
-): number {
-  const memory = axes[0]!;
-  const wss = axes[1]!;
-  if (layout === "columns") {
-    for (let i = 0; i < length; i++) {
-      const w = wss.length === 1 ? wss[0]! : wss[i]!;
-      if (w > (memory.length === 1 ? memory[0]! : memory[i]!)) return i;
-    }
-    return -1;
-  }
-  // Grid: M varies slowest, W next; the rest of a configuration's index is 0.
-  const perMemory = length / memory.length;
-  const perWss = perMemory / wss.length;
-  for (let m = 0; m < memory.length; m++) {
-    for (let w = 0; w < wss.length; w++) {
-      if (wss[w]! > memory[m]!) return m * perMemory + w * perWss;
-    }
-  }
-  return -1;
-}
-
 /**
- * The input columns, one value per configuration. With `borrow` (the inputs
- * are not returned), a column given as a Float64Array of full length is read
- * in place instead of copied: callers such as the fits sweep the same runs
- * many times, and an allocation per column per call costs more than the model.
+ * The time the paper's section 4 compares with a measured migration time, per
+ * configuration: T_pre (the iterative rounds, without the stop-and-copy) for
+ * Xen pre-copy, and the whole migration for KVM pre-copy and post-copy. The
+ * fits, the synthetic datasets and the decision map use it.
+ *
+ * @param result A sweep's result.
+ * @returns `result.precopyTimeSeconds` for `"xen-precopy"`, otherwise
+ * `result.migrationTimeSeconds` (the array itself, not a copy).
+ *
+ * @example Xen's T_pre leaves the stop-and-copy out
+ * ```ts
+ * import { paperTimeSeconds, sweep } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ * const grid = {
+ *   memoryBytes: 2 ** 30,
+ *   wssBytes: 2 ** 26,
+ *   dirtyPagesPerSecond: 51200,
+ *   bandwidthBytesPerSecond: 125e6,
+ * };
+ * const xen = sweep("xen-precopy", grid);
+ * assert.equal(paperTimeSeconds(xen), xen.precopyTimeSeconds);
+ * assert.ok(xen.precopyTimeSeconds[0]! < xen.migrationTimeSeconds[0]!);
+ * const post = sweep("kvm-postcopy", grid);
+ * assert.equal(paperTimeSeconds(post), post.migrationTimeSeconds);
+ * ```
  */
-function expandInputs(
-  axes: ArrayLike<number>[],
-  layout: "grid" | "columns",
-  length: number,
-  borrow = false,
-): SweepInputs {
-  let columns: Float64Array[];
-  if (layout === "columns") {
-    columns = axes.map((axis) => {
-      if (borrow && axis instanceof Float64Array && axis.length === length) return axis;
-      const column = new Float64Array(length);
-      if (axis.length === 1) column.fill(axis[0]!);
-      else column.set(axis);
-      return column;
-    });
-  } else {
-    columns = axes.map(() => new Float64Array(length));
-    // Row-major product: the last axis varies fastest, each value in a block of `repeat`.
-    let repeat = length;
-    axes.forEach((axis, a) => {
-      const column = columns[a]!;
-      repeat /= axis.length;
-      for (let start = 0, v = 0; start < length; start += repeat, v = (v + 1) % axis.length) {
-        column.fill(axis[v]!, start, start + repeat);
-      }
-    });
-  }
-  const [memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes] =
-    columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-  return { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes };
-}
-
-/**
- * The Xen rounds of one configuration into `out`: closed form from
- * CLOSED_FORM_MIN_ITERATIONS rounds on (or the rounds when a stop decision is
- * too close to call in closed form), the rounds below.
- */
-function xenOne(
-  m: number,
-  w: number,
-  d: number,
-  b: number,
-  p: number,
-  options: ResolvedXenOptions,
-  out: XenRoundsOutput,
-): XenRoundsOutput {
-  const { maxIterations, maxTransferFactor, minDirtyPages } = options;
-  if (
-    maxIterations < CLOSED_FORM_MIN_ITERATIONS ||
-    !xenRoundsClosedForm(m, w, d, b, p, maxIterations, maxTransferFactor, minDirtyPages, out)
-  ) {
-    xenRounds(m, w, d, b, p, maxIterations, maxTransferFactor, minDirtyPages, out);
-  }
-  return out;
-}
-
-function newXenOutput(): XenRoundsOutput {
-  return { timeSeconds: 0, transferredBytes: 0, iterations: 0, stopCode: 0, stopAndCopyBytes: 0 };
-}
-
-/** The Xen model over a grid, straight from the axes (no input columns). */
-function runXenGrid(
-  axes: ArrayLike<number>[],
-  result: SweepResult,
-  options: ResolvedXenOptions,
-): void {
-  const [ms, ws, ds, bs, ps] = axes.map((axis) => Float64Array.from(axis)) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
-  const { timeSeconds, downtimeSeconds, transferredBytes, iterations, stopCode } = result;
-  const addStopAndCopy = options.includeStopAndCopy;
-  const out = newXenOutput();
-  result.stopReasons = XEN_STOP_REASONS;
-  let i = 0;
-  for (let a = 0; a < ms.length; a++) {
-    const m = ms[a]!;
-    for (let b = 0; b < ws.length; b++) {
-      const w = ws[b]!;
-      for (let c = 0; c < ds.length; c++) {
-        const d = ds[c]!;
-        for (let e = 0; e < bs.length; e++) {
-          const bandwidth = bs[e]!;
-          for (let f = 0; f < ps.length; f++) {
-            xenOne(m, w, d, bandwidth, ps[f]!, options, out);
-            const downtime = out.stopAndCopyBytes / bandwidth;
-            timeSeconds[i] = out.timeSeconds + (addStopAndCopy ? downtime : 0);
-            downtimeSeconds[i] = downtime;
-            transferredBytes[i] = out.transferredBytes;
-            iterations[i] = out.iterations;
-            stopCode[i] = out.stopCode;
-            i++;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** The Xen model over input columns. */
-function runXenColumns(
-  inputs: SweepInputs,
-  result: SweepResult,
-  options: ResolvedXenOptions,
-): void {
-  const { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes } = inputs;
-  const { timeSeconds, downtimeSeconds, transferredBytes, iterations, stopCode } = result;
-  const addStopAndCopy = options.includeStopAndCopy;
-  const out = newXenOutput();
-  result.stopReasons = XEN_STOP_REASONS;
-  for (let i = 0; i < result.length; i++) {
-    const bandwidth = bandwidthBytesPerSecond[i]!;
-    xenOne(
-      memoryBytes[i]!,
-      wssBytes[i]!,
-      dirtyPagesPerSecond[i]!,
-      bandwidth,
-      pageBytes[i]!,
-      options,
-      out,
-    );
-    const downtime = out.stopAndCopyBytes / bandwidth;
-    timeSeconds[i] = out.timeSeconds + (addStopAndCopy ? downtime : 0);
-    downtimeSeconds[i] = downtime;
-    transferredBytes[i] = out.transferredBytes;
-    iterations[i] = out.iterations;
-    stopCode[i] = out.stopCode;
-  }
-}
-
-function runKvm(
-  inputs: SweepInputs,
-  result: SweepResult,
-  options: ReturnType<typeof resolveKvmOptions>,
-): void {
-  const { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes } = inputs;
-  result.stopReasons = KVM_STOP_REASONS;
-  for (let i = 0; i < result.length; i++) {
-    const out = kvmRounds(
-      memoryBytes[i]!,
-      wssBytes[i]!,
-      dirtyPagesPerSecond[i]!,
-      bandwidthBytesPerSecond[i]!,
-      pageBytes[i]!,
-      options.downtimeLimitSeconds,
-      options.timeoutSeconds,
-      options.maxIterations,
-    );
-    result.timeSeconds[i] = out.timeSeconds;
-    result.downtimeSeconds[i] = out.downtimeSeconds;
-    result.transferredBytes[i] = out.transferredBytes;
-    result.iterations[i] = out.iterations;
-    result.stopCode[i] = KVM_STOP_REASONS.indexOf(out.stopReason);
-  }
-}
-
-function runPostcopy(
-  inputs: SweepInputs,
-  result: SweepResult,
-  options: ReturnType<typeof resolvePostcopyOptions>,
-): void {
-  const { memoryBytes, wssBytes, dirtyPagesPerSecond, bandwidthBytesPerSecond, pageBytes } = inputs;
-  result.stopReasons = POSTCOPY_STOP_REASONS;
-  for (let i = 0; i < result.length; i++) {
-    const b = bandwidthBytesPerSecond[i]!;
-    const bytes = postcopyTransferredBytes(
-      memoryBytes[i]!,
-      wssBytes[i]!,
-      dirtyPagesPerSecond[i]!,
-      b,
-      pageBytes[i]!,
-      options.precopyPasses,
-    );
-    result.transferredBytes[i] = bytes;
-    result.timeSeconds[i] = bytes / b;
-    result.downtimeSeconds[i] = options.switchoverSeconds;
-    result.iterations[i] = options.precopyPasses;
-  }
+export function paperTimeSeconds(result: SweepResult): Float64Array {
+  return result.model === "xen-precopy" ? result.precopyTimeSeconds : result.migrationTimeSeconds;
 }

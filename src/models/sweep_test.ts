@@ -33,10 +33,11 @@ Deno.test("sweep() matches the scalar models configuration by configuration", as
           dirtyPagesPerSecond: inputs.dirtyPagesPerSecond[i]!,
           bandwidthBytesPerSecond: inputs.bandwidthBytesPerSecond[i]!,
         });
-        assert.equal(result.timeSeconds[i], expected.timeSeconds);
+        assert.equal(result.migrationTimeSeconds[i], expected.migrationTimeSeconds);
+        assert.equal(result.precopyTimeSeconds[i], expected.precopyTimeSeconds);
         assert.equal(result.downtimeSeconds[i], expected.downtimeSeconds);
         assert.equal(result.transferredBytes[i], expected.transferredBytes);
-        if ("stopReason" in expected) {
+        if ("stopReason" in expected && "iterations" in expected) {
           assert.equal(result.stopReasons[result.stopCode[i]!], expected.stopReason);
           assert.equal(result.iterations[i], expected.iterations);
         }
@@ -54,14 +55,14 @@ Deno.test("sweep() lays out a grid with the last axis fastest, or reads columns"
   });
   assert.deepEqual(Array.from(grid.inputs!.memoryBytes), [1e9, 1e9, 1e9, 2e9, 2e9, 2e9]);
   assert.deepEqual(Array.from(grid.inputs!.dirtyPagesPerSecond), [0, 10, 20, 0, 10, 20]);
-  assert.deepEqual(Array.from(grid.timeSeconds), [10, 10, 10, 20, 20, 20]);
+  assert.deepEqual(Array.from(grid.migrationTimeSeconds), [10, 10, 10, 20, 20, 20]);
   const columns = sweep("kvm-postcopy", {
     memoryBytes: new Float64Array([1e9, 2e9, 4e9]),
     wssBytes: 0,
     dirtyPagesPerSecond: 0,
     bandwidthBytesPerSecond: [1e8, 2e8, 4e8],
   }, { layout: "columns", includeInputs: false });
-  assert.deepEqual(Array.from(columns.timeSeconds), [10, 10, 10]);
+  assert.deepEqual(Array.from(columns.migrationTimeSeconds), [10, 10, 10]);
   assert.equal(columns.inputs, undefined);
 });
 
@@ -86,11 +87,11 @@ Deno.test("sweep() agrees with xenPrecopy() on random configurations", () => {
         }, { layout: "columns" });
         rows.forEach((r, i) => {
           const expected = xenPrecopy({ ...r, wssBytes: r.fraction * r.memoryBytes });
-          const relative = Math.abs(result.timeSeconds[i]! - expected.timeSeconds) /
-            expected.timeSeconds;
+          const relative = Math.abs(result.precopyTimeSeconds[i]! - expected.precopyTimeSeconds) /
+            expected.precopyTimeSeconds;
           assert.ok(
             relative <= 1e-9,
-            `configuration ${i}: ${result.timeSeconds[i]} vs ${expected.timeSeconds}`,
+            `configuration ${i}: ${result.precopyTimeSeconds[i]} vs ${expected.precopyTimeSeconds}`,
           );
           assert.equal(result.iterations[i], expected.iterations);
         });
@@ -142,6 +143,40 @@ Deno.test("sweep() rejects bad grids with the field, index and value", async (t)
       name: "TypeError",
       message:
         'sweep: invalid model "xen-postcopy", expected "xen-precopy", "kvm-precopy" or "kvm-postcopy"',
+    });
+  });
+});
+
+Deno.test("sweep() passes zeroBytes to kvm-precopy's QEMU rule and checks it", async (t) => {
+  const grid = {
+    memoryBytes: 1.5 * 2 ** 30,
+    wssBytes: [0, 2 ** 27],
+    dirtyPagesPerSecond: 51200,
+    bandwidthBytesPerSecond: 119e6,
+    zeroBytes: [0, 136 * MIB],
+  };
+  await t.step("each configuration equals kvmPrecopy with its zero bytes", () => {
+    const result = sweep("kvm-precopy", grid, { downtimeLimitSeconds: 3 });
+    assert.equal(result.length, 4);
+    for (let i = 0; i < result.length; i++) {
+      const expected = kvmPrecopy({
+        memoryBytes: result.inputs!.memoryBytes[i]!,
+        wssBytes: result.inputs!.wssBytes[i]!,
+        dirtyPagesPerSecond: result.inputs!.dirtyPagesPerSecond[i]!,
+        bandwidthBytesPerSecond: 119e6,
+        zeroBytes: result.inputs!.zeroBytes[i]!,
+      }, { downtimeLimitSeconds: 3 });
+      assert.equal(result.downtimeSeconds[i], expected.downtimeSeconds);
+      assert.equal(result.migrationTimeSeconds[i], expected.migrationTimeSeconds);
+    }
+    // Zero pages shorten the idle guest's pause by about Z/B.
+    assert.ok(result.downtimeSeconds[0]! - result.downtimeSeconds[1]! > 1);
+  });
+  await t.step("Z > M - W is rejected with the configuration", () => {
+    assert.throws(() => sweep("kvm-precopy", { ...grid, zeroBytes: 1.5 * 2 ** 30 }), {
+      name: "RangeError",
+      message:
+        'sweep: invalid input "zeroBytes" at configuration 1, expected bytes <= memoryBytes - wssBytes (1476395008) (got 1610612736)',
     });
   });
 });

@@ -24,6 +24,14 @@ export interface MigrationInput {
    * @default {4096}
    */
   pageBytes?: number;
+  /**
+   * Z: bytes of zero pages (0 <= Z <= M - W). QEMU counts a zero page at p
+   * bytes in what is pending but sends it in 9 bytes; only `kvmPrecopy`'s
+   * QEMU rule uses it. A measured run's `zero_pages` × p.
+   *
+   * @default {0}
+   */
+  zeroBytes?: number;
 }
 
 /** One pre-copy round: how long it took and how much it sent. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkBoolean, checkNumber, checkObject } from "../_validate.ts";
+import { checkNumber, checkObject } from "../_validate.ts";
 import { resolveInput } from "./_input.ts";
 import { XEN_STOP_REASONS, xenRounds, type XenRoundsOutput } from "./_xen_rounds.ts";
 import type { MigrationInput, Round } from "./types.ts";
@@ -34,19 +34,21 @@ export interface XenPrecopyOptions {
    * @default {50}
    */
   minDirtyPages?: number;
-  /**
-   * Add the stop-and-copy transfer (`downtimeSeconds`) to `timeSeconds`. The
-   * paper's T_pre is the sum of the iterative rounds only and leaves it out.
-   *
-   * @default {false}
-   */
-  includeStopAndCopy?: boolean;
 }
 
 /** The result of {@linkcode xenPrecopy}. */
 export interface XenPrecopyResult {
-  /** Migration time in seconds: the paper's T_pre = sum of t_i (plus the stop-and-copy if asked). */
-  timeSeconds: number;
+  /**
+   * The paper's T_pre = sum of t_i, in seconds: the iterative rounds only,
+   * without the stop-and-copy (section 4.1). The paper's fits compare this
+   * with the measured migration time.
+   */
+  precopyTimeSeconds: number;
+  /**
+   * The whole migration, in seconds: T_pre plus the stop-and-copy
+   * (`precopyTimeSeconds + downtimeSeconds`).
+   */
+  migrationTimeSeconds: number;
   /** N, the number of iterative rounds. */
   iterations: number;
   /** Which stop condition ended the iterative rounds. */
@@ -66,7 +68,6 @@ export interface ResolvedXenOptions {
   maxIterations: number;
   maxTransferFactor: number;
   minDirtyPages: number;
-  includeStopAndCopy: boolean;
 }
 
 /**
@@ -81,7 +82,6 @@ export function resolveXenOptions(where: string, options: XenPrecopyOptions): Re
     maxIterations = 30,
     maxTransferFactor = 3,
     minDirtyPages = 50,
-    includeStopAndCopy = false,
   } = record;
   return {
     maxIterations: checkNumber(where, "option", "maxIterations", maxIterations, "integer>=1"),
@@ -100,7 +100,6 @@ export function resolveXenOptions(where: string, options: XenPrecopyOptions): Re
       "non-negative",
       "pages",
     ),
-    includeStopAndCopy: checkBoolean(where, "includeStopAndCopy", includeStopAndCopy),
   };
 }
 
@@ -116,9 +115,10 @@ export function resolveXenOptions(where: string, options: XenPrecopyOptions): Re
  * 2. `"few-dirty-pages"`: fewer than 50 pages are dirty, min(W, p·d·t_N) < 50p;
  * 3. `"max-iterations"`: N = 30.
  *
- * The migration time is T_pre = Σ t_i. As in the paper, it does not include
- * the stop-and-copy transfer of the last dirty pages; that is reported as
- * `downtimeSeconds`, and `includeStopAndCopy: true` adds it to `timeSeconds`.
+ * The paper's migration time is T_pre = Σ t_i (`precopyTimeSeconds`): it
+ * leaves out the stop-and-copy transfer of the last dirty pages, which is
+ * reported as `downtimeSeconds`. `migrationTimeSeconds` is the whole
+ * migration, T_pre plus the stop-and-copy.
  *
  * Cost: O(N) time and memory, N <= maxIterations.
  *
@@ -140,7 +140,8 @@ export function resolveXenOptions(where: string, options: XenPrecopyOptions): Re
  * });
  * assert.equal(result.iterations, 1);
  * assert.equal(result.stopReason, "few-dirty-pages");
- * assert.ok(Math.abs(result.timeSeconds - 12.884901888) < 1e-9);
+ * assert.ok(Math.abs(result.precopyTimeSeconds - 12.884901888) < 1e-9);
+ * assert.equal(result.migrationTimeSeconds, result.precopyTimeSeconds); // nothing left to stop and copy
  * ```
  *
  * @example Today's Xen stops after 5 rounds
@@ -153,6 +154,7 @@ export function resolveXenOptions(where: string, options: XenPrecopyOptions): Re
  * );
  * assert.equal(result.stopReason, "max-iterations");
  * assert.equal(result.rounds.length, 5);
+ * assert.equal(result.migrationTimeSeconds, result.precopyTimeSeconds + result.downtimeSeconds);
  * ```
  */
 export function xenPrecopy(
@@ -164,7 +166,7 @@ export function xenPrecopy(
   const resolved = resolveXenOptions("xenPrecopy", options);
   const rounds: Round[] = [];
   const out: XenRoundsOutput = {
-    timeSeconds: 0,
+    precopyTimeSeconds: 0,
     transferredBytes: 0,
     iterations: 0,
     stopCode: 0,
@@ -184,7 +186,8 @@ export function xenPrecopy(
   );
   const downtimeSeconds = out.stopAndCopyBytes / bandwidthBytesPerSecond;
   return {
-    timeSeconds: out.timeSeconds + (resolved.includeStopAndCopy ? downtimeSeconds : 0),
+    precopyTimeSeconds: out.precopyTimeSeconds,
+    migrationTimeSeconds: out.precopyTimeSeconds + downtimeSeconds,
     iterations: out.iterations,
     stopReason: XEN_STOP_REASONS[out.stopCode] as XenStopReason,
     transferredBytes: out.transferredBytes,

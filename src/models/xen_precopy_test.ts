@@ -25,7 +25,7 @@ Deno.test("xenPrecopy() follows the paper's equations, one hand-worked case per 
     });
     assert.equal(result.iterations, 1);
     assert.equal(result.stopReason, "few-dirty-pages");
-    close(result.timeSeconds, 12.884901888);
+    close(result.precopyTimeSeconds, 12.884901888);
     assert.equal(result.transferredBytes, M);
     assert.equal(result.stopAndCopyBytes, 0);
     assert.equal(result.downtimeSeconds, 0);
@@ -62,7 +62,7 @@ Deno.test("xenPrecopy() follows the paper's equations, one hand-worked case per 
         close(round.seconds, expectedRounds[i]!);
         close(round.bytes, expectedRounds[i]! * B);
       });
-      close(result.timeSeconds, 13.963572774392942);
+      close(result.precopyTimeSeconds, 13.963572774392942);
       close(result.stopAndCopyBytes, 139107.40310413175, 1e-9);
       close(result.downtimeSeconds, 139107.40310413175 / B, 1e-9);
     },
@@ -81,7 +81,7 @@ Deno.test("xenPrecopy() follows the paper's equations, one hand-worked case per 
     assert.equal(result.iterations, 30);
     assert.equal(result.rounds[0]!.seconds, 12.884901888);
     for (const round of result.rounds.slice(1)) assert.equal(round.seconds, 0.536870912);
-    close(result.timeSeconds, 12.884901888 + 29 * 0.536870912);
+    close(result.precopyTimeSeconds, 12.884901888 + 29 * 0.536870912);
     assert.equal(result.transferredBytes, M + 29 * W64);
     assert.equal(result.stopAndCopyBytes, W64);
   });
@@ -96,7 +96,7 @@ Deno.test("xenPrecopy() follows the paper's equations, one hand-worked case per 
     });
     assert.equal(result.stopReason, "transfer-limit");
     assert.equal(result.iterations, 4);
-    close(result.timeSeconds, 4 * 12.884901888);
+    close(result.precopyTimeSeconds, 4 * 12.884901888);
     assert.equal(result.transferredBytes, 4 * M);
     assert.equal(result.stopAndCopyBytes, M);
   });
@@ -125,11 +125,10 @@ Deno.test("xenPrecopy() options override Xen's three constants", async (t) => {
     assert.ok(early.iterations < base.iterations);
     assert.equal(early.stopReason, "few-dirty-pages");
   });
-  await t.step("includeStopAndCopy adds the downtime to the time", () => {
-    const without = xenPrecopy(input);
-    const withIt = xenPrecopy(input, { includeStopAndCopy: true });
-    close(withIt.timeSeconds, without.timeSeconds + W64 / B);
-    assert.equal(withIt.downtimeSeconds, without.downtimeSeconds);
+  await t.step("migrationTimeSeconds adds the downtime to the time", () => {
+    const result = xenPrecopy(input);
+    close(result.migrationTimeSeconds, result.precopyTimeSeconds + W64 / B);
+    assert.equal(result.downtimeSeconds, W64 / B);
   });
 });
 
@@ -144,8 +143,8 @@ Deno.test("xenPrecopy() time is not monotone in the dirty rate", () => {
   assert.equal(faster.iterations, 4);
   assert.equal(slower.stopReason, "transfer-limit");
   assert.equal(faster.stopReason, "transfer-limit");
-  close(faster.timeSeconds, 39.48688155081342, 1e-9);
-  assert.ok(slower.timeSeconds > faster.timeSeconds + 6);
+  close(faster.precopyTimeSeconds, 39.48688155081342, 1e-9);
+  assert.ok(slower.precopyTimeSeconds > faster.precopyTimeSeconds + 6);
 });
 
 const arbitraryInput = fc
@@ -162,14 +161,14 @@ const arbitraryInput = fc
   .map(({ wssFraction, ...rest }) => ({ ...rest, wssBytes: wssFraction * rest.memoryBytes }));
 
 Deno.test("xenPrecopy() invariants hold for random inputs", async (t) => {
-  await t.step("timeSeconds >= M/B, with equality when W = 0 or d = 0", () => {
+  await t.step("precopyTimeSeconds >= M/B, with equality when W = 0 or d = 0", () => {
     fc.assert(
       fc.property(arbitraryInput, (input) => {
         const result = xenPrecopy(input);
         const firstRound = input.memoryBytes / input.bandwidthBytesPerSecond;
-        assert.ok(result.timeSeconds >= firstRound);
+        assert.ok(result.precopyTimeSeconds >= firstRound);
         if (input.wssBytes === 0 || input.dirtyPagesPerSecond === 0) {
-          assert.equal(result.timeSeconds, firstRound);
+          assert.equal(result.precopyTimeSeconds, firstRound);
           assert.equal(result.iterations, 1);
         }
       }),
@@ -198,11 +197,15 @@ Deno.test("xenPrecopy() invariants hold for random inputs", async (t) => {
       }),
     );
   });
-  await t.step("time and bytes agree: transferredBytes = B × timeSeconds", () => {
+  await t.step("time and bytes agree: transferredBytes = B × precopyTimeSeconds", () => {
     fc.assert(
       fc.property(arbitraryInput, (input) => {
         const result = xenPrecopy(input);
-        close(result.transferredBytes, result.timeSeconds * input.bandwidthBytesPerSecond, 1e-9);
+        close(
+          result.transferredBytes,
+          result.precopyTimeSeconds * input.bandwidthBytesPerSecond,
+          1e-9,
+        );
       }),
     );
   });

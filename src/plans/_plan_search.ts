@@ -2,7 +2,7 @@
 // every measured migration of the plans, by coordinate search over ln f for
 // each link class and the overhead in seconds, each coordinate by the
 // bracketing 1-D search of src/fit (a scan, then golden section and Brent).
-import { minimize1d } from "../fit/_search.ts";
+import { minimize1d } from "../_search.ts";
 import type { CompiledPlan } from "./_compile_plan.ts";
 import { runPlan } from "./_run_plan.ts";
 

@@ -4,7 +4,7 @@
 // are the rules of src/models' single-bandwidth functions with B replaced by
 // the migration's current rate:
 //
-// - kvm-precopy (kvmRounds): before the first round and after each round,
+// - kvm-precopy (kvmRounds, kvmPrecopy's switchRule "between-rounds"): before the first round and after each round,
 //   switch to stop-and-copy once the dirty remainder fits the downtime limit
 //   at the current rate, remainder <= limit * rate; a round sends what the
 //   guest dirtied during the previous one, min(W, p d t_round), where
@@ -14,12 +14,12 @@
 // - xen-precopy (xenRounds): round 1 sends M; after round i the dirty set is
 //   min(W, p d t_i); stop at the first of (1) bytes sent > factor * M, (2)
 //   fewer than minDirtyPages pages dirty, (3) maxIterations rounds; the
-//   stop-and-copy then sends the dirty set (xenPrecopy's includeStopAndCopy).
+//   stop-and-copy then sends the dirty set (part of xenPrecopy's migrationTimeSeconds).
 // - kvm-postcopy (kvmPostcopy): M, after one pre-copy pass of M when
 //   precopyPasses is 1, plus what that pass dirtied, min(W, p d t_pass).
 //
 // With a constant rate B each t_round is bytes / B, exactly the models'
-// t_i, so the sums agree with kvmPrecopy / xenPrecopy / kvmPostcopy
+// t_i, so the sums agree with kvmPrecopy (between-rounds) / xenPrecopy / kvmPostcopy
 // (simulate_plan_test.ts checks this on random inputs).
 
 /** Method codes of the compiled plan. */

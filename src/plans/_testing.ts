@@ -2,7 +2,7 @@
 // random migrations between 500 Mbit/s and 1 Gbit/s hosts, timed by
 // simulatePlan at known parameters, with multiplicative log-normal noise.
 // Synthetic, not measured.
-import { createRandom, normal } from "../fit/_random.ts";
+import { createRandom, normal } from "../_random.ts";
 import { simulatePlan } from "./simulate_plan.ts";
 import type { Plan, PlanParameters } from "./types.ts";
 

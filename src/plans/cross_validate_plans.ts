@@ -5,7 +5,7 @@
  */
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
-import { createRandom, shuffle } from "../fit/_random.ts";
+import { createRandom, shuffle } from "../_random.ts";
 import { DEFAULT_FOLDS, DEFAULT_SEED } from "../fit/defaults.ts";
 import { errorMetrics } from "../fit/error_metrics.ts";
 import type { ErrorMetrics } from "../fit/types.ts";

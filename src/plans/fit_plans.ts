@@ -6,7 +6,7 @@
  */
 
 import { quantileSorted } from "../_stats.ts";
-import { createRandom } from "../fit/_random.ts";
+import { createRandom } from "../_random.ts";
 import { INTERVAL_LEVEL } from "../fit/defaults.ts";
 import { errorMetrics } from "../fit/error_metrics.ts";
 import type { ErrorMetrics, IntervalInfo } from "../fit/types.ts";

@@ -23,8 +23,9 @@ import type { Plan, PlanParameters, PlanResult, SimulatePlanOptions } from "./ty
  * guest dirtied during the previous round's wall time, min(W, p·d·t)), and
  * the stop rules are checked at the round's end at the current rate (KVM
  * pre-copy: remainder <= downtime limit × rate; Xen: its three conditions).
- * At a constant rate B this is exactly `kvmPrecopy`, `xenPrecopy` (with the
- * stop-and-copy) and `kvmPostcopy` at B (the switchover pause is not part of
+ * At a constant rate B this is exactly `kvmPrecopy` with
+ * `switchRule: "between-rounds"` (not QEMU's per-chunk rule, its default),
+ * `xenPrecopy` (its whole migration, with the stop-and-copy) and `kvmPostcopy` at B (the switchover pause is not part of
  * the time, as in `kvmPostcopy`), plus the overhead.
  *
  * Cost: O(E · C) for E events (about 2 + rounds per migration) and

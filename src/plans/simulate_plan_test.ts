@@ -63,10 +63,10 @@ Deno.test("simulatePlan() gives the single-migration models' time at a constant 
     fc.assert(
       fc.property(input, (v) => {
         const { sim, model } = one("kvm-precopy", v as never);
-        const expected = kvmPrecopy(model, { timeoutSeconds: 120 });
-        close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
+        const expected = kvmPrecopy(model, { timeoutSeconds: 120, switchRule: "between-rounds" });
+        close(sim.migrationTimeSeconds, expected.migrationTimeSeconds + v.overheadSeconds);
         close(sim.transferredBytes, expected.transferredBytes, 1e-8);
-        close(sim.endSeconds, 3 + expected.timeSeconds + v.overheadSeconds);
+        close(sim.endSeconds, 3 + expected.migrationTimeSeconds + v.overheadSeconds);
       }),
       { numRuns: 300 },
     );
@@ -75,8 +75,8 @@ Deno.test("simulatePlan() gives the single-migration models' time at a constant 
     fc.assert(
       fc.property(input, (v) => {
         const { sim, model } = one("xen-precopy", v as never);
-        const expected = xenPrecopy(model, { includeStopAndCopy: true });
-        close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
+        const expected = xenPrecopy(model);
+        close(sim.migrationTimeSeconds, expected.migrationTimeSeconds + v.overheadSeconds);
         close(sim.transferredBytes, expected.transferredBytes + expected.stopAndCopyBytes, 1e-8);
       }),
       { numRuns: 300 },
@@ -87,7 +87,7 @@ Deno.test("simulatePlan() gives the single-migration models' time at a constant 
       fc.property(input, (v) => {
         const { sim, model } = one("kvm-postcopy", v as never);
         const expected = kvmPostcopy(model);
-        close(sim.migrationTimeSeconds, expected.timeSeconds + v.overheadSeconds);
+        close(sim.migrationTimeSeconds, expected.migrationTimeSeconds + v.overheadSeconds);
         close(sim.transferredBytes, expected.transferredBytes);
       }),
       { numRuns: 200 },

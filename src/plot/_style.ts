@@ -1,5 +1,5 @@
 // Private styling shared by the figure specs: colours, labels and orderings.
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import { CONTENTIONS, methodLabel, METHODS } from "../data/schema.ts";
 import { bytesPerSecondToMbps, bytesToMib } from "../units.ts";
 import type { DataSource } from "./types.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import { checkObject, showValue } from "../_validate.ts";
 import { bytesToMib } from "../units.ts";
 import { formatBandwidth, methodName, sourceSentence } from "./_style.ts";

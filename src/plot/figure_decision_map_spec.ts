@@ -4,7 +4,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { bytesToMib } from "../units.ts";
 import { formatBandwidth, methodName } from "./_style.ts";

@@ -1,4 +1,4 @@
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
 import { decisionMap } from "../analysis/decision_map.ts";
 import { figureDecisionMapSpec } from "./figure_decision_map_spec.ts";

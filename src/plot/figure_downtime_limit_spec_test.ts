@@ -1,4 +1,4 @@
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
 import { downtimeLimitCurves } from "../analysis/downtime_limit_curves.ts";
 import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";

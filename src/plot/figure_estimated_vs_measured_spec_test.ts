@@ -1,4 +1,4 @@
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
 import type { MigrationRun } from "../data/types.ts";
 import { figureEstimatedVsMeasuredSpec } from "./figure_estimated_vs_measured_spec.ts";

@@ -1,4 +1,4 @@
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
 import { simulatePlan } from "../plans/simulate_plan.ts";
 import type { Plan } from "../plans/types.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
+import * as Plot from "../_deps/plot.ts";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { markTitle, methodName, sourceSentence } from "./_style.ts";
 import type { DataSource, FigureSpec } from "./types.ts";

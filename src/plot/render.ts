@@ -4,11 +4,10 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
-import type { PlotOptions } from "@observablehq/plot";
-import { parseHTML } from "linkedom";
-import type { Resvg as ResvgClass } from "@resvg/resvg-js";
-import { createRequire } from "node:module";
+import * as Plot from "../_deps/plot.ts";
+import type { PlotOptions } from "../_deps/plot.ts";
+import { parseHTML } from "../_deps/linkedom.ts";
+import { loadResvg } from "../_deps/resvg.ts";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { escapeXml, textWidth, wrapText } from "./_text.ts";
 import type { FigureSpec, LegendItem, LegendSpec } from "./types.ts";
@@ -70,7 +69,7 @@ const MARGIN = 12;
  *
  * @example Render a one-panel figure to SVG
  * ```ts
- * import * as Plot from "@observablehq/plot";
+ * import * as Plot from "npm:@observablehq/plot@0.6.17";
  * import { render } from "./render.ts";
  * import assert from "node:assert/strict";
  * const svg = render({
@@ -128,14 +127,6 @@ export function render<F extends "svg" | "png" = "svg">(
     },
   });
   return new Uint8Array(resvg.render().asPng()) as RenderResult<F>;
-}
-
-// resvg is a native addon whose loader asks for system information: load it on
-// the first PNG, so that importing the toolkit needs no --allow-sys or --allow-ffi.
-let resvgModule: { Resvg: typeof ResvgClass } | undefined;
-function loadResvg(): { Resvg: typeof ResvgClass } {
-  resvgModule ??= createRequire(import.meta.url)("@resvg/resvg-js") as { Resvg: typeof ResvgClass };
-  return resvgModule;
 }
 
 function composeSvg(figure: FigureSpec, fontFamily: string): string {

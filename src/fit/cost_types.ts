@@ -1,0 +1,93 @@
+/**
+ * Shapes of the downtime and noise fits: what `predictRuns` needs to estimate
+ * a run's pause or its guest's progress, and the fit results.
+ *
+ * @module
+ */
+
+import type { RunQuantity } from "./_quantity.ts";
+import type {
+  ErrorMetrics,
+  Estimate,
+  ExcludedRuns,
+  FittedModel,
+  IntervalInfo,
+  RunResidual,
+} from "./types.ts";
+
+export type { RunQuantity } from "./_quantity.ts";
+
+/**
+ * A bandwidth model with the fixed switchover cost per method, seconds:
+ * downtime = what is left at the switch over B + `switchoverSeconds[method]`.
+ */
+export interface FittedDowntime extends FittedModel {
+  /** The fixed switchover cost of each method, seconds, with its interval. */
+  switchoverSeconds: Record<string, Estimate>;
+}
+
+/** The parameters of the noise model (`guestProgress`), with intervals. */
+export interface NoiseParameters {
+  /** Pre-copy: seconds lost per tracked write, per pre-copy method. */
+  trackingSeconds: Record<string, Estimate>;
+  /** Post-copy: seconds a fault costs beyond the page's transfer (null without post-copy runs). */
+  faultSeconds: Estimate | null;
+  /** Post-copy: the fraction of progress lost on the destination, per contention group. */
+  destinationSlowdown: Record<string, Estimate>;
+}
+
+/** A bandwidth model with the noise model's parameters. */
+export interface FittedNoise extends FittedModel {
+  /** The noise model's parameters. */
+  noise: NoiseParameters;
+}
+
+/** What a downtime or noise fit reports besides its parameters. */
+export interface CostFitReport {
+  /** Which quantity was fitted. */
+  quantity: RunQuantity;
+  /** How the intervals were computed (bootstrap over runs within each method, given B). */
+  interval: IntervalInfo;
+  /** Whether every parameter's search settled inside its range (or at a physical bound of 0). */
+  converged: boolean;
+  /**
+   * Per run used: measured and estimated (in the quantity's unit: seconds for
+   * downtime, a ratio for the progress; the fields keep the time's names).
+   */
+  residuals: RunResidual[];
+  /** Metrics over all runs used (in the quantity's unit). */
+  metrics: ErrorMetrics;
+  /** Metrics per method. */
+  metricsByMethod: Record<string, ErrorMetrics>;
+  /** Metrics per contention group. */
+  metricsByGroup: Record<string, ErrorMetrics>;
+  /** Runs left out (not completed, or no measured value), with reasons. */
+  excluded: ExcludedRuns;
+  /** Number of runs used. */
+  runsUsed: number;
+}
+
+/** The result of `fitDowntime`. */
+export interface DowntimeFitResult extends FittedDowntime, CostFitReport {
+  /** The options, resolved. */
+  options: {
+    method: string[] | null;
+    objective: "absolute" | "squares";
+    resamples: number;
+    seed: number;
+  };
+}
+
+/** The result of `fitNoise`. */
+export interface NoiseFitResult extends FittedNoise, CostFitReport {
+  /** Where each run's measured progress came from: count per source (`guestProgressRatio`, `dirty-rate-proxy`). */
+  measuredBy: Record<string, number>;
+  /** The options, resolved. */
+  options: {
+    method: string[] | null;
+    resamples: number;
+    seed: number;
+    maxTrackingSeconds: number;
+    maxFaultSeconds: number;
+  };
+}

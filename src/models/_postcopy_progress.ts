@@ -1,0 +1,42 @@
+// The post-copy branch of guestProgress on checked inputs, shared with the
+// noise fit: a first pass over the pages not yet copied at max(1/d, p/B) plus
+// the fault cost per page, then the baseline rate.
+import type { GuestProgressResult } from "./guest_progress.ts";
+import { postcopyTransferredBytes } from "./kvm_postcopy.ts";
+
+/** The post-copy branch of `guestProgress`, on checked inputs. */
+export function postcopyProgress(
+  memoryBytes: number,
+  wssBytes: number,
+  d: number,
+  b: number,
+  pageBytes: number,
+  faultSeconds: number,
+  destinationSlowdown: number,
+  precopyPasses: 0 | 1,
+): GuestProgressResult {
+  const precopySeconds = precopyPasses === 0 ? 0 : memoryBytes / b;
+  const sentBytes = postcopyTransferredBytes(memoryBytes, wssBytes, d, b, pageBytes, precopyPasses);
+  const phaseSeconds = sentBytes / b - precopySeconds;
+  const liveSeconds = precopySeconds + phaseSeconds;
+  if (d === 0 || wssBytes === 0 || phaseSeconds <= 0) {
+    return { progressRatio: 1, lostSeconds: 0, liveSeconds, faultedPages: 0 };
+  }
+  // Pages not at the destination at the switch: the working set, or what a pass left dirty.
+  const pages = (precopyPasses === 0 ? wssBytes : Math.min(wssBytes, sentBytes - memoryBytes)) /
+    pageBytes;
+  const perPage = Math.max(1 / d, pageBytes / b) + faultSeconds;
+  const firstPass = pages * perPage;
+  const work = firstPass < phaseSeconds
+    ? pages + d * (phaseSeconds - firstPass)
+    : phaseSeconds / perPage;
+  const faultedPages = Math.min(pages, phaseSeconds / perPage);
+  const phaseRatio = (1 - destinationSlowdown) * work / (d * phaseSeconds);
+  const progressRatio = (precopySeconds + phaseRatio * phaseSeconds) / liveSeconds;
+  return {
+    progressRatio,
+    lostSeconds: (1 - progressRatio) * liveSeconds,
+    liveSeconds,
+    faultedPages,
+  };
+}

@@ -1,0 +1,239 @@
+// QEMU's pre-copy switch decision (migration/migration.c, migration/ram.c at
+// v10.0.0), as a per-sync recurrence over the dirty bitmap. Shared by
+// kvmPrecopy() and sweep(); inputs are assumed valid.
+//
+// The bitmap is a short list of intervals over the scan order (pages, in
+// order: the working set, the rest of the normal memory, the zero pages, then
+// `tailBytes` of normal memory), each with the fraction of its pages that are
+// dirty. Between two bitmap syncs nothing changes but the sender's cursor, so
+// the model jumps from sync to sync: the number of ~50 ms chunks until the
+// cheap estimate falls to the threshold is found by walking the intervals,
+// and the guest's writes since the last sync are added at the sync in closed
+// form (an arc of the working set for a sweep, a uniform fraction for random
+// writes). No chunk is simulated one by one.
+
+import {
+  addArc,
+  addUniform,
+  type Bitmap,
+  consume,
+  dirtyPages,
+  firstPass,
+  PAGE_HEADER_BYTES,
+  wireOf,
+  wireToRemove,
+} from "./_dirty_bitmap.ts";
+
+/** Stop reasons of the QEMU rule, by code. */
+export const QEMU_STOP_REASONS: readonly ["converged", "timeout", "max-syncs"] = [
+  "converged",
+  "timeout",
+  "max-syncs",
+];
+
+/** Checked inputs and options of one configuration. */
+export interface QemuSwitchInput {
+  memoryBytes: number;
+  wssBytes: number;
+  dirtyPagesPerSecond: number;
+  bandwidthBytesPerSecond: number;
+  pageBytes: number;
+  zeroBytes: number;
+  tailBytes: number;
+  downtimeLimitSeconds: number;
+  timeoutSeconds: number;
+  maxBitmapSyncs: number;
+  random: boolean;
+  chunkSeconds: number;
+  bandwidthWindowSeconds: number;
+  socketBufferBytes: number;
+}
+
+/** Scratch output, reused across calls by sweep(). */
+export interface QemuSwitchOutput {
+  /** Index into QEMU_STOP_REASONS. */
+  stopCode: number;
+  /** Seconds of pre-copy until the stop (or until it gave up). */
+  precopyTimeSeconds: number;
+  /** The pause: the wire bytes left at the stop over B. */
+  downtimeSeconds: number;
+  /** Wire bytes sent, the stop-and-copy included when it converged. */
+  transferredBytes: number;
+  /** Pending bytes at the stop, every page at pageBytes (zero pages too). */
+  remainingBytes: number;
+  /** Wire bytes of the stop-and-copy. */
+  stopAndCopyBytes: number;
+  /** Bitmap syncs, as QEMU's dirty-sync-count: setup, each exact count, completion. */
+  bitmapSyncs: number;
+  /** Exact counts that did not switch plus the one that did: the "rounds". */
+  rounds: number;
+}
+
+/** Creates the scratch output of {@linkcode qemuSwitch}. */
+export function newQemuOutput(): QemuSwitchOutput {
+  return {
+    stopCode: 0,
+    precopyTimeSeconds: 0,
+    downtimeSeconds: 0,
+    transferredBytes: 0,
+    remainingBytes: 0,
+    stopAndCopyBytes: 0,
+    bitmapSyncs: 0,
+    rounds: 0,
+  };
+}
+
+/**
+ * Runs QEMU's decision for one configuration into `out`.
+ *
+ * @param rounds When given, the seconds and wire bytes between exact counts are pushed here.
+ */
+export function qemuSwitch(
+  input: QemuSwitchInput,
+  out: QemuSwitchOutput,
+  rounds?: { seconds: number; bytes: number }[],
+): QemuSwitchOutput {
+  const { pageBytes, bandwidthBytesPerSecond: b, chunkSeconds } = input;
+  const totalPages = input.memoryBytes / pageBytes;
+  const wssPages = input.wssBytes / pageBytes;
+  const zeroPages = input.zeroBytes / pageBytes;
+  const normalWire = pageBytes + PAGE_HEADER_BYTES;
+  const limitPages = (b * input.downtimeLimitSeconds) / pageBytes;
+  // QEMU's first bandwidth window also counts the bytes the socket buffer took at once.
+  const firstWindow = input.bandwidthWindowSeconds;
+  const secondWindow = 2 * firstWindow;
+  const firstLimitPages = firstWindow > 0
+    ? ((b + input.socketBufferBytes / firstWindow) * input.downtimeLimitSeconds) / pageBytes
+    : limitPages;
+  const cyclePages = wssPages;
+  const pagesPerSecond = input.dirtyPagesPerSecond;
+  const chunkWire = b * chunkSeconds;
+  const tailPages = Math.min(input.tailBytes / pageBytes, totalPages - wssPages - zeroPages);
+  let map = firstPass(totalPages, wssPages, zeroPages, Math.max(0, tailPages));
+  let cursor = 0;
+  let time = 0;
+  let sent = 0;
+  let lastSync = 0;
+  let syncs = 1; // the setup sync
+  let exactCounts = 0;
+  let roundSent = 0;
+  // The last exact counts and the seconds between them, to stop at a repeating state.
+  const counts = COUNTS;
+  const gaps = GAPS;
+  for (;;) {
+    // Chunks until the estimate is at or below the threshold: none before the first
+    // window ends, one chunk at a time while the first window's estimate holds.
+    const pending = dirtyPages(map);
+    const totalWire = wireOf(map, normalWire);
+    let wire: number;
+    if (totalWire <= chunkWire) {
+      wire = totalWire; // the chunk ends when the bitmap is empty
+    } else if (time + chunkSeconds < secondWindow - 1e-9) {
+      wire = chunkWire;
+    } else {
+      const needWire = wireToRemove(map, cursor, pending - limitPages, normalWire);
+      const chunks = Math.max(1, Math.ceil(needWire / chunkWire - 1e-12));
+      wire = Math.min(totalWire, chunks * chunkWire);
+    }
+    const seconds = wire / b;
+    if (time + seconds > input.timeoutSeconds) {
+      const partial = (input.timeoutSeconds - time) * b;
+      cursor = consume(map, cursor, partial, normalWire);
+      sent += partial;
+      return finish(out, map, 1, input.timeoutSeconds, sent, syncs, exactCounts, input);
+    }
+    cursor = consume(map, cursor, wire, normalWire);
+    time += seconds;
+    sent += wire;
+    roundSent += wire;
+    const estimate = dirtyPages(map);
+    const threshold = time < firstWindow - 1e-9
+      ? 0
+      : time < secondWindow - 1e-9
+      ? firstLimitPages
+      : limitPages;
+    if (estimate > threshold * (1 + 1e-12) + 1e-9) continue;
+    // The exact count: sync the guest's writes since the last sync into the bitmap.
+    if (wssPages > 0 && pagesPerSecond > 0) {
+      const written = pagesPerSecond * (time - lastSync);
+      map = input.random
+        ? addUniform(map, wssPages, 1 - Math.exp(-written / wssPages))
+        : addArc(map, (pagesPerSecond * lastSync) % cyclePages, written, cyclePages);
+    }
+    const gap = time - lastSync;
+    lastSync = time;
+    syncs += 1;
+    exactCounts += 1;
+    if (rounds) rounds.push({ seconds: gap, bytes: roundSent });
+    roundSent = 0;
+    const exact = dirtyPages(map);
+    if (exact === 0 || exact < threshold) {
+      // Completion syncs once more (nothing new: no time has passed) and sends the rest.
+      return finish(out, map, 0, time, sent, syncs + 1, exactCounts, input);
+    }
+    if (syncs >= input.maxBitmapSyncs) {
+      return finish(out, map, 2, time, sent, syncs, exactCounts, input);
+    }
+    const slot = exactCounts % STEADY_WINDOW;
+    counts[slot] = exact;
+    gaps[slot] = gap;
+    if (exactCounts >= STEADY_WINDOW && repeats(counts, gaps, slot)) {
+      // The counts and their spacing repeat: the same state comes back and never
+      // falls below the threshold, so the migration runs until the timeout.
+      const more = input.timeoutSeconds - time;
+      return finish(out, map, 1, input.timeoutSeconds, sent, syncs, exactCounts, input, more);
+    }
+  }
+}
+
+/**
+ * Fills `out` at the stop (code 0: the stop-and-copy is sent) or when the
+ * model gave up at `at` (sending on for `moreSeconds`).
+ */
+function finish(
+  out: QemuSwitchOutput,
+  map: Bitmap,
+  code: number,
+  at: number,
+  sent: number,
+  syncs: number,
+  exactCounts: number,
+  input: QemuSwitchInput,
+  moreSeconds = 0,
+): QemuSwitchOutput {
+  const b = input.bandwidthBytesPerSecond;
+  const pauseWire = wireOf(map, input.pageBytes + PAGE_HEADER_BYTES);
+  out.stopCode = code;
+  out.precopyTimeSeconds = at;
+  out.downtimeSeconds = pauseWire / b;
+  out.transferredBytes = sent + moreSeconds * b + (code === 0 ? pauseWire : 0);
+  out.remainingBytes = dirtyPages(map) * input.pageBytes;
+  out.stopAndCopyBytes = pauseWire;
+  out.bitmapSyncs = syncs;
+  out.rounds = exactCounts;
+  return out;
+}
+
+/** Exact counts kept to find a repeating state (periods up to half of it). */
+const STEADY_WINDOW = 16;
+const COUNTS = new Float64Array(STEADY_WINDOW);
+const GAPS = new Float64Array(STEADY_WINDOW);
+
+/**
+ * Whether the last exact counts and the gaps between them repeat with a
+ * period of 1 to STEADY_WINDOW / 2 syncs, twice over (relative 1e-9).
+ */
+function repeats(counts: Float64Array, gaps: Float64Array, slot: number): boolean {
+  const n = STEADY_WINDOW;
+  const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+  for (let period = 1; period <= n / 2; period++) {
+    let ok = true;
+    for (let j = 0; j < period && ok; j++) {
+      const now = (slot - j + 2 * n) % n;
+      const before = (slot - j - period + 2 * n) % n;
+      ok = same(counts[now]!, counts[before]!) && same(gaps[now]!, gaps[before]!);
+    }
+    if (ok) return true;
+  }
+  return false;
+}
