@@ -1,8 +1,6 @@
 // Private: the report's sections on Figures 1, 2, 4 and the noise figure
 // (appended after the existing sections, which stay as they were).
-import { sourceSentence } from "../plot/_style.ts";
 import { markdownTable } from "../plot/markdown_table.ts";
-import type { DataSource } from "../plot/types.ts";
 import type { CostFigures } from "./cost_figures.ts";
 import { fileList, type ReproductionFigureFiles } from "./reproduction_report.ts";
 
@@ -30,7 +28,7 @@ const WHAT: Record<"fig1" | "fig2" | "fig4" | "noise", [string, string]> = {
 export function costFiguresSection(
   figures: CostFigures,
   files: ReproductionFigureFiles,
-  source: DataSource,
+  sourceText: string,
 ): string {
   const out: string[] = ["", "## Figures 1, 2 and 4 and migration noise", ""];
   for (const name of ["fig1", "fig2", "fig4", "noise"] as const) {
@@ -63,7 +61,7 @@ export function costFiguresSection(
         "",
       );
     }
-    out.push(sourceSentence(source), "");
+    out.push(sourceText, "");
   }
   return out.join("\n");
 }

@@ -10,9 +10,8 @@
 
 import type { MigrationRun } from "../data/types.ts";
 import type { FitResult } from "../fit/types.ts";
-import { nominalOf } from "../plot/_measured_points.ts";
 import { median } from "../_stats.ts";
-import { orderContentions, orderMethods } from "../plot/_style.ts";
+import { nominalOf, orderContentions, orderMethods } from "./_workload_terms.ts";
 import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.ts";
 import { figureWorkloadCostSpec } from "../plot/figure_workload_cost_spec.ts";
 import type { DataSource, FigureSpec } from "../plot/types.ts";

@@ -8,7 +8,7 @@
 
 import { checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { nominalOf } from "../plot/_measured_points.ts";
+import { nominalOf } from "./_workload_terms.ts";
 import type { MeasuredLimitPoint } from "../plot/figure_decision_limits_spec.ts";
 import { bytesToMib } from "../units.ts";
 import type { DecisionLimits } from "./decision_limits.ts";

@@ -23,7 +23,6 @@ import type {
 import { type ReproductionFigureFiles, reproductionReport } from "./reproduction_report.ts";
 import type { CpuUsePanel } from "../plot/figure_cpu_use_spec.ts";
 import { type CostFigures, costFigures } from "./cost_figures.ts";
-import { costFiguresSection } from "./_cost_figures_report.ts";
 
 /**
  * Where `deno task reproduce` writes the figures, relative to the report:
@@ -139,6 +138,7 @@ export function reproduceFigures(
     reportMarkdown: reproductionReport({
       analysis,
       figureFiles: options.figureFiles ?? DEFAULT_FIGURE_FILES,
-    }) + costFiguresSection(costs, options.figureFiles ?? DEFAULT_FIGURE_FILES, analysis.source),
+      costFigures: costs,
+    }),
   };
 }

@@ -14,6 +14,8 @@ import { markdownTable } from "../plot/markdown_table.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import { fittedSummary, intervalText } from "./_fitted_summary.ts";
 import type { ReproductionAnalysis } from "./analyze_reproduction.ts";
+import { costFiguresSection } from "./_cost_figures_report.ts";
+import type { CostFigures } from "./cost_figures.ts";
 
 /**
  * The files each figure was (or will be) written to, paths relative to the
@@ -43,6 +45,13 @@ export interface ReproductionReportInput {
   analysis: ReproductionAnalysis;
   /** Where the figures are, relative to the report. */
   figureFiles: ReproductionFigureFiles;
+  /**
+   * Figures 1, 2, 4 and the noise figure (`costFigures`): a section each,
+   * after the others.
+   *
+   * @default {undefined (no such sections)}
+   */
+  costFigures?: CostFigures;
 }
 
 /**
@@ -103,7 +112,9 @@ export function reproductionReport(input: ReproductionReportInput): string {
     ...fitsSection(analysis),
     ...metricsSection(analysis),
     ...figuresSection(input.figureFiles),
-  ].join("\n") + "\n" + sweepSection(analysis);
+  ].join("\n") + "\n" + sweepSection(analysis) + (input.costFigures
+    ? costFiguresSection(input.costFigures, input.figureFiles, sourceSentence(analysis.source))
+    : "");
 }
 
 /** Title, the synthetic banner, provenance and the runs table. */

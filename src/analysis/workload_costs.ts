@@ -8,8 +8,7 @@
 
 import { checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { nominalOf } from "../plot/_measured_points.ts";
-import { orderContentions, orderMethods } from "../plot/_style.ts";
+import { nominalOf, orderContentions, orderMethods } from "./_workload_terms.ts";
 import type {
   WorkloadCostPoint,
   WorkloadCosts,

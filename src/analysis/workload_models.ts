@@ -16,7 +16,7 @@ import { fitDowntime } from "../fit/fit_downtime.ts";
 import { kvmPostcopy } from "../models/kvm_postcopy.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
-import { nominalOf } from "../plot/_measured_points.ts";
+import { nominalOf } from "./_workload_terms.ts";
 import { fittedSummary } from "./_fitted_summary.ts";
 
 /**
