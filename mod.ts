@@ -50,6 +50,7 @@ export * from "./src/models/mod.ts";
 // Data (src/data/): loading runs and dataset folders, importers, toDataFrame. The run schema and
 // its vocabulary (RUN_SCHEMA, METHODS, CONTENTIONS, methodLabel) are in "./data".
 export {
+  type CpuSample,
   type DataFrame,
   DatasetError,
   type DatasetFolder,
@@ -73,14 +74,17 @@ export {
   type LoadRunsOptions,
   type MigrationRun,
   parseProgressTrace,
+  type ParseProgressTraceOptions,
   parseRuns,
   type ParseRunsOptions,
   type ParseRunsResult,
+  type ProgressSample,
   type ProgressTrace,
   type QmpSample,
   resolveDatasetPath,
   type RunFormat,
   type RunSource,
+  type ThreadTicks,
   toDataFrame,
   type UnitConversion,
 } from "./src/data/mod.ts";
@@ -134,7 +138,9 @@ export {
 // Figures and tables (src/plot/): the figure specs, render to SVG/PNG, and the spec types they
 // return (FigureSpec and the panel types it is made of).
 export {
+  type CellVerdict,
   type CpuUsePanel,
+  type CpuUsePoint,
   type DataSource,
   type DecisionCell,
   type DecisionLimitsInput,
@@ -161,7 +167,9 @@ export {
   type LegendItem,
   type LegendSpec,
   type LegendSymbol,
+  type LimitsVerdict,
   markdownTable,
+  type MeasuredLimitPoint,
   type MeasuredPoint,
   type PanelPlotOptions,
   type PanelScaleOptions,
@@ -173,7 +181,10 @@ export {
   type TableOptions,
   textTable,
   type TextTableOptions,
+  type WorkloadCostPoint,
   type WorkloadCosts,
+  type WorkloadModelPoint,
+  type WorkloadSlot,
 } from "./src/plot/mod.ts";
 
 // Analysis (src/analysis/): reproduce (reproduceProject is `deno task reproduce`), the decision
@@ -184,9 +195,12 @@ export {
   compareSweepWithModel,
   type CostFigures,
   costFigures,
+  type CpuUse,
   cpuUse,
+  type CpuUseOptions,
   type DecisionLimits,
   decisionLimits,
+  type DecisionLimitsOptions,
   decisionMap,
   type DecisionMapOptions,
   downtimeLimitCurves,
@@ -197,6 +211,8 @@ export {
   isDowntimeLimitSweep,
   type LimitsCell,
   measuredLimits,
+  type MethodVerdict,
+  type ProgressMedian,
   reproduceFigures,
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
@@ -208,7 +224,9 @@ export {
   type ReproductionFits,
   type RunCount,
   type SweepSwitchComparison,
+  WORKLOAD_QUANTITIES,
   workloadCosts,
+  type WorkloadCostsOptions,
   type WorkloadQuantity,
 } from "./src/analysis/mod.ts";
 
