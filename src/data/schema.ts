@@ -1,5 +1,6 @@
 /**
- * The run schema and the method and contention vocabulary, written once:
+ * The run schema, written once (the method and contention vocabulary is in
+ * `vocabulary.ts`, re-exported here):
  * every column a dataset or the collector's `runs.csv` may carry, the run
  * field it fills, its dimension and SI unit, whether it is required, the
  * label for tables and figures, and the base names that take unit suffixes
@@ -10,7 +11,17 @@
  * @module
  */
 
-import type { KnownContention, KnownMethod, MigrationRun } from "./types.ts";
+import type { MigrationRun } from "./types.ts";
+import { CONTENTIONS, METHODS, POSTCOPY_SWITCHES } from "./vocabulary.ts";
+
+export {
+  CONTENTIONS,
+  type ContentionTerm,
+  methodLabel,
+  METHODS,
+  type MethodTerm,
+  POSTCOPY_SWITCHES,
+} from "./vocabulary.ts";
 
 /** A {@linkcode MigrationRun} field a column can fill (every field but `extra`). */
 export type RunField = Exclude<keyof MigrationRun, "extra">;
@@ -28,6 +39,7 @@ export type RunDimension =
   | "pagesPerSecond"
   | "seconds"
   | "integer"
+  | "ratio"
   | "boolean"
   | "text";
 
@@ -45,6 +57,8 @@ export interface RunColumn {
   required: boolean;
   /** Whether 0 is out of range (numbers must be > 0, else >= 0). */
   positive: boolean;
+  /** Whether a number may be negative (a difference such as work lost, which noise can make < 0). */
+  signed: boolean;
   /** A short name for tables and figures, e.g. `WSS`. */
   label: string;
   /** Base names that take unit suffixes, e.g. `wss` for `wss_mib`. */
@@ -68,6 +82,7 @@ const SI_UNIT: Record<RunDimension, string> = {
   pagesPerSecond: "pages/s",
   seconds: "seconds",
   integer: "",
+  ratio: "1",
   boolean: "",
   text: "",
 };
@@ -78,6 +93,7 @@ function column(group: RunColumn["group"], entry: Entry): RunColumn {
     unit: SI_UNIT[entry.dimension],
     required: false,
     positive: false,
+    signed: false,
     aliases: [],
     full: false,
     known: undefined,
@@ -88,89 +104,6 @@ function column(group: RunColumn["group"], entry: Entry): RunColumn {
 }
 const run = (entry: Entry) => column("run", entry);
 const collector = (entry: Entry) => column("collector", entry);
-
-/** What a migration method is and which model estimates it. */
-export interface MethodTerm {
-  /** The label in a dataset's `method` column. */
-  name: KnownMethod;
-  /** The name in figures and tables. */
-  label: string;
-  /** The model that estimates its time. */
-  model: "xen-precopy" | "kvm-precopy" | "kvm-postcopy";
-  /** Whether the paper compares it (the collector's `xen-precopy-policy` is not the paper's). */
-  paper: boolean;
-}
-
-/**
- * The migration methods, in the order of figures and tables: the paper's
- * three, and the collector's QEMU pre-copy stopped by the Xen rule.
- *
- * @example Names, labels and models
- * ```ts
- * import { METHODS } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(METHODS.filter((m) => m.paper).map((m) => m.name), [
- *   "xen-precopy",
- *   "kvm-precopy",
- *   "kvm-postcopy",
- * ]);
- * const policy = METHODS.find((m) => m.name === "xen-precopy-policy");
- * assert.equal(policy?.model, "xen-precopy");
- * assert.equal(policy?.label, "Xen-rule pre-copy (QEMU)");
- * ```
- */
-export const METHODS: readonly MethodTerm[] = [
-  { name: "xen-precopy", label: "Xen pre-copy", model: "xen-precopy", paper: true },
-  {
-    name: "xen-precopy-policy",
-    label: "Xen-rule pre-copy (QEMU)",
-    model: "xen-precopy",
-    paper: false,
-  },
-  { name: "kvm-precopy", label: "KVM pre-copy", model: "kvm-precopy", paper: true },
-  { name: "kvm-postcopy", label: "KVM post-copy", model: "kvm-postcopy", paper: true },
-];
-
-/** One contention scenario of the paper's Table 2. */
-export interface ContentionTerm {
-  /** The label in a dataset's `contention` column. */
-  name: KnownContention;
-  /** The name in figures and tables. */
-  label: string;
-}
-
-/**
- * The contention scenarios, in the paper's order.
- *
- * @example The paper's order
- * ```ts
- * import { CONTENTIONS } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(CONTENTIONS.map((c) => c.name), ["none", "cpu", "network", "memory"]);
- * ```
- */
-export const CONTENTIONS: readonly ContentionTerm[] = [
-  { name: "none", label: "no contention" },
-  { name: "cpu", label: "CPU" },
-  { name: "network", label: "network" },
-  { name: "memory", label: "memory" },
-];
-
-/**
- * How the collector switches a `kvm-postcopy` run to post-copy
- * (`postcopy_switch`): after the first pre-copy pass, or at once.
- *
- * @example The known switches
- * ```ts
- * import { POSTCOPY_SWITCHES } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(POSTCOPY_SWITCHES, ["after-first-pass", "immediate"]);
- * ```
- */
-export const POSTCOPY_SWITCHES: readonly string[] = ["after-first-pass", "immediate"];
 
 /**
  * The run schema: every column, in the order of the collector's `runs.csv`.
@@ -361,6 +294,62 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
   collector({ column: "started_at", dimension: "text", label: "started at" }),
   collector({ column: "trace_file", dimension: "text", label: "trace" }),
   collector({ column: "message", dimension: "text", label: "message" }),
+  // Migration noise (issue #13): empty on rows written before the collector measured it.
+  collector({
+    column: "guest_progress_ratio",
+    field: "guestProgressRatio",
+    dimension: "ratio",
+    label: "guest progress",
+  }),
+  collector({
+    column: "guest_lost_seconds",
+    field: "guestLostSeconds",
+    dimension: "seconds",
+    label: "guest lost",
+    aliases: ["guest_lost"],
+    signed: true,
+  }),
+  collector({
+    column: "colocated_progress_ratio",
+    field: "colocatedProgressRatio",
+    dimension: "ratio",
+    label: "co-located progress",
+  }),
+  collector({
+    column: "postcopy_blocktime_seconds",
+    field: "postcopyBlocktimeSeconds",
+    dimension: "seconds",
+    label: "post-copy blocktime",
+    aliases: ["postcopy_blocktime"],
+  }),
+  collector({
+    column: "postcopy_vcpu_blocktime_seconds",
+    dimension: "text",
+    label: "per-vCPU blocktime (s, ';'-joined)",
+  }),
+  collector({
+    column: "source_migration_cpu_seconds",
+    field: "sourceMigrationCpuSeconds",
+    dimension: "seconds",
+    label: "source migration CPU",
+    aliases: ["source_migration_cpu"],
+  }),
+  collector({
+    column: "destination_migration_cpu_seconds",
+    field: "destinationMigrationCpuSeconds",
+    dimension: "seconds",
+    label: "destination migration CPU",
+    aliases: ["destination_migration_cpu"],
+  }),
+  collector({
+    column: "write_pattern",
+    field: "writePattern",
+    dimension: "label",
+    label: "write pattern",
+    example: "sweep",
+    known: ["sweep", "random"],
+  }),
+  collector({ column: "host_cpu", dimension: "text", label: "host CPU" }),
 ];
 
 /**
@@ -372,30 +361,10 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
  * import assert from "node:assert/strict";
  *
  * assert.equal(TYPED_COLUMNS[0]?.field, "method");
- * assert.equal(TYPED_COLUMNS.at(-1)?.field, "timeoutSeconds");
+ * assert.equal(TYPED_COLUMNS.at(-1)?.field, "writePattern");
  * assert.ok(TYPED_COLUMNS.every((c) => c.field !== undefined));
  * ```
  */
 export const TYPED_COLUMNS: readonly (RunColumn & { field: RunField })[] = RUN_SCHEMA.filter(
   (c): c is RunColumn & { field: RunField } => c.field !== undefined,
 );
-
-/**
- * The figure and table name of a method: `Xen pre-copy` for `xen-precopy`;
- * another label unchanged.
- *
- * @param method A method label.
- * @returns Its name.
- *
- * @example Known and other methods
- * ```ts
- * import { methodLabel } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(methodLabel("kvm-postcopy"), "KVM post-copy");
- * assert.equal(methodLabel("qemu-multifd"), "qemu-multifd");
- * ```
- */
-export function methodLabel(method: string): string {
-  return METHODS.find((m) => m.name === method)?.label ?? method;
-}
