@@ -23,19 +23,28 @@ export interface CpuUseOptions {
    * @default {10}
    */
   migrationStartSeconds?: number;
+  /**
+   * Each point averages the CPU time over at least this long (the samples
+   * come every 0.1 s, and a clock tick of 10 ms is 10 % of such an
+   * interval, so single intervals are coarse).
+   *
+   * @default {0.5}
+   */
+  windowSeconds?: number;
 }
 
 /** What {@linkcode cpuUse} returns. */
 export interface CpuUse {
-  /** One point per series and sampling interval, at the interval's end. */
+  /** One point per series and CPU sample (after the first), averaged over the window before it. */
   points: CpuUsePoint[];
   /** The migration's start and end on the figure's time axis, seconds. */
   migrationSeconds: [number, number];
 }
 
 /**
- * CPU use of three series on the source host, in percent of one core, per
- * sampling interval of the trace's CPU lines (0.1 s): **migrating VM** =
+ * CPU use of three series on the source host, in percent of one core, at
+ * each CPU sample of the trace (every 0.1 s), averaged over the last
+ * `windowSeconds` (0.5 s): **migrating VM** =
  * the source QEMU's vCPU threads (`CPU n/...`); **migration** = its main
  * loop thread (tid = pid) and migration threads (`mig/*`, ...); **co-located
  * load** = every thread of the contention process (absent under `none`).
@@ -91,6 +100,14 @@ export function cpuUse(trace: ProgressTrace, options: CpuUseOptions = {}): CpuUs
     "finite",
     "seconds",
   );
+  const window = checkNumber(
+    where,
+    "option",
+    "windowSeconds",
+    options.windowSeconds ?? 0.5,
+    "non-negative",
+    "seconds",
+  );
   const series: Array<[string, string, (t: ThreadTicks, pid: number) => boolean]> = [
     ["source-qemu", CPU_SERIES[0], (t) => VCPU_THREAD.test(t.name)],
     ["contention", CPU_SERIES[1], () => true],
@@ -99,9 +116,12 @@ export function cpuUse(trace: ProgressTrace, options: CpuUseOptions = {}): CpuUs
   const points: CpuUsePoint[] = [];
   for (const [process, label, selects] of series) {
     const samples = trace.cpu.filter((s) => s.process === process);
+    let j = 0;
     for (let k = 1; k < samples.length; k++) {
-      const before = samples[k - 1]!;
       const after = samples[k]!;
+      // The latest sample at least `window` before this one (the previous one at least).
+      while (j + 1 < k && after.timeSeconds - samples[j + 1]!.timeSeconds >= window) j++;
+      const before = samples[Math.min(j, k - 1)]!;
       const seconds = after.timeSeconds - before.timeSeconds;
       if (!(seconds > 0)) continue;
       const ticks = selectedTicks(after, selects) - selectedTicks(before, selects, after);

@@ -45,3 +45,29 @@ Deno.test("cpuUse() splits the source host's CPU into VM, load and migration (SY
     });
   });
 });
+
+Deno.test("cpuUse() on the real progress traces of a collect --quick run (src/collect/testdata)", async () => {
+  const { loadProgressTrace } = await import("../data/load_progress_trace.ts");
+  const dir = new URL("../collect/testdata/collect-quick/traces/", import.meta.url).pathname;
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name)
+    .filter((n) => n.endsWith(".progress.jsonl.gz")).sort();
+  assert.ok(files.length >= 3, files.join(", "));
+  for (const file of files) {
+    const trace = await loadProgressTrace(`${dir}${file}`);
+    const { points, migrationSeconds: [start, end] } = cpuUse(trace);
+    const mean = (series: string, from: number, to: number) => {
+      const v = points.filter((p) =>
+        p.series === series && p.timeSeconds > from && p.timeSeconds <= to
+      );
+      assert.ok(v.length > 0, `${file}: no ${series} points in (${from}, ${to}]`);
+      return v.reduce((sum, p) => sum + p.percent, 0) / v.length;
+    };
+    // Two cores at most, never negative.
+    assert.ok(points.every((p) => p.percent >= 0 && p.percent <= 200), file);
+    // The guest's vCPU works on the source before the migration and is gone after it.
+    assert.ok(mean(CPU_SERIES[0], 1, start) > 2, file);
+    assert.ok(mean(CPU_SERIES[0], end + 1, end + 4) < 1, file);
+    // A co-located series exactly when the run had a contention process.
+    assert.equal(points.some((p) => p.series === CPU_SERIES[1]), trace.contention !== "none", file);
+  }
+});

@@ -114,6 +114,7 @@ export function figureCpuUseSpec(
     end: p.migrationSeconds[1],
   }));
   const tMax = Math.max(...points.map((p) => p.timeSeconds), ...spans.map((s) => s.end));
+  const tMin = Math.min(0, ...points.map((p) => p.timeSeconds));
   return {
     title: markTitle(`Figure 1: CPU use on the source host (${workload})`, options.source),
     subtitle:
@@ -140,7 +141,7 @@ export function figureCpuUseSpec(
         marginRight: 170,
         marginBottom: 40,
         x: {
-          domain: [0, tMax],
+          domain: [tMin, tMax],
           label: "time (s)",
           labelAnchor: "center",
           labelArrow: "none",
