@@ -16,7 +16,7 @@ import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.
 import { figureWorkloadCostSpec } from "../plot/figure_workload_cost_spec.ts";
 import type { DataSource, FigureSpec } from "../plot/types.ts";
 import { measuredCost, workloadCosts } from "./workload_costs.ts";
-import { fittedDowntimes, modelTimes, nominalRuns } from "./workload_models.ts";
+import { fittedDowntimes, fittedProgress, modelTimes, nominalRuns } from "./workload_models.ts";
 import { methodLabel } from "../data/schema.ts";
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */
@@ -171,16 +171,23 @@ export function costFigures(
       modelNote: `Lines: the fitted models (predictRuns) ${fitB}, at the requested WSS and rate.`,
     },
   );
+  const progress = fittedProgress(nominal, runs, fits);
   const guest = workloadCosts(runs, {
     quantity: "guestProgressRatio",
     secondary: "colocatedProgressRatio",
+    model: { runs: nominal, values: progress.values },
   });
+  const noUnfitted = Object.keys(progress.notFitted).map(methodLabel).join(", ");
   const noiseIsProxy = guest.proxyRuns > 0;
   const noise = draw("noise", guest, {
     title: "Migration noise: the migrating guest's progress ratio against the workload",
     yLabel: noiseIsProxy ? "guest dirty rate achieved / requested (proxy)" : "guest progress ratio",
     reference: 1,
     secondaryLabel: "co-located load",
+    modelNote: [
+      `Lines: the noise model (guestProgress) ${fitB}, its parameters fitted to these ratios (fitNoise): pre-copy 1/(1 + c·d) for the cost c of dirty tracking, post-copy the faults on the part of the working set not yet copied, served at the link's rate, plus a destination slowdown per contention.`,
+      noUnfitted ? `${noUnfitted}: no noise model could be fitted, no line.` : "",
+    ].filter(Boolean).join(" "),
     note: [
       noiseIsProxy
         ? `PROXY: ${guest.proxyRuns} of the runs have no measured progress ratio (guest_progress_ratio), so their value is the guest's achieved dirty rate during the migration over the requested rate (1 = no slowdown); the measured ratio (work in [0, T] over the baseline rate's) replaces it when the dataset has it.`

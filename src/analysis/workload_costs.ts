@@ -162,7 +162,7 @@ export function workloadCosts(
     : groupRuns(runs, options.secondary, contentions, {});
   const modelRuns = model
     ? model.runs.map((run, i) => ({ run, value: model.values[i]! }))
-      .filter(({ run }) => contentions.includes(run.contention))
+      .filter(({ run, value }) => contentions.includes(run.contention) && Number.isFinite(value))
     : [];
   const slots = slotsOf(
     [...groups.values(), ...(second?.groups.values() ?? [])].map((g) => g.run)

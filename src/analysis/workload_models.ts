@@ -13,6 +13,7 @@ import { predictRuns } from "../fit/predict_runs.ts";
 import type { Estimate, FitResult } from "../fit/types.ts";
 import type { DowntimeFitResult } from "../fit/cost_types.ts";
 import { fitDowntime } from "../fit/fit_downtime.ts";
+import { fitNoise } from "../fit/fit_noise.ts";
 import { kvmPostcopy } from "../models/kvm_postcopy.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
@@ -203,4 +204,50 @@ export function fittedDowntimes(
     indices.forEach((i, k) => (values[i] = Number.isNaN(values[i]!) ? Number.NaN : predicted[k]!));
   }
   return { values, switchoverSeconds, notFitted };
+}
+
+/**
+ * The fitted guest progress ratio for each run: per method, `fitNoise`
+ * (dirty tracking cost for pre-copy, fault cost and destination slowdown
+ * for post-copy, given the method's fitted B × factor) on the measured
+ * runs, then `predictRuns(..., { quantity: "guestProgressRatio" })` for the
+ * runs given. NaN for a method whose noise cannot be fitted (named in
+ * `notFitted`) and for runs the model gives no ratio.
+ *
+ * @param runs The runs to predict (e.g. {@linkcode nominalRuns}).
+ * @param measured The measured runs the noise parameters are fitted to.
+ * @param fits One `fitContention` result per method.
+ * @returns One ratio per run and the methods not fitted.
+ *
+ * @example No fits, no lines
+ * ```ts
+ * import { fittedProgress } from "./workload_models.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(fittedProgress([], [], {}), { values: [], notFitted: {} });
+ * ```
+ */
+export function fittedProgress(
+  runs: readonly MigrationRun[],
+  measured: readonly MigrationRun[],
+  fits: Readonly<Record<string, FitResult>>,
+): { values: number[]; notFitted: Record<string, string> } {
+  const values = runs.map(() => Number.NaN);
+  const notFitted: Record<string, string> = {};
+  for (const [method, fit] of Object.entries(fits)) {
+    const covered = (r: MigrationRun) =>
+      r.method === method && (fit.groupBy === null || fit.factors[r.contention] !== undefined);
+    const indices = runs.flatMap((run, i) => covered(run) && run.wssBytes > 0 ? [i] : []);
+    try {
+      const noise = fitNoise(measured.filter(covered), { fit, method, resamples: 0 });
+      if (indices.length === 0) continue;
+      const predicted = predictRuns(indices.map((i) => runs[i]!), noise, {
+        quantity: "guestProgressRatio",
+      });
+      indices.forEach((i, k) => (values[i] = predicted[k]!));
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      notFitted[method] = error.message;
+    }
+  }
+  return { values, notFitted };
 }
