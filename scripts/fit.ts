@@ -4,18 +4,25 @@
 // conversions. `--synthetic` uses the seeded synthetic paper grid instead (generated
 // by the models; labelled synthetic in the output). `--help` lists the options; a
 // mistake (option, path, data) is one line and exit status 2.
-import {
-  crossValidate,
-  fitBandwidth,
-  fitContention,
-  type FitContentionOptions,
-  loadRuns,
-  type MigrationRun,
-  synthesizeRuns,
-} from "../mod.ts";
+// Imported file by file, not from mod.ts: mod.ts also loads danfojs and the
+// figures, which cost 1-3 s of start-up a fit does not need.
+import type { MigrationRun } from "../src/data/types.ts";
+import { loadRuns } from "../src/data/load_runs.ts";
+import { crossValidate } from "../src/fit/cross_validate.ts";
+import { fitBandwidth } from "../src/fit/fit_bandwidth.ts";
+import { fitContention, type FitContentionOptions } from "../src/fit/fit_contention.ts";
+import { synthesizeRuns } from "../src/fit/synthetic.ts";
 import { runCommand } from "../src/cli/mod.ts";
-import { type CvOutcome, fitReportJson, formatFitReport, type LoaderNotes } from "./_fit_cli.ts";
+import {
+  type CvOutcome,
+  fitReportJson,
+  formatFitReport,
+  type LoaderNotes,
+  progressReporter,
+} from "./_fit_cli.ts";
 import { checkFitRequest, FitRefused, nameRunLines, parseFitArgs } from "./_fit_command.ts";
+
+const stderr = (line: string) => console.error(line);
 
 async function main(): Promise<void> {
   const args = parseFitArgs(Deno.args);
@@ -27,10 +34,19 @@ async function main(): Promise<void> {
     runs = synthesizeRuns({ seed: args.seed });
     source = `SYNTHETIC paper grid (synthesizeRuns, seed ${args.seed}; not measured)`;
   } else {
+    // Progress on stderr for a file that takes more than a couple of seconds (about 20 MB/s).
+    const bytes = await Deno.stat(args.dataset!).then((s) => s.size, () => 0);
+    if (bytes > 40e6) stderr(`fit: loading ${(bytes / 1e6).toFixed(0)} MB...`);
+    const started = performance.now();
     const loaded = await loadRuns(args.dataset!);
     runs = loaded.runs;
     lines = loaded.lines;
     notes = { warnings: loaded.warnings, conversions: loaded.conversions };
+    if (bytes > 40e6) {
+      stderr(
+        `fit: loaded ${runs.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }
     const synthetic = runs.filter((r) => r.extra?.source === "synthetic").length;
     source = synthetic > 0
       ? `${args.dataset} (${synthetic} of ${runs.length} runs SYNTHETIC)`
@@ -43,6 +59,7 @@ async function main(): Promise<void> {
     extraTerm: args.extraTerm,
     resamples: args.resamples,
     seed: args.seed,
+    onProgress: progressReporter(stderr),
   };
   if (args.method !== null) options.method = args.method;
   // A fit the data cannot give names the file and line of the run, not its index.
@@ -52,20 +69,26 @@ async function main(): Promise<void> {
         cause: error,
       })
       : error;
+  if (runs.length > 100_000) stderr(`fit: fitting ${runs.length} runs...`);
   let fit;
   try {
     fit = args.byContention ? fitContention(runs, options) : fitBandwidth(runs, options);
   } catch (error) {
     throw readable(error);
   }
+  // The tables need neither the per-run residuals nor the cross-validation's
+  // per-run predictions: let them go (a million runs' worth is ~100 MB each).
+  if (!args.json) fit = { ...fit, residuals: [] };
   let cv: CvOutcome = null;
   if (args.folds > 0) {
+    if (runs.length > 100_000) stderr(`fit: ${args.folds}-fold cross-validation...`);
     try {
-      cv = crossValidate(runs, {
+      const result = crossValidate(runs, {
         ...options,
         folds: args.folds,
         groupBy: args.byContention ? "contention" : null,
       });
+      cv = { ...result, predictions: [] };
     } catch (error) {
       const refused = readable(error);
       if (!(refused instanceof FitRefused)) throw refused;

@@ -1,5 +1,6 @@
 /**
- * The run schema and the method and contention vocabulary, written once:
+ * The run schema, written once (the method and contention vocabulary is in
+ * `vocabulary.ts`, re-exported here):
  * every column a dataset or the collector's `runs.csv` may carry, the run
  * field it fills, its dimension and SI unit, whether it is required, the
  * label for tables and figures, and the base names that take unit suffixes
@@ -11,10 +12,17 @@
  */
 
 import type { MigrationRun } from "./types.ts";
-import { CONTENTIONS, METHODS, POSTCOPY_SWITCHES, RUN_STATUSES } from "./_vocabulary.ts";
+import { CONTENTIONS, METHODS, POSTCOPY_SWITCHES, RUN_STATUSES } from "./vocabulary.ts";
 
-export { CONTENTIONS, METHODS, POSTCOPY_SWITCHES, RUN_STATUSES } from "./_vocabulary.ts";
-export type { ContentionTerm, MethodTerm } from "./_vocabulary.ts";
+export {
+  CONTENTIONS,
+  type ContentionTerm,
+  methodLabel,
+  METHODS,
+  type MethodTerm,
+  POSTCOPY_SWITCHES,
+  RUN_STATUSES,
+} from "./vocabulary.ts";
 
 /** A {@linkcode MigrationRun} field a column can fill (every field but `extra`). */
 export type RunField = Exclude<keyof MigrationRun, "extra">;
@@ -362,23 +370,3 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
 export const TYPED_COLUMNS: readonly (RunColumn & { field: RunField })[] = RUN_SCHEMA.filter(
   (c): c is RunColumn & { field: RunField } => c.field !== undefined,
 );
-
-/**
- * The figure and table name of a method: `Xen pre-copy` for `xen-precopy`;
- * another label unchanged.
- *
- * @param method A method label.
- * @returns Its name.
- *
- * @example Known and other methods
- * ```ts
- * import { methodLabel } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(methodLabel("kvm-postcopy"), "KVM post-copy");
- * assert.equal(methodLabel("qemu-multifd"), "qemu-multifd");
- * ```
- */
-export function methodLabel(method: string): string {
-  return METHODS.find((m) => m.name === method)?.label ?? method;
-}

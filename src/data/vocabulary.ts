@@ -1,5 +1,12 @@
-// Private: the method, contention, post-copy switch and status vocabulary of the run schema,
-// re-exported by schema.ts (its examples import from there).
+/**
+ * The method and contention vocabulary, written once: each method's label and
+ * the model that estimates it, the contention scenarios of the paper's Table
+ * 2 in their order, and the post-copy switch settings. The run schema, the
+ * fits and the figure styles read them from here.
+ *
+ * @module
+ */
+
 import type { KnownContention, KnownMethod } from "./types.ts";
 
 /** What a migration method is and which model estimates it. */
@@ -20,7 +27,7 @@ export interface MethodTerm {
  *
  * @example Names, labels and models
  * ```ts
- * import { METHODS } from "./schema.ts";
+ * import { METHODS } from "./vocabulary.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(METHODS.filter((m) => m.paper).map((m) => m.name), [
@@ -58,7 +65,7 @@ export interface ContentionTerm {
  *
  * @example The paper's order
  * ```ts
- * import { CONTENTIONS } from "./schema.ts";
+ * import { CONTENTIONS } from "./vocabulary.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(CONTENTIONS.map((c) => c.name), ["none", "cpu", "network", "memory"]);
@@ -77,7 +84,7 @@ export const CONTENTIONS: readonly ContentionTerm[] = [
  *
  * @example The known switches
  * ```ts
- * import { POSTCOPY_SWITCHES } from "./schema.ts";
+ * import { POSTCOPY_SWITCHES } from "./vocabulary.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(POSTCOPY_SWITCHES, ["after-first-pass", "immediate"]);
@@ -95,10 +102,30 @@ export const POSTCOPY_SWITCHES: readonly string[] = ["after-first-pass", "immedi
  *
  * @example The known statuses
  * ```ts
- * import { RUN_STATUSES } from "./schema.ts";
+ * import { RUN_STATUSES } from "./vocabulary.ts";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(RUN_STATUSES, ["completed", "non-convergent", "failed", "corrupt"]);
  * ```
  */
 export const RUN_STATUSES: readonly string[] = ["completed", "non-convergent", "failed", "corrupt"];
+
+/**
+ * The figure and table name of a method: `Xen pre-copy` for `xen-precopy`;
+ * another label unchanged.
+ *
+ * @param method A method label.
+ * @returns Its name.
+ *
+ * @example Known and other methods
+ * ```ts
+ * import { methodLabel } from "./vocabulary.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(methodLabel("kvm-postcopy"), "KVM post-copy");
+ * assert.equal(methodLabel("qemu-multifd"), "qemu-multifd");
+ * ```
+ */
+export function methodLabel(method: string): string {
+  return METHODS.find((m) => m.name === method)?.label ?? method;
+}
