@@ -2,14 +2,7 @@
 // creates the shaped link, picks the accelerator, and writes the sitting's
 // metadata (again after every point).
 
-import {
-  buildGuest,
-  createLink,
-  type Link,
-  removeStaleNamespaces,
-  run,
-  spawn,
-} from "./_host.ts";
+import { buildGuest, createLink, type Link, removeStaleNamespaces, run, spawn } from "./_host.ts";
 import { type CollectSession, datasetMetadata } from "./_dataset_metadata.ts";
 import type { MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";

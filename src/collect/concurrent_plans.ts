@@ -110,7 +110,9 @@ export function concurrentPlans(options: ConcurrentPlansOptions = {}): Concurren
   for (const shape of shapes) {
     if (!CONCURRENT_SHAPES.includes(shape)) {
       throw new RangeError(
-        `concurrentPlans: invalid shape "${shape}", expected one of ${CONCURRENT_SHAPES.join(", ")}`,
+        `concurrentPlans: invalid shape "${shape}", expected one of ${
+          CONCURRENT_SHAPES.join(", ")
+        }`,
       );
     }
   }

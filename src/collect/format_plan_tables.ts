@@ -136,22 +136,24 @@ export function formatPlanTables(
         Number.isFinite(cpu)
       ? Math.round((cpu / time) * 1000) / 1000
       : undefined;
-    lines.push([
-      row.plan,
-      row.plan_migration,
-      method,
-      numberCell(row, "memory_bytes", index),
-      numberCell(row, "wss_bytes", index),
-      rate,
-      row.source_node,
-      row.destination_node,
-      numberCell(row, "plan_start_seconds", index),
-      time,
-      measured ? row.plan_end_seconds : undefined,
-      row.status,
-      cpuFraction,
-      row.trace_file,
-    ].map(cell).join(","));
+    lines.push(
+      [
+        row.plan,
+        row.plan_migration,
+        method,
+        numberCell(row, "memory_bytes", index),
+        numberCell(row, "wss_bytes", index),
+        rate,
+        row.source_node,
+        row.destination_node,
+        numberCell(row, "plan_start_seconds", index),
+        time,
+        measured ? row.plan_end_seconds : undefined,
+        row.status,
+        cpuFraction,
+        row.trace_file,
+      ].map(cell).join(","),
+    );
   }
   const nodeLines = ["node,uplink_bytes_per_second,downlink_bytes_per_second"];
   for (const node of nodes) {

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { parseQuantity } from "../units.ts";
 import { collect } from "./collect.ts";
+import { CONCURRENT_HELP, concurrentMain } from "./_concurrent_main.ts";
 import { PAPER_DIRTY_PAGES_PER_SECOND, PAPER_WSS, planGrid } from "./plan_grid.ts";
 import {
   COLLECT_CONTENTIONS,
@@ -100,6 +101,8 @@ const OPTIONS = {
   nice: { type: "string" },
   "retry-failed": { type: "boolean" },
   "host-load": { type: "string" },
+  concurrent: { type: "string" },
+  stagger: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -161,7 +164,7 @@ function planOf(values: Values): GridPoint[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({ args: Deno.args, options: OPTIONS });
   if (values.help) {
-    console.log(HELP);
+    console.log(HELP + CONCURRENT_HELP);
     Deno.exit(0);
   }
   const quick = values.quick === true;
@@ -182,6 +185,7 @@ async function main(): Promise<void> {
       `collect: invalid write-pattern "${writePattern}", expected sweep or random`,
     );
   }
+  if (values.concurrent !== undefined) return await concurrentMain(values, Deno.args);
   const seconds = (flag: string, text: string): number => {
     const value = Number(text);
     if (text.trim() === "" || !Number.isFinite(value) || value < 0) {

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { loadPlans, simulatePlan } from "../plans/mod.ts";
+import { formatPlanTables } from "./format_plan_tables.ts";
+import { CONCURRENT_NODES, concurrentPlans } from "./concurrent_plans.ts";
+import type { RunRow } from "./types.ts";
+
+const RATE = 12.5e6;
+const NODES = CONCURRENT_NODES.map((name) => ({
+  name,
+  uplinkBytesPerSecond: RATE,
+  downlinkBytesPerSecond: RATE,
+}));
+
+/** Rows as the concurrent mode writes them, for every migration of the default plans. */
+function rows(): RunRow[] {
+  return concurrentPlans().flatMap((plan) =>
+    plan.migrations.map((m, k): RunRow => ({
+      method: "kvm-postcopy",
+      contention: "none",
+      memory_bytes: 134217728,
+      wss_bytes: 0,
+      dirty_pages_per_second: "",
+      requested_dirty_pages_per_second: 0,
+      status: k === 0 || plan.shape === "shared-uplink" ? "completed" : "failed",
+      migration_time_seconds: 10 + k,
+      source_migration_cpu_seconds: 2,
+      trace_file: `${plan.id}_${m.id}.qmp.jsonl.gz`,
+      plan: plan.id,
+      plan_migration: m.id,
+      source_node: m.source,
+      destination_node: m.destination,
+      plan_start_seconds: m.startSeconds + 0.25,
+      plan_end_seconds: m.startSeconds + 10.25 + k,
+    }))
+  );
+}
+
+Deno.test("formatPlanTables() writes tables that loadPlans reads back", async () => {
+  const { migrationsCsv, nodesCsv } = formatPlanTables(
+    [{ method: "kvm-precopy", status: "completed" }, ...rows()],
+    NODES,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/migrations.csv`, migrationsCsv);
+    await Deno.writeTextFile(`${dir}/nodes.csv`, nodesCsv);
+    const plans = await loadPlans(`${dir}/migrations.csv`);
+    assert.deepEqual(plans.map((p) => p.name), ["shared-uplink-s4-r1", "shared-downlink-s4-r1"]);
+    const [up, down] = plans;
+    assert.deepEqual(Object.keys(up!.nodes), ["a", "b", "c"]);
+    assert.equal(up!.nodes.a!.uplinkBytesPerSecond, RATE);
+    assert.deepEqual(up!.migrations.map((m) => [m.id, m.source, m.destination, m.startSeconds]), [
+      ["m1", "a", "b", 0.25],
+      ["m2", "a", "c", 4.25],
+    ]);
+    assert.deepEqual(up!.migrations.map((m) => m.migrationTimeSeconds), [10, 11]);
+    // A failed migration is in its plan, not measured.
+    assert.equal(down!.migrations[1]!.migrationTimeSeconds, undefined);
+    assert.equal(down!.migrations[1]!.extra.status, "failed");
+    assert.equal(up!.migrations[0]!.extra.source_migration_cpu_fraction, "0.2");
+    // simulatePlan takes the loaded plan: two post-copy flows over a's uplink.
+    const sim = simulatePlan(up!);
+    const alone = 134217728 / RATE;
+    assert.ok(sim.migrations[1]!.endSeconds > 4.25 + alone, "the second is slowed by the first");
+    assert.ok(sim.migrations[0]!.endSeconds > 0.25 + alone);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("formatPlanTables() throws RangeError for a plan row it cannot write", () => {
+  const [row] = rows();
+  assert.throws(
+    () => formatPlanTables([{ ...row!, memory_bytes: "" }], NODES),
+    /row 0, expected column "memory_bytes" a number/,
+  );
+  assert.throws(
+    () => formatPlanTables([{ ...row!, method: "xen-precopy-typo" }], NODES),
+    /expected column "method" one of/,
+  );
+});
