@@ -51,6 +51,8 @@ const MIGRATION_COLUMNS = [
   "status",
   "source_migration_cpu_fraction",
   "trace_file",
+  "ram_total_bytes",
+  "zero_bytes",
 ];
 
 /** The collector's method names in the plan tables' vocabulary. */
@@ -79,7 +81,12 @@ function numberCell(row: RunRow, column: string, index: number): number {
 
 /**
  * Writes the migrations table from the rows that carry a `plan` (other rows
- * are left out) and the node table from `nodes`. A migration's time is the
+ * are left out) and the node table from `nodes`. `memory_bytes` is the memory
+ * the first pass sends: QEMU's `ram_total_bytes` less its zero pages
+ * (`zero_pages` × `page_bytes`, which cost 9 bytes each on the wire and which
+ * `simulatePlan` has no input for; a small guest's are a third of its RAM),
+ * or the row's `memory_bytes` when QEMU's counts are missing (a failed run);
+ * the working set is capped at it. A migration's time is the
  * row's `migration_time_seconds` when it `completed`, else empty (not
  * measured); `source_migration_cpu_fraction` is the source QEMU's migration
  * CPU seconds over that time, near 1 when the CPU, not the link, was the
@@ -91,7 +98,7 @@ function numberCell(row: RunRow, column: string, index: number): number {
  * @throws {RangeError} If a plan row lacks a number the table needs (memory,
  * working set, dirty rate, start) or names a method the plans do not know.
  *
- * @example A completed migration is measured; a failed one is not
+ * @example A completed migration is measured, without its zero pages; a failed one is not
  * ```ts
  * import { formatPlanTables } from "./format_plan_tables.ts";
  * import assert from "node:assert/strict";
@@ -102,12 +109,14 @@ function numberCell(row: RunRow, column: string, index: number): number {
  * };
  * const { migrationsCsv, nodesCsv } = formatPlanTables([
  *   { ...base, plan_migration: "m1", destination_node: "b", status: "completed",
- *     migration_time_seconds: 20, plan_end_seconds: 20, source_migration_cpu_seconds: 5 },
+ *     migration_time_seconds: 20, plan_end_seconds: 20, source_migration_cpu_seconds: 5,
+ *     ram_total_bytes: 134750208, zero_pages: 12826, page_bytes: 4096 },
  *   { ...base, plan_migration: "m2", destination_node: "c", status: "failed", plan_start_seconds: 4 },
  * ], [{ name: "a", uplinkBytesPerSecond: 12.5e6, downlinkBytesPerSecond: 12.5e6 }]);
  * const lines = migrationsCsv.trim().split("\n");
- * assert.equal(lines[1], "p,m1,kvm-precopy,134217728,8388608,250,a,b,0,20,20,completed,0.25,");
- * assert.equal(lines[2], "p,m2,kvm-precopy,134217728,8388608,250,a,c,4,,,failed,,");
+ * // 134750208 - 12826 * 4096 = 82214912 bytes sent by the first pass
+ * assert.equal(lines[1], "p,m1,kvm-precopy,82214912,8388608,250,a,b,0,20,20,completed,0.25,,134750208,52535296");
+ * assert.equal(lines[2], "p,m2,kvm-precopy,134217728,8388608,250,a,c,4,,,failed,,,,");
  * assert.equal(nodesCsv, "node,uplink_bytes_per_second,downlink_bytes_per_second\na,12500000,12500000\n");
  * ```
  */
@@ -131,6 +140,11 @@ export function formatPlanTables(
       : numberCell(row, "dirty_pages_per_second", index);
     const measured = row.status === "completed";
     const time = measured ? numberCell(row, "migration_time_seconds", index) : undefined;
+    const zeroBytes = Number(row.zero_pages) * Number(row.page_bytes ?? 4096);
+    const ram = Number(row.ram_total_bytes);
+    const counted = row.ram_total_bytes !== "" && row.zero_pages !== "" &&
+      Number.isFinite(ram) && Number.isFinite(zeroBytes) && ram - zeroBytes > 0;
+    const memory = counted ? ram - zeroBytes : numberCell(row, "memory_bytes", index);
     const cpu = Number(row.source_migration_cpu_seconds);
     const cpuFraction = time !== undefined && row.source_migration_cpu_seconds !== "" &&
         Number.isFinite(cpu)
@@ -141,8 +155,8 @@ export function formatPlanTables(
         row.plan,
         row.plan_migration,
         method,
-        numberCell(row, "memory_bytes", index),
-        numberCell(row, "wss_bytes", index),
+        memory,
+        Math.min(numberCell(row, "wss_bytes", index), memory),
         rate,
         row.source_node,
         row.destination_node,
@@ -152,6 +166,8 @@ export function formatPlanTables(
         row.status,
         cpuFraction,
         row.trace_file,
+        counted ? ram : undefined,
+        counted ? zeroBytes : undefined,
       ].map(cell).join(","),
     );
   }

@@ -24,6 +24,9 @@ function rows(): RunRow[] {
       status: k === 0 || plan.shape === "shared-uplink" ? "completed" : "failed",
       migration_time_seconds: 10 + k,
       source_migration_cpu_seconds: 2,
+      ram_total_bytes: k === 0 ? 134750208 : "",
+      zero_pages: k === 0 ? 12826 : "",
+      page_bytes: 4096,
       trace_file: `${plan.id}_${m.id}.qmp.jsonl.gz`,
       plan: plan.id,
       plan_migration: m.id,
@@ -58,18 +61,20 @@ Deno.test("formatPlanTables() writes tables that loadPlans reads back", async ()
     assert.equal(down!.migrations[1]!.migrationTimeSeconds, undefined);
     assert.equal(down!.migrations[1]!.extra.status, "failed");
     assert.equal(up!.migrations[0]!.extra.source_migration_cpu_fraction, "0.2");
+    // Without QEMU's counts the VM's memory stands; with them, the memory less its zero pages.
+    assert.deepEqual(up!.migrations.map((m) => m.memoryBytes), [82214912, 134217728]);
+    assert.equal(up!.migrations[0]!.extra.zero_bytes, String(12826 * 4096));
     // simulatePlan takes the loaded plan: two post-copy flows over a's uplink.
     const sim = simulatePlan(up!);
-    const alone = 134217728 / RATE;
-    assert.ok(sim.migrations[1]!.endSeconds > 4.25 + alone, "the second is slowed by the first");
-    assert.ok(sim.migrations[0]!.endSeconds > 0.25 + alone);
+    assert.ok(sim.migrations[1]!.endSeconds > 4.25 + 134217728 / RATE, "slowed by the first");
+    assert.ok(sim.migrations[0]!.endSeconds > 0.25 + 82214912 / RATE, "slowed by the second");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("formatPlanTables() throws RangeError for a plan row it cannot write", () => {
-  const [row] = rows();
+  const [, row] = rows(); // no QEMU counts: the row's memory_bytes is needed
   assert.throws(
     () => formatPlanTables([{ ...row!, memory_bytes: "" }], NODES),
     /row 0, expected column "memory_bytes" a number/,
