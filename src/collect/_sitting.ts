@@ -3,7 +3,7 @@
 // metadata (again after every point).
 
 import { buildGuest, createLink, type Link, removeStaleNamespaces, run, spawn } from "./_host.ts";
-import { type CollectSession, datasetMetadata } from "./_dataset_metadata.ts";
+import { type CollectSession, datasetMetadata, type MetadataNotes } from "./_dataset_metadata.ts";
 import type { MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";
 import { probeAccelerator } from "./_vm.ts";
@@ -39,6 +39,8 @@ export interface SittingInput {
    * servers): a plan topology, whose `Link` is what the metadata records.
    */
   createNetwork?: () => Promise<Link>;
+  /** The metadata's words for that network. */
+  notes?: MetadataNotes;
 }
 
 /** A started sitting. */
@@ -138,6 +140,7 @@ export async function startSitting(input: SittingInput): Promise<Sitting> {
       rows: input.rows,
       now,
       downtimeLimitsSeconds: input.downtimeLimitsSeconds,
+      ...(input.notes === undefined ? {} : { notes: input.notes }),
     });
     await writeTextAtomic(input.metaPath, JSON.stringify(meta, null, 2) + "\n");
   };

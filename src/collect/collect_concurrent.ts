@@ -149,6 +149,7 @@ export async function collectConcurrent(
       rows,
       downtimeLimitsSeconds: [],
       createNetwork,
+      notes: concurrentNotes(o.linkBandwidthBytesPerSecond, topology.tcCommand),
     });
     const statuses: Record<string, number> = {};
     let ran = 0;
@@ -256,6 +257,19 @@ async function runPlan(
   }
   await Promise.all(left.map((vm) => stopVm(vm)));
   return rows;
+}
+
+/** The metadata's words for the concurrent mode's testbed. */
+function concurrentNotes(rateBytesPerSecond: number, tcCommand: string) {
+  const mbps = (rateBytesPerSecond * 8) / 1e6;
+  return {
+    description:
+      "Real QEMU live migrations on one host, 2-3 at once (plans): three host namespaces a, b, c joined by veth pairs to a bridge in a switch namespace, every host's uplink and downlink shaped with tc tbf; one row per migration in the run schema plus plan columns, and the plan tables migrations.csv and nodes.csv.",
+    link:
+      `${mbps} Mbit/s uplink and downlink per host: three host namespaces joined by veth pairs to a bridge in a switch namespace, ${tcCommand}`,
+    memoryMeaning:
+      "memory_bytes in runs.csv is the VM's configured RAM; a small guest's free memory is filled with non-zero data, yet QEMU finds about a third of it zero pages (zero_pages), so migrations.csv gives memory_bytes as ram_total_bytes less zero_pages x page_bytes, the bytes the first pass sends",
+  };
 }
 
 function round3(x: number): number {

@@ -36,12 +36,13 @@ if (skip) {
 /**
  * Largest relative error of simulatePlan at the nominal link rate, per
  * migration and for the makespan, when the link limits. TCP does not share a
- * tbf fairly at once: the second migration's flow took about 3 s to get its
- * half (the first one's flow holds the queue), so the first finishes early
- * (measured +0 to +21 % against the fair share on this machine) and the
- * makespan is the steadier figure (-3 %).
+ * tbf fairly at once: the second migration's flow can take seconds to get its
+ * half (the first one's flow holds the queue), so the first may finish early
+ * (+0 to +44 % against the fair share in the runs of 2026-12-01). The
+ * makespan is the steady figure (-1.4 to -4.0 %) and the check that the link
+ * is shared: a model without sharing gives about -29 % for this plan.
  */
-const TOLERANCE = 0.35;
+const TOLERANCE = 0.6;
 const MAKESPAN_TOLERANCE = 0.1;
 /** The source QEMU's migration CPU over the migration's time above which the CPU limited. */
 const CPU_LIMITED = 0.9;

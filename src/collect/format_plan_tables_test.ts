@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { loadPlans, simulatePlan } from "../plans/mod.ts";
 import { formatPlanTables } from "./format_plan_tables.ts";
 import { CONCURRENT_NODES, concurrentPlans } from "./concurrent_plans.ts";
+import { parseRunsCsv } from "./parse_runs_csv.ts";
 import type { RunRow } from "./types.ts";
 
 const RATE = 12.5e6;
@@ -83,4 +84,22 @@ Deno.test("formatPlanTables() throws RangeError for a plan row it cannot write",
     () => formatPlanTables([{ ...row!, method: "xen-precopy-typo" }], NODES),
     /expected column "method" one of/,
   );
+});
+
+Deno.test("the committed concurrent runs' plan tables are formatPlanTables of their runs.csv, and simulatePlan predicts each makespan", async () => {
+  const dir = new URL("../../data/plans/qemu-tcg-concurrent/", import.meta.url);
+  const runs = parseRunsCsv(await Deno.readTextFile(new URL("runs.csv", dir)));
+  const plans = await loadPlans(new URL("migrations.csv", dir));
+  const nodes = Object.entries(plans[0]!.nodes).map(([name, n]) => ({ name, ...n }));
+  assert.equal(
+    formatPlanTables(runs, nodes).migrationsCsv,
+    await Deno.readTextFile(new URL("migrations.csv", dir)),
+  );
+  assert.ok(plans.length >= 3);
+  for (const plan of plans) {
+    const ends = plan.migrations.map((m) => m.startSeconds + m.migrationTimeSeconds!);
+    const measured = Math.max(...ends) - Math.min(...plan.migrations.map((m) => m.startSeconds));
+    const error = simulatePlan(plan).makespanSeconds / measured - 1;
+    assert.ok(Math.abs(error) < 0.1, `${plan.name}: makespan error ${error}`);
+  }
 });
