@@ -13,7 +13,7 @@ import { createSolver, lossFor } from "./_coordinate_search.ts";
 import { fitData } from "./_fit_data.ts";
 import { fitQuantities, layoutParams } from "./_fit_params.ts";
 import { summarizeModel, summarizeResiduals } from "./_fit_summary.ts";
-import { INTERVAL_LEVEL } from "./defaults.ts";
+import { intervalInfo } from "./defaults.ts";
 import type { ExcludedRuns, FitResult, FittedModel, ResolvedFitOptions } from "./types.ts";
 
 /** What the engine returns: a fit result without its options. */
@@ -101,14 +101,7 @@ export function fitCore(
     ...model,
     bandwidth,
     linkBandwidthsBytesPerSecond,
-    interval: options.resamples > 0
-      ? {
-        method: "bootstrap",
-        resamples: options.resamples,
-        seed: options.seed,
-        level: INTERVAL_LEVEL,
-      }
-      : { method: "none" },
+    interval: intervalInfo(options.resamples, options.seed),
     converged: point.converged,
     iterations: point.iterations,
     objectiveValue,
