@@ -35,12 +35,7 @@ export function fitModel(
   indices: readonly number[],
   options: ResolvedFitOptions,
 ): FittedModel {
-  const data = fitData(where, runs, indices, options);
-  const layout = layoutParams(data, options);
-  const loss = lossFor(options.objective);
-  const solve = createSolver(data, layout, options, loss);
-  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
-  const point = solve(null, start);
+  const { data, layout, point } = pointFit(where, runs, indices, options);
   const quantities = fitQuantities(layout, data, options);
   return summarizeModel(data, quantities, point.theta, [], options).model;
 }
@@ -67,12 +62,7 @@ export function fitCore(
   runsOfOtherMethods: number,
   onProgress?: (progress: { stage: "bootstrap"; done: number; total: number }) => void,
 ): CoreFit {
-  const data = fitData(where, runs, indices, options);
-  const layout = layoutParams(data, options);
-  const loss = lossFor(options.objective);
-  const solve = createSolver(data, layout, options, loss);
-  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
-  const point = solve(null, start);
+  const { data, layout, loss, solve, point } = pointFit(where, runs, indices, options);
   const samples = bootstrapSamples(
     bootstrapStrata(data, options.bandwidthPer),
     indices.length,
@@ -112,4 +102,24 @@ export function fitCore(
     runsUsed: indices.length,
     runsOfOtherMethods,
   };
+}
+
+/**
+ * The point estimate of a fit: the runs as arrays, the parameter layout, the
+ * loss, the solver (for the bootstrap's refits) and its solution from the
+ * per-method start (or the default start for one shared bandwidth).
+ */
+function pointFit(
+  where: string,
+  runs: readonly MigrationRun[],
+  indices: readonly number[],
+  options: ResolvedFitOptions,
+) {
+  const data = fitData(where, runs, indices, options);
+  const layout = layoutParams(data, options);
+  const loss = lossFor(options.objective);
+  const solve = createSolver(data, layout, options, loss);
+  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
+  const point = solve(null, start);
+  return { data, layout, loss, solve, point };
 }
