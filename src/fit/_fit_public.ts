@@ -240,27 +240,20 @@ export function fitSelected(
     );
   }
   const without = { ...options, extraTerm: null };
-  const quick = (o: ResolvedFitOptions) => (training: number[]) =>
-    fitModel(where, runs, training, o);
   const folds = options.extraTermFolds;
-  const cvWithout = crossValidateCore(
-    where,
-    runs,
-    indices,
-    options,
-    folds,
-    options.seed,
-    quick(without),
-  );
-  const cvWith = crossValidateCore(
-    where,
-    runs,
-    indices,
-    options,
-    folds,
-    options.seed,
-    quick(options),
-  );
+  // Out-of-sample error of the point fits with the given options (no bootstrap per fold).
+  const crossValidated = (fitOptions: ResolvedFitOptions) =>
+    crossValidateCore(
+      where,
+      runs,
+      indices,
+      options,
+      folds,
+      options.seed,
+      (training: number[]) => fitModel(where, runs, training, fitOptions),
+    );
+  const cvWithout = crossValidated(without);
+  const cvWith = crossValidated(options);
   const measure = (cv: typeof cvWith) =>
     options.objective === "log" ? cv.rmsLogError : cv.metrics.rmseSeconds;
   const errorWith = measure(cvWith);
