@@ -51,7 +51,7 @@ export interface MetadataInput extends RunSettings, ObserveSettings {
   rows: readonly RunRow[];
   /** Today (the end of the date range). */
   now: Date;
-  /** The limits of a downtime limit sweep, seconds (empty: no sweep). */
+  /** The limits of this sitting's downtime limit sweep, seconds (empty: no sweep); the metadata lists these and those of the rows. */
   downtimeLimitsSeconds?: readonly number[];
 }
 
@@ -59,7 +59,19 @@ export interface MetadataInput extends RunSettings, ObserveSettings {
 export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
   const { name, guest, session, rows, postcopySwitch, fill } = input;
   const linkBitsPerSecond = input.linkBandwidthBytesPerSecond * 8;
-  const sweep = input.downtimeLimitsSeconds ?? [];
+  // Every limit a sweep of this dataset ran, over all its sittings (each may sweep its own).
+  const sweep = input.downtimeLimitsSeconds?.length
+    ? [
+      ...new Set([
+        ...input.downtimeLimitsSeconds,
+        ...rows.flatMap((row) =>
+          row.method === "kvm-precopy" && row.downtime_limit_seconds !== ""
+            ? [Number(row.downtime_limit_seconds)]
+            : []
+        ),
+      ]),
+    ].filter(Number.isFinite).sort((a, b) => a - b)
+    : [];
   const memoryMib = bytesToMib(input.memoryBytes);
   const earlier = ((input.previous.sessions as CollectSession[] | undefined) ?? [])
     .filter((s) => s.started !== session.started);
