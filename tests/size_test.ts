@@ -105,9 +105,14 @@ Deno.test("lineCount() counts lines with or without a final newline", () => {
 Deno.test(`no function in src/ (outside tests) is over ${MAX_FUNCTION_LINES} lines`, () => {
   const extents = files.filter(({ path }) => !isTest(path))
     .flatMap(({ path, text }) => functionExtents(path, text));
-  assert.ok(extents.length > 500, `size_test: expected the functions of src/ (got ${extents.length})`);
+  assert.ok(
+    extents.length > 500,
+    `size_test: expected the functions of src/ (got ${extents.length})`,
+  );
   const longest = extents.reduce((a, b) => (b.lines > a.lines ? b : a));
-  console.log(`longest function: ${longest.name} (${longest.path}:${longest.line}), ${longest.lines} lines`);
+  console.log(
+    `longest function: ${longest.name} (${longest.path}:${longest.line}), ${longest.lines} lines`,
+  );
   const over = extents.filter(({ lines }) => lines > MAX_FUNCTION_LINES)
     .map(({ path, name, line, lines }) => `${path}:${line} ${name}: ${lines} lines`);
   assert.deepEqual(over, [], `functions over ${MAX_FUNCTION_LINES} lines:\n${over.join("\n")}`);
