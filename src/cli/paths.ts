@@ -5,22 +5,12 @@
  * @module
  */
 
+import { statOrUndefined } from "../_fs.ts";
 import { type DatasetPath, resolveDatasetPath } from "../data/resolve_dataset_path.ts";
 import { type ValueParser, ValueRejected } from "./values.ts";
 
 /** What an existing path must be. */
 export type PathKind = "file" | "folder" | "file or folder";
-
-function stat(path: string): Deno.FileInfo | undefined {
-  try {
-    return Deno.statSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return undefined;
-    }
-    throw error;
-  }
-}
 
 /**
  * A path to an existing file, folder, or either; with `extension`, a file
@@ -56,7 +46,7 @@ export function existingPath(
     parse(text) {
       const shown = (why: string) => `${JSON.stringify(text)}: ${why}`;
       if (text === "") throw new ValueRejected(expected);
-      const info = stat(text);
+      const info = statOrUndefined(text);
       if (info === undefined) throw new ValueRejected(expected, shown("no such file or folder"));
       if (kind === "file" && info.isDirectory) {
         throw new ValueRejected(expected, shown("a folder"));
@@ -96,7 +86,7 @@ export function outputFolder(): ValueParser<string> {
     placeholder: "DIR",
     parse(text) {
       if (text.trim() === "") throw new ValueRejected(expected);
-      const info = stat(text);
+      const info = statOrUndefined(text);
       if (info !== undefined && !info.isDirectory) {
         throw new ValueRejected(expected, `${JSON.stringify(text)}: a file is in the way`);
       }
@@ -128,7 +118,7 @@ export function datasetPath(): ValueParser<DatasetPath> {
     placeholder: "DATASET",
     parse(text) {
       if (text === "") throw new ValueRejected(expected);
-      const info = stat(text);
+      const info = statOrUndefined(text);
       if (info === undefined) {
         throw new ValueRejected(expected, `${JSON.stringify(text)}: no such file or folder`);
       }

@@ -67,6 +67,40 @@ export interface MetadataNotes {
   memoryMeaning: string;
 }
 
+/** What the columns that need a word mean, in the metadata's `columns`. */
+const COLUMN_NOTES: Readonly<Record<string, string>> = {
+  dirty_pages_per_second:
+    "the rate the guest's dirtier achieved during the migration (its own 1 s reports), pages/s",
+  requested_dirty_pages_per_second: "the rate asked for",
+  wss_bytes:
+    "the working set the dirtier allocated (requested_wss 'full' = all memory left after a 40 MiB margin)",
+  downtime_seconds:
+    "guest pause from QMP events: source STOP to destination RESUME (downtime_source 'events'); QMP's own downtime is qmp_downtime_seconds",
+  migration_time_seconds: "QMP total-time of the source",
+  throughput_bytes_per_second: "transferred_bytes / migration_time_seconds",
+  verify:
+    "the dirtier's check after migration: filler checksum (8 words per page) and every working-set page holding its last written sequence number; a failed check is status corrupt",
+  guest_progress_ratio:
+    "the migrating guest's pages written during the migration [0, migration_time_seconds] divided by what it writes in that time at its rate over the baseline_seconds before migrate (same contention running); 1 = no slowdown; includes the pause; empty when the guest writes nothing (WSS 0) or the trace does not cover the window",
+  guest_lost_seconds:
+    "the work the migrating guest lost, in seconds of its baseline progress: migration_time_seconds x (1 - guest_progress_ratio)",
+  colocated_progress_ratio:
+    "the same ratio for the contention load: CPU hog iterations, iperf3 bytes or host dirtier pages; empty under contention none",
+  postcopy_blocktime_seconds:
+    "post-copy: the destination's postcopy-blocktime (query-migrate after completion, capability postcopy-blocktime on the destination): time the vCPUs were blocked on missing pages, QEMU's overlap-aware total",
+  postcopy_vcpu_blocktime_seconds: "post-copy: postcopy-vcpu-blocktime per vCPU, joined by ';'",
+  source_migration_cpu_seconds:
+    "CPU seconds (utime + stime from /proc/<pid>/task/<tid>/stat, interpolated to the window [0, migration_time_seconds]) of the source QEMU's main loop thread (tid = pid) and its migration threads (names mig/*, live_migration, return path, multifd*): the migration's own CPU work, not the vCPU",
+  destination_migration_cpu_seconds:
+    "the same for the destination QEMU (its main loop loads the incoming stream; mig/dst/listen and mig/dst/fault serve post-copy)",
+  write_pattern:
+    "the guest dirtier's write pattern: sweep (round-robin over the WSS) or random (uniformly random page per write); empty on rows written before the option (sweep)",
+  host_cpu:
+    "the host's CPU model (/proc/cpuinfo); empty on rows written before the column (see sessions)",
+  trace_file:
+    "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run; <file>.progress.jsonl.gz (rows with the noise columns): the run line {source: run, end_seconds, baseline_seconds, clock_ticks_per_second, write_pattern, contention}, then, sorted by t_since_run_start (seconds since migrate, negative in the baseline), progress lines {source: guest|colocated, count, unit: pages|iterations|bytes, from, t_own} and CPU lines {source: cpu, process: source-qemu|destination-qemu|contention, pid, threads: [[tid, comm, utime+stime ticks], ...]}",
+};
+
 /** The dataset's metadata: setup, what each method and contention means, column notes, sittings. */
 export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
   const { name, guest, session, rows, postcopySwitch, fill } = input;
@@ -159,38 +193,7 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
       memory:
         "a second dirtier process on the source side (host process, not a guest): WSS = the VM's memory, 51200 pages/s, started at least 2 s (with the progress trace: baseline_seconds + 2 s) before the migration",
     },
-    columns: {
-      dirty_pages_per_second:
-        "the rate the guest's dirtier achieved during the migration (its own 1 s reports), pages/s",
-      requested_dirty_pages_per_second: "the rate asked for",
-      wss_bytes:
-        "the working set the dirtier allocated (requested_wss 'full' = all memory left after a 40 MiB margin)",
-      downtime_seconds:
-        "guest pause from QMP events: source STOP to destination RESUME (downtime_source 'events'); QMP's own downtime is qmp_downtime_seconds",
-      migration_time_seconds: "QMP total-time of the source",
-      throughput_bytes_per_second: "transferred_bytes / migration_time_seconds",
-      verify:
-        "the dirtier's check after migration: filler checksum (8 words per page) and every working-set page holding its last written sequence number; a failed check is status corrupt",
-      guest_progress_ratio:
-        "the migrating guest's pages written during the migration [0, migration_time_seconds] divided by what it writes in that time at its rate over the baseline_seconds before migrate (same contention running); 1 = no slowdown; includes the pause; empty when the guest writes nothing (WSS 0) or the trace does not cover the window",
-      guest_lost_seconds:
-        "the work the migrating guest lost, in seconds of its baseline progress: migration_time_seconds x (1 - guest_progress_ratio)",
-      colocated_progress_ratio:
-        "the same ratio for the contention load: CPU hog iterations, iperf3 bytes or host dirtier pages; empty under contention none",
-      postcopy_blocktime_seconds:
-        "post-copy: the destination's postcopy-blocktime (query-migrate after completion, capability postcopy-blocktime on the destination): time the vCPUs were blocked on missing pages, QEMU's overlap-aware total",
-      postcopy_vcpu_blocktime_seconds: "post-copy: postcopy-vcpu-blocktime per vCPU, joined by ';'",
-      source_migration_cpu_seconds:
-        "CPU seconds (utime + stime from /proc/<pid>/task/<tid>/stat, interpolated to the window [0, migration_time_seconds]) of the source QEMU's main loop thread (tid = pid) and its migration threads (names mig/*, live_migration, return path, multifd*): the migration's own CPU work, not the vCPU",
-      destination_migration_cpu_seconds:
-        "the same for the destination QEMU (its main loop loads the incoming stream; mig/dst/listen and mig/dst/fault serve post-copy)",
-      write_pattern:
-        "the guest dirtier's write pattern: sweep (round-robin over the WSS) or random (uniformly random page per write); empty on rows written before the option (sweep)",
-      host_cpu:
-        "the host's CPU model (/proc/cpuinfo); empty on rows written before the column (see sessions)",
-      trace_file:
-        "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run; <file>.progress.jsonl.gz (rows with the noise columns): the run line {source: run, end_seconds, baseline_seconds, clock_ticks_per_second, write_pattern, contention}, then, sorted by t_since_run_start (seconds since migrate, negative in the baseline), progress lines {source: guest|colocated, count, unit: pages|iterations|bytes, from, t_own} and CPU lines {source: cpu, process: source-qemu|destination-qemu|contention, pid, threads: [[tid, comm, utime+stime ticks], ...]}",
-    },
+    columns: { ...COLUMN_NOTES },
     other_load:
       "Other work on the machine during each sitting is in sessions[].host_load. QEMU ran at the niceness in setup, but TCG is CPU-bound, so times are noisier than on a dedicated host.",
     sessions,

@@ -59,3 +59,18 @@ export function readJsonValues(text: string, problems: Problems): LocatedValue[]
   problems.throwIfAny();
   return values;
 }
+
+/**
+ * `body` parsed as one JSON value; a syntax error fails `problems` at its
+ * line and column, with `expected` as what was expected when the scanner
+ * does not say.
+ */
+export function parseJsonOrFail(body: string, problems: Problems, expected: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    const error = findJsonError(body);
+    const at = lineColumn(body, error?.offset ?? 0);
+    problems.fail(at, error?.what ?? "invalid JSON", error?.expected ?? expected);
+  }
+}

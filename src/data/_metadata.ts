@@ -1,6 +1,6 @@
 // Private: parses and checks a dataset's `<name>.meta.json` sidecar. Pure.
 
-import { findJsonError, lineColumn } from "./_json_scan.ts";
+import { parseJsonOrFail } from "./_json_values.ts";
 import { Problems, showCell } from "./_problems.ts";
 import type { DatasetMetadata } from "./types.ts";
 
@@ -23,14 +23,7 @@ const STRING_KEYS: Record<string, keyof DatasetMetadata> = {
 export function parseMetadata(text: string, file: string, maxProblems: number): DatasetMetadata {
   const problems = new Problems(file, maxProblems);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    const error = findJsonError(body);
-    const at = lineColumn(body, error?.offset ?? 0);
-    problems.fail(at, error?.what ?? "invalid JSON", error?.expected ?? "a JSON object");
-  }
+  const value = parseJsonOrFail(body, problems, "a JSON object");
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     problems.fail(
       { line: 1 },

@@ -25,6 +25,9 @@ export interface ImportLibvirtResult {
 
 type Kind = QuantityKind | "count" | "text";
 
+/** The statistics read so far: SI value (or text), the 1-based line and the text as written. */
+type Stats = Map<string, { value: number | string; line: number; raw: string }>;
+
 /** virDomainGetJobStats parameter -> [our name, kind, unit factor to SI]. */
 const KEYS: Record<string, [string, Kind, number]> = {
   type: ["type", "count", 1],
@@ -152,107 +155,9 @@ export async function importLibvirt(
   if (text.trim() === "") problems.fail({}, "the file is empty", "libvirt job statistics");
   const notes: string[] = [];
   const rounded: string[] = [];
-  const stats = new Map<string, { value: number | string; line: number; raw: string }>();
+  const stats: Stats = new Map();
   const extra: Record<string, string | number> = { source: "libvirt" };
-  let form: "virsh" | "keyValue" = "keyValue";
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (json !== undefined) {
-    if (typeof json !== "object" || json === null || Array.isArray(json)) {
-      problems.fail(
-        { line: 1 },
-        `${showCell(json)} is not an object`,
-        "a JSON object of job statistics",
-      );
-    }
-    for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
-      takeKeyValue(key, value, 1, stats, extra, problems);
-    }
-  } else {
-    const lines = text.split("\n");
-    const first = lines.find((l) => l.trim() !== "") ?? "";
-    form = /^[a-z][a-z0-9_.]*\s*[=:]/.test(first.trim()) ? "keyValue" : "virsh";
-    lines.forEach((rawLine, i) => {
-      const line = i + 1;
-      const row = rawLine.replace(/\r$/, "");
-      if (row.trim() === "") return;
-      if (form === "keyValue") {
-        const m = /^\s*([a-z][a-z0-9_.]*)\s*[=:]\s*(.*?)\s*$/.exec(row);
-        if (!m) {
-          problems.add({ line, column: 1 }, `cannot read ${showCell(row)}`, "a key=value line");
-          return;
-        }
-        const raw = m[2] as string;
-        takeKeyValue(
-          m[1] as string,
-          /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : raw,
-          line,
-          stats,
-          extra,
-          problems,
-        );
-        return;
-      }
-      const m = /^\s*([A-Za-z][A-Za-z0-9 /()-]*?)\s*:\s*(.*?)\s*$/.exec(row);
-      if (!m) {
-        problems.add(
-          { line, column: 1 },
-          `cannot read ${showCell(row)}`,
-          'a "Label:  value" line as virsh prints',
-        );
-        return;
-      }
-      const label = m[1] as string;
-      const raw = m[2] as string;
-      const key = VIRSH[label];
-      if (key === undefined) {
-        const name = label.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
-        extra[name] = /^[+-]?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
-        return;
-      }
-      const [, kind] = KEYS[key] as [string, Kind, number];
-      if (kind === "count" || kind === "text") {
-        const value = key === "type" || key === "operation"
-          ? raw
-          : /^\d+(\.\d+)?\s*%?$/.test(raw)
-          ? Number(raw.replace("%", ""))
-          : undefined;
-        if (value === undefined) {
-          problems.add(
-            { line, field: label },
-            `${showCell(raw)} is not a number`,
-            "a count >= 0",
-            raw,
-          );
-          return;
-        }
-        stats.set(key, { value, line, raw });
-        return;
-      }
-      try {
-        const ms = /^(\d+(?:\.\d+)?)\s*ms$/.exec(raw);
-        let value = kind === "seconds" && ms ? Number(ms[1]) / 1000 : parseQuantity(raw, kind);
-        if (kind === "bytes" && /[KMGT]iB/.test(raw)) {
-          value = Math.round(value);
-          rounded.push(label);
-        }
-        stats.set(key, { value, line, raw });
-      } catch (error) {
-        problems.add(
-          { line, field: label },
-          `${showCell(raw)} is not a quantity (${
-            (error as Error).message.replace(/^parseQuantity: /, "")
-          })`,
-          `a number with its unit, as virsh prints it`,
-          raw,
-        );
-      }
-    });
-  }
+  const form = readStats(text, stats, extra, rounded, problems);
   if (rounded.length > 0) {
     notes.push(
       `virsh prints sizes rounded to 3 decimals (${rounded.join(", ")}): bytes are approximate; ` +
@@ -264,22 +169,7 @@ export async function importLibvirt(
     const v = stats.get(key)?.value;
     return typeof v === "number" ? v : undefined;
   };
-  const typeRaw = stats.get("type")?.value;
-  let status: string;
-  if (typeRaw === undefined) {
-    status = "completed";
-    notes.push('status "completed" assumed: no job type given (completed-job statistics)');
-  } else {
-    const mapped = JOB_TYPES[String(typeRaw)];
-    if (mapped === undefined) {
-      problems.fail(
-        { line: stats.get("type")?.line, field: "type" },
-        `${showCell(typeRaw)} is not a job type`,
-        "Completed, Failed, Cancelled or a virDomainJobType number 0-5",
-      );
-    }
-    status = mapped;
-  }
+  const status = jobStatus(stats, notes, problems);
   const memoryBytes = get("memory_total");
   if (memoryBytes === undefined || memoryBytes <= 0) {
     problems.fail(
@@ -345,26 +235,174 @@ export async function importLibvirt(
   for (const [key, { value }] of stats) {
     if (used.has(key)) continue;
     const [, kind] = KEYS[key] as [string, Kind, number];
-    const suffix = kind === "seconds"
-      ? "_seconds"
-      : kind === "bytes"
-      ? "_bytes"
-      : kind === "bytesPerSecond"
-      ? "_bytes_per_second"
-      : kind === "pagesPerSecond"
-      ? "_pages_per_second"
-      : "";
+    const suffix = unitSuffix(kind);
     const name = key.endsWith("_bytes") && suffix === "_bytes" ? key : `${key}${suffix}`;
     extra[name] = value;
   }
   return { run, form, notes: [...new Set(notes)] };
 }
 
+/** The statistics of `text` (JSON, key=value lines or virsh's text) into `stats` and `extra`; which form it was. */
+function readStats(
+  text: string,
+  stats: Stats,
+  extra: Record<string, string | number>,
+  rounded: string[],
+  problems: Problems,
+): "virsh" | "keyValue" {
+  let form: "virsh" | "keyValue" = "keyValue";
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (json !== undefined) {
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      problems.fail(
+        { line: 1 },
+        `${showCell(json)} is not an object`,
+        "a JSON object of job statistics",
+      );
+    }
+    for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+      takeKeyValue(key, value, 1, stats, extra, problems);
+    }
+  } else {
+    const lines = text.split("\n");
+    const first = lines.find((l) => l.trim() !== "") ?? "";
+    form = /^[a-z][a-z0-9_.]*\s*[=:]/.test(first.trim()) ? "keyValue" : "virsh";
+    lines.forEach((rawLine, i) => {
+      const line = i + 1;
+      const row = rawLine.replace(/\r$/, "");
+      if (row.trim() === "") return;
+      if (form === "keyValue") {
+        const m = /^\s*([a-z][a-z0-9_.]*)\s*[=:]\s*(.*?)\s*$/.exec(row);
+        if (!m) {
+          problems.add({ line, column: 1 }, `cannot read ${showCell(row)}`, "a key=value line");
+          return;
+        }
+        const raw = m[2] as string;
+        takeKeyValue(
+          m[1] as string,
+          /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : raw,
+          line,
+          stats,
+          extra,
+          problems,
+        );
+        return;
+      }
+      takeVirshLine(row, line, stats, extra, rounded, problems);
+    });
+  }
+  return form;
+}
+
+/** One line of virsh's `domjobinfo` output, into `stats` (or `extra` for a label it does not know). */
+function takeVirshLine(
+  row: string,
+  line: number,
+  stats: Stats,
+  extra: Record<string, string | number>,
+  rounded: string[],
+  problems: Problems,
+): void {
+  const m = /^\s*([A-Za-z][A-Za-z0-9 /()-]*?)\s*:\s*(.*?)\s*$/.exec(row);
+  if (!m) {
+    problems.add(
+      { line, column: 1 },
+      `cannot read ${showCell(row)}`,
+      'a "Label:  value" line as virsh prints',
+    );
+    return;
+  }
+  const label = m[1] as string;
+  const raw = m[2] as string;
+  const key = VIRSH[label];
+  if (key === undefined) {
+    const name = label.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+    extra[name] = /^[+-]?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+    return;
+  }
+  const [, kind] = KEYS[key] as [string, Kind, number];
+  if (kind === "count" || kind === "text") {
+    const value = key === "type" || key === "operation"
+      ? raw
+      : /^\d+(\.\d+)?\s*%?$/.test(raw)
+      ? Number(raw.replace("%", ""))
+      : undefined;
+    if (value === undefined) {
+      problems.add(
+        { line, field: label },
+        `${showCell(raw)} is not a number`,
+        "a count >= 0",
+        raw,
+      );
+      return;
+    }
+    stats.set(key, { value, line, raw });
+    return;
+  }
+  try {
+    const ms = /^(\d+(?:\.\d+)?)\s*ms$/.exec(raw);
+    let value = kind === "seconds" && ms ? Number(ms[1]) / 1000 : parseQuantity(raw, kind);
+    if (kind === "bytes" && /[KMGT]iB/.test(raw)) {
+      value = Math.round(value);
+      rounded.push(label);
+    }
+    stats.set(key, { value, line, raw });
+  } catch (error) {
+    problems.add(
+      { line, field: label },
+      `${showCell(raw)} is not a quantity (${
+        (error as Error).message.replace(/^parseQuantity: /, "")
+      })`,
+      `a number with its unit, as virsh prints it`,
+      raw,
+    );
+  }
+}
+
+/** The run's status from the job type ("completed" when none is given, with a note). */
+function jobStatus(stats: Stats, notes: string[], problems: Problems): string {
+  const typeRaw = stats.get("type")?.value;
+  let status: string;
+  if (typeRaw === undefined) {
+    status = "completed";
+    notes.push('status "completed" assumed: no job type given (completed-job statistics)');
+  } else {
+    const mapped = JOB_TYPES[String(typeRaw)];
+    if (mapped === undefined) {
+      problems.fail(
+        { line: stats.get("type")?.line, field: "type" },
+        `${showCell(typeRaw)} is not a job type`,
+        "Completed, Failed, Cancelled or a virDomainJobType number 0-5",
+      );
+    }
+    status = mapped;
+  }
+  return status;
+}
+
+/** The SI unit suffix of a column name for a statistic of `kind` ("" for counts and text). */
+function unitSuffix(kind: Kind): string {
+  return kind === "seconds"
+    ? "_seconds"
+    : kind === "bytes"
+    ? "_bytes"
+    : kind === "bytesPerSecond"
+    ? "_bytes_per_second"
+    : kind === "pagesPerSecond"
+    ? "_pages_per_second"
+    : "";
+}
+
 function takeKeyValue(
   key: string,
   value: unknown,
   line: number,
-  stats: Map<string, { value: number | string; line: number; raw: string }>,
+  stats: Stats,
   extra: Record<string, string | number>,
   problems: Problems,
 ): void {

@@ -120,7 +120,91 @@ export async function importQmp(
   const problems: Problems = new Problems(read.fileName, resolved.maxProblems);
   const values = readJsonValues(read.text, problems);
   const notes: string[] = [];
-  const samples: { sample: QmpSample; reply: Record<string, unknown> }[] = [];
+  const { samples, skipped } = readReplies(values, problems);
+  problems.throwIfAny();
+  if (samples.length === 0) {
+    problems.fail({}, "no query-migrate reply with a status", "at least one non-empty reply");
+  }
+  if (skipped > 0) notes.push(`skipped ${skipped} empty reply(ies), greeting(s) or event(s)`);
+  const finalIndex = finalReplyIndex(samples, notes);
+  const final = samples[finalIndex] as (typeof samples)[number];
+  const after = samples.slice(finalIndex + 1);
+  if (after.length > 0) {
+    notes.push(
+      `${after.length} reply(ies) after the final one (destination side?) used only for extras`,
+    );
+  }
+  const series = samples.slice(0, finalIndex + 1).map((s) => s.sample);
+  const ram = (final.reply.ram ?? {}) as Record<string, unknown>;
+  let memoryBytes = num(ram.total);
+  if (memoryBytes === undefined) {
+    const withTotal = findLast(
+      samples,
+      (s) => num((s.reply.ram as Record<string, unknown> | undefined)?.total) !== undefined,
+    );
+    if (withTotal !== -1) {
+      memoryBytes = num((samples[withTotal]?.reply.ram as Record<string, unknown>).total);
+      notes.push("memoryBytes from an earlier reply's ram.total (the final reply has none)");
+    }
+  }
+  if (memoryBytes === undefined || memoryBytes <= 0) {
+    problems.fail(
+      { line: final.sample.line },
+      "no reply carries ram.total",
+      "ram.total in bytes > 0",
+    );
+  }
+  const method = resolved.method ?? traceMethod(samples, ram, notes);
+  // Dirty rate.
+  let dirty = resolved.dirtyPagesPerSecond;
+  if (dirty === undefined) {
+    const last = [...series].reverse().find((s) => (s.dirtyPagesPerSecond ?? 0) > 0);
+    dirty = last?.dirtyPagesPerSecond ?? 0;
+    notes.push(
+      last
+        ? `dirtyPagesPerSecond ${dirty} from QEMU's last non-zero ram.dirty-pages-rate (record ${last.index})`
+        : "dirtyPagesPerSecond 0: QEMU reported no non-zero ram.dirty-pages-rate",
+    );
+  }
+  const status = final.sample.status;
+  const total = num(final.reply["total-time"]);
+  const run: MigrationRun = {
+    method,
+    contention: resolved.contention,
+    memoryBytes,
+    wssBytes: resolveWss("importQmp", resolved.wssBytes, memoryBytes),
+    dirtyPagesPerSecond: dirty,
+    pageBytes: num(ram["page-size"]) ?? 4096,
+    migrationTimeSeconds: total === undefined || !TERMINAL.has(status) ? NaN : total / 1000,
+    status,
+    extra: { source: "qmp" },
+  };
+  if (num(ram["page-size"]) === undefined) {
+    notes.push("pageBytes 4096: the final reply has no ram.page-size");
+  }
+  if (resolved.linkBandwidthBytesPerSecond !== undefined) {
+    run.linkBandwidthBytesPerSecond = resolved.linkBandwidthBytesPerSecond;
+  }
+  const downtime = num(final.reply.downtime);
+  if (downtime !== undefined) run.downtimeSeconds = downtime / 1000;
+  const transferred = num(ram.transferred);
+  if (transferred !== undefined) run.transferredBytes = transferred;
+  const syncs = num(ram["dirty-sync-count"]);
+  if (syncs !== undefined) run.iterations = syncs;
+  if (resolved.run !== undefined) run.run = resolved.run;
+  addExtraColumns(run.extra, final, after, total, series.length);
+  return { run, series, notes };
+}
+
+/** One reply with the sample read from it. */
+type Reply = { sample: QmpSample; reply: Record<string, unknown> };
+
+/** The samples of the JSON values that are query-migrate replies; how many values were skipped (empty, greetings, events). */
+function readReplies(
+  values: { value: unknown; line: number }[],
+  problems: Problems,
+): { samples: Reply[]; skipped: number } {
+  const samples: Reply[] = [];
   let skipped = 0;
   let firstTime: number | undefined;
   for (const [index, { value, line }] of values.entries()) {
@@ -169,12 +253,11 @@ export async function importQmp(
     }
     samples.push({ sample, reply: r });
   }
-  problems.throwIfAny();
-  if (samples.length === 0) {
-    problems.fail({}, "no query-migrate reply with a status", "at least one non-empty reply");
-  }
-  if (skipped > 0) notes.push(`skipped ${skipped} empty reply(ies), greeting(s) or event(s)`);
-  // The final reply: last terminal one with total-time, else last terminal, else the last.
+  return { samples, skipped };
+}
+
+/** The index of the final reply: the last terminal one with total-time, else the last terminal one, else the last. */
+function finalReplyIndex(samples: Reply[], notes: string[]): number {
   let finalIndex = findLast(
     samples,
     (s) => TERMINAL.has(s.sample.status) && "total-time" in s.reply,
@@ -188,87 +271,36 @@ export async function importQmp(
       }"`,
     );
   }
-  const final = samples[finalIndex] as (typeof samples)[number];
-  const after = samples.slice(finalIndex + 1);
-  if (after.length > 0) {
-    notes.push(
-      `${after.length} reply(ies) after the final one (destination side?) used only for extras`,
-    );
-  }
-  const series = samples.slice(0, finalIndex + 1).map((s) => s.sample);
+  return finalIndex;
+}
+
+/** The method the trace shows: post-copy when a status or ram.postcopy-bytes says so, else pre-copy (with a note). */
+function traceMethod(samples: Reply[], ram: Record<string, unknown>, notes: string[]): string {
+  const postcopyStatus = samples.some((s) => s.sample.status.startsWith("postcopy"));
+  const postcopyBytes = (num(ram["postcopy-bytes"]) ?? 0) > 0;
+  const method = postcopyStatus || postcopyBytes ? "kvm-postcopy" : "kvm-precopy";
+  notes.push(
+    `method "${method}" from the trace (${
+      postcopyStatus
+        ? 'a "postcopy-active" status'
+        : postcopyBytes
+        ? "ram.postcopy-bytes > 0"
+        : "no post-copy status or bytes"
+    })`,
+  );
+  return method;
+}
+
+/** The final reply's columns beyond the run's fields into `extra`. */
+function addExtraColumns(
+  extra: Record<string, string | number>,
+  final: Reply,
+  after: Reply[],
+  total: number | undefined,
+  samplesCount: number,
+): void {
   const ram = (final.reply.ram ?? {}) as Record<string, unknown>;
-  let memoryBytes = num(ram.total);
-  if (memoryBytes === undefined) {
-    const withTotal = findLast(
-      samples,
-      (s) => num((s.reply.ram as Record<string, unknown> | undefined)?.total) !== undefined,
-    );
-    if (withTotal !== -1) {
-      memoryBytes = num((samples[withTotal]?.reply.ram as Record<string, unknown>).total);
-      notes.push("memoryBytes from an earlier reply's ram.total (the final reply has none)");
-    }
-  }
-  if (memoryBytes === undefined || memoryBytes <= 0) {
-    problems.fail(
-      { line: final.sample.line },
-      "no reply carries ram.total",
-      "ram.total in bytes > 0",
-    );
-  }
-  // Method.
-  let method = resolved.method;
-  if (method === undefined) {
-    const postcopyStatus = samples.some((s) => s.sample.status.startsWith("postcopy"));
-    const postcopyBytes = (num(ram["postcopy-bytes"]) ?? 0) > 0;
-    method = postcopyStatus || postcopyBytes ? "kvm-postcopy" : "kvm-precopy";
-    notes.push(
-      `method "${method}" from the trace (${
-        postcopyStatus
-          ? 'a "postcopy-active" status'
-          : postcopyBytes
-          ? "ram.postcopy-bytes > 0"
-          : "no post-copy status or bytes"
-      })`,
-    );
-  }
-  // Dirty rate.
-  let dirty = resolved.dirtyPagesPerSecond;
-  if (dirty === undefined) {
-    const last = [...series].reverse().find((s) => (s.dirtyPagesPerSecond ?? 0) > 0);
-    dirty = last?.dirtyPagesPerSecond ?? 0;
-    notes.push(
-      last
-        ? `dirtyPagesPerSecond ${dirty} from QEMU's last non-zero ram.dirty-pages-rate (record ${last.index})`
-        : "dirtyPagesPerSecond 0: QEMU reported no non-zero ram.dirty-pages-rate",
-    );
-  }
   const status = final.sample.status;
-  const total = num(final.reply["total-time"]);
-  const run: MigrationRun = {
-    method,
-    contention: resolved.contention,
-    memoryBytes,
-    wssBytes: resolveWss("importQmp", resolved.wssBytes, memoryBytes),
-    dirtyPagesPerSecond: dirty,
-    pageBytes: num(ram["page-size"]) ?? 4096,
-    migrationTimeSeconds: total === undefined || !TERMINAL.has(status) ? NaN : total / 1000,
-    status,
-    extra: { source: "qmp" },
-  };
-  if (num(ram["page-size"]) === undefined) {
-    notes.push("pageBytes 4096: the final reply has no ram.page-size");
-  }
-  if (resolved.linkBandwidthBytesPerSecond !== undefined) {
-    run.linkBandwidthBytesPerSecond = resolved.linkBandwidthBytesPerSecond;
-  }
-  const downtime = num(final.reply.downtime);
-  if (downtime !== undefined) run.downtimeSeconds = downtime / 1000;
-  const transferred = num(ram.transferred);
-  if (transferred !== undefined) run.transferredBytes = transferred;
-  const syncs = num(ram["dirty-sync-count"]);
-  if (syncs !== undefined) run.iterations = syncs;
-  if (resolved.run !== undefined) run.run = resolved.run;
-  const extra = run.extra;
   if (total !== undefined && !TERMINAL.has(status)) extra.last_total_time_seconds = total / 1000;
   const setup = num(final.reply["setup-time"]);
   if (setup !== undefined) extra.setup_time_seconds = setup / 1000;
@@ -293,8 +325,7 @@ export async function importQmp(
     const blocktime = num(s.reply["postcopy-blocktime"]);
     if (blocktime !== undefined) extra.postcopy_blocktime_seconds = blocktime / 1000;
   }
-  extra.samples = series.length;
-  return { run, series, notes };
+  extra.samples = samplesCount;
 }
 
 function num(value: unknown): number | undefined {

@@ -6,6 +6,7 @@
 
 import { delimitedRows, fieldColumns } from "./_delimited.ts";
 import { arrayElementOffsets, findJsonError, lineColumn, lineColumns } from "./_json_scan.ts";
+import { parseJsonOrFail } from "./_json_values.ts";
 import { parseMetadata } from "./_metadata.ts";
 import { Problems, showCell } from "./_problems.ts";
 import { type Converted, convertRecords, type RawHeader, type RawRecord } from "./_convert.ts";
@@ -314,14 +315,7 @@ function fromObjects(
 }
 
 function readJsonArray(body: string, problems: Problems): Read {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    const error = findJsonError(body);
-    const at = lineColumn(body, error?.offset ?? 0);
-    problems.fail(at, error?.what ?? "invalid JSON", error?.expected ?? "a JSON array of objects");
-  }
+  const value = parseJsonOrFail(body, problems, "a JSON array of objects");
   if (!Array.isArray(value)) {
     problems.fail({ line: 1 }, `${showCell(value)} is not an array`, "a JSON array of run objects");
   }

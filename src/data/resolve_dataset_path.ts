@@ -5,6 +5,8 @@
  * @module
  */
 
+import { statOrUndefined } from "../_fs.ts";
+
 /** A dataset path, resolved. */
 export interface DatasetPath {
   /** Whether a file or a folder was given. */
@@ -25,17 +27,6 @@ export interface DatasetPath {
 
 /** The runs files a dataset folder may hold, in the order they are looked for. */
 export const FOLDER_RUNS_FILES: readonly string[] = ["runs.csv", "runs.csv.gz"];
-
-function statOrUndefined(path: string): Deno.FileInfo | undefined {
-  try {
-    return Deno.statSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return undefined;
-    }
-    throw error;
-  }
-}
 
 function baseName(path: string): string {
   return path.split("/").filter((part) => part !== "").pop() ?? path;

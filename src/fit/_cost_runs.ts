@@ -3,7 +3,7 @@
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { type Measured, measuredQuantity, type RunQuantity } from "./_quantity.ts";
-import { checkRuns, selectRuns } from "./_runs.ts";
+import { checkRuns, resolveMethodOption, selectRuns } from "./_runs.ts";
 import type { CostFitReport } from "./cost_types.ts";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "./defaults.ts";
 import { errorMetrics } from "./error_metrics.ts";
@@ -104,18 +104,7 @@ export function resolveCostOptions(where: string, options: unknown): CostOptions
       })`,
     );
   }
-  let methods: string[] | null = null;
-  if (method !== undefined) {
-    const list = typeof method === "string" ? [method] : method;
-    if (!Array.isArray(list) || list.length === 0 || list.some((m) => typeof m !== "string")) {
-      throw new TypeError(
-        `${where}: invalid option "method", expected a method name or a non-empty array of names (got ${
-          showValue(method)
-        })`,
-      );
-    }
-    methods = [...list];
-  }
+  const methods = resolveMethodOption(where, method);
   checkNumber(where, "option", "resamples", resamples, "integer>=0");
   checkNumber(where, "option", "seed", seed, "integer>=0");
   return {

@@ -13,7 +13,7 @@ import { createSolver, lossFor } from "./_coordinate_search.ts";
 import { fitData } from "./_fit_data.ts";
 import { fitQuantities, layoutParams } from "./_fit_params.ts";
 import { summarizeModel, summarizeResiduals } from "./_fit_summary.ts";
-import { INTERVAL_LEVEL } from "./defaults.ts";
+import { intervalInfo } from "./defaults.ts";
 import type { ExcludedRuns, FitResult, FittedModel, ResolvedFitOptions } from "./types.ts";
 
 /** What the engine returns: a fit result without its options. */
@@ -35,12 +35,7 @@ export function fitModel(
   indices: readonly number[],
   options: ResolvedFitOptions,
 ): FittedModel {
-  const data = fitData(where, runs, indices, options);
-  const layout = layoutParams(data, options);
-  const loss = lossFor(options.objective);
-  const solve = createSolver(data, layout, options, loss);
-  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
-  const point = solve(null, start);
+  const { data, layout, point } = pointFit(where, runs, indices, options);
   const quantities = fitQuantities(layout, data, options);
   return summarizeModel(data, quantities, point.theta, [], options).model;
 }
@@ -67,12 +62,7 @@ export function fitCore(
   runsOfOtherMethods: number,
   onProgress?: (progress: { stage: "bootstrap"; done: number; total: number }) => void,
 ): CoreFit {
-  const data = fitData(where, runs, indices, options);
-  const layout = layoutParams(data, options);
-  const loss = lossFor(options.objective);
-  const solve = createSolver(data, layout, options, loss);
-  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
-  const point = solve(null, start);
+  const { data, layout, loss, solve, point } = pointFit(where, runs, indices, options);
   const samples = bootstrapSamples(
     bootstrapStrata(data, options.bandwidthPer),
     indices.length,
@@ -101,14 +91,7 @@ export function fitCore(
     ...model,
     bandwidth,
     linkBandwidthsBytesPerSecond,
-    interval: options.resamples > 0
-      ? {
-        method: "bootstrap",
-        resamples: options.resamples,
-        seed: options.seed,
-        level: INTERVAL_LEVEL,
-      }
-      : { method: "none" },
+    interval: intervalInfo(options.resamples, options.seed),
     converged: point.converged,
     iterations: point.iterations,
     objectiveValue,
@@ -119,4 +102,24 @@ export function fitCore(
     runsUsed: indices.length,
     runsOfOtherMethods,
   };
+}
+
+/**
+ * The point estimate of a fit: the runs as arrays, the parameter layout, the
+ * loss, the solver (for the bootstrap's refits) and its solution from the
+ * per-method start (or the default start for one shared bandwidth).
+ */
+function pointFit(
+  where: string,
+  runs: readonly MigrationRun[],
+  indices: readonly number[],
+  options: ResolvedFitOptions,
+) {
+  const data = fitData(where, runs, indices, options);
+  const layout = layoutParams(data, options);
+  const loss = lossFor(options.objective);
+  const solve = createSolver(data, layout, options, loss);
+  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
+  const point = solve(null, start);
+  return { data, layout, loss, solve, point };
 }

@@ -5,7 +5,7 @@ import type { MigrationRun } from "../data/types.ts";
 import { crossValidateCore } from "./_cv_core.ts";
 import { resolveModelOptions } from "./_evaluate.ts";
 import { fitCore, fitModel } from "./_fit_core.ts";
-import { checkRuns, selectRuns } from "./_runs.ts";
+import { checkRuns, resolveMethodOption, selectRuns } from "./_runs.ts";
 import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "./defaults.ts";
 import type {
   ExtraTermName,
@@ -171,18 +171,7 @@ export function resolveFitOptions(
       );
     }
   };
-  let methods: string[] | null = null;
-  if (method !== undefined) {
-    const list = typeof method === "string" ? [method] : method;
-    if (!Array.isArray(list) || list.length === 0 || list.some((m) => typeof m !== "string")) {
-      throw new TypeError(
-        `${where}: invalid option "method", expected a method name or a non-empty array of names (got ${
-          showValue(method)
-        })`,
-      );
-    }
-    methods = [...list];
-  }
+  const methods = resolveMethodOption(where, method);
   oneOf("objective", objective, ["log", "seconds"]);
   oneOf("scale", scale, ["auto", "absolute", "efficiency"]);
   oneOf("bandwidthPer", bandwidthPer, ["all", "method"]);
@@ -251,27 +240,20 @@ export function fitSelected(
     );
   }
   const without = { ...options, extraTerm: null };
-  const quick = (o: ResolvedFitOptions) => (training: number[]) =>
-    fitModel(where, runs, training, o);
   const folds = options.extraTermFolds;
-  const cvWithout = crossValidateCore(
-    where,
-    runs,
-    indices,
-    options,
-    folds,
-    options.seed,
-    quick(without),
-  );
-  const cvWith = crossValidateCore(
-    where,
-    runs,
-    indices,
-    options,
-    folds,
-    options.seed,
-    quick(options),
-  );
+  // Out-of-sample error of the point fits with the given options (no bootstrap per fold).
+  const crossValidated = (fitOptions: ResolvedFitOptions) =>
+    crossValidateCore(
+      where,
+      runs,
+      indices,
+      options,
+      folds,
+      options.seed,
+      (training: number[]) => fitModel(where, runs, training, fitOptions),
+    );
+  const cvWithout = crossValidated(without);
+  const cvWith = crossValidated(options);
   const measure = (cv: typeof cvWith) =>
     options.objective === "log" ? cv.rmsLogError : cv.metrics.rmseSeconds;
   const errorWith = measure(cvWith);

@@ -67,6 +67,13 @@ export function noiseModel(
     const theta = new Float64Array(
       precopyMethods.length + (groups.length > 0 ? 1 + groups.length : 0),
     );
+    // A 1-D search over [0, maxSeconds] in microseconds; the minimum, in microseconds.
+    const searchMicroseconds = (loss: (micro: number) => number, maxSeconds: number): number => {
+      const upper = maxSeconds * 1e6;
+      const best = minimize1d(loss, 0, upper, POINTS, TOLERANCE * maxSeconds * 1e6, MAX_STEPS);
+      if (record && !settled(best, upper)) converged = false;
+      return best.x;
+    };
     byMethod.forEach((members, k) => {
       const loss = (micro: number) => {
         let sum = 0;
@@ -76,16 +83,7 @@ export function noiseModel(
         }
         return sum;
       };
-      const best = minimize1d(
-        loss,
-        0,
-        maxTracking * 1e6,
-        POINTS,
-        TOLERANCE * maxTracking * 1e6,
-        MAX_STEPS,
-      );
-      if (record && !settled(best, maxTracking * 1e6)) converged = false;
-      theta[k] = best.x * 1e-6;
+      theta[k] = searchMicroseconds(loss, maxTracking) * 1e-6;
     });
     if (groups.length === 0) return theta;
     const base = precopyMethods.length;
@@ -107,18 +105,10 @@ export function noiseModel(
       if (out !== null) keep.forEach((k, g) => out[g] = 1 - k);
       return sum;
     };
-    const best = minimize1d(
-      (x) => slowdowns(x, null),
-      0,
-      maxFault * 1e6,
-      POINTS,
-      TOLERANCE * maxFault * 1e6,
-      MAX_STEPS,
-    );
-    if (record && !settled(best, maxFault * 1e6)) converged = false;
-    theta[base] = best.x * 1e-6;
+    const faultMicro = searchMicroseconds((x) => slowdowns(x, null), maxFault);
+    theta[base] = faultMicro * 1e-6;
     const out = new Float64Array(groups.length);
-    slowdowns(best.x, out);
+    slowdowns(faultMicro, out);
     theta.set(out, base + 1);
     return theta;
   };

@@ -84,6 +84,25 @@ function checkRunNumber(
   throw new RangeError(message);
 }
 
+/**
+ * The `method` option of a fit: a method name or a non-empty array of names,
+ * as a fresh array; null when it is not given (every method).
+ *
+ * @throws {TypeError} When `method` is neither a string nor a non-empty array of strings.
+ */
+export function resolveMethodOption(where: string, method: unknown): string[] | null {
+  if (method === undefined) return null;
+  const list = typeof method === "string" ? [method] : method;
+  if (!Array.isArray(list) || list.length === 0 || list.some((m) => typeof m !== "string")) {
+    throw new TypeError(
+      `${where}: invalid option "method", expected a method name or a non-empty array of names (got ${
+        showValue(method)
+      })`,
+    );
+  }
+  return [...list];
+}
+
 /** The runs a fit uses and the ones it leaves out. */
 export interface SelectedRuns {
   /** Indices (into the input array) of the completed runs of the selected methods. */

@@ -15,6 +15,8 @@
  * @module
  */
 
+import type { IntervalInfo } from "./types.ts";
+
 /** Bootstrap resamples behind every interval. */
 export const DEFAULT_RESAMPLES = 200;
 
@@ -26,3 +28,31 @@ export const DEFAULT_FOLDS = 5;
 
 /** Seed of the bootstrap and of the folds. */
 export const DEFAULT_SEED = 1;
+
+/**
+ * How the intervals of a fit with `resamples` bootstrap resamples at `seed`
+ * were computed: a percentile bootstrap at {@linkcode INTERVAL_LEVEL}, or none
+ * when `resamples` is 0.
+ *
+ * @param resamples The number of bootstrap resamples (an integer >= 0, checked by the caller).
+ * @param seed The seed of the resampling generator.
+ * @returns The fit's `interval` field.
+ *
+ * @example With and without resamples
+ * ```ts
+ * import { intervalInfo } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(intervalInfo(200, 1), {
+ *   method: "bootstrap",
+ *   resamples: 200,
+ *   seed: 1,
+ *   level: 0.95,
+ * });
+ * assert.deepEqual(intervalInfo(0, 1), { method: "none" });
+ * ```
+ */
+export function intervalInfo(resamples: number, seed: number): IntervalInfo {
+  return resamples > 0
+    ? { method: "bootstrap", resamples, seed, level: INTERVAL_LEVEL }
+    : { method: "none" };
+}

@@ -10,7 +10,7 @@ import type { MigrationRun } from "../data/types.ts";
 import { costResiduals, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
 import { downtimeModel } from "./_downtime_fit.ts";
 import type { DowntimeFitResult } from "./cost_types.ts";
-import { INTERVAL_LEVEL } from "./defaults.ts";
+import { intervalInfo } from "./defaults.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
 
@@ -118,14 +118,7 @@ export function fitDowntime(
   return {
     ...model,
     quantity: "downtimeSeconds",
-    interval: resolved.resamples > 0
-      ? {
-        method: "bootstrap",
-        resamples: resolved.resamples,
-        seed: resolved.seed,
-        level: INTERVAL_LEVEL,
-      }
-      : { method: "none" },
+    interval: intervalInfo(resolved.resamples, resolved.seed),
     converged: true,
     ...costResiduals(data.runs, data.indices, data.measured, estimated),
     excluded: data.excluded,

@@ -13,7 +13,7 @@ import {
   noiseModel,
 } from "./_noise_fit.ts";
 import type { NoiseFitResult } from "./cost_types.ts";
-import { INTERVAL_LEVEL } from "./defaults.ts";
+import { intervalInfo } from "./defaults.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
 
@@ -134,14 +134,7 @@ export function fitNoise(runs: readonly MigrationRun[], options: FitNoiseOptions
   return {
     ...model,
     quantity: "guestProgressRatio",
-    interval: resolved.resamples > 0
-      ? {
-        method: "bootstrap",
-        resamples: resolved.resamples,
-        seed: resolved.seed,
-        level: INTERVAL_LEVEL,
-      }
-      : { method: "none" },
+    interval: intervalInfo(resolved.resamples, resolved.seed),
     converged,
     ...costResiduals(data.runs, data.indices, data.measured, estimated),
     excluded: data.excluded,

@@ -12,6 +12,7 @@
 // form (an arc of the working set for a sweep, a uniform fraction for random
 // writes). No chunk is simulated one by one.
 
+import type { ResolvedInput } from "./_input.ts";
 import {
   addArc,
   addUniform,
@@ -32,13 +33,7 @@ export const QEMU_STOP_REASONS: readonly ["converged", "timeout", "max-syncs"] =
 ];
 
 /** Checked inputs and options of one configuration. */
-export interface QemuSwitchInput {
-  memoryBytes: number;
-  wssBytes: number;
-  dirtyPagesPerSecond: number;
-  bandwidthBytesPerSecond: number;
-  pageBytes: number;
-  zeroBytes: number;
+export interface QemuSwitchInput extends ResolvedInput {
   tailBytes: number;
   downtimeLimitSeconds: number;
   timeoutSeconds: number;

@@ -34,6 +34,8 @@ const POWERS = new Float64Array(54);
 const SUMS = new Float64Array(54);
 /** 2^j, j < 54 (`**` is a slow call in V8). */
 const STEPS = Float64Array.from({ length: 54 }, (_, j) => 2 ** j);
+/** Scratch: what lastGoingRound() found, [k, q^k, G(k)]. */
+const FOUND = new Float64Array(3);
 
 /**
  * Computes what {@linkcode xenRounds} computes, in O(log N) instead of O(N).
@@ -111,31 +113,12 @@ export function xenRoundsClosedForm(
     // from q^(2^j) and G(2^j) (all terms positive: no cancellation, no logs).
     const q = dirtyBytesPerSecond / bandwidthBytesPerSecond;
     const lastK = maxIterations - 2;
-    let top = 0;
-    POWERS[0] = q;
-    SUMS[0] = 1;
-    while (STEPS[top + 1]! <= lastK) {
-      const power = POWERS[top]!;
-      SUMS[top + 1] = SUMS[top]! * (1 + power);
-      POWERS[top + 1] = power * power;
-      top++;
-    }
     const dirtyLimit = minDirtyBytes / c;
     const sumLimit = headroomBytes / c;
-    let k = 0;
-    let powerK = 1; // q^k
-    let sumK = 0; // G(k)
-    for (let j = top; j >= 0; j--) {
-      const step = STEPS[j]!;
-      if (k + step > lastK) continue;
-      const power = powerK * POWERS[j]!;
-      const sum = sumK + powerK * SUMS[j]!;
-      if (power >= dirtyLimit && sum <= sumLimit) {
-        k += step;
-        powerK = power;
-        sumK = sum;
-      }
-    }
+    lastGoingRound(q, lastK, dirtyLimit, sumLimit);
+    const k = FOUND[0]!;
+    const powerK = FOUND[1]!; // q^k
+    const sumK = FOUND[2]!; // G(k)
     // Round N = k + 2 stops; round N - 1 = k + 1 went on.
     iterations = k + 2;
     dirtyBytes = c * (powerK * q);
@@ -168,4 +151,37 @@ export function xenRoundsClosedForm(
     : 2;
   out.stopAndCopyBytes = dirtyBytes;
   return true;
+}
+
+/**
+ * The largest k <= lastK with q^k >= dirtyLimit and G(k) <= sumLimit, by
+ * binary powering (both tests are monotone in k); into FOUND as [k, q^k, G(k)].
+ */
+function lastGoingRound(q: number, lastK: number, dirtyLimit: number, sumLimit: number): void {
+  let top = 0;
+  POWERS[0] = q;
+  SUMS[0] = 1;
+  while (STEPS[top + 1]! <= lastK) {
+    const power = POWERS[top]!;
+    SUMS[top + 1] = SUMS[top]! * (1 + power);
+    POWERS[top + 1] = power * power;
+    top++;
+  }
+  let k = 0;
+  let powerK = 1; // q^k
+  let sumK = 0; // G(k)
+  for (let j = top; j >= 0; j--) {
+    const step = STEPS[j]!;
+    if (k + step > lastK) continue;
+    const power = powerK * POWERS[j]!;
+    const sum = sumK + powerK * SUMS[j]!;
+    if (power >= dirtyLimit && sum <= sumLimit) {
+      k += step;
+      powerK = power;
+      sumK = sum;
+    }
+  }
+  FOUND[0] = k;
+  FOUND[1] = powerK;
+  FOUND[2] = sumK;
 }

@@ -7,7 +7,7 @@
 
 import { quantileSorted } from "../_stats.ts";
 import { createRandom } from "../_random.ts";
-import { INTERVAL_LEVEL } from "../fit/defaults.ts";
+import { INTERVAL_LEVEL, intervalInfo } from "../fit/defaults.ts";
 import { errorMetrics } from "../fit/error_metrics.ts";
 import type { ErrorMetrics, IntervalInfo } from "../fit/types.ts";
 import { fitPoint, preparePlans, residual } from "./_plan_fit.ts";
@@ -159,12 +159,7 @@ export function fitPlans(plans: readonly Plan[], options: FitPlansOptions = {}):
       problem.classes.map((c, k) => [c, estimate(Math.exp(best.logFractions[k]!), boot[k]!)]),
     ),
     overheadSeconds: estimate(best.overheadSeconds, bootOverhead),
-    interval: resolved.resamples === 0 ? { method: "none" } : {
-      method: "bootstrap",
-      resamples: resolved.resamples,
-      seed: resolved.seed,
-      level: INTERVAL_LEVEL,
-    },
+    interval: intervalInfo(resolved.resamples, resolved.seed),
     converged: best.converged,
     iterations: best.iterations,
     objectiveValue: best.objective,
