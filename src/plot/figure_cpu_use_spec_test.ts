@@ -130,6 +130,9 @@ Deno.test("figureCpuUseSpec() takes a workload label and a width; measured data 
   assert.equal(figure.panels[0]!.plot.height, 170 + 60);
   // With no point past the span, the span's end closes the axis.
   assert.deepEqual(figure.panels[0]!.plot.x!.domain, [-2, 20]);
+  // With every point after 0 s, the axis starts at 0.
+  const later = figureCpuUseSpec([PANELS[0]!], { source: SYNTHETIC });
+  assert.deepEqual(later.panels[0]!.plot.x!.domain, [0, 25]);
 });
 
 Deno.test("figureCpuUseSpec() rejects no panels, bad options and a bad width", () => {
