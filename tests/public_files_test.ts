@@ -14,15 +14,7 @@ const rootPath = fileURLToPath(new URL("../", import.meta.url));
  * Public files tested under another name: the file, and the test files that exercise it (each
  * must exist and name the file). Keep it short; an entry is a test beside the file not written.
  */
-const ALLOWED: Record<string, readonly string[]> = {
-  // From the figs-costs branch: tested only through the analysis tests that build their figures
-  // (each test below imports the file). A test beside each is still owed; remove the entry then.
-  "src/analysis/cost_figures.ts": ["src/analysis/workload_costs_test.ts"],
-  "src/analysis/workload_models.ts": ["src/analysis/workload_costs_test.ts"],
-  "src/plot/figure_cpu_use_spec.ts": ["src/analysis/cpu_use_test.ts"],
-  "src/plot/figure_decision_limits_spec.ts": ["src/analysis/measured_limits_test.ts"],
-  "src/plot/figure_workload_cost_spec.ts": ["src/analysis/workload_costs_test.ts"],
-};
+const ALLOWED: Record<string, readonly string[]> = {};
 
 /** Whether a path from the checkout's root is a public source file of src/. */
 function isPublic(path: string): boolean {
