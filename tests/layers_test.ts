@@ -47,7 +47,11 @@ const PRIVATE_CROSSINGS: ReadonlySet<string> = new Set([
  * Entry points that sit in a layer's folder but are a task's command line (`deno task collect`):
  * they belong to the cli layer, above every other.
  */
-const ENTRY_POINTS: ReadonlyMap<string, string> = new Map([["src/collect/main.ts", "cli"]]);
+const ENTRY_POINTS: ReadonlyMap<string, string> = new Map([
+  ["src/collect/main.ts", "cli"],
+  // The concurrent mode's part of the same command line (--concurrent).
+  ["src/collect/_concurrent_main.ts", "cli"],
+]);
 
 function layerOf(path: string): string {
   const entry = ENTRY_POINTS.get(path);
