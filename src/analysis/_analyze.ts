@@ -16,6 +16,9 @@ import type {
 } from "./analyze_reproduction.ts";
 import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
 import { compareSweepWithModel, downtimeLimitSweep } from "./downtime_limit_sweep.ts";
+import { gridSwitchRules } from "./grid_switch_rules.ts";
+import { switchRuleValidation } from "./switch_rule_validation.ts";
+import type { SwitchRuleReport } from "./_switch_rule_section.ts";
 
 /** Figure 5's methods (every pre-copy model's) and Figure 6's, from the schema's vocabulary. */
 const PRECOPY = METHODS.filter((m) => m.model !== "kvm-postcopy").map((m) => m.name);
@@ -146,7 +149,29 @@ export function analyze(
     fig3: { curves, options: fig3Options },
     ...(sweep && measuredSweep ? { sweep: { ...sweep, source: measuredSweep.source } } : {}),
     sweepComparison: sweep && fittedB !== undefined ? compareSweepWithModel(sweep, fittedB) : [],
+    ...(measuredSweep
+      ? {
+        switchRule: switchRuleReport(runs, measuredSweep, fits["kvm-precopy"] !== undefined, seed),
+      }
+      : {}),
   };
+}
+
+/** QEMU's switch rule on the sweep and, when KVM pre-copy was fitted, both rules on the fitted runs. */
+function switchRuleReport(
+  runs: readonly MigrationRun[],
+  measuredSweep: NonNullable<AnalyzeReproductionOptions["downtimeSweep"]>,
+  fitted: boolean,
+  seed: number,
+): SwitchRuleReport {
+  const sweep = switchRuleValidation(measuredSweep.runs);
+  if (!fitted) return { sweep, sweepSource: measuredSweep.source, grid: [] };
+  try {
+    return { sweep, sweepSource: measuredSweep.source, grid: gridSwitchRules(runs, { seed }) };
+  } catch (error) {
+    const gridFailed = error instanceof Error ? error.message : String(error);
+    return { sweep, sweepSource: measuredSweep.source, grid: [], gridFailed };
+  }
 }
 
 /** Runs per method, contention and status, in the report's order. */

@@ -16,6 +16,7 @@ import type {
 import type { DataSource } from "../plot/types.ts";
 import { analyze } from "./_analyze.ts";
 import type { DowntimeLimitSweep, SweepSwitchComparison } from "./downtime_limit_sweep.ts";
+import type { SwitchRuleReport } from "./_switch_rule_section.ts";
 
 /** Options for {@linkcode analyzeReproduction}. */
 export interface AnalyzeReproductionOptions {
@@ -120,6 +121,11 @@ export interface ReproductionAnalysis {
   sweep?: DowntimeLimitSweep & { source: DataSource };
   /** The measured sweep against the model, per workload (empty without a sweep). */
   sweepComparison: SweepSwitchComparison[];
+  /**
+   * With a sweep: QEMU's switch rule validated on it (`switchRuleValidation`)
+   * and both switch rules on the fitted runs (`gridSwitchRules`).
+   */
+  switchRule?: SwitchRuleReport;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ErrorMetrics, FitResult } from "../fit/types.ts";
 import { methodLabel } from "../data/schema.ts";
 import { orderContentions, sourceSentence } from "../plot/_style.ts";
 import { markdownTable } from "../plot/markdown_table.ts";
+import { switchRuleSection } from "./_switch_rule_section.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import { fittedSummary, intervalText } from "./_fitted_summary.ts";
 import type { ReproductionAnalysis } from "./analyze_reproduction.ts";
@@ -95,7 +96,8 @@ export function reproductionReport(input: ReproductionReportInput): string {
     ...fitsSection(analysis),
     ...metricsSection(analysis),
     ...figuresSection(input.figureFiles),
-  ].join("\n") + "\n" + sweepSection(analysis);
+  ].join("\n") + "\n" + sweepSection(analysis) +
+    (analysis.switchRule ? switchRuleSection(analysis.switchRule).join("\n") + "\n" : "");
 }
 
 /** Title, the synthetic banner, provenance and the runs table. */
