@@ -13,12 +13,12 @@ import type {
   EstimatedVsMeasuredInput,
   ReproductionAnalysis,
   RunCount,
+  SwitchRuleReport,
 } from "./analyze_reproduction.ts";
 import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
 import { compareSweepWithModel, downtimeLimitSweep } from "./downtime_limit_sweep.ts";
 import { gridSwitchRules } from "./grid_switch_rules.ts";
 import { switchRuleValidation } from "./switch_rule_validation.ts";
-import type { SwitchRuleReport } from "./_switch_rule_section.ts";
 
 /** Figure 5's methods (every pre-copy model's) and Figure 6's, from the schema's vocabulary. */
 const PRECOPY = METHODS.filter((m) => m.model !== "kvm-postcopy").map((m) => m.name);
@@ -151,7 +151,11 @@ export function analyze(
     sweepComparison: sweep && fittedB !== undefined ? compareSweepWithModel(sweep, fittedB) : [],
     ...(measuredSweep
       ? {
-        switchRule: switchRuleReport(runs, measuredSweep, fits["kvm-precopy"] !== undefined, seed),
+        switchRule: switchRuleReport(runs, measuredSweep, {
+          fitted: fits["kvm-precopy"] !== undefined,
+          seed,
+          ...(fittedB !== undefined ? { fallbackBandwidthBytesPerSecond: fittedB } : {}),
+        }),
       }
       : {}),
   };
@@ -161,10 +165,10 @@ export function analyze(
 function switchRuleReport(
   runs: readonly MigrationRun[],
   measuredSweep: NonNullable<AnalyzeReproductionOptions["downtimeSweep"]>,
-  fitted: boolean,
-  seed: number,
+  options: { fitted: boolean; seed: number; fallbackBandwidthBytesPerSecond?: number },
 ): SwitchRuleReport {
-  const sweep = switchRuleValidation(measuredSweep.runs);
+  const { fitted, seed, ...validation } = options;
+  const sweep = switchRuleValidation(measuredSweep.runs, validation);
   if (!fitted) return { sweep, sweepSource: measuredSweep.source, grid: [] };
   try {
     return { sweep, sweepSource: measuredSweep.source, grid: gridSwitchRules(runs, { seed }) };

@@ -52,7 +52,8 @@ export function groupSweepRuns(
   }
   return [...groups.values()]
     .sort((a, b) =>
-      a.order - b.order || a.rate - b.rate || a.writePattern.localeCompare(b.writePattern)
+      a.order - b.order || a.rate - b.rate ||
+      Number(a.writePattern === "random") - Number(b.writePattern === "random")
     )
     .map(({ label, writePattern, runs }) => ({
       label,
@@ -63,7 +64,7 @@ export function groupSweepRuns(
 
 /**
  * kvmPrecopy's input for a measured run: B is `bandwidth` if given, else the
- * run's measured throughput, else its link; Z is `zero_pages` x p (at most
+ * run's measured throughput, else `fallback`, else its link; Z is `zero_pages` x p (at most
  * M - W), 0 where the run does not say.
  */
 export function runModelInput(
@@ -71,8 +72,9 @@ export function runModelInput(
   run: MigrationRun,
   index: number,
   bandwidth?: number,
+  fallback?: number,
 ): Required<MigrationInput> {
-  const b = bandwidth ?? extraNumber(run, "throughput_bytes_per_second") ??
+  const b = bandwidth ?? extraNumber(run, "throughput_bytes_per_second") ?? fallback ??
     run.linkBandwidthBytesPerSecond;
   if (b === undefined || !(b > 0)) {
     throw new RangeError(

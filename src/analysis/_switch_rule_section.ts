@@ -1,36 +1,19 @@
 // Private: the report's section on kvmPrecopy's QEMU switch rule against a
 // measured downtime-limit sweep and the grid (issue #14).
 import { markdownTable } from "../plot/markdown_table.ts";
-import { sourceSentence } from "../plot/_style.ts";
-import type { DataSource } from "../plot/types.ts";
-import type { GridSwitchRule } from "./grid_switch_rules.ts";
-import type { SwitchRuleValidation } from "./switch_rule_validation.ts";
-
-/** What the section shows: the sweep's validation and, if the grid could be fitted, the rules on it. */
-export interface SwitchRuleReport {
-  /** The sweep's brackets, pauses and calls (`switchRuleValidation`). */
-  sweep: SwitchRuleValidation;
-  /** Where the sweep came from. */
-  sweepSource: DataSource;
-  /** Both rules on the fitted dataset (`gridSwitchRules`), empty when it could not be done. */
-  grid: GridSwitchRule[];
-  /** Why the grid part is missing, if it is. */
-  gridFailed?: string;
-}
+import type { SwitchRuleReport } from "./analyze_reproduction.ts";
 
 const seconds = (value: number | null) => (value === null ? "none" : `${+value.toPrecision(4)} s`);
 
-/** The section as Markdown lines. */
-export function switchRuleSection(report: SwitchRuleReport): string[] {
+/** The section as Markdown lines; `sourceText` says where the sweep came from. */
+export function switchRuleSection(report: SwitchRuleReport, sourceText: string): string[] {
   const { sweep } = report;
   const inside = sweep.brackets.filter((b) => b.inside).length;
   const calls = sweep.brackets.reduce((n, b) => n + b.callsRight, 0);
   const runs = sweep.brackets.reduce((n, b) => n + b.runs, 0);
   const lines = [
     "\n## KVM pre-copy: QEMU's switch rule against the measurements\n",
-    `${
-      sourceSentence(report.sweepSource)
-    } \`kvmPrecopy\` with QEMU's switch rule (the fits' and Figure 3's rule), at each run's measured ` +
+    `${sourceText} \`kvmPrecopy\` with QEMU's switch rule (the fits' and Figure 3's rule), at each run's measured ` +
     "throughput and zero pages (`zero_pages` x page size). The bracket is taken over all repeats: " +
     "below its low end no run converged, from its high end on every run did; limits between them, " +
     "where repeats disagree, are listed as mixed. The model's switch is found by bisection " +

@@ -16,7 +16,8 @@ import type {
 import type { DataSource } from "../plot/types.ts";
 import { analyze } from "./_analyze.ts";
 import type { DowntimeLimitSweep, SweepSwitchComparison } from "./downtime_limit_sweep.ts";
-import type { SwitchRuleReport } from "./_switch_rule_section.ts";
+import type { GridSwitchRule } from "./grid_switch_rules.ts";
+import type { SwitchRuleValidation } from "./switch_rule_validation.ts";
 
 /** Options for {@linkcode analyzeReproduction}. */
 export interface AnalyzeReproductionOptions {
@@ -54,6 +55,18 @@ export interface AnalyzeReproductionOptions {
    * @default {undefined (Figure 3 is model-only)}
    */
   downtimeSweep?: { runs: readonly MigrationRun[]; source: DataSource };
+}
+
+/** The report's switch-rule section: the sweep's validation and, if the grid could be fitted, the rules on it. */
+export interface SwitchRuleReport {
+  /** The sweep's brackets, pauses and calls (`switchRuleValidation`). */
+  sweep: SwitchRuleValidation;
+  /** Where the sweep came from. */
+  sweepSource: DataSource;
+  /** Both rules on the fitted dataset (`gridSwitchRules`), empty when it could not be done. */
+  grid: GridSwitchRule[];
+  /** Why the grid part is missing, if it is. */
+  gridFailed?: string;
 }
 
 /** The runs of one method, contention and status. */

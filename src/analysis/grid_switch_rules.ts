@@ -39,6 +39,7 @@ export interface GridSwitchRulesOptions {
 
 /** One switch rule on the grid. */
 export interface GridSwitchRule {
+  /** The rule (`kvmPrecopy`'s `switchRule`). */
   switchRule: KvmSwitchRule;
   /** Cross-validated time MAPE over the completed kvm-precopy runs, percent. */
   cvTimeMapePercent: number;

@@ -97,7 +97,12 @@ export function reproductionReport(input: ReproductionReportInput): string {
     ...metricsSection(analysis),
     ...figuresSection(input.figureFiles),
   ].join("\n") + "\n" + sweepSection(analysis) +
-    (analysis.switchRule ? switchRuleSection(analysis.switchRule).join("\n") + "\n" : "");
+    (analysis.switchRule
+      ? switchRuleSection(
+        analysis.switchRule,
+        sourceSentence(analysis.switchRule.sweepSource),
+      ).join("\n") + "\n"
+      : "");
 }
 
 /** Title, the synthetic banner, provenance and the runs table. */

@@ -25,6 +25,13 @@ export interface SwitchRuleValidationOptions {
    */
   bandwidthBytesPerSecond?: number;
   /**
+   * B for a run with no measured throughput, bytes/s (a fitted B); without
+   * it such a run uses its link bandwidth.
+   *
+   * @default {undefined}
+   */
+  fallbackBandwidthBytesPerSecond?: number;
+  /**
    * `kvmPrecopy`'s options (the limit and the timeout come from each run, the
    * write pattern from its `write_pattern` column where it has one).
    *
@@ -182,7 +189,13 @@ export function switchRuleValidation(
   const wrongCalls: string[] = [];
   for (const group of groupSweepRuns(runs, model.writePattern ?? "sweep")) {
     const inputs = group.runs.map((run, k) =>
-      runModelInput(where, run, k, options.bandwidthBytesPerSecond)
+      runModelInput(
+        where,
+        run,
+        k,
+        options.bandwidthBytesPerSecond,
+        options.fallbackBandwidthBytesPerSecond,
+      )
     );
     const timeouts = group.runs.map((run) => run.timeoutSeconds ?? 600);
     const modelOptions = { ...model, writePattern: group.writePattern };
