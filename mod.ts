@@ -166,7 +166,8 @@ export {
 } from "./src/plot/mod.ts";
 
 // Analysis (src/analysis/): reproduce (reproduceProject is `deno task reproduce`), the decision
-// map, Figure 3's curves, the measured downtime-limit sweep, and the result types reproduce carries.
+// map, Figure 3's curves, the measured downtime-limit sweep and its validation of QEMU's switch
+// rule, and the result types reproduce carries.
 // The pipeline's pure parts (analyzeReproduction, reproductionReport) are in "./analysis".
 export {
   type AnalyzeReproductionOptions,
@@ -178,7 +179,11 @@ export {
   type DowntimeLimitSweep,
   downtimeLimitSweep,
   type EstimatedVsMeasuredInput,
+  type GridSwitchRule,
+  gridSwitchRules,
+  type GridSwitchRulesOptions,
   isDowntimeLimitSweep,
+  type PauseComparison,
   reproduceFigures,
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
@@ -190,6 +195,11 @@ export {
   type ReproductionFits,
   type RunCount,
   type SweepSwitchComparison,
+  type SwitchBracket,
+  type SwitchRuleReport,
+  type SwitchRuleValidation,
+  switchRuleValidation,
+  type SwitchRuleValidationOptions,
 } from "./src/analysis/mod.ts";
 
 // Collector (src/collect/, `deno task collect`): only in "./collect".

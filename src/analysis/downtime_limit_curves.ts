@@ -6,7 +6,8 @@
  */
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
-import { kvmPrecopy } from "../models/kvm_precopy.ts";
+import { kvmPrecopy, type KvmSwitchRule } from "../models/kvm_precopy.ts";
+import { kvmSwitchLimit } from "../models/kvm_switch_limit.ts";
 import type {
   DowntimeLimitCurves,
   DowntimeLimitPoint,
@@ -31,11 +32,19 @@ export interface DowntimeLimitCurvesOptions {
    */
   bandwidthBytesPerSecond?: number;
   /**
-   * The workloads, one column of the figure each.
+   * The workloads, one column of the figure each; `zeroBytes` (bytes, default
+   * 0) is the workload's zero pages, as `kvmPrecopy`'s input.
    *
    * @default {the paper's WSS 0 and WSS Full, with WSS 128 MiB between them, all at 51200 pages/s}
    */
-  workloads?: readonly DowntimeLimitWorkload[];
+  workloads?: readonly (DowntimeLimitWorkload & { zeroBytes?: number })[];
+  /**
+   * `kvmPrecopy`'s switch rule: QEMU's (`"qemu"`) or the older check between
+   * whole rounds (`"between-rounds"`).
+   *
+   * @default {"qemu"}
+   */
+  switchRule?: KvmSwitchRule;
   /**
    * The downtime limits to evaluate, seconds (the switch points found by
    * bisection are added).
@@ -56,13 +65,14 @@ const OUTCOMES = ["converged", "did not converge"] as const;
 /**
  * Runs the KVM pre-copy model over the downtime limits for each workload
  * (the data of the paper's Figure 3): the migration time and the downtime at
- * every limit, and the limits where the behaviour jumps, found by bisection
- * (convergence is monotone in the limit: the rounds do not depend on it,
- * only when they stop): where pre-copy starts to converge, and M/B, from
- * which the whole memory goes in one stop-and-copy. Both sides of each
- * switch are evaluated, so a step drawn through the points is sharp.
+ * every limit, and the limits where the behaviour jumps: where pre-copy
+ * starts to converge (`kvmSwitchLimit`'s bisection, to 1e-6 of the smallest
+ * limit), and M/B, from which the whole memory fits the limit at once. Both
+ * sides of each switch are evaluated, so a step drawn through the points is
+ * sharp. By default the model is QEMU's rule (`switchRule: "qemu"`).
  *
- * Cost: O(L·N) model rounds for L limits of N rounds each.
+ * Cost: O(L + log(range/tolerance)) model runs per workload for L limits,
+ * each a per-sync recurrence (QEMU's rule) or O(N) rounds (between rounds).
  *
  * @param options Memory, bandwidth, workloads, limits, timeout.
  * @returns The curves for `figureDowntimeLimitSpec`: points, switches and what they were run with.
@@ -74,9 +84,11 @@ const OUTCOMES = ["converged", "did not converge"] as const;
  * import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
  * import assert from "node:assert/strict";
  * const curves = downtimeLimitCurves();
- * const full = curves.switches.find((s) => s.workload.includes("Full"))!;
- * // The whole 1.5 GiB memory fits the limit at M/B = 12.88 s.
- * assert.ok(Math.abs(full.limitSeconds - 1.5 * 2 ** 30 / 125e6) < 1e-6);
+ * const full = curves.switches.filter((s) => s.workload.includes("Full"));
+ * // QEMU's rule converges from 7.84 s; the whole 1.5 GiB fits the limit at M/B = 12.88 s.
+ * assert.deepEqual(full.map((s) => s.what), ["starts to converge", "whole memory in one stop-and-copy"]);
+ * assert.ok(Math.abs(full[0]!.limitSeconds - 7.835) < 0.001);
+ * assert.ok(Math.abs(full[1]!.limitSeconds - 1.5 * 2 ** 30 / 125e6) < 1e-6);
  * ```
  */
 export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): DowntimeLimitCurves {
@@ -111,33 +123,46 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
   grid.forEach((limit, i) =>
     checkNumber(where, "option", `downtimeLimitsSeconds[${i}]`, limit, "positive", "seconds")
   );
+  const switchRule = options.switchRule ?? "qemu";
+  if (switchRule !== "qemu" && switchRule !== "between-rounds") {
+    throw new TypeError(
+      `${where}: invalid option "switchRule", expected "qemu" or "between-rounds" (got ${
+        showValue(switchRule)
+      })`,
+    );
+  }
   const low = Math.min(...grid);
   const high = Math.max(...grid);
+  const inputOf = (workload: DowntimeLimitWorkload & { zeroBytes?: number }) => ({
+    memoryBytes,
+    wssBytes: workload.wssBytes,
+    dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
+    bandwidthBytesPerSecond,
+    ...(workload.zeroBytes !== undefined ? { zeroBytes: workload.zeroBytes } : {}),
+  });
   const model = (workload: DowntimeLimitWorkload, limit: number) =>
-    kvmPrecopy(
-      {
-        memoryBytes,
-        wssBytes: workload.wssBytes,
-        dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
-        bandwidthBytesPerSecond,
-      },
-      // The between-rounds rule until Figure 3 moves to QEMU's (issue #14).
-      { downtimeLimitSeconds: limit, timeoutSeconds, switchRule: "between-rounds" },
-    );
+    kvmPrecopy(inputOf(workload), { downtimeLimitSeconds: limit, timeoutSeconds, switchRule });
 
   const points: DowntimeLimitPoint[] = [];
   const switches: DowntimeLimitSwitch[] = [];
   for (const workload of workloads) {
     checkObject(where, "workload", workload);
-    // Where pre-copy starts to converge (monotone in the limit: bisect).
+    // Where pre-copy starts to converge (kvmSwitchLimit's bisection).
     const limits = [...grid];
     const whole = memoryBytes / bandwidthBytesPerSecond;
-    if (!model(workload, low).converged && model(workload, high).converged) {
-      const at = bisect(low, high, (limit) => model(workload, limit).converged);
+    const found = kvmSwitchLimit(inputOf(workload), {
+      timeoutSeconds,
+      switchRule,
+      lowSeconds: low,
+      highSeconds: high,
+      toleranceSeconds: 1e-6 * low,
+    });
+    if (found.limitSeconds !== null && found.stuckSeconds !== null) {
+      const at = found.limitSeconds;
       if (Math.abs(at - whole) > 1e-6 * whole) {
         switches.push({ workload: workload.label, limitSeconds: at, what: "starts to converge" });
       }
-      limits.push(at, at * (1 - 1e-9));
+      limits.push(at, found.stuckSeconds);
     }
     // From M/B on, the whole memory goes in one stop-and-copy.
     if (whole >= low && whole <= high) {
@@ -186,16 +211,4 @@ function defaultWorkloads(memoryBytes: number): DowntimeLimitWorkload[] {
       dirtyPagesPerSecond: 51200,
     },
   ];
-}
-
-/** Smallest x in [low, high] with ok(x), for ok monotone false → true. */
-function bisect(low: number, high: number, ok: (x: number) => boolean): number {
-  let a = low;
-  let b = high;
-  for (let i = 0; i < 200 && (b - a) > 1e-12 * b; i++) {
-    const mid = Math.sqrt(a * b);
-    if (ok(mid)) b = mid;
-    else a = mid;
-  }
-  return b;
 }
