@@ -26,7 +26,9 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
         ? b.mixedLimitsSeconds.map((l) => `${l} s`).join(", ")
         : "none",
       "every run converged from": seconds(b.highSeconds),
-      "model switch": seconds(b.modelSwitchSeconds),
+      "model switch": b.modelAlwaysConverges
+        ? `converges from ${seconds(b.modelSwitchSeconds)} on`
+        : seconds(b.modelSwitchSeconds),
       inside: b.inside ? "yes" : "**no**",
       "outcomes called right": `${b.callsRight} of ${b.runs}`,
     }))),

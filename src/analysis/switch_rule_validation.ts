@@ -80,8 +80,14 @@ export interface SwitchBracket {
   highSeconds: number | null;
   /** Limits between the ends whose runs disagree or go against the order, seconds. */
   mixedLimitsSeconds: number[];
-  /** The model's switch at the runs' median B, Z and d, seconds (null: never in 0.01-30 s). */
+  /**
+   * The model's switch at the runs' median B, Z and d, seconds (null: it
+   * never converges up to 30 s; 0.01, the lowest limit searched, when it
+   * converges there already, see `modelAlwaysConverges`).
+   */
   modelSwitchSeconds: number | null;
+  /** Whether the model converges already at 0.01 s, the lowest limit searched. */
+  modelAlwaysConverges: boolean;
   /** Whether the model's switch lies in (lowSeconds, highSeconds]. */
   inside: boolean;
   /** Runs whose outcome (converged or not) the model calls right at their own B. */
@@ -243,6 +249,7 @@ export function switchRuleValidation(
       runs: group.runs.length,
       ...measuredBracket(group.runs),
       modelSwitchSeconds: found.limitSeconds,
+      modelAlwaysConverges: found.limitSeconds !== null && found.stuckSeconds === null,
       inside: false,
       callsRight,
     });

@@ -160,6 +160,13 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     // 256 MiB just above the bracket (1.52 s, bracket ends 1.5 s), for 512 MiB 12 % above
     // it (3.37 s): the model needs a larger limit than QEMU there.
     assert.deepEqual(v.brackets.map((b) => b.inside), [true, true, false, false, true]);
+    assert.deepEqual(v.brackets.map((b) => b.modelAlwaysConverges), [
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
     const at = v.brackets.map((b) => b.modelSwitchSeconds!);
     assert.ok(at[1]! > 0.72 && at[1]! < 0.74);
     assert.ok(at[2]! > 1.5 && at[2]! < 1.55);
