@@ -13,6 +13,7 @@ import type {
   DowntimeLimitMeasurement,
   DowntimeLimitWorkload,
 } from "../plot/figure_downtime_limit_spec.ts";
+import { binRuns } from "../plot/bin_runs.ts";
 import { bytesToMib } from "../units.ts";
 
 /** A sweep's runs, arranged for `figureDowntimeLimitSpec` (the figure's workloads and rings). */
@@ -79,8 +80,9 @@ export function isDowntimeLimitSweep(runs: readonly MigrationRun[]): boolean {
 /**
  * Arranges a sweep's `kvm-precopy` runs for the figure: one workload per
  * requested WSS and dirty rate (`requestedWssBytes`, a request equal to
- * the memory being "full", and `requestedDirtyPagesPerSecond`, else the
- * runs' own values), with
+ * the memory being "full", and `requestedDirtyPagesPerSecond`), else per
+ * bin of the runs' own values when they vary run to run (as Figure 5 bins
+ * them: 1-2-5 rates, powers of two MiB), with
  * the model fed the median achieved WSS and dirty rate of its runs; every
  * completed or non-convergent run becomes a measured point.
  *
@@ -110,32 +112,30 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
     );
   }
   const memoryBytes = upperMedian(used.map((run) => run.memoryBytes));
-  const groups = new Map<string, { wss: number | "full"; rate: number; runs: MigrationRun[] }>();
-  for (const run of used) {
-    const requested = run.requestedWssBytes;
-    const wss = requested === undefined
-      ? run.wssBytes
-      : requested === run.memoryBytes
-      ? "full"
-      : requested;
-    const rate = run.requestedDirtyPagesPerSecond ?? run.dirtyPagesPerSecond;
-    const key = `${wss}|${rate}`;
-    const group = groups.get(key) ?? { wss, rate, runs: [] };
+  // One workload per (WSS, dirty rate) bin: the requested values, else the achieved ones, binned.
+  const bins = binRuns(used);
+  const rates = { rates: bins.rates };
+  const wss = { labels: bins.wssLabels, sizes: bins.wssSizes };
+  const groups = new Map<
+    string,
+    { wss: string; size: number; rate: number; runs: MigrationRun[] }
+  >();
+  used.forEach((run, i) => {
+    const key = `${wss.labels[i]}|${rates.rates[i]}`;
+    const group = groups.get(key) ??
+      { wss: wss.labels[i]!, size: wss.sizes[i]!, rate: rates.rates[i]!, runs: [] };
     group.runs.push(run);
     groups.set(key, group);
-  }
-  const ordered = [...groups.values()].sort((a, b) =>
-    (a.wss === "full" ? Infinity : a.wss) - (b.wss === "full" ? Infinity : b.wss) ||
-    a.rate - b.rate
-  );
+  });
+  const ordered = [...groups.values()].sort((a, b) => a.size - b.size || a.rate - b.rate);
   const workloads: DowntimeLimitWorkload[] = [];
   const measured: DowntimeLimitMeasurement[] = [];
   const leftOut: Record<string, number> = {};
   ordered.forEach((group, i) => {
     const wssBytes = upperMedian(group.runs.map((run) => run.wssBytes));
-    const wssText = group.wss === "full"
+    const wssText = group.wss === "Full"
       ? `Full (${bytesToMib(wssBytes).toFixed(0)} MiB)`
-      : `${bytesToMib(group.wss).toFixed(0)} MiB`;
+      : group.wss;
     const label = `(${String.fromCharCode(97 + i)}) WSS ${wssText}, ${group.rate} pages/s`;
     workloads.push({
       label,

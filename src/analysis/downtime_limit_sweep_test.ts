@@ -105,8 +105,14 @@ Deno.test("figureDowntimeLimitSpec() draws measured runs as rings and names thei
   assert.match(figure.caption ?? "", /Rings: 4 measured runs/);
   assert.ok(figure.legends!.some((l) => l.items.some((i) => i.symbol === "ring")));
   const svg = await render(figure, { format: "svg" }) as string;
-  // 4 rings in the time panel, 2 in the downtime panel (converged runs only).
-  assert.equal((svg.match(/<circle stroke="[^"]*" r="4.5"/g) ?? []).length, 6);
+  // Rings for the 2 converged runs in both panels; crosses for the 2 that did not converge,
+  // at the time they were cancelled (time panel only: no downtime).
+  assert.equal((svg.match(/<circle stroke="[^"]*" r="4.5"/g) ?? []).length, 4);
+  assert.equal(
+    (svg.match(/<path stroke="#D55E00" d="M-4\.87,-4\.87L4\.87,4\.87/g) ?? []).length,
+    2,
+  );
+  assert.ok(figure.legends!.some((l) => l.items.some((i) => i.symbol === "cross")));
   assert.throws(
     () => figureDowntimeLimitSpec(curves, { measured: sweep.measured }),
     TypeError,

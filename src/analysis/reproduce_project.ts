@@ -96,17 +96,16 @@ const TRUTH = {
   repeats: 5,
 };
 
-/** A measured dataset in one line: name, hypervisor, accelerator, host CPU, link. */
+/** A measured dataset in one line: name, then hypervisor, accelerator, host CPU, link when known. */
 function describe(d: DatasetFolder): string {
-  return `${d.name} (${
-    [
-      d.provenance.hypervisor,
-      d.provenance.hypervisorVersion,
-      d.provenance.accelerator && `accelerator ${d.provenance.accelerator.toUpperCase()}`,
-      d.provenance.hostCpu && `host CPU ${d.provenance.hostCpu}`,
-      d.provenance.link,
-    ].filter(Boolean).join(", ")
-  })`;
+  const known = [
+    d.provenance.hypervisor,
+    d.provenance.hypervisorVersion,
+    d.provenance.accelerator && `accelerator ${d.provenance.accelerator.toUpperCase()}`,
+    d.provenance.hostCpu && `host CPU ${d.provenance.hostCpu}`,
+    d.provenance.link,
+  ].filter(Boolean).join(", ");
+  return known.length > 0 ? `${d.name} (${known})` : d.name;
 }
 
 /** What reproduceFigures is run on. */

@@ -111,6 +111,21 @@ Deno.test("reproduceProject() writes the figures and the report it returns", asy
     );
 
     await t.step(
+      "a dataset without a sidecar is named alone, with no empty parentheses",
+      async () => {
+        await writeMeasuredSubset(`${root}/bare/mydata`);
+        await Deno.remove(`${root}/bare/mydata/runs.meta.json`);
+        const result = await reproduceProject({ folders: [`${root}/bare/mydata`], resamples: 0 });
+        assert.equal(result.source.description, "mydata");
+        for (const figure of [result.fig6!, result.fig3]) {
+          assert.ok(!/\(\s*\)/.test(figure.caption), figure.caption);
+        }
+        assert.match(result.fig6!.caption, /^Data: measured, mydata\. /);
+        assert.match(result.reportMarkdown, /> Data: measured, mydata\.\n/);
+      },
+    );
+
+    await t.step(
       "nothing is written without outDir, and a bad figure file is refused",
       async () => {
         const result = await reproduceProject({ synthetic: true, resamples: 0 });

@@ -9,6 +9,7 @@
 import { checkObject, showValue } from "../_validate.ts";
 import type { ErrorMetrics, FitResult } from "../fit/types.ts";
 import { methodLabel } from "../data/schema.ts";
+import { binRuns } from "../plot/bin_runs.ts";
 import { orderContentions, sourceSentence } from "../plot/_style.ts";
 import { markdownTable } from "../plot/markdown_table.ts";
 import { switchRuleSection } from "./_switch_rule_section.ts";
@@ -95,7 +96,7 @@ export function reproductionReport(input: ReproductionReportInput): string {
     ...dataSection(analysis),
     ...fitsSection(analysis),
     ...metricsSection(analysis),
-    ...figuresSection(input.figureFiles),
+    ...figuresSection(input.figureFiles, input.analysis),
   ].join("\n") + "\n" + sweepSection(analysis) +
     (analysis.switchRule
       ? switchRuleSection(
@@ -243,7 +244,15 @@ function metricsSection(analysis: ReproductionAnalysis): string[] {
 }
 
 /** The figures' files, each with what it shows. */
-function figuresSection(files: ReproductionFigureFiles): string[] {
+function figuresSection(files: ReproductionFigureFiles, analysis: ReproductionAnalysis): string[] {
+  // How Figures 5 and 6 place their runs (as figureEstimatedVsMeasuredSpec bins them).
+  const binning = [analysis.fig5, analysis.fig6].flatMap((input) => {
+    const drawn = input?.runs.filter((r) =>
+      r.status === "completed" || r.status === "non-convergent"
+    );
+    if (!drawn || drawn.length === 0) return [];
+    return [binRuns(drawn).sentence || "runs sit at their own dirty rate and WSS."];
+  });
   return [
     "\n## Figures\n",
     `- ${fileList(files.fig5)}: pre-copy, estimated (lines) and measured (dots, min–max bars) ` +
@@ -251,6 +260,7 @@ function figuresSection(files: ReproductionFigureFiles): string[] {
     `- ${fileList(files.fig6)}: the same for KVM post-copy (T = M/B).`,
     `- ${fileList(files.fig3)}: KVM pre-copy time and downtime against the downtime limit ` +
     "(model at the fitted B, with the measured sweep's runs when there is one).",
+    ...[...new Set(binning)].map((text) => `- Figures 5 and 6: ${text}`),
   ];
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { synthesizeRuns } from "../fit/synthetic.ts";
-import { SMALL_GRID, sweepRun } from "./_test_runs.ts";
+import { SMALL_GRID, sweepRun, tenGigabitRuns } from "./_test_runs.ts";
 import { analyzeReproduction } from "./analyze_reproduction.ts";
 import { type ReproductionFigureFiles, reproductionReport } from "./reproduction_report.ts";
 
@@ -114,5 +114,19 @@ Deno.test("reproductionReport() rejects a missing figure file list", () => {
     new TypeError(
       "reproductionReport: invalid input.figureFiles.fig6, expected a non-empty array of paths (got [])",
     ),
+  );
+});
+
+Deno.test("reproductionReport() says how Figures 5 and 6 grouped the runs", () => {
+  // SYNTHETIC runs, one dirty rate per run: binned to 1-2-5 values.
+  const analysis = analyzeReproduction(tenGigabitRuns(5), {
+    source: { description: "tenGigabitRuns seed 5", synthetic: true },
+    resamples: 0,
+    folds: 2,
+  });
+  const md = reproductionReport({ analysis, figureFiles: files });
+  assert.match(
+    md,
+    /\n- Figures 5 and 6: Dirty rates vary run to run, so runs are grouped into bins at 1-2-5 values/,
   );
 });

@@ -3,6 +3,7 @@
 
 import { bytesToMib } from "../units.ts";
 import type { Guest } from "./_host.ts";
+import type { ObserveSettings } from "./_observe.ts";
 import type { RunSettings } from "./_run_row.ts";
 import type { RunRow } from "./types.ts";
 
@@ -31,7 +32,7 @@ export interface CollectSession {
 }
 
 /** What {@linkcode datasetMetadata} needs besides the run settings. */
-export interface MetadataInput extends RunSettings {
+export interface MetadataInput extends RunSettings, ObserveSettings {
   /** The dataset's name (its directory). */
   name: string;
   /** The guest build. */
@@ -56,7 +57,8 @@ export interface MetadataInput extends RunSettings {
 
 /** The dataset's metadata: setup, what each method and contention means, column notes, sittings. */
 export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
-  const { name, guest, session, rows, postcopySwitch, linkBitsPerSecond, fill } = input;
+  const { name, guest, session, rows, postcopySwitch, fill } = input;
+  const linkBitsPerSecond = input.linkBandwidthBytesPerSecond * 8;
   const sweep = input.downtimeLimitsSeconds ?? [];
   const memoryMib = bytesToMib(input.memoryBytes);
   const earlier = ((input.previous.sessions as CollectSession[] | undefined) ?? [])
@@ -70,6 +72,7 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
       "Real QEMU live migrations on one host: source and destination QEMU in two network namespaces joined by a veth pair shaped with tc tbf; one row per migration in the run schema.",
     measured: true,
     synthetic: false,
+    license: "CC-BY-4.0",
     // Sittings may run on different machines: name every CPU (rows map to sittings by started_at).
     host_cpu: [...new Set(sessions.map((s) => s.host_cpu))].join(" + "),
     link: `${
@@ -99,6 +102,11 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
       postcopy_switch: postcopySwitch,
       niceness: input.niceness,
       poll_interval_seconds: 0.2,
+      baseline_seconds: input.baselineSeconds,
+      after_seconds: input.afterSeconds,
+      cpu_sample_interval_seconds: input.cpuIntervalSeconds,
+      progress_report_interval_seconds: 0.1,
+      clock_ticks_per_second: input.clockTicksPerSecond,
       guest_kernel: `${guest.kernelRelease} (Debian linux-image-amd64, from /boot)`,
       guest_userland:
         "busybox-static initramfs + src/collect/guest/dirtier.c compiled with gcc -O2 -static",
@@ -119,11 +127,11 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
     contention: {
       none: "no other load from the collector",
       cpu:
-        "a busy loop (sh while-true) pinned with the source QEMU (all threads) to CPU 0, same niceness",
+        "a busy loop pinned with the source QEMU (all threads) to CPU 0, same niceness: src/collect/guest/cpu_hog.c, which counts its iterations and reports them every 0.1 s (rows without colocated_progress_ratio, from sittings before the progress trace, ran sh -c 'while :; do :; done', the same load without reports)",
       network:
-        "iperf3 TCP bulk transfer from the source namespace to the destination over the same shaped link, same direction, started 2 s before the migration",
+        "iperf3 TCP bulk transfer from the source namespace to the destination over the same shaped link, same direction, started at least 2 s (with the progress trace: baseline_seconds + 2 s) before the migration, reporting every 0.2 s",
       memory:
-        "a second dirtier process on the source side (host process, not a guest): WSS = the VM's memory, 51200 pages/s, started 2 s before the migration",
+        "a second dirtier process on the source side (host process, not a guest): WSS = the VM's memory, 51200 pages/s, started at least 2 s (with the progress trace: baseline_seconds + 2 s) before the migration",
     },
     columns: {
       dirty_pages_per_second:
@@ -137,8 +145,25 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
       throughput_bytes_per_second: "transferred_bytes / migration_time_seconds",
       verify:
         "the dirtier's check after migration: filler checksum (8 words per page) and every working-set page holding its last written sequence number; a failed check is status corrupt",
+      guest_progress_ratio:
+        "the migrating guest's pages written during the migration [0, migration_time_seconds] divided by what it writes in that time at its rate over the baseline_seconds before migrate (same contention running); 1 = no slowdown; includes the pause; empty when the guest writes nothing (WSS 0) or the trace does not cover the window",
+      guest_lost_seconds:
+        "the work the migrating guest lost, in seconds of its baseline progress: migration_time_seconds x (1 - guest_progress_ratio)",
+      colocated_progress_ratio:
+        "the same ratio for the contention load: CPU hog iterations, iperf3 bytes or host dirtier pages; empty under contention none",
+      postcopy_blocktime_seconds:
+        "post-copy: the destination's postcopy-blocktime (query-migrate after completion, capability postcopy-blocktime on the destination): time the vCPUs were blocked on missing pages, QEMU's overlap-aware total",
+      postcopy_vcpu_blocktime_seconds: "post-copy: postcopy-vcpu-blocktime per vCPU, joined by ';'",
+      source_migration_cpu_seconds:
+        "CPU seconds (utime + stime from /proc/<pid>/task/<tid>/stat, interpolated to the window [0, migration_time_seconds]) of the source QEMU's main loop thread (tid = pid) and its migration threads (names mig/*, live_migration, return path, multifd*): the migration's own CPU work, not the vCPU",
+      destination_migration_cpu_seconds:
+        "the same for the destination QEMU (its main loop loads the incoming stream; mig/dst/listen and mig/dst/fault serve post-copy)",
+      write_pattern:
+        "the guest dirtier's write pattern: sweep (round-robin over the WSS) or random (uniformly random page per write); empty on rows written before the option (sweep)",
+      host_cpu:
+        "the host's CPU model (/proc/cpuinfo); empty on rows written before the column (see sessions)",
       trace_file:
-        "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run",
+        "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run; <file>.progress.jsonl.gz (rows with the noise columns): the run line {source: run, end_seconds, baseline_seconds, clock_ticks_per_second, write_pattern, contention}, then, sorted by t_since_run_start (seconds since migrate, negative in the baseline), progress lines {source: guest|colocated, count, unit: pages|iterations|bytes, from, t_own} and CPU lines {source: cpu, process: source-qemu|destination-qemu|contention, pid, threads: [[tid, comm, utime+stime ticks], ...]}",
     },
     other_load:
       "Other work on the machine during each sitting is in sessions[].host_load. QEMU ran at the niceness in setup, but TCG is CPU-bound, so times are noisier than on a dedicated host.",

@@ -22,6 +22,10 @@ const input = (previous: Record<string, unknown>, session: CollectSession): Meta
   tcCommand: "tc qdisc add dev v root tbf rate 1000000000bit",
   fill: true,
   niceness: -10,
+  baselineSeconds: 10,
+  afterSeconds: 5,
+  cpuIntervalSeconds: 0.1,
+  clockTicksPerSecond: 100,
   previous,
   session,
   rows: [{ status: "completed" }, { status: "non-convergent" }, { status: "completed" }],
@@ -48,6 +52,7 @@ Deno.test("datasetMetadata() states the setup the loader and the resume check re
   const meta = datasetMetadata(input({}, sitting("2026-11-30T10:00:00.000Z", 0)));
   assert.equal(meta.measured, true);
   assert.equal(meta.synthetic, false);
+  assert.equal(meta.license, "CC-BY-4.0");
   assert.equal(meta.accelerator, "tcg");
   assert.match(String(meta.guest), /^1536 MiB, 1 vCPU, TCG, Debian kernel 6\.1\.0-56-amd64/);
   const setup = meta.setup as Record<string, unknown>;
@@ -55,5 +60,7 @@ Deno.test("datasetMetadata() states the setup the loader and the resume check re
   assert.equal(setup.link_rate_bits_per_second, 1e9);
   assert.equal(setup.downtime_limit_seconds, 0.3);
   assert.equal(setup.fill, true);
+  assert.equal(setup.baseline_seconds, 10);
+  assert.equal(setup.after_seconds, 5);
   assert.match(String(meta.link), /^1 Gbit\/s/);
 });

@@ -52,6 +52,43 @@ export function spawn(cmd: string[], logPath?: string): Deno.ChildProcess {
   return child;
 }
 
+/** A line a process wrote on stdout, with the collector's receive time (seconds, `performance.now`). */
+export interface ReceivedLine {
+  /** Receive time, seconds. */
+  t: number;
+  /** The line without its line end. */
+  text: string;
+}
+
+/**
+ * Starts a tracked background process and keeps each line of its stdout with
+ * the time it arrived (stderr is discarded).
+ */
+export function spawnLines(cmd: string[]): { child: Deno.ChildProcess; lines: ReceivedLine[] } {
+  const child = new Deno.Command(cmd[0]!, {
+    args: cmd.slice(1),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  children.add(child);
+  child.status.then(() => children.delete(child));
+  const lines: ReceivedLine[] = [];
+  (async () => {
+    let buffer = "";
+    for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
+      const t = performance.now() / 1000;
+      buffer += text;
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        lines.push({ t, text: buffer.slice(0, nl) });
+        buffer = buffer.slice(nl + 1);
+      }
+    }
+  })().catch(() => {});
+  return { child, lines };
+}
+
 /** Kills a tracked process (TERM, then KILL after `graceMs`) and waits for it. */
 export async function kill(child: Deno.ChildProcess, graceMs = 3000): Promise<void> {
   if (!children.has(child)) {
@@ -180,6 +217,8 @@ export interface Guest {
   initrd: string;
   /** The dirtier built for the host (memory contention). */
   hostDirtier: string;
+  /** The busy loop that reports its iterations (CPU contention). */
+  cpuHog: string;
   /** Kernel release, e.g. 6.1.0-56-amd64. */
   kernelRelease: string;
   /** gcc --version first line. */
@@ -225,6 +264,17 @@ export async function buildGuest(dir: string): Promise<Guest> {
     `${here}dirtier.c`,
   ]);
   await Deno.copyFile(`${root}/dirtier`, `${dir}/dirtier-host`);
+  await run([
+    "nice",
+    "-n",
+    "19",
+    "gcc",
+    "-O2",
+    "-Wall",
+    "-o",
+    `${dir}/cpu-hog`,
+    `${here}cpu_hog.c`,
+  ]);
   await Deno.copyFile(busybox, `${root}/bin/busybox`);
   await Deno.copyFile(`${here}init`, `${root}/init`);
   await Deno.chmod(`${root}/init`, 0o755);
@@ -239,6 +289,7 @@ export async function buildGuest(dir: string): Promise<Guest> {
     kernel: `/boot/${kernelName}`,
     initrd: `${dir}/initrd.gz`,
     hostDirtier: `${dir}/dirtier-host`,
+    cpuHog: `${dir}/cpu-hog`,
     kernelRelease: kernelName.replace(/^vmlinuz-/, ""),
     compiler,
   };

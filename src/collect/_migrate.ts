@@ -13,7 +13,8 @@ import {
   traceStamp,
   wssArg,
 } from "./_run_row.ts";
-import { startContention } from "./_contention.ts";
+import { observe, type ObserveSettings } from "./_observe.ts";
+import { blocktimeCells, progressCells } from "./_progress.ts";
 import { startVm, stopVm, type Testbed, type Vm } from "./_vm.ts";
 import type { GridPoint, RunRow } from "./types.ts";
 import { xenStopDecision } from "./xen_stop_decision.ts";
@@ -22,7 +23,7 @@ const MIGRATION_PORT = 4444;
 const POLL_MS = 200;
 
 /** A session's testbed, settings and output directory. */
-export interface MigrationSession extends Testbed, RunSettings {
+export interface MigrationSession extends Testbed, RunSettings, ObserveSettings {
   /** Where traces go (`<outDir>/traces/`). */
   outDir: string;
 }
@@ -59,6 +60,7 @@ export async function migrateOnce(
   const dst = await startVm(session, src.side === 0 ? 1 : 0, {
     wssArg: wssArg(point.wss),
     rate: point.dirtyPagesPerSecond,
+    pattern: point.writePattern ?? "sweep",
   }, { accelerator: session.accelerator, incoming: true });
   try {
     return await migrateTo(session, point, src, dst, ready);
@@ -99,22 +101,30 @@ async function migrateTo(
     "downtime-limit": Math.round(Number(row.downtime_limit_seconds) * 1000),
     "max-bandwidth": 1e11,
   });
-  const stopContention = await startContention(session, point.contention, src);
+  const observer = await observe(session, point, src, dst);
   const serialFrom = nowSeconds() - 3;
   const tStart = nowSeconds();
+  observer.started(tStart);
   let watched: Watched;
   let tEnd: number;
   try {
     await src.qmp.execute("migrate", { uri });
     watched = await watch(session, point, src, tStart);
     tEnd = nowSeconds();
-  } finally {
-    await stopContention();
+  } catch (error) {
+    await observer.abort();
+    throw error;
   }
   const { outcome, last, samples, message } = watched;
   let { guestLost } = watched;
 
   Object.assign(row, statsFromQueryMigrate(last, tEnd - tStart));
+  // The guest and the load keep running (and are recorded) for the window after the end.
+  const progress = await observer.finish(
+    Number(row.migration_time_seconds),
+    () => pauseOf(src, dst, srcEvents0),
+  );
+  Object.assign(row, progressCells(progress));
   if (postcopy) row.postcopy_switched = watched.sawPostcopy;
   if (point.method === "xen-precopy-policy") {
     row.xen_stop_reason = watched.xenReason || (outcome === "completed" ? "qemu-1ms-limit" : "");
@@ -129,7 +139,9 @@ async function migrateTo(
   if (outcome === "completed") {
     await recordDowntime(row, src, dst, srcEvents0);
     try {
-      samples.push(sample(await dst.qmp.execute("query-migrate"), tStart));
+      const reply = await dst.qmp.execute("query-migrate");
+      samples.push(sample(reply, tStart));
+      if (postcopy) Object.assign(row, blocktimeCells(reply));
     } catch { /* destination gone: the check below fails */ }
     guestLost = !(await verifyGuest(row, dst));
     await stopVm(src);
@@ -147,9 +159,11 @@ async function migrateTo(
   const stamp = traceStamp(point);
   row.trace_file = `${stamp}.qmp.jsonl.gz`;
   const consoleLines = [...src.serial.lines, ...dst.serial.lines]
-    .filter((l) => l.t >= serialFrom && l.t <= nowSeconds())
+    // The 10 Hz progress lines are in the progress trace.
+    .filter((l) => l.t >= serialFrom && l.t <= nowSeconds() && !l.text.startsWith("P "))
     .map((l) => ({ t: l.t, side: "guest", dir: "console", msg: l.text }));
   await gzipJsonLines(`${session.outDir}/traces/${row.trace_file}`, samples);
+  await gzipJsonLines(`${session.outDir}/traces/${stamp}.progress.jsonl.gz`, progress);
   await gzipJsonLines(
     `${session.outDir}/traces/${stamp}.events.jsonl.gz`,
     [...trace, ...consoleLines].sort((a, b) => a.t - b.t),
@@ -303,6 +317,13 @@ async function recordDowntime(row: RunRow, src: Vm, dst: Vm, srcEvents0: number)
   }
 }
 
+/** The guest's pause on the collector's clock: the source's last STOP to the destination's RESUME. */
+function pauseOf(src: Vm, dst: Vm, srcEvents0: number): [number, number] | undefined {
+  const stop = src.qmp.events.slice(srcEvents0).filter((e) => e.event === "STOP").at(-1);
+  const resume = dst.qmp.events.find((e) => e.event === "RESUME");
+  return stop && resume && resume.t >= stop.t ? [stop.t, resume.t] : undefined;
+}
+
 /**
  * Asks the migrated guest to check its memory and sets the row's status:
  * `completed` if the check passes, else `corrupt`. True if the guest is usable.
@@ -318,6 +339,7 @@ async function verifyGuest(row: RunRow, dst: Vm): Promise<boolean> {
     return false;
   }
   row.verify = answer.text.replace(/^VERIFY /, "");
+  dst.quietSince = nowSeconds();
   if (/^VERIFY ok/.test(answer.text)) {
     row.status = "completed";
     return true;
@@ -332,6 +354,7 @@ async function resumeSource(src: Vm): Promise<Vm | undefined> {
   try {
     const st = (await src.qmp.execute("query-status")) as { status?: string };
     if (st.status !== "running") await src.qmp.execute("cont").catch(() => {});
+    src.quietSince = nowSeconds();
     return src;
   } catch {
     return undefined;

@@ -9,8 +9,8 @@ import type { GridPoint, RequestedWss, RunRow } from "./types.ts";
 export interface RunSettings {
   /** The VM's memory, bytes. */
   memoryBytes: number;
-  /** The shaped link's rate, bits/s. */
-  linkBitsPerSecond: number;
+  /** The shaped link's rate, bytes/s. */
+  linkBandwidthBytesPerSecond: number;
   /** QEMU's downtime limit for kvm-precopy and kvm-postcopy, seconds. */
   downtimeLimitSeconds: number;
   /** kvm-precopy non-convergence limit, seconds. */
@@ -21,6 +21,8 @@ export interface RunSettings {
   postcopySwitch: "after-first-pass" | "immediate";
   /** "kvm" or "tcg". */
   accelerator: string;
+  /** The host's CPU model (/proc/cpuinfo). */
+  hostCpu: string;
 }
 
 /** The downtime limit a method runs with: Xen's rules keep QEMU iterating at 1 ms. */
@@ -49,7 +51,7 @@ export function baseRow(
     dirty_pages_per_second: point.dirtyPagesPerSecond,
     dirty_rate_source: "requested",
     page_bytes: 4096,
-    link_bandwidth_bytes_per_second: settings.linkBitsPerSecond / 8,
+    link_bandwidth_bytes_per_second: settings.linkBandwidthBytesPerSecond,
     status: "failed",
     run: point.run,
     requested_wss: String(point.wss),
@@ -62,6 +64,8 @@ export function baseRow(
       ? settings.timeoutSeconds
       : settings.hardTimeoutSeconds,
     started_at: startedAt.toISOString(),
+    write_pattern: point.writePattern ?? "sweep",
+    host_cpu: settings.hostCpu,
   };
 }
 
@@ -137,10 +141,12 @@ export function wssArg(wss: RequestedWss): string {
 
 /**
  * The base name of a run's trace files, e.g. `kvm-precopy_none_w64_d5120_r1`,
- * with `_l<limit>` for a point of a downtime limit sweep.
+ * with `_l<limit>` for a point of a downtime limit sweep and `_prandom` for
+ * the random write pattern (the default `sweep` adds nothing).
  */
 export function traceStamp(point: GridPoint): string {
   const wss = wssArg(point.wss);
   const limit = point.downtimeLimitSeconds === undefined ? "" : `_l${point.downtimeLimitSeconds}`;
-  return `${point.method}_${point.contention}_w${wss}_d${point.dirtyPagesPerSecond}_r${point.run}${limit}`;
+  const pattern = point.writePattern === "random" ? "_prandom" : "";
+  return `${point.method}_${point.contention}_w${wss}_d${point.dirtyPagesPerSecond}_r${point.run}${limit}${pattern}`;
 }

@@ -138,3 +138,22 @@ Deno.test("achievedDirtyRate() uses the first and last report in the window", ()
   assert.equal(achievedDirtyRate(lines, 0, 4), 5120);
   assert.equal(achievedDirtyRate(lines, 3, 5), undefined);
 });
+
+Deno.test("baseRow() and traceStamp() record the write pattern and the host", () => {
+  const point: GridPoint = {
+    method: "kvm-precopy",
+    contention: "none",
+    wss: 128 * 2 ** 20,
+    dirtyPagesPerSecond: 51200,
+    run: 1,
+    downtimeLimitSeconds: 0.9,
+  };
+  const sweep = baseRow(point, {}, SETTINGS);
+  assert.equal(sweep.write_pattern, "sweep");
+  assert.equal(sweep.host_cpu, SETTINGS.hostCpu);
+  assert.equal(traceStamp(point), "kvm-precopy_none_w128_d51200_r1_l0.9");
+  const random = { ...point, writePattern: "random" } as const;
+  assert.equal(baseRow(random, {}, SETTINGS).write_pattern, "random");
+  assert.equal(traceStamp(random), "kvm-precopy_none_w128_d51200_r1_l0.9_prandom");
+  assert.equal(traceStamp({ ...point, writePattern: "sweep" }), traceStamp(point));
+});

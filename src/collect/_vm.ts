@@ -2,8 +2,9 @@
 // QMP socket and a serial console, and stopped again.
 
 import { type Guest, kill, type Link, spawn } from "./_host.ts";
-import { connectQmp, type QmpClient, sleep } from "./_qmp.ts";
+import { connectQmp, nowSeconds, type QmpClient, sleep } from "./_qmp.ts";
 import { connectSerial, type Serial } from "./_serial.ts";
+import type { WritePattern } from "./types.ts";
 
 /** What every guest of a session shares. */
 export interface Testbed {
@@ -33,6 +34,8 @@ export interface Vm {
   serial: Serial;
   /** A name unique in the session, for logs. */
   name: string;
+  /** Since when the guest has run undisturbed (boot, check, migration done), collector seconds. */
+  quietSince: number;
 }
 
 /** The dirtier's arguments on the kernel command line. */
@@ -41,6 +44,8 @@ export interface GuestConfig {
   wssArg: string;
   /** Pages written per second. */
   rate: number;
+  /** The dirtier's write pattern. */
+  pattern: WritePattern;
 }
 
 let counter = 0;
@@ -60,11 +65,11 @@ export async function startVm(
   const qmpPath = `${bed.work}/${name}.qmp`;
   const serialPath = `${bed.work}/${name}.serial`;
   const append = `console=ttyS0 quiet loglevel=1 panic=1 lm_wss=${cfg.wssArg} lm_rate=${cfg.rate}` +
-    ` lm_fill=${bed.fill ? 1 : 0}`;
+    ` lm_fill=${bed.fill ? 1 : 0} lm_pattern=${cfg.pattern}`;
   // deno-fmt-ignore
   const cmd = [
     "ip", "netns", "exec", bed.link.ns[side], "nice", "-n", String(bed.niceness),
-    "qemu-system-x86_64", "-accel", accelerator, "-m", String(memoryMib), "-smp", "1",
+    "qemu-system-x86_64", "-name", `${name},debug-threads=on`, "-accel", accelerator, "-m", String(memoryMib), "-smp", "1",
     "-nodefaults", "-display", "none", "-no-reboot",
     "-kernel", bed.guest.kernel, "-initrd", bed.guest.initrd, "-append", append,
     "-chardev", `socket,id=ser0,path=${serialPath},server=on,wait=off`, "-serial", "chardev:ser0",
@@ -74,7 +79,7 @@ export async function startVm(
   const child = spawn(cmd, `${bed.work}/${name}.qemu.log`);
   const serial = await connectSerial(serialPath, `${bed.work}/${name}.console.log`);
   const qmp = await connectQmp(qmpPath, name);
-  return { side, child, qmp, serial, name };
+  return { side, child, qmp, serial, name, quietSince: nowSeconds() };
 }
 
 /** Asks QEMU to quit (2 s), closes its connections and kills what is left. */
@@ -92,7 +97,10 @@ export async function stopVm(vm: Vm | undefined): Promise<void> {
 export async function probeAccelerator(bed: Testbed): Promise<"kvm" | "tcg"> {
   let vm: Vm | undefined;
   try {
-    vm = await startVm(bed, 0, { wssArg: "0", rate: 0 }, { accelerator: "kvm", memoryMib: 256 });
+    vm = await startVm(bed, 0, { wssArg: "0", rate: 0, pattern: "sweep" }, {
+      accelerator: "kvm",
+      memoryMib: 256,
+    });
     return (await vm.serial.waitFor(/^BOOTED/, 20)) ? "kvm" : "tcg";
   } catch {
     return "tcg";
@@ -124,5 +132,6 @@ export async function bootGuest(
   }
   // Let the dirtier reach its rate before the first migration.
   await sleep(3000);
+  vm.quietSince = nowSeconds();
   return { vm, ready };
 }

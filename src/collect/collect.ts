@@ -1,19 +1,11 @@
-import {
-  buildGuest,
-  cleanupAll,
-  cleanupSync,
-  createLink,
-  removeStaleNamespaces,
-  run,
-  spawn,
-} from "./_host.ts";
-import { type CollectSession, datasetMetadata } from "./_dataset_metadata.ts";
+import { cleanupAll, cleanupSync } from "./_host.ts";
 import { readDataset } from "./_dataset_files.ts";
 import { migrateOnce, type MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";
 import { baseRow, wssArg } from "./_run_row.ts";
+import { type Sitting, startSitting } from "./_sitting.ts";
 import { MIB } from "../units.ts";
-import { bootGuest, type GuestConfig, probeAccelerator, stopVm, type Vm } from "./_vm.ts";
+import { bootGuest, stopVm, type Vm } from "./_vm.ts";
 import { formatRunsCsv, RUN_COLUMNS } from "./format_runs_csv.ts";
 import { pendingPoints } from "./pending_points.ts";
 import type { GridPoint, RunRow } from "./types.ts";
@@ -32,11 +24,11 @@ export interface CollectOptions {
    */
   memoryBytes?: number;
   /**
-   * The shaped link's rate, bits/s (tc tbf on both veth ends).
+   * The shaped link's rate, bytes/s (tc tbf on both veth ends).
    *
-   * @default {1e9}
+   * @default {125e6 (1 Gbit/s)}
    */
-  linkBitsPerSecond?: number;
+  linkBandwidthBytesPerSecond?: number;
   /**
    * QEMU's downtime limit for `kvm-precopy` and `kvm-postcopy`, seconds.
    *
@@ -55,6 +47,20 @@ export interface CollectOptions {
    * @default {300}
    */
   hardTimeoutSeconds?: number;
+  /**
+   * Quiet time before each `migrate`, seconds: the guest has been left alone
+   * and the contention load has run this long (the baseline of the progress
+   * ratios).
+   *
+   * @default {10}
+   */
+  baselineSeconds?: number;
+  /**
+   * Time recorded after each migration ends (guest progress, load, CPU), seconds.
+   *
+   * @default {5}
+   */
+  afterSeconds?: number;
   /**
    * Fill the guest's free memory with non-zero data before migrating.
    *
@@ -128,9 +134,11 @@ export interface CollectResult {
 /**
  * Runs real QEMU live migrations over a shaped link and writes one row per
  * migration to `<outDir>/runs.csv` (the run schema, atomically rewritten after
- * every point), the dataset's `<name>.meta.json` and a gzipped JSON Lines QMP
- * trace per run under `<outDir>/traces/`. Needs root, QEMU >= 9, busybox-static,
- * a kernel in /boot, gcc, iproute2 and iperf3.
+ * every point), the dataset's `<name>.meta.json` and gzipped JSON Lines traces
+ * per run under `<outDir>/traces/` (QMP polls, events, and the progress trace:
+ * the guest's and the load's work and every QEMU thread's CPU time from a
+ * baseline before `migrate` to a window after the end). Needs root, QEMU >= 9,
+ * busybox-static, a kernel in /boot, gcc, iproute2 and iperf3.
  *
  * See the README section "Collecting measurements" for the method.
  *
@@ -151,67 +159,39 @@ export interface CollectResult {
  * ```
  */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
-  const {
-    outDir,
-    plan,
-    memoryBytes = 1.5 * 1024 * MIB,
-    linkBitsPerSecond = 1e9,
-    downtimeLimitSeconds = 0.3,
-    timeoutSeconds = 60,
-    hardTimeoutSeconds = 300,
-    fill = true,
-    accel = "auto",
-    postcopySwitch = "immediate",
-    niceness = -10,
-    retryFailed = false,
-    maxPoints,
-    hostLoadNote = "",
-    commandLine = [],
-    log = (line: string) => console.error(line),
-  } = options;
-  if (!Number.isInteger(memoryBytes / MIB) || memoryBytes < 64 * MIB) {
-    throw new RangeError(
-      `collect: invalid option "memoryBytes", expected a whole number of MiB >= 64 MiB (got ${memoryBytes})`,
-    );
-  }
-  for (const point of plan) {
-    if (point.wss !== "full" && (!Number.isInteger(point.wss / MIB) || point.wss >= memoryBytes)) {
-      throw new RangeError(
-        `collect: invalid working set, expected a whole number of MiB below the VM's memory (got ${point.wss})`,
-      );
-    }
-  }
-  const memoryMib = memoryBytes / MIB;
+  const o = resolveCollectOptions(options);
+  const { outDir, log } = o;
   const name = outDir.replace(/\/+$/, "").split("/").at(-1) ?? "dataset";
   await Deno.mkdir(`${outDir}/traces`, { recursive: true });
-  const work = await Deno.makeTempDir({ prefix: "collect-" });
   const csvPath = `${outDir}/runs.csv`;
   const metaPath = `${outDir}/${name}.meta.json`;
-  const dataset = await readDataset(csvPath, metaPath, {
-    memoryBytes,
-    linkBitsPerSecond,
-    downtimeLimitSeconds,
-    fill,
+  const { rows, meta } = await readDataset(csvPath, metaPath, {
+    memoryBytes: o.memoryBytes,
+    linkBitsPerSecond: o.linkBandwidthBytesPerSecond * 8,
+    downtimeLimitSeconds: o.downtimeLimitSeconds,
+    fill: o.fill,
   });
-  const rows = dataset.rows;
-  let meta = dataset.meta;
-  const pending = pendingPoints(plan, rows, { retryFailed });
-  const todo = maxPoints === undefined ? pending : pending.slice(0, maxPoints);
-  const skipped = plan.length - pending.length;
+  const pending = pendingPoints(o.plan, rows, { retryFailed: o.retryFailed });
+  const todo = o.maxPoints === undefined ? pending : pending.slice(0, o.maxPoints);
+  const skipped = o.plan.length - pending.length;
   log(
-    `collect: ${plan.length} points planned, ${skipped} already in ${csvPath}, ${todo.length} to run`,
+    `collect: ${o.plan.length} points planned, ${skipped} already in ${csvPath}, ${todo.length} to run`,
   );
-  const statuses: Record<string, number> = {};
-  const sessionStart = new Date().toISOString();
-  let accelerator = accel === "auto" ? "" : accel;
-  let ran = 0;
-  const t0 = nowSeconds();
-
+  if (todo.length === 0) {
+    return {
+      ran: 0,
+      skipped,
+      statuses: {},
+      accelerator: o.accel === "auto" ? "" : o.accel,
+      secondsPerPoint: 0,
+    };
+  }
+  const work = await Deno.makeTempDir({ prefix: "collect-" });
   // Set on Ctrl-C/TERM: the run in progress is then broken by the cleanup, not by
   // the method, so its row must not be written.
-  let interrupted = false;
+  const state = { interrupted: false };
   const onSignal = () => {
-    interrupted = true;
+    state.interrupted = true;
     log("collect: interrupted, cleaning up");
     cleanupAll()
       .then(() => Deno.remove(work, { recursive: true }))
@@ -221,146 +201,29 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   globalThis.addEventListener("unload", cleanupSync);
-
   try {
-    if (todo.length === 0) return { ran: 0, skipped, statuses, accelerator, secondsPerPoint: 0 };
-    await removeStaleNamespaces();
-    const qemuVersion = (await run(["qemu-system-x86_64", "--version"])).split("\n")[0] ?? "";
-    const major = Number(/version (\d+)/.exec(qemuVersion)?.[1] ?? "0");
-    if (major < 9) {
-      throw new RangeError(
-        `collect: QEMU too old, expected version >= 9 (7.2 loses dirty pages under TCG) (got "${qemuVersion}")`,
-      );
-    }
-    log("collect: building the guest");
-    const guest = await buildGuest(work);
-    const link = await createLink(linkBitsPerSecond);
-    for (const [i, ns] of link.ns.entries()) {
-      spawn(
-        ["ip", "netns", "exec", ns, "iperf3", "-s", "-p", "5201"],
-        `${work}/iperf3-server-${i}.log`,
-      );
-    }
-    const session: MigrationSession = {
+    const sitting = await startSitting({
+      ...o,
       work,
-      link,
-      guest,
-      memoryMib,
-      fill,
-      niceness,
-      outDir,
-      memoryBytes,
-      linkBitsPerSecond,
-      downtimeLimitSeconds,
-      timeoutSeconds,
-      hardTimeoutSeconds,
-      postcopySwitch,
-      accelerator,
-    };
-    if (session.accelerator === "") {
-      log("collect: trying KVM (20 s boot timeout)");
-      session.accelerator = accelerator = await probeAccelerator(session);
-      log(`collect: accelerator ${accelerator}`);
-    }
-
-    const downtimeLimitsSeconds = [...new Set(plan.flatMap((p) => p.downtimeLimitSeconds ?? []))]
-      .sort((a, b) => a - b);
-    const sitting: CollectSession = {
-      started: sessionStart,
-      updated: sessionStart,
-      command_line: commandLine.join(" "),
-      accelerator,
-      qemu_version: qemuVersion,
-      host_cpu: (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ??
-        "",
-      host_cpus: navigator.hardwareConcurrency,
-      host_kernel: (await run(["uname", "-sr"])).trim(),
-      host_load: hostLoadNote,
-      points_run: 0,
-    };
-    const writeMeta = async () => {
-      const now = new Date();
-      sitting.updated = now.toISOString();
-      sitting.points_run = ran;
-      meta = datasetMetadata({
-        ...session,
-        name,
-        tcCommand: link.tcCommand,
-        previous: meta,
-        session: sitting,
-        rows,
-        now,
-        downtimeLimitsSeconds,
-      });
-      await writeTextAtomic(metaPath, JSON.stringify(meta, null, 2) + "\n");
-    };
-    await writeMeta();
-    // loadRuns finds `<name>.meta.json` beside `runs.csv` by its folder's name: no link needed.
-
-    let vm: Vm | undefined;
-    let vmConfig = "";
-    let vmReady: Record<string, number> = {};
-    for (const [index, point] of todo.entries()) {
-      const cfg: GuestConfig = {
-        wssArg: wssArg(point.wss),
-        rate: point.dirtyPagesPerSecond,
-      };
-      const cfgKey = `${cfg.wssArg}|${cfg.rate}`;
-      const started = nowSeconds();
-      let row: RunRow;
-      let ready: Record<string, number> = {};
-      try {
-        if (vm === undefined || vmConfig !== cfgKey) {
-          await stopVm(vm);
-          vm = undefined;
-          log(`collect: booting guest wss=${cfg.wssArg} MiB rate=${cfg.rate} pages/s`);
-          ({ vm, ready: vmReady } = await bootGuest(session, cfg, accelerator));
-          vmConfig = cfgKey;
-        }
-        ready = vmReady;
-        const result = await migrateOnce(session, point, vm, ready);
-        row = result.row;
-        vm = result.vm;
-        if (vm === undefined) vmConfig = "";
-      } catch (error) {
-        row = baseRow(point, ready, session);
-        row.status = "failed";
-        row.migration_time_seconds = Math.round((nowSeconds() - started) * 1000) / 1000;
-        row.message = `collector: ${(error as Error).message}`.slice(0, 500);
-        await stopVm(vm);
-        vm = undefined;
-        vmConfig = "";
-      }
-      if (interrupted) {
-        await new Promise(() => {}); // the signal handler exits the process
-      }
-      rows.push(row);
-      await writeTextAtomic(csvPath, formatRunsCsv(rows, RUN_COLUMNS));
-      ran++;
-      statuses[String(row.status)] = (statuses[String(row.status)] ?? 0) + 1;
-      await writeMeta();
-      const elapsed = nowSeconds() - t0;
-      const per = elapsed / ran;
-      const left = (todo.length - index - 1) * per;
-      log(
-        `collect: [${
-          index + 1
-        }/${todo.length}] ${point.method} ${point.contention} wss=${cfg.wssArg}MiB d=${cfg.rate} run=${point.run}${
-          point.downtimeLimitSeconds === undefined ? "" : ` limit=${point.downtimeLimitSeconds}s`
-        }: ${row.status} ${row.migration_time_seconds} s` +
-          ` | point ${(nowSeconds() - started).toFixed(0)} s, elapsed ${
-            (elapsed / 60).toFixed(1)
-          } min, ETA ${(left / 60).toFixed(0)} min` +
-          (row.message ? ` | ${row.message}` : ""),
-      );
-    }
-    await stopVm(vm);
+      name,
+      metaPath,
+      previousMeta: meta,
+      rows,
+      downtimeLimitsSeconds: [...new Set(o.plan.flatMap((p) => p.downtimeLimitSeconds ?? []))]
+        .sort((a, b) => a - b),
+    });
+    const { ran, statuses } = await runPoints(sitting, todo, {
+      rows,
+      csvPath,
+      log,
+      interrupted: () => state.interrupted,
+    });
     return {
       ran,
       skipped,
       statuses,
-      accelerator,
-      secondsPerPoint: ran > 0 ? (nowSeconds() - t0) / ran : 0,
+      accelerator: sitting.session.accelerator,
+      secondsPerPoint: ran > 0 ? (nowSeconds() - sitting.startedSeconds) / ran : 0,
     };
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
@@ -369,4 +232,191 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     globalThis.removeEventListener("unload", cleanupSync);
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
+}
+
+type ResolvedCollectOptions = Required<Omit<CollectOptions, "maxPoints">> & {
+  maxPoints: number | undefined;
+};
+
+/** Defaults and checks of {@linkcode collect}'s options. */
+function resolveCollectOptions(options: CollectOptions): ResolvedCollectOptions {
+  const o: ResolvedCollectOptions = {
+    memoryBytes: 1.5 * 1024 * MIB,
+    linkBandwidthBytesPerSecond: 125e6,
+    downtimeLimitSeconds: 0.3,
+    timeoutSeconds: 60,
+    hardTimeoutSeconds: 300,
+    baselineSeconds: 10,
+    afterSeconds: 5,
+    fill: true,
+    accel: "auto",
+    postcopySwitch: "immediate",
+    niceness: -10,
+    retryFailed: false,
+    hostLoadNote: "",
+    commandLine: [],
+    log: (line: string) => console.error(line),
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    outDir: options.outDir,
+    plan: options.plan,
+    maxPoints: options.maxPoints,
+  };
+  if (!Number.isInteger(o.memoryBytes / MIB) || o.memoryBytes < 64 * MIB) {
+    throw new RangeError(
+      `collect: invalid option "memoryBytes", expected a whole number of MiB >= 64 MiB (got ${o.memoryBytes})`,
+    );
+  }
+  for (const key of ["linkBandwidthBytesPerSecond", "baselineSeconds", "afterSeconds"] as const) {
+    const value = o[key];
+    if (
+      !Number.isFinite(value) || value < 0 || (key === "linkBandwidthBytesPerSecond" && value === 0)
+    ) {
+      throw new RangeError(
+        `collect: invalid option "${key}", expected a finite number ${
+          key === "linkBandwidthBytesPerSecond" ? "> 0 (bytes/s)" : ">= 0 (seconds)"
+        } (got ${value})`,
+      );
+    }
+  }
+  for (const point of o.plan) {
+    if (
+      point.wss !== "full" && (!Number.isInteger(point.wss / MIB) || point.wss >= o.memoryBytes)
+    ) {
+      throw new RangeError(
+        `collect: invalid working set, expected a whole number of MiB below the VM's memory (got ${point.wss})`,
+      );
+    }
+  }
+  return o;
+}
+
+/** Where {@linkcode runPoints} writes and logs. */
+interface PointsOutput {
+  /** Every row of the dataset; new rows are appended. */
+  rows: RunRow[];
+  /** `runs.csv`, rewritten after every point. */
+  csvPath: string;
+  /** Progress lines. */
+  log: (line: string) => void;
+  /** True once a signal asked the collector to stop. */
+  interrupted: () => boolean;
+}
+
+/**
+ * The per-guest loop: boots a guest for each (WSS, rate, pattern) in turn and
+ * migrates it back and forth for every point, writing each row at once.
+ */
+async function runPoints(
+  sitting: Sitting,
+  todo: readonly GridPoint[],
+  out: PointsOutput,
+): Promise<{ ran: number; statuses: Record<string, number> }> {
+  const statuses: Record<string, number> = {};
+  const guest: GuestState = { vm: undefined, config: "", ready: {} };
+  let ran = 0;
+  for (const [index, point] of todo.entries()) {
+    const started = nowSeconds();
+    const row = await runPoint(sitting.session, point, guest, out.log);
+    if (out.interrupted()) {
+      await new Promise(() => {}); // the signal handler exits the process
+    }
+    out.rows.push(row);
+    await writeTextAtomic(out.csvPath, formatRunsCsv(out.rows, RUN_COLUMNS));
+    ran++;
+    statuses[String(row.status)] = (statuses[String(row.status)] ?? 0) + 1;
+    await sitting.writeMeta(ran);
+    out.log(
+      progressLine({
+        index,
+        total: todo.length,
+        point,
+        row,
+        started,
+        t0: sitting.startedSeconds,
+        ran,
+      }),
+    );
+  }
+  await stopVm(guest.vm);
+  return { ran, statuses };
+}
+
+/** The guest that runs between points, and the configuration it was booted with. */
+interface GuestState {
+  vm: Vm | undefined;
+  config: string;
+  ready: Record<string, number>;
+}
+
+/**
+ * One point: (re)boots the guest if its configuration differs, migrates it,
+ * and returns the row; a collector fault gives a `failed` row and no guest.
+ */
+async function runPoint(
+  session: MigrationSession,
+  point: GridPoint,
+  guest: GuestState,
+  log: (line: string) => void,
+): Promise<RunRow> {
+  const cfg = {
+    wssArg: wssArg(point.wss),
+    rate: point.dirtyPagesPerSecond,
+    pattern: point.writePattern ?? "sweep",
+  };
+  const cfgKey = `${cfg.wssArg}|${cfg.rate}|${cfg.pattern}`;
+  const started = nowSeconds();
+  let ready: Record<string, number> = {};
+  try {
+    if (guest.vm === undefined || guest.config !== cfgKey) {
+      await stopVm(guest.vm);
+      guest.vm = undefined;
+      log(
+        `collect: booting guest wss=${cfg.wssArg} MiB rate=${cfg.rate} pages/s pattern=${cfg.pattern}`,
+      );
+      const booted = await bootGuest(session, cfg, session.accelerator);
+      guest.vm = booted.vm;
+      guest.ready = booted.ready;
+      guest.config = cfgKey;
+    }
+    ready = guest.ready;
+    const result = await migrateOnce(session, point, guest.vm, ready);
+    guest.vm = result.vm;
+    if (guest.vm === undefined) guest.config = "";
+    return result.row;
+  } catch (error) {
+    const row = baseRow(point, ready, session);
+    row.status = "failed";
+    row.migration_time_seconds = Math.round((nowSeconds() - started) * 1000) / 1000;
+    row.message = `collector: ${(error as Error).message}`.slice(0, 500);
+    await stopVm(guest.vm);
+    guest.vm = undefined;
+    guest.config = "";
+    return row;
+  }
+}
+
+/** The progress line after a point: what ran, its result, elapsed time and ETA. */
+function progressLine(p: {
+  index: number;
+  total: number;
+  point: GridPoint;
+  row: RunRow;
+  started: number;
+  t0: number;
+  ran: number;
+}): string {
+  const { index, total, point, row } = p;
+  const elapsed = nowSeconds() - p.t0;
+  const left = (total - index - 1) * elapsed / p.ran;
+  const limit = point.downtimeLimitSeconds === undefined
+    ? ""
+    : ` limit=${point.downtimeLimitSeconds}s`;
+  const pattern = point.writePattern === "random" ? " pattern=random" : "";
+  return `collect: [${index + 1}/${total}] ${point.method} ${point.contention} wss=${
+    wssArg(point.wss)
+  }MiB d=${point.dirtyPagesPerSecond} run=${point.run}${limit}${pattern}: ${row.status} ${row.migration_time_seconds} s` +
+    ` | point ${(nowSeconds() - p.started).toFixed(0)} s, elapsed ${
+      (elapsed / 60).toFixed(1)
+    } min, ETA ${(left / 60).toFixed(0)} min` +
+    (row.message ? ` | ${row.message}` : "");
 }

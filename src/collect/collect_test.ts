@@ -43,6 +43,55 @@ async function gunzipLines(path: string): Promise<Record<string, unknown>[]> {
   return text.trim().split("\n").map((line) => JSON.parse(line));
 }
 
+/**
+ * The run's progress trace covers the baseline, the migration and the window
+ * after it at 5 Hz or more, with every QEMU thread's CPU time, and the row's
+ * noise cells are there and plausible.
+ */
+async function checkProgress(out: string, row: Record<string, unknown>, where: string) {
+  const stamp = String(row.trace_file).replace(/\.qmp\.jsonl\.gz$/, "");
+  const lines = await gunzipLines(`${out}/traces/${stamp}.progress.jsonl.gz`);
+  const run = lines[0]!;
+  assert.equal(run.source, "run", where);
+  const end = Number(run.end_seconds);
+  assert.equal(end, Number(row.migration_time_seconds), where);
+  const covered = (source: string, hz: number) => {
+    const t = lines.filter((l) => l.source === source).map((l) => Number(l.t_since_run_start));
+    assert.ok(t.length > 0, `${where}: no ${source} lines`);
+    assert.ok(
+      t[0]! <= -10 && t.at(-1)! >= end + 5,
+      `${where}: ${source} from ${t[0]} to ${t.at(-1)}`,
+    );
+    // Outside the guest's pause, at least `hz` reports a second.
+    assert.ok(t.length >= hz * (t.at(-1)! - t[0]! - end), `${where}: ${t.length} ${source} lines`);
+  };
+  covered("guest", 5);
+  covered("cpu", 5);
+  if (row.contention !== "none") covered("colocated", 5);
+  const names = new Set(
+    lines.filter((l) => l.source === "cpu" && l.process === "source-qemu")
+      .flatMap((l) => (l.threads as Array<[number, string, number]>).map((t) => t[1])),
+  );
+  assert.ok(names.has("CPU 0/TCG") || names.has("CPU 0/KVM"), `${where}: ${[...names]}`);
+  assert.ok([...names].some((n) => /^(mig\/|live_migration)/.test(n)), `${where}: ${[...names]}`);
+  const ratio = Number(row.guest_progress_ratio);
+  assert.ok(ratio > 0 && ratio < 1.2, `${where}: guest_progress_ratio ${ratio}`);
+  assert.ok(Number(row.source_migration_cpu_seconds) > 0, where);
+  assert.ok(Number(row.destination_migration_cpu_seconds) > 0, where);
+  if (row.contention === "network") {
+    const colocated = Number(row.colocated_progress_ratio);
+    assert.ok(colocated > 0 && colocated < 1.5, `${where}: colocated_progress_ratio ${colocated}`);
+  } else assert.equal(row.colocated_progress_ratio, "", where);
+  if (row.method === "kvm-postcopy") {
+    assert.ok(
+      Number(row.postcopy_blocktime_seconds) >= 0 && row.postcopy_blocktime_seconds !== "",
+      where,
+    );
+  }
+  assert.equal(row.write_pattern, "sweep", where);
+  assert.ok(String(row.host_cpu).length > 0, where);
+}
+
 Deno.test({
   name: "collect --quick migrates real QEMU guests, writes loadable rows and resumes",
   ignore: skip,
@@ -98,9 +147,11 @@ Deno.test({
         const trace = await gunzipLines(`${out}/traces/${row.trace_file}`);
         assert.ok(trace.length >= 2, where);
         assert.ok(trace.every((line) => typeof line.query_migrate === "object"), where);
+        await checkProgress(out, row, where);
       }
       const meta = JSON.parse(await Deno.readTextFile(`${out}/${out.split("/").at(-1)}.meta.json`));
       assert.equal(meta.measured, true);
+      assert.equal(meta.license, "CC-BY-4.0");
       assert.equal(meta.setup.vm_memory_bytes, 256 * 2 ** 20);
       assert.equal(meta.sessions.length, 1);
 
@@ -120,6 +171,9 @@ Deno.test({
       assert.match(second.stderr, /5 already in .*, 0 to run/);
       assert.equal(await Deno.readTextFile(`${out}/runs.csv`), csv);
     } finally {
+      // COLLECT_TEST_KEEP=DIR keeps the output for a look by hand.
+      const keep = Deno.env.get("COLLECT_TEST_KEEP");
+      if (keep) await new Deno.Command("cp", { args: ["-r", out, keep] }).output();
       await Deno.remove(out, { recursive: true }).catch(() => {});
     }
   },

@@ -10,6 +10,7 @@ import {
   COLLECT_METHODS,
   type CollectContention,
   type CollectMethod,
+  type GridPoint,
   type RequestedWss,
 } from "./types.ts";
 
@@ -17,8 +18,10 @@ const HELP = `deno task collect [options]
 
 Runs real QEMU live migrations (source and destination QEMU in two network
 namespaces joined by a tc-shaped veth pair) and writes <out>/runs.csv,
-<out>/<name>.meta.json and <out>/traces/*.jsonl.gz. Resumes: points already in
-runs.csv are skipped. Needs root and QEMU >= 9.
+<out>/<name>.meta.json and <out>/traces/*.jsonl.gz (QMP polls, events, and the
+progress trace: guest and load progress at 10 Hz and every QEMU thread's CPU time
+from /proc at 10 Hz, from --baseline s before migrate to --after s after the end).
+Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.
 
   --out DIR             output directory (default out/collect); its name is the dataset name
   --quick               CI grid: 256 MiB VM, WSS 64 MiB, 5120 pages/s, 3 methods + network
@@ -40,6 +43,12 @@ runs.csv are skipped. Needs root and QEMU >= 9.
   --no-fill             leave the guest's free memory untouched (zero pages)
   --accel A             auto|tcg|kvm (default auto: KVM if a guest boots in 20 s, else TCG)
   --postcopy-switch W   immediate|after-first-pass (default immediate: T = M/B as in the paper's model)
+  --write-pattern P     sweep|random: the guest dirtier writes round-robin over the WSS (default
+                        sweep) or to a uniformly random page each time; random is recorded in
+                        the rows (write_pattern), point keys and trace names (_prandom)
+  --baseline S          quiet time before each migrate with the load running, seconds: the
+                        baseline of the progress ratios (default 10)
+  --after S             time recorded after each migration ends, seconds (default 5)
   --nice N              niceness of QEMU and loads (default -10)
   --retry-failed        run again points whose rows are all 'failed'
   --host-load TEXT      note on other load on the machine, for the metadata
@@ -67,37 +76,37 @@ function pick<T extends string>(
   return values as T[];
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      out: { type: "string" },
-      quick: { type: "boolean" },
-      memory: { type: "string" },
-      link: { type: "string" },
-      "downtime-limit": { type: "string" },
-      "downtime-limits": { type: "string" },
-      timeout: { type: "string" },
-      "hard-timeout": { type: "string" },
-      wss: { type: "string" },
-      rates: { type: "string" },
-      contention: { type: "string" },
-      methods: { type: "string" },
-      repeats: { type: "string" },
-      "max-points": { type: "string" },
-      "no-fill": { type: "boolean" },
-      accel: { type: "string" },
-      "postcopy-switch": { type: "string" },
-      nice: { type: "string" },
-      "retry-failed": { type: "boolean" },
-      "host-load": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
+const OPTIONS = {
+  out: { type: "string" },
+  quick: { type: "boolean" },
+  memory: { type: "string" },
+  link: { type: "string" },
+  "downtime-limit": { type: "string" },
+  "downtime-limits": { type: "string" },
+  timeout: { type: "string" },
+  "hard-timeout": { type: "string" },
+  wss: { type: "string" },
+  rates: { type: "string" },
+  contention: { type: "string" },
+  methods: { type: "string" },
+  repeats: { type: "string" },
+  "max-points": { type: "string" },
+  "no-fill": { type: "boolean" },
+  accel: { type: "string" },
+  "postcopy-switch": { type: "string" },
+  "write-pattern": { type: "string" },
+  baseline: { type: "string" },
+  after: { type: "string" },
+  nice: { type: "string" },
+  "retry-failed": { type: "boolean" },
+  "host-load": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+
+/** The points to run: the `--quick` CI grid or the grid the flags ask for. */
+function planOf(values: Values): GridPoint[] {
   const quick = values.quick === true;
   const wss: RequestedWss[] | undefined = list(values.wss)?.map((w) =>
     w === "full" ? "full" : /^\d+$/.test(w) ? Number(w) * 2 ** 20 : parseQuantity(w, "bytes")
@@ -111,7 +120,7 @@ if (import.meta.main) {
   const methods = pick<CollectMethod>("method", list(values.methods), COLLECT_METHODS);
   const repeats = values.repeats === undefined ? 1 : Number(values.repeats);
   const limits = list(values["downtime-limits"])?.map(Number);
-  const plan = quick
+  return quick
     ? [
       ...planGrid({
         wss: wss ?? [64 * 2 ** 20],
@@ -146,6 +155,17 @@ if (import.meta.main) {
       repeats,
       ...(limits === undefined ? {} : { downtimeLimitsSeconds: limits }),
     });
+}
+
+/** Parses the command line and runs the collector. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ args: Deno.args, options: OPTIONS });
+  if (values.help) {
+    console.log(HELP);
+    Deno.exit(0);
+  }
+  const quick = values.quick === true;
+  const plan = planOf(values);
   const accel = values.accel ?? "auto";
   if (!["auto", "tcg", "kvm"].includes(accel)) {
     throw new RangeError(`collect: invalid accel "${accel}", expected auto, tcg or kvm`);
@@ -156,15 +176,34 @@ if (import.meta.main) {
       `collect: invalid postcopy-switch "${postcopySwitch}", expected after-first-pass or immediate`,
     );
   }
+  const writePattern = values["write-pattern"] ?? "sweep";
+  if (!["sweep", "random"].includes(writePattern)) {
+    throw new RangeError(
+      `collect: invalid write-pattern "${writePattern}", expected sweep or random`,
+    );
+  }
+  const seconds = (flag: string, text: string): number => {
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`collect: invalid --${flag} "${text}", expected seconds >= 0`);
+    }
+    return value;
+  };
   const result = await collect({
     outDir: values.out ?? (quick ? "out/collect-quick" : "out/collect"),
-    plan,
+    plan: writePattern === "random"
+      ? plan.map((point) => ({ ...point, writePattern: "random" as const }))
+      : plan,
     memoryBytes: values.memory
       ? parseQuantity(values.memory, "bytes")
       : quick
       ? 256 * 2 ** 20
       : 1.5 * 2 ** 30,
-    linkBitsPerSecond: values.link ? parseQuantity(values.link, "bytesPerSecond") * 8 : 1e9,
+    linkBandwidthBytesPerSecond: values.link ? parseQuantity(values.link, "bytesPerSecond") : 125e6,
+    ...(values.baseline === undefined
+      ? {}
+      : { baselineSeconds: seconds("baseline", values.baseline) }),
+    ...(values.after === undefined ? {} : { afterSeconds: seconds("after", values.after) }),
     downtimeLimitSeconds: values["downtime-limit"] ? Number(values["downtime-limit"]) : 0.3,
     timeoutSeconds: values.timeout ? Number(values.timeout) : quick ? 20 : 60,
     hardTimeoutSeconds: values["hard-timeout"] ? Number(values["hard-timeout"]) : quick ? 60 : 300,
@@ -183,3 +222,5 @@ if (import.meta.main) {
     }, accelerator ${result.accelerator}, ${result.secondsPerPoint.toFixed(1)} s/point`,
   );
 }
+
+if (import.meta.main) await main();

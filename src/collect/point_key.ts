@@ -14,7 +14,8 @@ export interface PointKeyOptions {
 /**
  * The key that identifies a grid point in `runs.csv`: method, contention,
  * requested working set, requested dirty rate and repeat index, and the
- * downtime limit for the points of a sweep.
+ * downtime limit for the points of a sweep, and the write pattern when it is
+ * `random` (the default `sweep` adds nothing, so older rows keep their keys).
  *
  * @param point A planned point, or a row with the columns `method`,
  * `contention`, `requested_wss`, `requested_dirty_pages_per_second` and `run`
@@ -45,6 +46,7 @@ export function pointKey(point: GridPoint | RunRow, options: PointKeyOptions = {
       String(p.run),
     ];
     if (p.downtimeLimitSeconds !== undefined) key.push(`limit=${p.downtimeLimitSeconds}`);
+    if (p.writePattern === "random") key.push("pattern=random");
     return key.join("|");
   }
   const r = point as RunRow;
@@ -56,5 +58,6 @@ export function pointKey(point: GridPoint | RunRow, options: PointKeyOptions = {
     String(Number(r.run)),
   ];
   if (options.downtimeLimit) key.push(`limit=${Number(r.downtime_limit_seconds)}`);
+  if (r.write_pattern === "random") key.push("pattern=random");
   return key.join("|");
 }

@@ -46,7 +46,17 @@ export interface GridPoint {
    * limit sweep); the session's limit when undefined.
    */
   downtimeLimitSeconds?: number;
+  /**
+   * How the guest's dirtier writes: `sweep` (round-robin over the working
+   * set) or `random` (a uniformly random page per write).
+   *
+   * @default {"sweep"}
+   */
+  writePattern?: WritePattern;
 }
+
+/** How the guest's dirtier picks the page of each write. */
+export type WritePattern = "sweep" | "random";
 
 /** One row of `runs.csv`: column name to value (numbers SI, empty string for unknown). */
 export type RunRow = Record<string, string | number | boolean>;

@@ -122,7 +122,7 @@ for (const s of TYPED_COLUMNS) {
 
 function expectedText(spec: TypedColumn, unit: UnitSuffix | undefined): string {
   const label = unit ? unit.label : spec.unit;
-  const op = spec.positive ? "> 0" : ">= 0";
+  const op = spec.positive ? "> 0" : spec.signed ? "(any sign)" : ">= 0";
   if (spec.dimension === "label") {
     return `a ${spec.column} label such as "${spec.example || "completed"}"`;
   }

@@ -240,7 +240,7 @@ function parseCell(
     problems.add(place(), `${number} is not an integer`, plan.expected, value);
     return false;
   }
-  if (number < 0) {
+  if (number < 0 && !s.signed) {
     problems.add(place(), `${number} is negative`, plan.expected.replace(' or "full"', ""), value);
     return false;
   }

@@ -28,6 +28,7 @@ export type RunDimension =
   | "pagesPerSecond"
   | "seconds"
   | "integer"
+  | "ratio"
   | "boolean"
   | "text";
 
@@ -45,6 +46,8 @@ export interface RunColumn {
   required: boolean;
   /** Whether 0 is out of range (numbers must be > 0, else >= 0). */
   positive: boolean;
+  /** Whether a number may be negative (a difference such as work lost, which noise can make < 0). */
+  signed: boolean;
   /** A short name for tables and figures, e.g. `WSS`. */
   label: string;
   /** Base names that take unit suffixes, e.g. `wss` for `wss_mib`. */
@@ -68,6 +71,7 @@ const SI_UNIT: Record<RunDimension, string> = {
   pagesPerSecond: "pages/s",
   seconds: "seconds",
   integer: "",
+  ratio: "1",
   boolean: "",
   text: "",
 };
@@ -78,6 +82,7 @@ function column(group: RunColumn["group"], entry: Entry): RunColumn {
     unit: SI_UNIT[entry.dimension],
     required: false,
     positive: false,
+    signed: false,
     aliases: [],
     full: false,
     known: undefined,
@@ -361,6 +366,62 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
   collector({ column: "started_at", dimension: "text", label: "started at" }),
   collector({ column: "trace_file", dimension: "text", label: "trace" }),
   collector({ column: "message", dimension: "text", label: "message" }),
+  // Migration noise (issue #13): empty on rows written before the collector measured it.
+  collector({
+    column: "guest_progress_ratio",
+    field: "guestProgressRatio",
+    dimension: "ratio",
+    label: "guest progress",
+  }),
+  collector({
+    column: "guest_lost_seconds",
+    field: "guestLostSeconds",
+    dimension: "seconds",
+    label: "guest lost",
+    aliases: ["guest_lost"],
+    signed: true,
+  }),
+  collector({
+    column: "colocated_progress_ratio",
+    field: "colocatedProgressRatio",
+    dimension: "ratio",
+    label: "co-located progress",
+  }),
+  collector({
+    column: "postcopy_blocktime_seconds",
+    field: "postcopyBlocktimeSeconds",
+    dimension: "seconds",
+    label: "post-copy blocktime",
+    aliases: ["postcopy_blocktime"],
+  }),
+  collector({
+    column: "postcopy_vcpu_blocktime_seconds",
+    dimension: "text",
+    label: "per-vCPU blocktime (s, ';'-joined)",
+  }),
+  collector({
+    column: "source_migration_cpu_seconds",
+    field: "sourceMigrationCpuSeconds",
+    dimension: "seconds",
+    label: "source migration CPU",
+    aliases: ["source_migration_cpu"],
+  }),
+  collector({
+    column: "destination_migration_cpu_seconds",
+    field: "destinationMigrationCpuSeconds",
+    dimension: "seconds",
+    label: "destination migration CPU",
+    aliases: ["destination_migration_cpu"],
+  }),
+  collector({
+    column: "write_pattern",
+    field: "writePattern",
+    dimension: "label",
+    label: "write pattern",
+    example: "sweep",
+    known: ["sweep", "random"],
+  }),
+  collector({ column: "host_cpu", dimension: "text", label: "host CPU" }),
 ];
 
 /**
@@ -372,7 +433,7 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
  * import assert from "node:assert/strict";
  *
  * assert.equal(TYPED_COLUMNS[0]?.field, "method");
- * assert.equal(TYPED_COLUMNS.at(-1)?.field, "timeoutSeconds");
+ * assert.equal(TYPED_COLUMNS.at(-1)?.field, "writePattern");
  * assert.ok(TYPED_COLUMNS.every((c) => c.field !== undefined));
  * ```
  */

@@ -66,6 +66,23 @@ export interface MigrationRun {
   postcopySwitch?: string;
   /** When the collector gave up on the run, seconds after its start, if given (`timeout_seconds`). */
   timeoutSeconds?: number;
+  /**
+   * The migrating VM's work during the migration over its work in the same time at its
+   * baseline rate (1 = no slowdown), from the collector's progress trace, if measured.
+   */
+  guestProgressRatio?: number;
+  /** The migrating VM's work lost, seconds of baseline progress, if measured. */
+  guestLostSeconds?: number;
+  /** The same ratio for the co-located load (none under `none` contention), if measured. */
+  colocatedProgressRatio?: number;
+  /** QEMU's `postcopy-blocktime` on the destination, seconds, if measured. */
+  postcopyBlocktimeSeconds?: number;
+  /** CPU seconds of the source QEMU's migration work (main loop and migration threads). */
+  sourceMigrationCpuSeconds?: number;
+  /** CPU seconds of the destination QEMU's migration work (main loop and migration threads). */
+  destinationMigrationCpuSeconds?: number;
+  /** How the guest's dirtier wrote: `sweep` (cyclic over the WSS) or `random`, if recorded. */
+  writePattern?: string;
   /** Every column the schema does not name, by its original column name. */
   extra: Record<string, string | number>;
 }

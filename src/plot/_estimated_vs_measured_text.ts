@@ -3,7 +3,8 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import type { ArrangedRuns } from "./_measured_points.ts";
-import { excludedText } from "./_measured_points.ts";
+import { isDrawn, statusText } from "./_measured_points.ts";
+import { binningSentence } from "./_bins.ts";
 import { formatBandwidth, methodName, orderContentions, sourceSentence } from "./_style.ts";
 import type {
   FigureEstimatedVsMeasuredOptions,
@@ -101,16 +102,24 @@ function fitSentence(resolved: Resolved): string {
   }).join(" ");
 }
 
-/** The caption: data source, marks, fitted parameters, residuals, nudging, runs left out, note. */
+/** The caption: data source, marks, fitted parameters, residuals, nudging, binning, runs left out, note. */
 export function captionText(
   resolved: Resolved,
   arranged: ArrangedRuns,
   runs: readonly MigrationRun[],
-  excluded: number,
 ): string {
-  const { points, methods, requestedRates, requestedWss } = arranged;
+  const { points, methods, stuck } = arranged;
   const repeatsMax = Math.max(...points.map((p) => p.repeats));
   const repeatsMin = Math.min(...points.map((p) => p.repeats));
+  const notConverged = statusText(runs, (run) => run.status !== "completed" && isDrawn(run));
+  const stuckText = stuck.length === 0
+    ? ""
+    : `Crosses: ${
+      stuck.length === 1 ? "a run" : `${stuck.length} runs`
+    } that did not converge (${notConverged}), drawn at the time ${
+      stuck.length === 1 ? "it was" : "they were"
+    } cancelled; no estimate or residual.`;
+  const leftOut = statusText(runs, (run) => !isDrawn(run));
   const captionParts = [
     sourceSentence(resolved.source),
     `Dots: mean of ${
@@ -118,19 +127,12 @@ export function captionText(
     } repeat(s) per configuration; bars: min–max of the repeats; lines: the model's estimate (${
       methods.map(methodName).join(", ")
     }).`,
+    stuckText,
     fitSentence(resolved),
     "Residual = measured − estimated, per run (percent of the measured time).",
     `Points at one dirty rate are nudged sideways by WSS so they do not hide each other.`,
-    requestedRates || requestedWss
-      ? `Runs are placed and grouped by their requested ${
-        requestedRates && requestedWss
-          ? "dirty rate and WSS"
-          : requestedRates
-          ? "dirty rate"
-          : "WSS"
-      } (columns requested_dirty_pages_per_second, requested_wss); the model used each run's achieved values.`
-      : "",
-    excluded > 0 ? `Left out (not completed): ${excludedText(runs)}.` : "",
+    binningSentence(arranged.rateBins, arranged.wssBins),
+    leftOut.length > 0 ? `Left out (not completed): ${leftOut}.` : "",
     resolved.note,
   ];
   return captionParts.filter((part) => part.length > 0).join(" ");

@@ -65,7 +65,11 @@ export function markTitle(title: string, source: DataSource): string {
 
 /** The caption's data sentence, naming synthetic data as such. */
 export function sourceSentence(source: DataSource): string {
-  return source.synthetic
-    ? `Data: SYNTHETIC, generated from the model with seeded noise, not measured (${source.description}).`
-    : `Data: measured, ${source.description}.`;
+  const description = source.description.trim();
+  if (source.synthetic) {
+    return `Data: SYNTHETIC, generated from the model with seeded noise, not measured${
+      description ? ` (${description})` : ""
+    }.`;
+  }
+  return description ? `Data: measured, ${description}.` : "Data: measured.";
 }

@@ -5,9 +5,10 @@
  */
 
 import * as Plot from "../_deps/plot.ts";
-import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { checkNumber, checkObject } from "../_validate.ts";
+import { checkCurves, checkMeasured } from "./_downtime_limit_checks.ts";
 import { bytesToMib } from "../units.ts";
-import { decades, niceLogTicks } from "./_log_ticks.ts";
+import { facetWidth, logAxisMark, logTicks, niceLogTicks, spacedTicks } from "./_log_ticks.ts";
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
@@ -43,9 +44,15 @@ export interface FigureDowntimeLimitOptions {
    */
   measuredSource?: DataSource;
   /**
+   * One sentence for the caption on how the workloads (columns) were chosen.
+   *
+   * @default {""}
+   */
+  workloadsNote?: string;
+  /**
    * The figure's width, CSS pixels.
    *
-   * @default {1000}
+   * @default {1000, or 280 per workload plus the margins when wider}
    */
   widthPixels?: number;
 }
@@ -118,8 +125,11 @@ const OUTCOME_COLORS = ["#0072B2", "#D55E00"];
  * column per workload. Each point is coloured by whether pre-copy converged
  * or was cancelled at the timeout; the switch points are dashed rules (where
  * pre-copy starts to converge, and M/B, from which the whole memory goes in
- * one stop-and-copy). Measured runs of a sweep, when given, are drawn as
- * rings over the model.
+ * one stop-and-copy). Measured runs of a sweep, when given, are drawn over
+ * the model: rings where they converged, crosses at the time they were
+ * cancelled where they did not. Both log axes always have labelled ticks
+ * (1-2-5 or finer inside one decade), thinned so labels never overlap at
+ * the columns' width; the figure widens with more than 3 workloads.
  *
  * The figure only draws: the model was run and bisected before. When B was
  * fitted to data, `bandwidthSource` says from which (and marks synthetic ones).
@@ -161,7 +171,7 @@ export function figureDowntimeLimitSpec(
     where,
     "option",
     "widthPixels",
-    options.widthPixels ?? 1000,
+    options.widthPixels ?? Math.max(1000, 88 + 280 * curves.workloads.length),
     "positive",
     "pixels",
   );
@@ -186,7 +196,7 @@ export function figureDowntimeLimitSpec(
     subtitle: `M = ${
       bytesToMib(curves.memoryBytes)
     } MiB; a small change of the limit flips a migration that never ends into an immediate stop-and-copy (the paper's Figure 3)`,
-    caption: caption(curves, measured, source, measuredSource),
+    caption: caption(curves, measured, source, measuredSource, options.workloadsNote ?? ""),
     legends: [{
       label: "Outcome",
       items: [
@@ -197,8 +207,15 @@ export function figureDowntimeLimitSpec(
           symbol: "dot",
         },
         { label: "switch point", color: "#777", symbol: "line" },
-        ...(measured.length > 0
-          ? [{ label: "measured run", color: "#333", symbol: "ring" as const }]
+        ...(measured.some((m) => m.outcome === "converged")
+          ? [{ label: "measured run", color: OUTCOME_COLORS[0]!, symbol: "ring" as const }]
+          : []),
+        ...(measured.some((m) => m.outcome !== "converged")
+          ? [{
+            label: "measured run that did not converge (at the time it was cancelled)",
+            color: OUTCOME_COLORS[1]!,
+            symbol: "cross" as const,
+          }]
           : []),
       ],
     }],
@@ -209,83 +226,13 @@ export function figureDowntimeLimitSpec(
   };
 }
 
-/** Checks the shape of the curves the figure draws. */
-function checkCurves(where: string, curves: DowntimeLimitCurves): void {
-  checkObject(where, "curves", curves);
-  for (const field of ["workloads", "points", "switches"] as const) {
-    if (!Array.isArray(curves[field])) {
-      throw new TypeError(
-        `${where}: invalid curves.${field}, expected an array (got ${showValue(curves[field])})`,
-      );
-    }
-  }
-  const range = curves.limitRangeSeconds;
-  if (!Array.isArray(range) || range.length !== 2) {
-    throw new TypeError(
-      `${where}: invalid curves.limitRangeSeconds, expected [low, high] seconds (got ${
-        showValue(range)
-      })`,
-    );
-  }
-  checkNumber(where, "input", "curves.memoryBytes", curves.memoryBytes, "positive", "bytes");
-  checkNumber(
-    where,
-    "input",
-    "curves.bandwidthBytesPerSecond",
-    curves.bandwidthBytesPerSecond,
-    "positive",
-    "bytes/s",
-  );
-  checkNumber(
-    where,
-    "input",
-    "curves.timeoutSeconds",
-    curves.timeoutSeconds,
-    "positive",
-    "seconds",
-  );
-}
-
-/** Checks each measured run: a workload of the figure, a positive limit and time. */
-function checkMeasured(
-  where: string,
-  measured: readonly DowntimeLimitMeasurement[],
-  labels: readonly string[],
-): void {
-  measured.forEach((m, i) => {
-    checkObject(where, `measured[${i}]`, m);
-    if (!labels.includes(m.workload)) {
-      throw new RangeError(
-        `${where}: invalid measured[${i}].workload, expected one of the workloads' labels (got ${
-          showValue(m.workload)
-        })`,
-      );
-    }
-    checkNumber(
-      where,
-      "option",
-      `measured[${i}].limitSeconds`,
-      m.limitSeconds,
-      "positive",
-      "seconds",
-    );
-    checkNumber(
-      where,
-      "option",
-      `measured[${i}].timeSeconds`,
-      m.timeSeconds,
-      "positive",
-      "seconds",
-    );
-  });
-}
-
 /** The caption: what the dots and rings are, where B came from, the timeout, the switches. */
 function caption(
   curves: DowntimeLimitCurves,
   measured: readonly DowntimeLimitMeasurement[],
   source: DataSource | undefined,
   measuredSource: DataSource | undefined,
+  workloadsNote: string,
 ): string {
   const b = formatBandwidth(curves.bandwidthBytesPerSecond);
   const bSentence = source
@@ -298,11 +245,12 @@ function caption(
     measured.length > 0 && measuredSource
       ? `Small dots and grey steps: kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit). Rings: ${measured.length} measured runs, ${
         sourceSentence(measuredSource).replace(/^Data: /, "").replace(/\.$/, "")
-      }; a measured run that did not converge is drawn at the time it was cancelled and has no downtime.`
+      }; a measured run that did not converge is a cross instead, drawn at the time it was cancelled, with no downtime.`
       : `Model output of kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit), no measurement plotted.`,
     bSentence,
     `Runs that do not converge are cancelled at ${curves.timeoutSeconds} s; their downtime is the pause a forced switch would cost then.`,
     switchText ? `Dashed: ${switchText}.` : "",
+    workloadsNote,
   ].filter((part) => part.length > 0).join(" ");
 }
 
@@ -312,50 +260,30 @@ function panels(
   measured: readonly DowntimeLimitMeasurement[],
   widthPixels: number,
 ): PanelSpec[] {
-  const { points, switches, workloads } = curves;
+  const { points, workloads } = curves;
   const [low, high] = curves.limitRangeSeconds;
+  const margins = { marginLeft: 64, marginRight: 24 };
+  const padding = 0.14;
+  const tickFormat = (d: number) => String(d);
   const x = {
     type: "log" as const,
     domain: [low, high],
-    ticks: decades(low, high),
-    tickFormat: (d: number) => String(d),
+    ticks: spacedTicks(
+      logTicks(low, high),
+      [low, high],
+      facetWidth(widthPixels, margins, workloads.length, padding),
+      tickFormat,
+    ),
+    tickFormat,
     label: "downtime limit (s, log scale)",
     labelAnchor: "center" as const,
     labelArrow: "none" as const,
   };
-  const fx = { domain: workloads.map((w) => w.label), label: null, padding: 0.1 };
+  const fx = { domain: workloads.map((w) => w.label), label: null, padding };
   const color = { type: "ordinal" as const, domain: OUTCOMES, range: OUTCOME_COLORS };
-  const margins = { marginLeft: 64, marginRight: 24 };
-  const rule = Plot.ruleX(switches, {
-    x: "limitSeconds",
-    fx: "workload",
-    stroke: "#777",
-    strokeDasharray: "4,3",
-  });
-  // Both panels draw the same marks, each for its own y field.
-  const marks = (y: "timeSeconds" | "downtimeSeconds") => [
-    Plot.frame({ stroke: "#ccc" }),
-    rule,
-    Plot.line(points, {
-      x: "limitSeconds",
-      y,
-      fx: "workload",
-      curve: "step-after",
-      stroke: "#999",
-    }),
-    Plot.dot(points, { x: "limitSeconds", y, fx: "workload", fill: "outcome", r: 2 }),
-    ...(measured.length === 0 ? [] : [
-      Plot.dot(measured.filter((m) => m[y] !== undefined), {
-        x: "limitSeconds",
-        y,
-        fx: "workload",
-        stroke: "outcome",
-        fill: "white",
-        strokeWidth: 1.6,
-        r: 4.5,
-      }),
-    ]),
-  ];
+  const timeTicks = niceLogTicks([...points, ...measured].map((p) => p.timeSeconds));
+  const marks = (y: "timeSeconds" | "downtimeSeconds") =>
+    panelMarks(curves, measured, y, { xTicks: x.ticks, timeTicks, xLabel: x.label });
   return [
     {
       name: "time",
@@ -371,8 +299,8 @@ function panels(
           label: "migration time (s, log)",
           grid: true,
           labelArrow: "none",
-          ticks: niceLogTicks([...points, ...measured].map((p) => p.timeSeconds)),
-          tickFormat: (d: number) => String(d),
+          ticks: timeTicks,
+          tickFormat,
         },
         fx: { ...fx, axis: "top" },
         color,
@@ -388,11 +316,78 @@ function panels(
         marginTop: 14,
         marginBottom: 40,
         x,
-        y: { label: "downtime (s)", grid: true, zero: true, labelArrow: "none" },
+        y: {
+          label: "downtime (s)",
+          labelAnchor: "center",
+          grid: true,
+          zero: true,
+          labelArrow: "none",
+        },
         fx: { ...fx, axis: null },
         color,
         marks: marks("downtimeSeconds"),
       },
     },
+  ];
+}
+
+/** The marks of one panel (both draw the same marks, each for its own y field), with explicit log axes. */
+function panelMarks(
+  curves: DowntimeLimitCurves,
+  measured: readonly DowntimeLimitMeasurement[],
+  y: "timeSeconds" | "downtimeSeconds",
+  axes: { xTicks: number[]; timeTicks: number[]; xLabel: string },
+): unknown[] {
+  const { points, switches } = curves;
+  const time = y === "timeSeconds";
+  return [
+    Plot.frame({ stroke: "#ccc" }),
+    Plot.ruleX(switches, {
+      x: "limitSeconds",
+      fx: "workload",
+      stroke: "#777",
+      strokeDasharray: "4,3",
+    }),
+    Plot.line(points, {
+      x: "limitSeconds",
+      y,
+      fx: "workload",
+      curve: "step-after",
+      stroke: "#999",
+    }),
+    Plot.dot(points, { x: "limitSeconds", y, fx: "workload", fill: "outcome", r: 2 }),
+    ...(measured.length === 0 ? [] : [
+      Plot.dot(measured.filter((m) => m.outcome === "converged" && m[y] !== undefined), {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        stroke: "outcome",
+        fill: "white",
+        strokeWidth: 1.6,
+        r: 4.5,
+      }),
+      // Runs that did not converge: crosses at the time they were cancelled (no downtime).
+      Plot.dot(measured.filter((m) => m.outcome !== "converged" && m[y] !== undefined), {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        stroke: "outcome",
+        symbol: "times",
+        strokeWidth: 2,
+        r: 4.5,
+      }),
+    ]),
+    // Explicit log axes, so that every tick is labelled; the y label runs along
+    // the axis, clear of the columns' titles above.
+    logAxisMark("x", axes.xTicks, {
+      label: time ? null : axes.xLabel,
+      ...(time ? {} : { labelAnchor: "center" as const }),
+    }),
+    ...(time
+      ? [logAxisMark("y", axes.timeTicks, {
+        label: "migration time (s, log)",
+        labelAnchor: "center",
+      })]
+      : []),
   ];
 }

@@ -2,6 +2,8 @@ import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
 import { downtimeLimitCurves } from "../analysis/downtime_limit_curves.ts";
 import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
+import { axisLabels, overlaps } from "./_test_svg.ts";
+import { render } from "./render.ts";
 
 const M = 1.5 * 2 ** 30;
 
@@ -70,3 +72,22 @@ Deno.test("figureDowntimeLimitSpec() rejects bad curves and options", () => {
 function dataOf(mark: unknown): unknown[] {
   return (mark as { data: unknown[] }).data;
 }
+
+Deno.test("figureDowntimeLimitSpec() labels its log axes inside one decade too", () => {
+  // Cancelled at 20 s and converged at about 14 s: every time sits between 10 and 20 s.
+  const curves = downtimeLimitCurves({
+    workloads: [{ label: "(a) WSS 128 MiB", wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200 }],
+    timeoutSeconds: 20,
+  });
+  const times = curves.points.map((p) => p.timeSeconds);
+  assert.ok(Math.min(...times) > 10 && Math.max(...times) <= 20, String(times));
+  const figure = figureDowntimeLimitSpec(curves);
+  const svg = render(figure);
+  const time = axisLabels(svg, "y").filter((a) => a.panel === 0);
+  assert.equal(time.length, 1);
+  assert.ok(time[0]!.labels.length >= 3, String(time[0]!.labels));
+  assert.deepEqual(time[0]!.labels, (figure.panels[0]!.plot.y!.ticks as number[]).map(String));
+  assert.deepEqual(overlaps(time[0]!, "y"), []);
+  const x = axisLabels(svg, "x").filter((a) => a.panel === 1)[0]!;
+  assert.deepEqual(x.labels, ["0.01", "0.1", "1", "10", "100"]);
+});

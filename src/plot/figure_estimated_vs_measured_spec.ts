@@ -5,11 +5,12 @@
  */
 
 import * as Plot from "../_deps/plot.ts";
-import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import type { Estimate } from "../fit/types.ts";
 import { captionText, type Resolved, resolveOptions } from "./_estimated_vs_measured_text.ts";
-import { type ArrangedRuns, arrangeRuns, nominalOf, type UsedRun } from "./_measured_points.ts";
+import { facetWidth, logAxisMark, spacedTicks } from "./_log_ticks.ts";
+import { type ArrangedRuns, arrangeRuns, drawnRuns } from "./_measured_points.ts";
 import { colorsFor, markTitle, methodName } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
@@ -105,6 +106,22 @@ export interface ResidualPoint {
   residualPercent: number;
 }
 
+/** One run that did not converge, drawn at the time it was cancelled. */
+export interface NotConvergedPoint {
+  /** The run's method label. */
+  method: string;
+  /** The run's contention label. */
+  contention: string;
+  /** WSS label. */
+  wss: string;
+  /** d, pages/s (the run's bin). */
+  dirtyPagesPerSecond: number;
+  /** d, nudged sideways per WSS, pages/s. */
+  plotPagesPerSecond: number;
+  /** When the run was cancelled (its `migrationTimeSeconds`), seconds. */
+  cancelledSeconds: number;
+}
+
 /**
  * Builds the paper's Figures 5 and 6 (and their KVM pre-copy sibling) as a
  * {@linkcode FigureSpec}: measured migration time against the dirty rate
@@ -115,9 +132,20 @@ export interface ResidualPoint {
  * in percent of the measured time, each with a zero line.
  *
  * The estimates come in as an array (one per run, e.g. from `predictRuns`),
- * so the figure does not depend on how they were fitted. Runs whose status is
- * not `completed` are left out and counted in the caption. Points at one
- * dirty rate are nudged sideways by WSS (±4.5 % per step, said in the caption).
+ * so the figure does not depend on how they were fitted. Runs that did not
+ * converge (`non-convergent`) are drawn as crosses at the time they were
+ * cancelled, with no estimate or residual; runs with any other status that
+ * is not `completed` are left out and counted in the caption. Points at one
+ * dirty rate are nudged sideways by WSS (±4.5 % per step at most, said in
+ * the caption).
+ *
+ * Dirty rates and WSS that vary run to run are binned (said in the
+ * caption): to the requested values when every run has them
+ * (`requestedDirtyPagesPerSecond`, `requestedWssBytes`); else kept as they
+ * are when there are at most 8 values at least 25 % apart (8 WSS); else
+ * rates to the nearest 1-2-5 value in log and WSS to the nearest power of
+ * two MiB. The x ticks are the rate bins, every k-th one when their labels
+ * would overlap at the facet's width.
  *
  * Cost: O(n log n) for n runs.
  *
@@ -172,55 +200,9 @@ export function figureEstimatedVsMeasuredSpec(
     );
   }
   const resolved = resolveOptions(where, options);
-  const used = completedRuns(where, runs, estimatesSeconds);
-  const arranged = arrangeRuns(used);
-  return draw(arranged, resolved, captionText(resolved, arranged, runs, runs.length - used.length));
-}
-
-/** The completed runs with their estimates, checked, each with its nominal place. */
-function completedRuns(
-  where: string,
-  runs: readonly MigrationRun[],
-  estimatesSeconds: ArrayLike<number>,
-): UsedRun[] {
-  // Completed runs with their estimates.
-  const used: UsedRun[] = [];
-  runs.forEach((run, index) => {
-    checkObject(where, `run ${index}`, run);
-    if (run.status !== "completed") return;
-    const estimate = estimatesSeconds[index];
-    if (typeof estimate !== "number" || !Number.isFinite(estimate) || estimate <= 0) {
-      throw new RangeError(
-        `${where}: invalid estimate ${index}, expected a finite number > 0 seconds for a completed run (got ${
-          showValue(estimate)
-        })`,
-      );
-    }
-    checkNumber(
-      where,
-      "input",
-      `runs[${index}].migrationTimeSeconds`,
-      run.migrationTimeSeconds,
-      "positive",
-      "seconds",
-    );
-    const nominal = nominalOf(run);
-    checkNumber(
-      where,
-      "input",
-      `runs[${index}].dirtyPagesPerSecond`,
-      nominal.rate,
-      "positive",
-      "pages/s",
-    );
-    used.push({ run, estimate, ...nominal });
-  });
-  if (used.length === 0) {
-    throw new RangeError(
-      `${where}: invalid runs, expected at least one completed run (got ${runs.length} runs, none completed)`,
-    );
-  }
-  return used;
+  const { used, stuck, rules } = drawnRuns(where, runs, estimatesSeconds);
+  const arranged = arrangeRuns(used, stuck, rules);
+  return draw(arranged, resolved, captionText(resolved, arranged, runs));
 }
 
 /** The figure: title, legends, the main panel and the two residual panels. */
@@ -248,6 +230,13 @@ function draw(arranged: ArrangedRuns, resolved: Resolved, caption: string): Figu
           { label: "measured (mean)", color: "#333", symbol: "dot" },
           { label: "spread of repeats (min–max)", color: "#333", symbol: "range" },
           { label: "model estimate", color: "#333", symbol: "line" },
+          ...(arranged.stuck.length > 0
+            ? [{
+              label: "did not converge (at the time it was cancelled)",
+              color: "#333",
+              symbol: "cross" as const,
+            }]
+            : []),
         ],
       },
     ],
@@ -278,24 +267,34 @@ function draw(arranged: ArrangedRuns, resolved: Resolved, caption: string): Figu
 function scalesOf(arranged: ArrangedRuns, resolved: Resolved) {
   const { wssDomain, methods, contentions, rates } = arranged;
   const colors = colorsFor(wssDomain);
-  const xDomain = [rates[0]! / 1.5, rates[rates.length - 1]! * 1.5];
+  const xDomain: [number, number] = [rates[0]! / 1.5, rates[rates.length - 1]! * 1.5];
+  const margins = { marginLeft: 64, marginRight: 100 };
+  const padding = 0.12;
+  const tickFormat = (d: number) => String(d);
+  const ticks = spacedTicks(
+    rates,
+    xDomain,
+    facetWidth(resolved.widthPixels, margins, contentions.length, padding),
+    tickFormat,
+  );
   return {
     colors,
     color: { type: "ordinal" as const, domain: wssDomain, range: colors },
+    xTicks: ticks,
     x: (label: string | null) => ({
       type: "log" as const,
       domain: xDomain,
-      ticks: rates,
-      tickFormat: (d: number) => String(d),
+      ticks,
+      tickFormat,
       label,
       labelAnchor: "center" as const,
       labelArrow: "none" as const,
     }),
-    fx: { domain: contentions, label: null, padding: 0.12 },
+    fx: { domain: contentions, label: null, padding },
     fy: { domain: methods, label: null, tickFormat: methodName },
     facet: { fx: "contention", fy: "method" } as const,
     width: resolved.widthPixels,
-    margins: { marginLeft: 64, marginRight: 100 },
+    margins,
     rowHeight: resolved.rowHeightPixels,
   };
 }
@@ -352,6 +351,16 @@ function mainPanel(arranged: ArrangedRuns, scales: Scales): PanelSpec {
           r: 3,
           ...facet,
         }),
+        Plot.dot(arranged.stuck, {
+          x: "plotPagesPerSecond",
+          y: "cancelledSeconds",
+          stroke: "wss",
+          symbol: "times",
+          strokeWidth: 1.5,
+          r: 3.5,
+          ...facet,
+        }),
+        logAxisMark("x", scales.xTicks, { label: null }),
       ],
     },
   };
@@ -393,6 +402,10 @@ function residualPanel(
           stroke: "wss",
           r: 2.5,
           ...scales.facet,
+        }),
+        logAxisMark("x", scales.xTicks, {
+          label: panel.xLabel,
+          ...(panel.xLabel ? { labelAnchor: "center" as const } : {}),
         }),
       ],
     },

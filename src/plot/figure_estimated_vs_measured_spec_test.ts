@@ -210,3 +210,36 @@ Deno.test("figureEstimatedVsMeasuredSpec() places measured runs at their request
   assert.deepEqual(dots.map((d) => [d.dirtyPagesPerSecond, d.repeats]), [[5120, 2], [1024, 1]]);
   assert.match(figure.caption, /requested dirty rate and WSS/);
 });
+
+Deno.test("figureEstimatedVsMeasuredSpec() draws runs that did not converge as crosses", () => {
+  const runs = [
+    run({ method: "kvm-precopy" }),
+    run({ method: "kvm-precopy", status: "non-convergent", migrationTimeSeconds: 60 }),
+    run({ method: "kvm-precopy", status: "non-convergent", migrationTimeSeconds: Number.NaN }),
+    run({ method: "kvm-precopy", status: "failed", migrationTimeSeconds: 3 }),
+  ];
+  const figure = figureEstimatedVsMeasuredSpec(runs, [14, Number.NaN, Number.NaN, Number.NaN], {
+    source,
+  });
+  const marks = figure.panels[0]!.plot.marks!;
+  assert.ok(marks[4] instanceof Plot.Dot);
+  assert.deepEqual(
+    (dataOf(marks[4]) as { cancelledSeconds: number; wss: string }[]).map((d) => [
+      d.cancelledSeconds,
+      d.wss,
+    ]),
+    [[60, "64 MiB"]],
+  );
+  assert.ok(figure.legends[1]!.items.some((item) => item.symbol === "cross"));
+  assert.match(
+    figure.caption,
+    /Crosses: a run that did not converge \(1 kvm-precopy non-convergent\)/,
+  );
+  // One without a time cannot be drawn: left out, with the failed one.
+  assert.match(
+    figure.caption,
+    /Left out \(not completed\): 1 kvm-precopy non-convergent, 1 kvm-precopy failed\./,
+  );
+  // No residual for it.
+  assert.equal(dataOf(figure.panels[1]!.plot.marks![2]).length, 1);
+});

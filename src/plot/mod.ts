@@ -44,8 +44,10 @@ export {
   figureEstimatedVsMeasuredSpec,
   type FittedSummary,
   type MeasuredPoint,
+  type NotConvergedPoint,
   type ResidualPoint,
 } from "./figure_estimated_vs_measured_spec.ts";
+export { type BinRule, binRuns, type BinSummary, type RunBins } from "./bin_runs.ts";
 export {
   type DowntimeLimitCurves,
   type DowntimeLimitMeasurement,

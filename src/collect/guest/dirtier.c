@@ -1,11 +1,13 @@
 /*
  * dirtier: the guest workload of the migration collector (src/collect/).
  *
- * Usage: dirtier WSS_MIB PAGES_PER_SECOND FILL
+ * Usage: dirtier WSS_MIB PAGES_PER_SECOND FILL [PATTERN]
  *   WSS_MIB           working set in MiB; "full" = all memory left after the filler margin
- *   PAGES_PER_SECOND  pages to dirty per second, round-robin over the working set
+ *   PAGES_PER_SECOND  pages to dirty per second
  *   FILL              1: fill the rest of free memory with non-zero data (so that QEMU must
  *                     send it as normal pages), 0: leave it untouched
+ *   PATTERN           "sweep" (default): round-robin over the working set; "random": each write
+ *                     goes to a uniformly random page of the working set (xorshift64)
  *
  * Every dirty write stores a fresh non-zero 64-bit sequence number in the page's first word and
  * records it in a table, so zero-page detection cannot skip a page and a page whose last write
@@ -14,6 +16,8 @@
  * Serial console protocol (one line each):
  *   READY wss_bytes=N filler_bytes=N filler_sum=HEX          after the fill, before dirtying
  *   RATE t=SECONDS pages=TOTAL rate=PAGES_PER_SECOND          every second (rate over the last second)
+ *   P t=SECONDS pages=TOTAL                                   every 0.1 s (progress, for the
+ *                                                             collector's progress trace)
  *   VERIFY ok|bad filler_sum=HEX stale_pages=N t=SECONDS     answer to a line "v" on stdin
  *
  * The filler checksum covers 8 words per 4 KiB page (every 512 bytes), which catches a whole
@@ -85,8 +89,13 @@ static void *map(uint64_t bytes) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    printf("ERROR usage: dirtier WSS_MIB|full PAGES_PER_SECOND FILL\n");
+  if (argc != 4 && argc != 5) {
+    printf("ERROR usage: dirtier WSS_MIB|full PAGES_PER_SECOND FILL [sweep|random]\n");
+    return 2;
+  }
+  int random_pattern = argc == 5 && strcmp(argv[4], "random") == 0;
+  if (argc == 5 && !random_pattern && strcmp(argv[4], "sweep") != 0) {
+    printf("ERROR pattern %s, expected sweep or random\n", argv[4]);
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -110,6 +119,7 @@ int main(int argc, char **argv) {
   uint64_t filler_pages = filler_bytes / PAGE;
   uint64_t *filler = map(filler_pages * PAGE);
   uint64_t seed = 0x2545f4914f6cdd1dULL;
+  uint64_t page_seed = 0x9e3779b97f4a7c15ULL;
   uint64_t seq = 1;
 
   /* Touch the working set with its first sequence numbers (non-zero). */
@@ -132,6 +142,7 @@ int main(int argc, char **argv) {
   fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
   double start = now();
   double last_report = start;
+  double last_progress = start;
   uint64_t written = 0, written_at_report = 0, next = 0;
   char input[64];
   size_t input_len = 0;
@@ -151,8 +162,13 @@ int main(int argc, char **argv) {
         table[next] = seq;
         seq++;
         written++;
-        next = next + 1 == wss_pages ? 0 : next + 1;
+        next = random_pattern ? xorshift(&page_seed) % wss_pages
+                              : (next + 1 == wss_pages ? 0 : next + 1);
       }
+    }
+    if (t - last_progress >= 0.1) {
+      printf("P t=%.3f pages=%lu\n", t, (unsigned long)written);
+      last_progress = t;
     }
     if (t - last_report >= 1.0) {
       printf("RATE t=%.3f pages=%lu rate=%.1f\n", t, (unsigned long)written,

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { parseProcStat, readThreads, startCpuSampler } from "./_cpu_sampler.ts";
+
+Deno.test("parseProcStat() reads the name and utime + stime", async (t) => {
+  await t.step("a name with spaces and parentheses", () => {
+    const line = "4242 (CPU 0/TCG (x)) R 1 2 3 4 5 6 7 8 9 10 150 25 0 0 20 0 1 0 100 0 0";
+    assert.deepEqual(parseProcStat(line), { comm: "CPU 0/TCG (x)", ticks: 175 });
+  });
+  await t.step("this process's own stat", () => {
+    const stat = parseProcStat(Deno.readTextFileSync("/proc/self/stat"));
+    assert.ok(stat.ticks >= 0 && stat.comm.length > 0, JSON.stringify(stat));
+  });
+  await t.step("a line without the fields", () => {
+    assert.throws(() => parseProcStat("42 (x) R 1 2"), {
+      name: "SyntaxError",
+      message:
+        'parseProcStat: invalid stat line, expected "pid (comm) state ..." with utime and stime (got "42 (x) R 1 2")',
+    });
+  });
+});
+
+Deno.test("startCpuSampler() samples a busy process's threads at 10 Hz", async () => {
+  const busy = new Deno.Command("nice", {
+    args: ["-n", "19", "sh", "-c", "while :; do :; done"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const t0 = performance.now() / 1000;
+    const sampler = startCpuSampler(0.1, () => t0, { busy: busy.pid });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const lines = await sampler.stop();
+    assert.ok(lines.length >= 12, `${lines.length} samples in 1.5 s`);
+    const times = lines.map((l) => l.t_since_run_start);
+    // The first sample is taken at once.
+    assert.ok(times[0]! < 0.05, `first sample at ${times[0]} s`);
+    assert.ok(times.every((t, i) => i === 0 || t > times[i - 1]!));
+    assert.ok(times.at(-1)! - times[0]! < 0.1 * lines.length + 0.2);
+    assert.ok(lines.every((l) => l.process === "busy" && l.pid === busy.pid));
+    const [tid, comm] = lines.at(-1)!.threads[0]!;
+    assert.equal(tid, busy.pid);
+    // The first sample may come before `nice` has become `sh`.
+    assert.equal(comm, "sh");
+    // A busy loop, even at nice 19 on a shared machine, gets some CPU in 1.5 s.
+    const ticks = lines.at(-1)!.threads[0]![2] - lines[0]!.threads[0]![2];
+    assert.ok(ticks > 0, `${ticks} ticks`);
+  } finally {
+    busy.kill("SIGKILL");
+    await busy.status;
+  }
+  assert.deepEqual(await readThreads(busy.pid), []);
+});
