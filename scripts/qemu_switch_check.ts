@@ -10,7 +10,8 @@
 //
 // FOLDER defaults to data/qemu-tcg-1gbit-downtime-limit. B is each run's
 // measured throughput (`throughput_bytes_per_second`) unless a fixed value is
-// given. Z is the run's `zero_pages` x page size.
+// given; with --grid the sweep is checked again at the grid's fitted B (as
+// the report does). Z is the run's `zero_pages` x page size.
 import { loadRuns } from "../src/data/load_runs.ts";
 import type { MigrationRun } from "../src/data/types.ts";
 import { gridSwitchRules } from "../src/analysis/grid_switch_rules.ts";
@@ -111,6 +112,14 @@ if (import.meta.main) {
   });
   console.log(lines.join("\n"));
   if (gridFile !== undefined) {
-    console.log("\n" + gridCheckLines((await loadRuns(gridFile)).runs).join("\n"));
+    const grid = (await loadRuns(gridFile)).runs;
+    console.log("\n" + gridCheckLines(grid).join("\n"));
+    // The sweep again at the B fitted on the grid (QEMU's rule), as the report validates it.
+    const fitted = gridSwitchRules(grid, { switchRules: ["qemu"] })[0]!.bandwidthBytesPerSecond;
+    console.log(`\nAt the grid's fitted B = ${(fitted / 1e6).toFixed(2)} MB/s:`);
+    console.log(
+      switchCheckLines(runs, { bandwidthBytesPerSecond: fitted, model: { socketBufferBytes } })
+        .join("\n"),
+    );
   }
 }

@@ -13,11 +13,16 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
   const runs = sweep.brackets.reduce((n, b) => n + b.runs, 0);
   const lines = [
     "\n## KVM pre-copy: QEMU's switch rule against the measurements\n",
-    `${sourceText} \`kvmPrecopy\` with QEMU's switch rule (the fits' and Figure 3's rule), at each run's measured ` +
-    "throughput and zero pages (`zero_pages` x page size). The bracket is taken over all repeats: " +
+    `${sourceText} \`kvmPrecopy\` with QEMU's switch rule (the fits' and Figure 3's rule), ${
+      report.bandwidthBytesPerSecond === undefined
+        ? "at each run's measured throughput"
+        : `at the fitted KVM pre-copy B = ${
+          (report.bandwidthBytesPerSecond * 8e-6).toFixed(1)
+        } Mbit/s (not fitted to the sweep)`
+    } and each run's zero pages (\`zero_pages\` x page size). The bracket is taken over all repeats: ` +
     "below its low end no run converged, from its high end on every run did; limits between them, " +
     "where repeats disagree, are listed as mixed. The model's switch is found by bisection " +
-    "(`kvmSwitchLimit`) at the workload's median throughput, zero pages and dirty rate.\n",
+    "(`kvmSwitchLimit`) at the workload's median zero pages and dirty rate (and median throughput without a fixed B).\n",
     markdownTable(sweep.brackets.map((b) => ({
       workload: b.workload,
       runs: b.runs,

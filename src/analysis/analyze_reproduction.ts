@@ -63,6 +63,8 @@ export interface SwitchRuleReport {
   sweep: SwitchRuleValidation;
   /** Where the sweep came from. */
   sweepSource: DataSource;
+  /** The B the sweep was validated at (the fitted KVM pre-copy B), bytes/s; absent: each run's throughput. */
+  bandwidthBytesPerSecond?: number;
   /** Both rules on the fitted dataset (`gridSwitchRules`), empty when it could not be done. */
   grid: GridSwitchRule[];
   /** Why the grid part is missing, if it is. */

@@ -33,11 +33,11 @@ export interface DowntimeLimitCurvesOptions {
   bandwidthBytesPerSecond?: number;
   /**
    * The workloads, one column of the figure each; `zeroBytes` (bytes, default
-   * 0) is the workload's zero pages, as `kvmPrecopy`'s input.
+   * 0) and `writePattern` (default a sweep) are `kvmPrecopy`'s.
    *
    * @default {the paper's WSS 0 and WSS Full, with WSS 128 MiB between them, all at 51200 pages/s}
    */
-  workloads?: readonly (DowntimeLimitWorkload & { zeroBytes?: number })[];
+  workloads?: readonly DowntimeLimitWorkload[];
   /**
    * `kvmPrecopy`'s switch rule: QEMU's (`"qemu"`) or the older check between
    * whole rounds (`"between-rounds"`).
@@ -45,6 +45,13 @@ export interface DowntimeLimitCurvesOptions {
    * @default {"qemu"}
    */
   switchRule?: KvmSwitchRule;
+  /**
+   * A second rule to evaluate at the same limits, drawn as a thin reference
+   * line (`reference` of the result); none when undefined.
+   *
+   * @default {undefined}
+   */
+  referenceRule?: KvmSwitchRule;
   /**
    * The downtime limits to evaluate, seconds (the switch points found by
    * bisection are added).
@@ -123,40 +130,58 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
   grid.forEach((limit, i) =>
     checkNumber(where, "option", `downtimeLimitsSeconds[${i}]`, limit, "positive", "seconds")
   );
-  const switchRule = options.switchRule ?? "qemu";
-  if (switchRule !== "qemu" && switchRule !== "between-rounds") {
-    throw new TypeError(
-      `${where}: invalid option "switchRule", expected "qemu" or "between-rounds" (got ${
-        showValue(switchRule)
-      })`,
-    );
-  }
+  const switchRule = checkRule(where, "switchRule", options.switchRule ?? "qemu");
+  const referenceRule = options.referenceRule === undefined
+    ? undefined
+    : checkRule(where, "referenceRule", options.referenceRule);
   const low = Math.min(...grid);
   const high = Math.max(...grid);
-  const inputOf = (workload: DowntimeLimitWorkload & { zeroBytes?: number }) => ({
+  const inputOf = (workload: DowntimeLimitWorkload) => ({
     memoryBytes,
     wssBytes: workload.wssBytes,
     dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
     bandwidthBytesPerSecond,
     ...(workload.zeroBytes !== undefined ? { zeroBytes: workload.zeroBytes } : {}),
   });
-  const model = (workload: DowntimeLimitWorkload, limit: number) =>
-    kvmPrecopy(inputOf(workload), { downtimeLimitSeconds: limit, timeoutSeconds, switchRule });
+  const patternOf = (workload: DowntimeLimitWorkload) =>
+    workload.writePattern !== undefined ? { writePattern: workload.writePattern } : {};
+  const model = (workload: DowntimeLimitWorkload, limit: number, rule = switchRule) =>
+    kvmPrecopy(inputOf(workload), {
+      downtimeLimitSeconds: limit,
+      timeoutSeconds,
+      switchRule: rule,
+      ...patternOf(workload),
+    });
+  const point = (workload: DowntimeLimitWorkload, limit: number, rule = switchRule) => {
+    const result = model(workload, limit, rule);
+    return {
+      workload: workload.label,
+      limitSeconds: limit,
+      timeSeconds: result.migrationTimeSeconds,
+      downtimeSeconds: result.downtimeSeconds,
+      iterations: result.iterations,
+      outcome: result.converged ? OUTCOMES[0] : OUTCOMES[1],
+    };
+  };
 
   const points: DowntimeLimitPoint[] = [];
+  const reference: DowntimeLimitPoint[] = [];
   const switches: DowntimeLimitSwitch[] = [];
   for (const workload of workloads) {
     checkObject(where, "workload", workload);
     // Where pre-copy starts to converge (kvmSwitchLimit's bisection).
     const limits = [...grid];
     const whole = memoryBytes / bandwidthBytesPerSecond;
-    const found = kvmSwitchLimit(inputOf(workload), {
-      timeoutSeconds,
-      switchRule,
-      lowSeconds: low,
-      highSeconds: high,
-      toleranceSeconds: 1e-6 * low,
-    });
+    const switchOf = (rule: KvmSwitchRule) =>
+      kvmSwitchLimit(inputOf(workload), {
+        timeoutSeconds,
+        switchRule: rule,
+        ...patternOf(workload),
+        lowSeconds: low,
+        highSeconds: high,
+        toleranceSeconds: 1e-6 * low,
+      });
+    const found = switchOf(switchRule);
     if (found.limitSeconds !== null && found.stuckSeconds !== null) {
       const at = found.limitSeconds;
       if (Math.abs(at - whole) > 1e-6 * whole) {
@@ -173,16 +198,15 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
       });
       limits.push(whole, whole * (1 - 1e-9));
     }
-    for (const limit of limits.sort((a, b) => a - b)) {
-      const result = model(workload, limit);
-      points.push({
-        workload: workload.label,
-        limitSeconds: limit,
-        timeSeconds: result.migrationTimeSeconds,
-        downtimeSeconds: result.downtimeSeconds,
-        iterations: result.iterations,
-        outcome: result.converged ? OUTCOMES[0] : OUTCOMES[1],
-      });
+    for (const limit of limits.sort((a, b) => a - b)) points.push(point(workload, limit));
+    if (referenceRule === undefined) continue;
+    // The reference rule at the same limits and both sides of its own switch.
+    const other = switchOf(referenceRule);
+    const own = other.limitSeconds !== null && other.stuckSeconds !== null
+      ? [other.limitSeconds, other.stuckSeconds]
+      : [];
+    for (const limit of [...limits, ...own].sort((a, b) => a - b)) {
+      reference.push(point(workload, limit, referenceRule));
     }
   }
   return {
@@ -193,7 +217,22 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
     limitRangeSeconds: [low, high],
     points,
     switches,
+    switchRule,
+    ...(referenceRule !== undefined
+      ? { reference: { switchRule: referenceRule, points: reference } }
+      : {}),
   };
+}
+
+function checkRule(where: string, name: string, value: unknown): KvmSwitchRule {
+  if (value !== "qemu" && value !== "between-rounds") {
+    throw new TypeError(
+      `${where}: invalid option "${name}", expected "qemu" or "between-rounds" (got ${
+        showValue(value)
+      })`,
+    );
+  }
+  return value;
 }
 
 /** The paper's columns: WSS 0, 128 MiB and Full, at 51200 pages/s. */

@@ -18,8 +18,11 @@ import { groupSweepRuns, runModelInput } from "./_sweep_runs.ts";
 /** Options for {@linkcode switchRuleValidation}. */
 export interface SwitchRuleValidationOptions {
   /**
-   * One B for every run, bytes/s. Without it each run's measured throughput
-   * (`throughput_bytes_per_second`) is used, else its link bandwidth.
+   * One B for every run, bytes/s: the KVM pre-copy B fitted elsewhere, as
+   * the report and Figure 3 use it. Without it each run's measured
+   * throughput (`throughput_bytes_per_second`, transferred bytes over the
+   * whole time, which understates B where a run waits) is used, else
+   * `fallbackBandwidthBytesPerSecond`, else its link bandwidth.
    *
    * @default {each run's throughput}
    */
