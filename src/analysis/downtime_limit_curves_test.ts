@@ -103,3 +103,47 @@ Deno.test("downtimeLimitCurves() rejects bad options", () => {
     RangeError,
   );
 });
+
+Deno.test("downtimeLimitCurves() adds a reference rule and passes zero pages and the write pattern", async (t) => {
+  const workload = { label: "w", wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200 };
+  await t.step("the reference rule's points at the same limits and at its own switch", () => {
+    const curves = downtimeLimitCurves({ workloads: [workload], referenceRule: "between-rounds" });
+    assert.equal(curves.switchRule, "qemu");
+    const ref = curves.reference!;
+    assert.equal(ref.switchRule, "between-rounds");
+    // The main points' limits plus both sides of the reference's own switch (W/B).
+    assert.equal(ref.points.length, curves.points.length + 2);
+    const at = ref.points.find((p) => Math.abs(p.limitSeconds - 2 ** 27 / B) < 1e-5)!;
+    const old = kvmPrecopy(
+      { memoryBytes: M, wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200, bandwidthBytesPerSecond: B },
+      { switchRule: "between-rounds", downtimeLimitSeconds: at.limitSeconds },
+    );
+    assert.equal(at.timeSeconds, old.migrationTimeSeconds);
+    assert.equal(downtimeLimitCurves({ workloads: [workload] }).reference, undefined);
+  });
+  await t.step("zeroBytes and writePattern reach kvmPrecopy", () => {
+    const special = { ...workload, zeroBytes: 2 ** 29, writePattern: "random" as const };
+    const curves = downtimeLimitCurves({ workloads: [special], downtimeLimitsSeconds: [0.5, 2] });
+    const model = kvmPrecopy(
+      {
+        memoryBytes: M,
+        wssBytes: 2 ** 27,
+        dirtyPagesPerSecond: 51200,
+        bandwidthBytesPerSecond: B,
+        zeroBytes: 2 ** 29,
+      },
+      { downtimeLimitSeconds: 2, writePattern: "random" },
+    );
+    const point = curves.points.find((p) => p.limitSeconds === 2)!;
+    assert.equal(point.timeSeconds, model.migrationTimeSeconds);
+    assert.equal(point.downtimeSeconds, model.downtimeSeconds);
+  });
+  await t.step("a bad rule is refused", () => {
+    assert.throws(
+      () => downtimeLimitCurves({ referenceRule: "xen" as never }),
+      new TypeError(
+        'downtimeLimitCurves: invalid option "referenceRule", expected "qemu" or "between-rounds" (got "xen")',
+      ),
+    );
+  });
+});
