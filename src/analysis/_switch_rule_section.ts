@@ -5,6 +5,16 @@ import type { SwitchRuleReport } from "./analyze_reproduction.ts";
 
 const seconds = (value: number | null) => (value === null ? "none" : `${+value.toPrecision(4)} s`);
 
+/** The model's switch, or the zone where its outcome flips. */
+function modelSwitchText(b: SwitchRuleReport["sweep"]["brackets"][number]): string {
+  if (b.modelAlwaysConverges) return `converges from ${seconds(b.modelSwitchSeconds)} on`;
+  const zone = b.modelZoneSeconds;
+  if (zone === null || zone[1] < zone[0]) return seconds(b.modelSwitchSeconds);
+  return `${seconds(b.modelSwitchSeconds)} (flips between ${+zone[0].toPrecision(4)} and ${
+    seconds(zone[1])
+  })`;
+}
+
 /** The section as Markdown lines; `sourceText` says where the sweep came from. */
 export function switchRuleSection(report: SwitchRuleReport, sourceText: string): string[] {
   const { sweep } = report;
@@ -22,7 +32,7 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
     } and each run's zero pages (\`zero_pages\` x page size). The bracket is taken over all repeats: ` +
     "below its low end no run converged, from its high end on every run did; limits between them, " +
     "where repeats disagree, are listed as mixed. The model's switch is found by bisection " +
-    "(`kvmSwitchLimit`) at the workload's median zero pages and dirty rate (and median throughput without a fixed B).\n",
+    "(`kvmSwitchLimit`); near it the model's outcome can flip back and forth with the limit, as the repeats do, and the zone where it does is scanned; at the workload's median zero pages and dirty rate (and median throughput without a fixed B).\n",
     markdownTable(sweep.brackets.map((b) => ({
       workload: b.workload,
       runs: b.runs,
@@ -31,9 +41,7 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
         ? b.mixedLimitsSeconds.map((l) => `${l} s`).join(", ")
         : "none",
       "every run converged from": seconds(b.highSeconds),
-      "model switch": b.modelAlwaysConverges
-        ? `converges from ${seconds(b.modelSwitchSeconds)} on`
-        : seconds(b.modelSwitchSeconds),
+      "model switch": modelSwitchText(b),
       inside: b.inside ? "yes" : "**no**",
       "outcomes called right": `${b.callsRight} of ${b.runs}`,
     }))),

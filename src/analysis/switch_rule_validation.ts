@@ -8,7 +8,7 @@
  */
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
-import { median } from "../_stats.ts";
+import { median, upperMedian } from "../_stats.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { kvmPrecopy, type KvmPrecopyOptions } from "../models/kvm_precopy.ts";
 import { kvmSwitchLimit } from "../models/kvm_switch_limit.ts";
@@ -91,7 +91,18 @@ export interface SwitchBracket {
   modelSwitchSeconds: number | null;
   /** Whether the model converges already at 0.01 s, the lowest limit searched. */
   modelAlwaysConverges: boolean;
-  /** Whether the model's switch lies in (lowSeconds, highSeconds]. */
+  /**
+   * Near its switch the model's outcome may flip back and forth with the
+   * limit (as the repeats do): the smallest limit it converges at and the
+   * largest it does not, scanned from 0.8 to 1.25 times the switch in steps
+   * of 0.2 % of it, seconds (null when it converges everywhere or nowhere).
+   */
+  modelZoneSeconds: readonly [number, number] | null;
+  /**
+   * Whether the model agrees with the bracket: it converges at no limit up
+   * to `lowSeconds` and at every limit from `highSeconds` (its zone lies
+   * inside).
+   */
   inside: boolean;
   /** Runs whose outcome (converged or not) the model calls right at their own B. */
   callsRight: number;
@@ -133,7 +144,7 @@ export interface SwitchRuleValidation {
  * converged, from `highSeconds` on every run did, and the limits between
  * (repeats that disagree, or an outcome against the order) are listed as
  * mixed. The model's switch (`kvmSwitchLimit`, to 2 ms) is found at the
- * group's median B, zero bytes and dirty rate; outcome calls and pauses use
+ * group's (upper) median W, B, zero bytes and dirty rate; outcome calls and pauses use
  * each run's own input (zero bytes from `zero_pages` x page size; 0 where a
  * run does not say, and then the model's pause includes the zero pages at
  * full size). Timeouts are the runs' own (`timeoutSeconds`, else 600 s).
@@ -253,26 +264,61 @@ export function switchRuleValidation(
       ...measuredBracket(group.runs),
       modelSwitchSeconds: found.limitSeconds,
       modelAlwaysConverges: found.limitSeconds !== null && found.stuckSeconds === null,
+      modelZoneSeconds: found.limitSeconds !== null && found.stuckSeconds !== null
+        ? modelZone(found.limitSeconds, found.stuckSeconds, (limit) =>
+          kvmPrecopy(typical, {
+            ...modelOptions,
+            downtimeLimitSeconds: limit,
+            timeoutSeconds: median(timeouts),
+          }).converged)
+        : null,
       inside: false,
       callsRight,
     });
     const last = brackets[brackets.length - 1]!;
-    last.inside = last.modelSwitchSeconds !== null &&
-      (last.lowSeconds === null || last.modelSwitchSeconds > last.lowSeconds) &&
-      (last.highSeconds === null || last.modelSwitchSeconds <= last.highSeconds);
+    // Inside: the model does not converge at or below the low end and converges from the high end on.
+    const first = last.modelSwitchSeconds === null
+      ? null
+      : last.modelZoneSeconds?.[0] ?? last.modelSwitchSeconds;
+    const stuck = last.modelZoneSeconds?.[1] ?? null;
+    last.inside = first !== null &&
+      (last.lowSeconds === null || first > last.lowSeconds) &&
+      (last.highSeconds === null || stuck === null || stuck < last.highSeconds);
   }
   return { brackets, pauses, pauseMisses: pauses.filter((p) => !p.ok), wrongCalls };
 }
 
-/** The group's median B, Z and d on its first run's M, W and p. */
+/**
+ * The group's W, B, Z and d on its first run's M and p: upper medians (a
+ * value some run had), as `downtimeLimitSweep` gives Figure 3's workloads.
+ */
 function typicalInput(inputs: readonly Required<MigrationInput>[]): Required<MigrationInput> {
   return {
     ...inputs[0]!,
-    wssBytes: median(inputs.map((i) => i.wssBytes)),
-    bandwidthBytesPerSecond: median(inputs.map((i) => i.bandwidthBytesPerSecond)),
-    zeroBytes: median(inputs.map((i) => i.zeroBytes)),
-    dirtyPagesPerSecond: median(inputs.map((i) => i.dirtyPagesPerSecond)),
+    wssBytes: upperMedian(inputs.map((i) => i.wssBytes)),
+    bandwidthBytesPerSecond: upperMedian(inputs.map((i) => i.bandwidthBytesPerSecond)),
+    zeroBytes: upperMedian(inputs.map((i) => i.zeroBytes)),
+    dirtyPagesPerSecond: upperMedian(inputs.map((i) => i.dirtyPagesPerSecond)),
   };
+}
+
+/**
+ * The smallest converging and the largest stuck limit from 0.8 to 1.25 times
+ * the switch `at` (which converges; `stuck`, just below it, does not).
+ */
+function modelZone(
+  at: number,
+  stuck: number,
+  converges: (limit: number) => boolean,
+): readonly [number, number] {
+  let first = at;
+  let last = stuck;
+  for (let k = 0; k <= 225; k++) {
+    const limit = at * (0.8 + 0.002 * k);
+    if (converges(limit)) first = Math.min(first, limit);
+    else last = Math.max(last, limit);
+  }
+  return [first, last];
 }
 
 /** The measured bracket over all repeats, with the limits where they disagree. */
