@@ -39,13 +39,20 @@ Deno.test({
 });
 
 async function quickCheck(): Promise<void> {
-  const results = await runBench({ quick: true, cases: ["sweep", "sweep-200", "fit", "load"] });
-  assert.deepEqual(results.map((r) => r.case), ["sweep", "sweep-200", "fit", "load"]);
+  const cases = ["sweep", "sweep-200", "fit", "load", "load-1m", "fit-1m"];
+  const results = await runBench({ quick: true, cases });
+  assert.deepEqual(results.map((r) => r.case), cases);
   checkResults(results);
   // The sweep cases need only the models, so they always run.
   assert.equal(results[0]!.status, "ok");
   assert.equal(results[0]!.sizes.configurations, 10000);
   assert.equal(results[1]!.status, "ok");
+  // The million-row cases in small: 4000 rows, memory measured on both sides.
+  for (const result of results.slice(4)) {
+    assert.equal(result.sizes.rows, 4000);
+    assert.ok((result.extra.ours_peak_bytes as number) > 0);
+    assert.ok((result.extra.reference_peak_bytes as number) > 0);
+  }
 }
 
 /** Every case ran (none unavailable or skipped) and agrees with its reference. */

@@ -18,6 +18,7 @@ import {
 import { fitCase } from "./cases/fit.ts";
 import { loadCase } from "./cases/load.ts";
 import { plansCase } from "./cases/plans.ts";
+import { fitMillionCase, loadMillionCase } from "./cases/million.ts";
 import { reproduceCase } from "./cases/reproduce.ts";
 import { sweepCase } from "./cases/sweep.ts";
 
@@ -27,6 +28,8 @@ export const CASES: readonly BenchCase[] = [
   sweepCase("sweep-200", 200),
   fitCase,
   loadCase,
+  loadMillionCase,
+  fitMillionCase,
   reproduceCase,
   plansCase,
 ];

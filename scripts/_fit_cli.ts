@@ -1,12 +1,9 @@
 // Argument parsing and output formatting of `deno task fit`, kept pure so
 // they can be tested on in-memory runs (scripts/fit.ts does the I/O).
-import {
-  bytesPerSecondToMbps,
-  type CrossValidationResult,
-  type ErrorMetrics,
-  type FitResult,
-  textTable,
-} from "../mod.ts";
+// File by file, not from mod.ts (see scripts/fit.ts).
+import { bytesPerSecondToMbps } from "../src/units.ts";
+import type { CrossValidationResult, ErrorMetrics, FitResult } from "../src/fit/types.ts";
+import { textTable } from "../src/plot/text_table.ts";
 import {
   DEFAULT_FOLDS,
   DEFAULT_RESAMPLES,
@@ -162,6 +159,74 @@ export function parseFitArgs(args: readonly string[]): FitArgs {
     );
   }
   return parsed;
+}
+
+/** A progress event of a long fit (the `onProgress` option of the fits). */
+export interface ProgressEvent {
+  stage: string;
+  done: number;
+  total: number;
+}
+
+/** Options of {@linkcode progressReporter}. */
+export interface ProgressReporterOptions {
+  /** The clock, milliseconds. @default {performance.now} */
+  now?: () => number;
+  /** Quiet for this long after a stage starts, ms: short stages print nothing. @default {2000} */
+  afterMs?: number;
+  /** At most one line per this many ms. @default {2000} */
+  everyMs?: number;
+}
+
+/**
+ * A progress callback for the fits that writes lines such as
+ * `fit: bootstrap 120/200 (6.1 s)` with `write` (the CLI gives stderr): none
+ * while a stage has run less than `afterMs` (so a short stage prints
+ * nothing), then at most one every `everyMs`, and always the stage's last
+ * step once past `afterMs`. A stage starts at the previous event (of any
+ * stage) or when the reporter is made.
+ *
+ * @param write Receives each line (without a newline).
+ * @param options The clock and the intervals.
+ * @returns The callback to pass as the fits' `onProgress`.
+ *
+ * @example A 3 s bootstrap prints its middle and its end
+ * ```ts
+ * import { progressReporter } from "./_fit_cli.ts";
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * let clock = 0;
+ * const report = progressReporter((line) => lines.push(line), { now: () => clock });
+ * for (const [t, done] of [[1000, 1], [2500, 2], [3000, 3]] as const) {
+ *   clock = t;
+ *   report({ stage: "bootstrap", done, total: 3 });
+ * }
+ * assert.deepEqual(lines, ["fit: bootstrap 2/3 (2.5 s)", "fit: bootstrap 3/3 (3.0 s)"]);
+ * ```
+ */
+export function progressReporter(
+  write: (line: string) => void,
+  options: ProgressReporterOptions = {},
+): (event: ProgressEvent) => void {
+  const { now = () => performance.now(), afterMs = 2000, everyMs = 2000 } = options;
+  let stage = "";
+  // A stage starts when the last event of the one before (or the reporter) was made.
+  let previous = now();
+  let started = previous;
+  let last = -Infinity;
+  return ({ stage: name, done, total }) => {
+    const t = now();
+    if (name !== stage) {
+      stage = name;
+      started = previous;
+      last = -Infinity;
+    }
+    previous = t;
+    const elapsed = t - started;
+    if (elapsed < afterMs || (done !== total && t - last < everyMs)) return;
+    last = t;
+    write(`fit: ${name} ${done}/${total} (${(elapsed / 1000).toFixed(1)} s)`);
+  };
 }
 
 /** Out-of-sample error, or why it could not be computed. */

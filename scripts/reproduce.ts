@@ -5,6 +5,10 @@
 //   out/figures/fig5.{svg,png}  Figure 5: pre-copy, estimated vs measured, residuals
 //   out/figures/fig6.{svg,png}  Figure 6: KVM post-copy, estimated vs measured, residuals
 //   out/figures/fig3.{svg,png}  Figure 3: KVM pre-copy time/downtime vs downtime limit
+//   out/figures/fig2.{svg,png}  Figure 2: downtime of each method vs workload (CPU, network)
+//   out/figures/fig4.{svg,png}  Figure 4: migration time of each method vs workload
+//   out/figures/noise.{svg,png} guest progress ratio of each method vs workload
+//   out/figures/fig1.{svg,png}  Figure 1: CPU use over time (when progress traces exist)
 //   out/report.md               B and factors with intervals, error metrics, provenance
 //
 // Until a dataset with measured runs exists it uses a seeded SYNTHETIC

@@ -67,3 +67,29 @@ export {
   gridSwitchRules,
   type GridSwitchRulesOptions,
 } from "./grid_switch_rules.ts";
+export {
+  type DecisionLimits,
+  decisionLimits,
+  type DecisionLimitsOptions,
+  type LimitsCell,
+  type MethodVerdict,
+  spareOf,
+} from "./decision_limits.ts";
+export { measuredLimits } from "./measured_limits.ts";
+export {
+  type MeasuredCost,
+  measuredCost,
+  WORKLOAD_QUANTITIES,
+  workloadCosts,
+  type WorkloadCostsOptions,
+  type WorkloadQuantity,
+} from "./workload_costs.ts";
+export { modelDowntimes, modelTimes, nominalRuns } from "./workload_models.ts";
+export {
+  type CostFigures,
+  costFigures,
+  FIG1_WORKLOAD,
+  fig1Runs,
+  type ProgressMedian,
+} from "./cost_figures.ts";
+export { type CpuUse, cpuUse, type CpuUseOptions } from "./cpu_use.ts";

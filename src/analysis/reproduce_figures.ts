@@ -21,6 +21,8 @@ import type {
   ReproductionFits,
 } from "./analyze_reproduction.ts";
 import { type ReproductionFigureFiles, reproductionReport } from "./reproduction_report.ts";
+import type { CpuUsePanel } from "../plot/figure_cpu_use_spec.ts";
+import { type CostFigures, costFigures } from "./cost_figures.ts";
 
 /**
  * Where `deno task reproduce` writes the figures, relative to the report:
@@ -30,6 +32,10 @@ export const DEFAULT_FIGURE_FILES: ReproductionFigureFiles = {
   fig5: ["figures/fig5.svg", "figures/fig5.png"],
   fig6: ["figures/fig6.svg", "figures/fig6.png"],
   fig3: ["figures/fig3.svg", "figures/fig3.png"],
+  fig1: ["figures/fig1.svg", "figures/fig1.png"],
+  fig2: ["figures/fig2.svg", "figures/fig2.png"],
+  fig4: ["figures/fig4.svg", "figures/fig4.png"],
+  noise: ["figures/noise.svg", "figures/noise.png"],
 };
 
 /** Options for {@linkcode reproduceFigures}. */
@@ -40,6 +46,13 @@ export interface ReproduceFiguresOptions extends AnalyzeReproductionOptions {
    * @default {DEFAULT_FIGURE_FILES (figures/fig5.svg, figures/fig5.png, ...)}
    */
   figureFiles?: ReproductionFigureFiles;
+  /**
+   * Figure 1's panels (`cpuUse` of each method's progress trace, read at
+   * the edge), or why there are none (said in the report).
+   *
+   * @default {"no progress traces were given"}
+   */
+  fig1?: readonly CpuUsePanel[] | string;
 }
 
 /**
@@ -55,6 +68,8 @@ export interface ReproduceFiguresResult extends ReproductionFits {
   fig6: FigureSpec | null;
   /** Figure 3's shape from the KVM pre-copy model at the fitted (or nominal) B, with a sweep's runs. */
   fig3: FigureSpec & { switches: DowntimeLimitSwitch[] };
+  /** Figure 2 (downtime), Figure 4 (migration time), the noise figure and Figure 1 (`costFigures`). */
+  costFigures: CostFigures;
   /** The report, Markdown. */
   reportMarkdown: string;
 }
@@ -102,6 +117,10 @@ export function reproduceFigures(
   options: ReproduceFiguresOptions,
 ): ReproduceFiguresResult {
   const analysis = analyze("reproduceFigures", runs, options);
+  const costs = costFigures(runs, analysis.fits, {
+    source: analysis.source,
+    fig1: options.fig1 ?? "no progress traces were given",
+  });
   const draw = (input: EstimatedVsMeasuredInput | null) =>
     input && figureEstimatedVsMeasuredSpec(input.runs, input.estimatesSeconds, input.options);
   return {
@@ -115,9 +134,11 @@ export function reproduceFigures(
     fig6: draw(analysis.fig6),
     fig3: figureDowntimeLimitSpec(analysis.fig3.curves, analysis.fig3.options),
     sweepComparison: analysis.sweepComparison,
+    costFigures: costs,
     reportMarkdown: reproductionReport({
       analysis,
       figureFiles: options.figureFiles ?? DEFAULT_FIGURE_FILES,
+      costFigures: costs,
     }),
   };
 }

@@ -16,6 +16,10 @@ import { type DatasetFolder, loadDatasetFolder } from "../data/load_dataset_fold
 import { render } from "../plot/render.ts";
 import type { DataSource } from "../plot/types.ts";
 import { isDowntimeLimitSweep } from "./downtime_limit_sweep.ts";
+import { loadProgressTrace } from "../data/load_progress_trace.ts";
+import type { CpuUsePanel } from "../plot/figure_cpu_use_spec.ts";
+import { fig1Runs } from "./cost_figures.ts";
+import { cpuUse } from "./cpu_use.ts";
 import {
   DEFAULT_FIGURE_FILES,
   reproduceFigures,
@@ -189,8 +193,12 @@ export async function reproduceProject(
     runs: sweeps.flatMap((d) => d.runs),
     source: { description: sweeps.map(describe).join("; "), synthetic: false },
   };
+  const fig1 = synthetic
+    ? "the synthetic dataset has no progress traces"
+    : await fig1Panels(measured);
   const run = (input: Input): ReproduceProjectResult => ({
     ...reproduceFigures(input.runs, {
+      fig1: input.source.synthetic ? "the synthetic dataset has no progress traces" : fig1,
       source: input.source,
       provenance: input.provenance,
       resamples,
@@ -222,6 +230,36 @@ export async function reproduceProject(
   return result;
 }
 
+/** Every figure reproduce writes, in the order it writes them. */
+const FIGURE_NAMES = ["fig5", "fig6", "fig3", "fig1", "fig2", "fig4", "noise"] as const;
+
+/**
+ * Figure 1's panels from the measured datasets' progress traces
+ * (`<dir>/traces/<run>.progress.jsonl.gz` of `fig1Runs`), or why there are none.
+ */
+async function fig1Panels(
+  measured: readonly (DatasetFolder & { dir: string })[],
+): Promise<CpuUsePanel[] | string> {
+  const panels: CpuUsePanel[] = [];
+  const missing: string[] = [];
+  for (const dataset of measured) {
+    for (const { method, traceBase } of fig1Runs(dataset.runs)) {
+      if (panels.some((p) => p.method === method)) continue;
+      const path = `${dataset.dir}/traces/${traceBase}.progress.jsonl.gz`;
+      if (!(await exists(path))) {
+        missing.push(`${dataset.name}/traces/${traceBase}.progress.jsonl.gz`);
+        continue;
+      }
+      const trace = await loadProgressTrace(path);
+      panels.push({ method, run: `${dataset.name} ${traceBase}`, ...cpuUse(trace) });
+    }
+  }
+  if (panels.length > 0) return panels;
+  return missing.length > 0
+    ? `the measured datasets have no progress traces at Figure 1's workload (WSS 64 MiB, 15,360 pages/s, CPU contention): ${missing.length} runs there, none with a .progress.jsonl.gz (the collector writes them since the noise columns, issue #13)`
+    : "no measured run at Figure 1's workload (WSS 64 MiB, 15,360 pages/s, CPU contention)";
+}
+
 /** The folders of `dataDir` that hold a runs.csv, sorted (none if `dataDir` does not exist). */
 async function datasetFolders(dataDir: string): Promise<string[]> {
   const candidates: string[] = [];
@@ -242,8 +280,8 @@ function exists(path: string): Promise<boolean> {
 async function loadDatasets(
   candidates: readonly string[],
   messages: string[],
-): Promise<{ measured: DatasetFolder[]; sweeps: DatasetFolder[] }> {
-  const measured: DatasetFolder[] = [];
+): Promise<{ measured: (DatasetFolder & { dir: string })[]; sweeps: DatasetFolder[] }> {
+  const measured: (DatasetFolder & { dir: string })[] = [];
   const sweeps: DatasetFolder[] = [];
   for (const dir of candidates) {
     const dataset = await loadDatasetFolder(dir);
@@ -257,7 +295,7 @@ async function loadDatasets(
         `${dir}: a downtime limit sweep, ${dataset.runs.length} measured runs (${dataset.completed} completed), drawn on Figure 3, not fitted`,
       );
     } else {
-      measured.push(dataset);
+      measured.push({ ...dataset, dir });
       messages.push(
         `${dir}: ${dataset.runs.length} measured runs (${dataset.completed} completed)`,
       );
@@ -311,8 +349,9 @@ function runMeasuredOrSynthetic(
 /** Checks that every figure file is an .svg or a .png path, before any work is done. */
 function checkFigureFiles(where: string, files: ReproductionFigureFiles): ReproductionFigureFiles {
   checkObject(where, 'option "figureFiles"', files);
-  for (const name of ["fig5", "fig6", "fig3"] as const) {
+  for (const name of FIGURE_NAMES) {
     const list = files[name];
+    if (list === undefined && !["fig5", "fig6", "fig3"].includes(name)) continue;
     if (!Array.isArray(list)) {
       throw new TypeError(
         `${where}: invalid option "figureFiles.${name}", expected an array of paths (got ${
@@ -346,13 +385,18 @@ async function writeOutputs(
     else await Deno.writeFile(path, data);
     written.push(path);
   };
-  for (const name of ["fig5", "fig6", "fig3"] as const) {
-    const figure = result[name];
+  for (const name of FIGURE_NAMES) {
+    const figure = name === "fig5" || name === "fig6" || name === "fig3"
+      ? result[name]
+      : result.costFigures[name];
     if (!figure) {
-      result.messages.push(`${name}: not written (no fitted method for it)`);
+      const why = name === "fig5" || name === "fig6" || name === "fig3"
+        ? "no fitted method for it"
+        : result.costFigures.notDrawn[name] ?? "no data";
+      result.messages.push(`${name}: not written (${why})`);
       continue;
     }
-    for (const file of where.figureFiles[name]) {
+    for (const file of where.figureFiles[name] ?? []) {
       await write(file, file.endsWith(".svg") ? render(figure) : render(figure, { format: "png" }));
     }
   }

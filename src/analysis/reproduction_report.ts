@@ -16,6 +16,8 @@ import { switchRuleSection } from "./_switch_rule_section.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import { fittedSummary, intervalText } from "./_fitted_summary.ts";
 import type { ReproductionAnalysis } from "./analyze_reproduction.ts";
+import { costFiguresSection } from "./_cost_figures_report.ts";
+import type { CostFigures } from "./cost_figures.ts";
 
 /**
  * The files each figure was (or will be) written to, paths relative to the
@@ -29,6 +31,14 @@ export interface ReproductionFigureFiles {
   fig6: readonly string[];
   /** Figure 3 (KVM pre-copy against the downtime limit). */
   fig3: readonly string[];
+  /** Figure 1 (CPU use over time), if written. */
+  fig1?: readonly string[];
+  /** Figure 2 (downtime against the workload), if written. */
+  fig2?: readonly string[];
+  /** Figure 4 (migration time against the workload), if written. */
+  fig4?: readonly string[];
+  /** The noise figure (progress ratio against the workload), if written. */
+  noise?: readonly string[];
 }
 
 /** What {@linkcode reproductionReport} writes about. */
@@ -37,6 +47,13 @@ export interface ReproductionReportInput {
   analysis: ReproductionAnalysis;
   /** Where the figures are, relative to the report. */
   figureFiles: ReproductionFigureFiles;
+  /**
+   * Figures 1, 2, 4 and the noise figure (`costFigures`): a section each,
+   * after the others.
+   *
+   * @default {undefined (no such sections)}
+   */
+  costFigures?: CostFigures;
 }
 
 /**
@@ -103,6 +120,9 @@ export function reproductionReport(input: ReproductionReportInput): string {
         analysis.switchRule,
         sourceSentence(analysis.switchRule.sweepSource),
       ).join("\n") + "\n"
+      : "") +
+    (input.costFigures
+      ? costFiguresSection(input.costFigures, input.figureFiles, sourceSentence(analysis.source))
       : "");
 }
 
@@ -265,7 +285,7 @@ function figuresSection(files: ReproductionFigureFiles, analysis: ReproductionAn
 }
 
 /** "`figures/fig5.svg`, `fig5.png`": files beside the first are named by their base name. */
-function fileList(files: readonly string[]): string {
+export function fileList(files: readonly string[]): string {
   const folder = (path: string) => path.slice(0, path.lastIndexOf("/") + 1);
   const first = files[0]!;
   return files.map((file, i) =>

@@ -194,7 +194,7 @@ Deno.test("blocktimeCells() reads every committed post-copy run's destination re
   assert.deepEqual(blocktimeCells(undefined), {});
 });
 
-Deno.test("progressCells() gives back the noise cells of every committed run with a progress trace", async () => {
+Deno.test("progressCells() gives back the noise cells of every committed run with a progress trace", () => {
   const folders = [
     new URL("../../data/", import.meta.url),
     new URL("./testdata/", import.meta.url),

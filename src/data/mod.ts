@@ -65,3 +65,12 @@ export {
   type ImportLibvirtResult,
 } from "./import_libvirt.ts";
 export { type DataFrame, toDataFrame } from "./to_data_frame.ts";
+export {
+  type CpuSample,
+  parseProgressTrace,
+  type ParseProgressTraceOptions,
+  type ProgressSample,
+  type ProgressTrace,
+  type ThreadTicks,
+} from "./parse_progress_trace.ts";
+export { loadProgressTrace } from "./load_progress_trace.ts";

@@ -1,5 +1,6 @@
 /**
- * The run schema and the method and contention vocabulary, written once:
+ * The run schema, written once (the method and contention vocabulary is in
+ * `vocabulary.ts`, re-exported here):
  * every column a dataset or the collector's `runs.csv` may carry, the run
  * field it fills, its dimension and SI unit, whether it is required, the
  * label for tables and figures, and the base names that take unit suffixes
@@ -10,7 +11,17 @@
  * @module
  */
 
-import type { KnownContention, KnownMethod, MigrationRun } from "./types.ts";
+import type { MigrationRun } from "./types.ts";
+import { CONTENTIONS, METHODS, POSTCOPY_SWITCHES } from "./vocabulary.ts";
+
+export {
+  CONTENTIONS,
+  type ContentionTerm,
+  methodLabel,
+  METHODS,
+  type MethodTerm,
+  POSTCOPY_SWITCHES,
+} from "./vocabulary.ts";
 
 /** A {@linkcode MigrationRun} field a column can fill (every field but `extra`). */
 export type RunField = Exclude<keyof MigrationRun, "extra">;
@@ -93,89 +104,6 @@ function column(group: RunColumn["group"], entry: Entry): RunColumn {
 }
 const run = (entry: Entry) => column("run", entry);
 const collector = (entry: Entry) => column("collector", entry);
-
-/** What a migration method is and which model estimates it. */
-export interface MethodTerm {
-  /** The label in a dataset's `method` column. */
-  name: KnownMethod;
-  /** The name in figures and tables. */
-  label: string;
-  /** The model that estimates its time. */
-  model: "xen-precopy" | "kvm-precopy" | "kvm-postcopy";
-  /** Whether the paper compares it (the collector's `xen-precopy-policy` is not the paper's). */
-  paper: boolean;
-}
-
-/**
- * The migration methods, in the order of figures and tables: the paper's
- * three, and the collector's QEMU pre-copy stopped by the Xen rule.
- *
- * @example Names, labels and models
- * ```ts
- * import { METHODS } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(METHODS.filter((m) => m.paper).map((m) => m.name), [
- *   "xen-precopy",
- *   "kvm-precopy",
- *   "kvm-postcopy",
- * ]);
- * const policy = METHODS.find((m) => m.name === "xen-precopy-policy");
- * assert.equal(policy?.model, "xen-precopy");
- * assert.equal(policy?.label, "Xen-rule pre-copy (QEMU)");
- * ```
- */
-export const METHODS: readonly MethodTerm[] = [
-  { name: "xen-precopy", label: "Xen pre-copy", model: "xen-precopy", paper: true },
-  {
-    name: "xen-precopy-policy",
-    label: "Xen-rule pre-copy (QEMU)",
-    model: "xen-precopy",
-    paper: false,
-  },
-  { name: "kvm-precopy", label: "KVM pre-copy", model: "kvm-precopy", paper: true },
-  { name: "kvm-postcopy", label: "KVM post-copy", model: "kvm-postcopy", paper: true },
-];
-
-/** One contention scenario of the paper's Table 2. */
-export interface ContentionTerm {
-  /** The label in a dataset's `contention` column. */
-  name: KnownContention;
-  /** The name in figures and tables. */
-  label: string;
-}
-
-/**
- * The contention scenarios, in the paper's order.
- *
- * @example The paper's order
- * ```ts
- * import { CONTENTIONS } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(CONTENTIONS.map((c) => c.name), ["none", "cpu", "network", "memory"]);
- * ```
- */
-export const CONTENTIONS: readonly ContentionTerm[] = [
-  { name: "none", label: "no contention" },
-  { name: "cpu", label: "CPU" },
-  { name: "network", label: "network" },
-  { name: "memory", label: "memory" },
-];
-
-/**
- * How the collector switches a `kvm-postcopy` run to post-copy
- * (`postcopy_switch`): after the first pre-copy pass, or at once.
- *
- * @example The known switches
- * ```ts
- * import { POSTCOPY_SWITCHES } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.deepEqual(POSTCOPY_SWITCHES, ["after-first-pass", "immediate"]);
- * ```
- */
-export const POSTCOPY_SWITCHES: readonly string[] = ["after-first-pass", "immediate"];
 
 /**
  * The run schema: every column, in the order of the collector's `runs.csv`.
@@ -440,23 +368,3 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
 export const TYPED_COLUMNS: readonly (RunColumn & { field: RunField })[] = RUN_SCHEMA.filter(
   (c): c is RunColumn & { field: RunField } => c.field !== undefined,
 );
-
-/**
- * The figure and table name of a method: `Xen pre-copy` for `xen-precopy`;
- * another label unchanged.
- *
- * @param method A method label.
- * @returns Its name.
- *
- * @example Known and other methods
- * ```ts
- * import { methodLabel } from "./schema.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(methodLabel("kvm-postcopy"), "KVM post-copy");
- * assert.equal(methodLabel("qemu-multifd"), "qemu-multifd");
- * ```
- */
-export function methodLabel(method: string): string {
-  return METHODS.find((m) => m.name === method)?.label ?? method;
-}

@@ -2,21 +2,14 @@
 // over the runs it touches (minimize1d); several coupled parameters are found
 // by coordinate search, cycles until no parameter moves, with a pattern move
 // along each cycle's step.
-import { median } from "../_stats.ts";
-import { evaluatePlan, makePlan } from "./_evaluate.ts";
-import { type FitData, positionsWhere } from "./_fit_data.ts";
-import {
-  bandwidthOf,
-  initialTheta,
-  LEVEL_HALF_WIDTH,
-  type Param,
-  type ParamLayout,
-} from "./_fit_params.ts";
+import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
+import { concatPositions, type FitData, gather } from "./_fit_data.ts";
+import { bandwidthOf, initialTheta, type Param, type ParamLayout } from "./_fit_params.ts";
 import { minimize1d, type Minimum1d } from "../_search.ts";
 import type { ResolvedFitOptions } from "./types.ts";
 
 /** Scan points of a parameter's first search. */
-const SCAN_POINTS = 17;
+export const SCAN_POINTS = 17;
 /** Coordinate search stops when no parameter moved more than this in ln B during a cycle. */
 const CYCLE_TOLERANCE = 1e-7;
 /** Scan points and half-width (ln B) of the searches after the first cycle, around the last value. */
@@ -25,7 +18,7 @@ const LOCAL_HALF_WIDTH = 0.3;
 /** The range of u in the extra term's first search: a multiplier slope e^u - 1 from -0.8 to 4. */
 const EXTRA_RANGE: [number, number] = [Math.log(0.2), Math.log(5)];
 /** Most Brent steps of a 1-D search. */
-const SEARCH_STEPS = 200;
+export const SEARCH_STEPS = 200;
 /** The pattern move's search: step multiples 1 to 9, 17 points, to 1e-6, at most 100 steps. */
 const PATTERN = { lo: 1, hi: 9, points: 17, tolerance: 1e-6, steps: 100 } as const;
 
@@ -67,6 +60,26 @@ interface Scratch {
   measured: Float64Array;
   logMeasured: Float64Array;
   weights: Float64Array;
+  /**
+   * Under the log objective, for a level or factor: the runs whose estimate
+   * is M/B exactly (KVM post-copy switching at once). Their loss is
+   * (c_j + x)^2 with c_j = ln T_j - ln M_j + ln base_j, so their part of the
+   * objective is a quadratic in x found in one pass, and the search (if any
+   * other runs remain) evaluates only the others.
+   */
+  quadratic: Int32Array;
+  /** ln T - ln M + ln link of each run of the quadratic part. */
+  quadraticConstant: Float64Array;
+  /** The plan of the other runs (all of them when there is no quadratic part). */
+  rest: Plan;
+  /** The positions (into the parameter's runs) of the other runs. */
+  restPositions: Int32Array;
+  /** Each of the other runs' residual at the point being evaluated. */
+  residuals: Float64Array;
+  /** The residuals at the scan points of searches centred at `scanCenter`. */
+  scan: Map<number, Float64Array>;
+  scanCenter: number;
+  scanPoints: number;
 }
 
 /**
@@ -101,8 +114,12 @@ export function createSolver(
     }
     return sum;
   };
-  const scratch = params.map((param) => scratchOf(param, data));
   const how = { tolerance: options.tolerance, logObjective: options.objective === "log" };
+  const withExtra = layout.extraIndex >= 0;
+  const scratch = params.map((param) => scratchOf(param, data, how.logObjective, withExtra));
+  const closedForm = scratch.every((own) =>
+    own.restPositions.length === 0 && own.quadratic.length > 0
+  );
   return (weights, start) => {
     const theta = initialTheta(layout);
     if (start !== null) theta.set(start);
@@ -121,12 +138,20 @@ export function createSolver(
       let allConverged = true;
       const full = cycle === 1 && start === null;
       for (let k = 0; k < params.length; k++) {
-        const result = searchParam(layout, data, k, scratch[k]!, theta, full, how);
+        // Only the bootstrap's first cycle: every resample starts from the same point.
+        const cacheScan = independent && cycle === 1 && start !== null;
+        const result = searchParam(layout, data, k, scratch[k]!, theta, full, {
+          ...how,
+          cacheScan,
+        });
         maxDelta = Math.max(maxDelta, Math.abs(result.x - theta[k]!));
         allConverged &&= result.converged;
         theta[k] = result.x;
       }
-      if (independent && start === null) {
+      // Independent parameters need one cycle; from a start (the bootstrap)
+      // a second one checks that none moves, unless each is in closed form
+      // (its second cycle gives the same x bit for bit).
+      if (independent && (start === null || closedForm)) {
         converged = allConverged;
         break;
       }
@@ -140,15 +165,41 @@ export function createSolver(
   };
 }
 
-function scratchOf(param: Param, data: FitData): Scratch {
+function scratchOf(
+  param: Param,
+  data: FitData,
+  logObjective: boolean,
+  withExtra: boolean,
+): Scratch {
   const count = param.positions.length;
+  // Only without the extra term: with it a post-copy run's bandwidth has a factor 1 + c·W/M.
+  const split = logObjective && param.kind !== "extra" && !withExtra;
+  const quadraticBatches = split ? param.plan.batches.filter((b) => b.logLinear) : [];
+  const restBatches = split ? param.plan.batches.filter((b) => !b.logLinear) : param.plan.batches;
+  const quadratic = concatPositions(quadraticBatches);
+  const quadraticConstant = new Float64Array(count);
+  for (const batch of quadraticBatches) {
+    batch.positions.forEach((j, k) => {
+      const p = param.positions[j]!;
+      quadraticConstant[j] = Math.log(data.measured[p]!) - Math.log(batch.memoryBytes[k]!) +
+        Math.log(data.link[p]!);
+    });
+  }
   return {
+    quadratic,
+    quadraticConstant,
+    rest: { length: param.plan.length, batches: restBatches },
+    restPositions: concatPositions(restBatches),
+    residuals: new Float64Array(count),
+    scan: new Map(),
+    scanCenter: NaN,
+    scanPoints: 0,
     bandwidths: new Float64Array(count),
     estimates: new Float64Array(count),
     base: new Float64Array(count),
-    workload: Float64Array.from(param.positions, (p) => data.workload[p]!),
-    measured: Float64Array.from(param.positions, (p) => data.measured[p]!),
-    logMeasured: Float64Array.from(param.positions, (p) => Math.log(data.measured[p]!)),
+    workload: gather(data.workload, param.positions),
+    measured: gather(data.measured, param.positions),
+    logMeasured: gather(data.measured, param.positions).map(Math.log),
     weights: new Float64Array(count),
   };
 }
@@ -164,7 +215,7 @@ function searchParam(
   own: Scratch,
   theta: Float64Array,
   full: boolean,
-  how: { tolerance: number; logObjective: boolean },
+  how: { tolerance: number; logObjective: boolean; cacheScan: boolean },
 ): Minimum1d {
   const param = layout.params[k]!;
   const { positions } = param;
@@ -174,50 +225,141 @@ function searchParam(
   // search B = base·e^x (level, factor) or base·(1 + (e^x - 1)·W/M)
   // (extra): one exp per evaluation instead of one per run.
   const old = theta[k]!;
+  const { rest, restPositions } = own;
   theta[k] = 0;
-  for (let j = 0; j < count; j++) base[j] = bandwidthOf(layout, data, theta, positions[j]!);
+  for (let i = 0; i < restPositions.length; i++) {
+    const j = restPositions[i]!;
+    base[j] = bandwidthOf(layout, data, theta, positions[j]!);
+  }
   theta[k] = old;
+  const { total, mean, spread } = quadraticPart(layout, k, own, theta, positions);
   const slope = own.workload;
   const logObjective = how.logObjective;
-  const objective = (x: number) => {
-    if (param.kind === "extra") {
-      const c = Math.expm1(x);
-      for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * (1 + c * slope[j]!);
-    } else {
-      const scale = Math.exp(x);
-      for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * scale;
-    }
-    evaluatePlan(param.plan, bandwidths, estimates);
-    let sum = 0;
-    for (let j = 0; j < count; j++) {
-      const weight = w[j]!;
-      if (weight === 0) continue;
-      const e = estimates[j]!;
-      if (logObjective) {
-        if (!(e > 0 && e < Infinity)) return Infinity;
-        const r = logMeasured[j]! - Math.log(e);
-        sum += weight * r * r;
-      } else {
-        if (!Number.isFinite(e)) return Infinity;
-        const r = seconds[j]! - e;
-        sum += weight * r * r;
-      }
-    }
-    return sum;
-  };
   const [lo, hi] = !full
     ? [old - LOCAL_HALF_WIDTH, old + LOCAL_HALF_WIDTH]
     : param.kind === "extra"
     ? EXTRA_RANGE
     : [param.center - param.halfWidth, param.center + param.halfWidth];
+  if (restPositions.length === 0 && total > 0) {
+    // Closed form: the least-squares x is minus the weighted mean of c_j.
+    const x = -mean;
+    // (value: the objective is not needed by the callers of a closed form.)
+    return { x, value: NaN, iterations: 0, converged: x > lo && x < hi };
+  }
+  // Per run of the search: its residual at x (log ratio or seconds), or
+  // Infinity for an unusable estimate.
+  const residualsAt = (x: number, into: Float64Array) => {
+    if (param.kind === "extra") {
+      const c = Math.expm1(x);
+      for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * (1 + c * slope[j]!);
+    } else {
+      const scale = Math.exp(x);
+      for (let i = 0; i < restPositions.length; i++) {
+        const j = restPositions[i]!;
+        bandwidths[j] = base[j]! * scale;
+      }
+    }
+    evaluatePlan(rest, bandwidths, estimates);
+    for (let i = 0; i < restPositions.length; i++) {
+      const j = restPositions[i]!;
+      const e = estimates[j]!;
+      into[i] = logObjective
+        ? (e > 0 && e < Infinity ? logMeasured[j]! - Math.log(e) : Infinity)
+        : (Number.isFinite(e) ? seconds[j]! - e : Infinity);
+    }
+    return into;
+  };
+  const objective = (x: number, residuals: Float64Array) => {
+    let sum = total > 0 ? total * (x + mean) ** 2 + spread : 0;
+    for (let i = 0; i < restPositions.length; i++) {
+      const weight = w[restPositions[i]!]!;
+      if (weight === 0) continue;
+      const r = residuals[i]!;
+      if (r === Infinity) return Infinity;
+      sum += weight * r * r;
+    }
+    return sum;
+  };
+  const points = full ? SCAN_POINTS : LOCAL_POINTS;
+  // The bootstrap's first searches all scan the same points around the
+  // point estimate, with the same bandwidths when the parameters are
+  // independent: their residuals are kept and only re-weighted.
+  const cache = how.cacheScan ? scanCache(own, old, points) : null;
+  let calls = 0;
+  const f = (x: number) => {
+    const scan = calls++ < points;
+    if (cache !== null && scan) {
+      let residuals = cache.get(x);
+      if (residuals === undefined) {
+        residuals = residualsAt(x, new Float64Array(restPositions.length));
+        cache.set(x, residuals);
+      }
+      return objective(x, residuals);
+    }
+    return objective(x, residualsAt(x, own.residuals));
+  };
   return minimize1d(
-    objective,
+    f,
     lo,
     hi,
-    full ? SCAN_POINTS : LOCAL_POINTS,
+    points,
     how.tolerance,
     SEARCH_STEPS,
   );
+}
+
+/**
+ * The quadratic part of parameter k's objective, sum w_j (c_j + x)^2 =
+ * total·(x + mean)^2 + spread (centred, for precision), with c_j = ln T_j -
+ * ln M_j + ln base_j and ln base_j = ln link_j + the other parameters' log
+ * levels (no extra term on these runs: quadratic runs exist only without
+ * one). The spread only when other runs are searched too (the closed form
+ * needs the mean).
+ */
+function quadraticPart(
+  layout: ParamLayout,
+  k: number,
+  own: Scratch,
+  theta: Float64Array,
+  positions: readonly number[],
+): { total: number; mean: number; spread: number } {
+  const { quadratic, quadraticConstant, restPositions, weights: w } = own;
+  const { levelOf, factorOf } = layout;
+  // Independent parameters: each run uses this one only, so the offset is 0.
+  const offsetOf = layout.independent ? () => 0 : (p: number) => {
+    const level = levelOf[p]!;
+    const factor = factorOf[p]!;
+    return (level === k ? 0 : theta[level]!) + (factor < 0 || factor === k ? 0 : theta[factor]!);
+  };
+  let total = 0;
+  let weighted = 0;
+  for (let i = 0; i < quadratic.length; i++) {
+    const j = quadratic[i]!;
+    const weight = w[j]!;
+    if (weight === 0) continue;
+    total += weight;
+    weighted += weight * (quadraticConstant[j]! + offsetOf(positions[j]!));
+  }
+  const mean = total > 0 ? weighted / total : 0;
+  let spread = 0;
+  for (let i = 0; restPositions.length > 0 && i < quadratic.length; i++) {
+    const j = quadratic[i]!;
+    const weight = w[j]!;
+    if (weight === 0) continue;
+    const delta = quadraticConstant[j]! + offsetOf(positions[j]!) - mean;
+    spread += weight * delta * delta;
+  }
+  return { total, mean, spread };
+}
+
+/** The scan's residuals kept for searches centred at `center` (reset for another centre). */
+function scanCache(own: Scratch, center: number, points: number): Map<number, Float64Array> {
+  if (own.scanCenter !== center || own.scanPoints !== points) {
+    own.scanCenter = center;
+    own.scanPoints = points;
+    own.scan.clear();
+  }
+  return own.scan;
 }
 
 /**
@@ -243,66 +385,4 @@ function patternMove(
     PATTERN.steps,
   );
   if (move.value < current) theta.set(before.map((x, k) => x + move.x * step[k]!));
-}
-
-/**
- * With one B per method, a start from independent fits of each (method,
- * group) cell: level = the baseline cell (or the median cell), factor = the
- * mean offset of its cells from their method's level.
- *
- * @param data The runs.
- * @param layout The parameters.
- * @param options Resolved options.
- * @param loss The loss of one run.
- */
-export function cellStart(
-  data: FitData,
-  layout: ParamLayout,
-  options: ResolvedFitOptions,
-  loss: Loss,
-): Float64Array {
-  const { params } = layout;
-  const { methods, groups, link, measured, crude } = data;
-  const n = data.indices.length;
-  const cells = new Map<string, number>();
-  const keyOf = (p: number) => `${methods[p]}\u0000${groups[p]}`;
-  const keys = [...new Set(Array.from({ length: n }, (_, p) => keyOf(p)))];
-  for (const key of keys) {
-    const positions = positionsWhere(n, (p) => keyOf(p) === key);
-    const plan = makePlan(
-      data.where,
-      data.runs,
-      positions.map((p) => data.indices[p]!),
-      options.modelOptions,
-    );
-    const bandwidths = new Float64Array(positions.length);
-    const estimates = new Float64Array(positions.length);
-    const objective = (x: number) => {
-      positions.forEach((p, j) => bandwidths[j] = link[p]! * Math.exp(x));
-      evaluatePlan(plan, bandwidths, estimates);
-      let sum = 0;
-      positions.forEach((p, j) => sum += loss(measured[p]!, estimates[j]!));
-      return sum;
-    };
-    const center = median(positions.map((p) => crude[p]!));
-    const lo = center - LEVEL_HALF_WIDTH;
-    const hi = center + LEVEL_HALF_WIDTH;
-    cells.set(key, minimize1d(objective, lo, hi, SCAN_POINTS, options.tolerance, SEARCH_STEPS).x);
-  }
-  const start = new Float64Array(params.length);
-  params.forEach((param, k) => {
-    if (param.kind !== "level") return;
-    const own = [...cells].filter(([key]) => key.startsWith(`${param.name}\u0000`));
-    const base = cells.get(`${param.name}\u0000${options.baseline}`);
-    start[k] = base ?? median(own.map(([, x]) => x));
-  });
-  params.forEach((param, k) => {
-    if (param.kind !== "factor") return;
-    const offsets = params.flatMap((level, j) => {
-      const cell = cells.get(`${level.name}\u0000${param.name}`);
-      return level.kind === "level" && cell !== undefined ? [cell - start[j]!] : [];
-    });
-    start[k] = offsets.reduce((a, b) => a + b, 0) / offsets.length;
-  });
-  return start;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { cellStart, createSolver, lossFor } from "./_coordinate_search.ts";
+import { cellStart } from "./_cell_start.ts";
+import { createSolver, lossFor } from "./_coordinate_search.ts";
 import { layoutParams } from "./_fit_params.ts";
 import { close, postcopyRuns, testData, testRun } from "./_testing.ts";
 import { synthesizeRuns } from "./synthetic.ts";

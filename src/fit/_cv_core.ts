@@ -28,6 +28,7 @@ export interface CvCore {
  * @param seed Seed of the assignment.
  * @param fit Fits the model on a set of run indices.
  * @param quantity What is measured and predicted (the runs of `indices` all have it).
+ * @param onProgress Called after each fold.
  */
 export function crossValidateCore(
   where: string,
@@ -38,6 +39,7 @@ export function crossValidateCore(
   seed: number,
   fit: (training: number[]) => FittedModel,
   quantity: RunQuantity = "migrationTimeSeconds",
+  onProgress?: (progress: { stage: "cross-validation"; done: number; total: number }) => void,
 ): CvCore {
   const strata = new Map<string, number[]>();
   for (const i of indices) {
@@ -49,11 +51,12 @@ export function crossValidateCore(
     strata.set(key, members);
   }
   const random = createRandom(seed);
-  const foldOf = new Map<number, number>();
+  // Each run's fold, by index into `runs` (-1: not used).
+  const foldOf = new Int32Array(runs.length).fill(-1);
   let dealt = 0;
   for (const key of [...strata.keys()].sort()) {
     const members = shuffle([...strata.get(key)!], random);
-    members.forEach((i) => foldOf.set(i, dealt++ % folds));
+    for (const i of members) foldOf[i] = dealt++ % folds;
     const largest = Math.ceil(members.length / folds);
     if (members.length - largest < 2) {
       throw new RangeError(
@@ -65,9 +68,12 @@ export function crossValidateCore(
   }
   const predictions: CrossValidatedRun[] = [];
   for (let f = 0; f < folds; f++) {
-    const training = indices.filter((i) => foldOf.get(i) !== f);
-    const test = indices.filter((i) => foldOf.get(i) === f);
-    if (test.length === 0) continue;
+    const training = indices.filter((i) => foldOf[i] !== f);
+    const test = indices.filter((i) => foldOf[i] === f);
+    if (test.length === 0) {
+      onProgress?.({ stage: "cross-validation", done: f + 1, total: folds });
+      continue;
+    }
     const model = fit(training);
     const estimated = predictRuns(test.map((i) => runs[i]!), model, { quantity });
     test.forEach((i, j) => {
@@ -86,6 +92,7 @@ export function crossValidateCore(
         residualPercent: (100 * (m - e)) / m,
       });
     });
+    onProgress?.({ stage: "cross-validation", done: f + 1, total: folds });
   }
   predictions.sort((a, b) => a.index - b.index);
   const metricsOf = (rows: CrossValidatedRun[]) =>

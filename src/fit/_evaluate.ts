@@ -4,11 +4,12 @@
 import { showValue } from "../_validate.ts";
 import { METHODS } from "../data/schema.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
+import { xenRounds, type XenRoundsOutput } from "../models/_xen_rounds.ts";
+import { postcopyTransferredBytes, resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
 import { resolveKvmOptions } from "../models/kvm_precopy.ts";
 import { paperTimeSeconds, sweep, type SweepOptions } from "../models/sweep.ts";
 import type { ModelName } from "../models/types.ts";
-import { resolveXenOptions } from "../models/xen_precopy.ts";
+import { type ResolvedXenOptions, resolveXenOptions } from "../models/xen_precopy.ts";
 import type { FitModelOptions } from "./types.ts";
 
 /** Methods a run may name, and the model each one uses. */
@@ -21,9 +22,27 @@ export function isPrecopy(method: string): boolean {
   return METHOD_MODELS[method] !== "kvm-postcopy";
 }
 
+/**
+ * Below this many rounds sweep() runs Xen's rounds one by one (its closed
+ * form starts at 64, `CLOSED_FORM_MIN_ITERATIONS` in sweep.ts), so a batch
+ * can call the same recurrence directly, without sweep's checks and output
+ * arrays, and get the same numbers.
+ */
+const XEN_DIRECT_MAX_ITERATIONS = 64;
+
+/** How a batch is evaluated: through sweep(), or the same model's per-run function directly. */
+type BatchPath = "sweep" | "xen-rounds" | "postcopy";
+
 interface Batch {
   model: ModelName;
   options: SweepOptions;
+  /** The evaluation path (same numbers either way). */
+  path: BatchPath;
+  /**
+   * Whether the estimate is M/B exactly (KVM post-copy switching at once),
+   * so that under the log objective its runs' loss is a quadratic in ln B.
+   */
+  logLinear: boolean;
   /** Positions (into the plan's run list) of this batch's runs. */
   positions: Int32Array;
   memoryBytes: Float64Array;
@@ -72,7 +91,8 @@ export function makePlan(
   indices: readonly number[],
   modelOptions: FitModelOptions,
 ): Plan {
-  const byKey = new Map<string, { model: ModelName; options: SweepOptions; positions: number[] }>();
+  type Entry = { model: ModelName; options: SweepOptions; positions: number[] };
+  const byKey = new Map<ModelName, Map<number | null, Entry>>();
   indices.forEach((index, position) => {
     const run = runs[index]!;
     const model = METHOD_MODELS[run.method];
@@ -89,8 +109,10 @@ export function makePlan(
       : model === "kvm-precopy"
       ? downtimeLimit(where, run, index, modelOptions)
       : precopyPasses(where, run, index, modelOptions);
-    const key = setting === null ? model : `${model}|${setting}`;
-    let entry = byKey.get(key);
+    // Keyed by model, then setting (no string built per run).
+    let bySetting = byKey.get(model);
+    if (bySetting === undefined) byKey.set(model, bySetting = new Map());
+    let entry = bySetting.get(setting);
     if (entry === undefined) {
       const options: SweepOptions = model === "xen-precopy"
         ? { ...modelOptions.xenPrecopy }
@@ -102,11 +124,12 @@ export function makePlan(
         options: { ...options, layout: "columns", includeInputs: false },
         positions: [],
       };
-      byKey.set(key, entry);
+      bySetting.set(setting, entry);
     }
     entry.positions.push(position);
   });
-  const batches = [...byKey.values()].map(({ model, options, positions }) => {
+  const entries = [...byKey.values()].flatMap((bySetting) => [...bySetting.values()]);
+  const batches = entries.map(({ model, options, positions }) => {
     const count = positions.length;
     const memoryBytes = new Float64Array(count);
     const wssBytes = new Float64Array(count);
@@ -121,9 +144,16 @@ export function makePlan(
       pageBytes[k] = run.pageBytes;
       zeroBytes[k] = model === "kvm-precopy" ? runZeroBytes(run) : 0;
     }
+    const path: BatchPath = model === "kvm-postcopy" ? "postcopy" : model === "xen-precopy" &&
+        (options as ResolvedXenOptions).maxIterations < XEN_DIRECT_MAX_ITERATIONS
+      ? "xen-rounds"
+      : "sweep";
     return {
       model,
       options,
+      path,
+      logLinear: model === "kvm-postcopy" &&
+        (options as { precopyPasses?: 0 | 1 }).precopyPasses === 0,
       positions: Int32Array.from(positions),
       memoryBytes,
       wssBytes,
@@ -155,6 +185,11 @@ export function evaluatePlan(
 ): Float64Array {
   for (const batch of plan.batches) {
     const { positions } = batch;
+    // The direct path computes the time only; other columns go through sweep().
+    if (batch.path !== "sweep" && column === "timeSeconds") {
+      evaluateDirect(batch, bandwidthBytesPerSecond, out);
+      continue;
+    }
     for (let k = 0; k < positions.length; k++) {
       batch.bandwidthBytesPerSecond[k] = bandwidthBytesPerSecond[positions[k]!]!;
     }
@@ -171,6 +206,58 @@ export function evaluatePlan(
     for (let k = 0; k < positions.length; k++) out[positions[k]!] = values[k]!;
   }
   return out;
+}
+
+const xenOut: XenRoundsOutput = {
+  precopyTimeSeconds: 0,
+  transferredBytes: 0,
+  iterations: 0,
+  stopCode: 0,
+  stopAndCopyBytes: 0,
+};
+
+/** A batch through its model's per-run function: what sweep() computes, without its checks. */
+function evaluateDirect(
+  batch: Batch,
+  bandwidthBytesPerSecond: ArrayLike<number>,
+  out: Float64Array,
+): void {
+  const { positions, memoryBytes, wssBytes, dirtyPagesPerSecond, pageBytes } = batch;
+  if (batch.path === "postcopy") {
+    const passes = (batch.options as { precopyPasses: 0 | 1 }).precopyPasses;
+    for (let k = 0; k < positions.length; k++) {
+      const p = positions[k]!;
+      const b = bandwidthBytesPerSecond[p]!;
+      const bytes = postcopyTransferredBytes(
+        memoryBytes[k]!,
+        wssBytes[k]!,
+        dirtyPagesPerSecond[k]!,
+        b,
+        pageBytes[k]!,
+        passes,
+      );
+      out[p] = bytes / b;
+    }
+    return;
+  }
+  // The paper's T_pre, as paperTimeSeconds gives it for Xen.
+  const { maxIterations, maxTransferFactor, minDirtyPages } = batch.options as ResolvedXenOptions;
+  for (let k = 0; k < positions.length; k++) {
+    const p = positions[k]!;
+    const b = bandwidthBytesPerSecond[p]!;
+    xenRounds(
+      memoryBytes[k]!,
+      wssBytes[k]!,
+      dirtyPagesPerSecond[k]!,
+      b,
+      pageBytes[k]!,
+      maxIterations,
+      maxTransferFactor,
+      minDirtyPages,
+      xenOut,
+    );
+    out[p] = xenOut.precopyTimeSeconds;
+  }
 }
 
 function downtimeLimit(

@@ -3,19 +3,47 @@
 //   _fit_data.ts          the runs as per-run arrays, after the checks
 //   _fit_params.ts        what is fitted: the parameters, theta <-> quantities
 //   _coordinate_search.ts the point estimate: 1-D searches, coordinate search
+//                         (_cell_start.ts: its start with one B per method)
 //   _bootstrap.ts         the intervals: percentile bootstrap within strata
 //   _fit_summary.ts       the model, residuals and metrics reported
 import type { MigrationRun } from "../data/types.ts";
 import { bootstrapSamples, bootstrapStrata } from "./_bootstrap.ts";
-import { cellStart, createSolver, lossFor } from "./_coordinate_search.ts";
+import { cellStart } from "./_cell_start.ts";
+import { createSolver, lossFor } from "./_coordinate_search.ts";
 import { fitData } from "./_fit_data.ts";
 import { fitQuantities, layoutParams } from "./_fit_params.ts";
 import { summarizeModel, summarizeResiduals } from "./_fit_summary.ts";
 import { INTERVAL_LEVEL } from "./defaults.ts";
-import type { ExcludedRuns, FitResult, ResolvedFitOptions } from "./types.ts";
+import type { ExcludedRuns, FitResult, FittedModel, ResolvedFitOptions } from "./types.ts";
 
 /** What the engine returns: a fit result without its options. */
 export type CoreFit = Omit<FitResult, "options">;
+
+/**
+ * The fitted model alone, without intervals, residuals or metrics: what a
+ * cross-validation fold needs (its prediction is the same as from
+ * {@linkcode fitCore} with `resamples: 0`).
+ *
+ * @param where The public function's name.
+ * @param runs All runs.
+ * @param indices The completed runs of the selected methods.
+ * @param options Resolved options (`resamples` is ignored).
+ */
+export function fitModel(
+  where: string,
+  runs: readonly MigrationRun[],
+  indices: readonly number[],
+  options: ResolvedFitOptions,
+): FittedModel {
+  const data = fitData(where, runs, indices, options);
+  const layout = layoutParams(data, options);
+  const loss = lossFor(options.objective);
+  const solve = createSolver(data, layout, options, loss);
+  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
+  const point = solve(null, start);
+  const quantities = fitQuantities(layout, data, options);
+  return summarizeModel(data, quantities, point.theta, [], options).model;
+}
 
 /**
  * Fits the model to the given completed runs: the point estimate by
@@ -28,6 +56,7 @@ export type CoreFit = Omit<FitResult, "options">;
  * @param options Resolved options (`extraTerm` here means: fit with the term).
  * @param excluded The runs left out, passed through.
  * @param runsOfOtherMethods The runs of methods not selected, passed through.
+ * @param onProgress Called after each bootstrap resample.
  */
 export function fitCore(
   where: string,
@@ -36,6 +65,7 @@ export function fitCore(
   options: ResolvedFitOptions,
   excluded: ExcludedRuns,
   runsOfOtherMethods: number,
+  onProgress?: (progress: { stage: "bootstrap"; done: number; total: number }) => void,
 ): CoreFit {
   const data = fitData(where, runs, indices, options);
   const layout = layoutParams(data, options);
@@ -48,7 +78,11 @@ export function fitCore(
     indices.length,
     options.resamples,
     options.seed,
-    (weights) => solve(weights, point.theta).theta,
+    (weights, done) => {
+      const theta = solve(weights, point.theta).theta;
+      onProgress?.({ stage: "bootstrap", done, total: options.resamples });
+      return theta;
+    },
   );
   const quantities = fitQuantities(layout, data, options);
   const { model, bandwidth, linkBandwidthsBytesPerSecond } = summarizeModel(

@@ -99,6 +99,24 @@ export function positionsWhere(n: number, test: (p: number) => boolean): number[
   return positions;
 }
 
+/** values[positions[j]] for each j (a loop: Float64Array.from with a function is slow). */
+export function gather(values: Float64Array, positions: readonly number[]): Float64Array {
+  const out = new Float64Array(positions.length);
+  for (let j = 0; j < positions.length; j++) out[j] = values[positions[j]!]!;
+  return out;
+}
+
+/** The positions of several batches, one after the other. */
+export function concatPositions(batches: readonly { positions: Int32Array }[]): Int32Array {
+  const out = new Int32Array(batches.reduce((n, b) => n + b.positions.length, 0));
+  let offset = 0;
+  for (const batch of batches) {
+    out.set(batch.positions, offset);
+    offset += batch.positions.length;
+  }
+  return out;
+}
+
 function resolveScale(
   where: string,
   scale: ResolvedFitOptions["scale"],

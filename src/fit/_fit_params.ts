@@ -5,7 +5,6 @@
 // or efficiency, per contention group; factors are ratios to the baseline's),
 // or a level per method plus a log factor per non-baseline group; optionally
 // u for the post-copy workload term, multiplier 1 + (e^u - 1)·W/M.
-import { median } from "../_stats.ts";
 import { makePlan, type Plan } from "./_evaluate.ts";
 import { type FitData, positionsWhere } from "./_fit_data.ts";
 import type { ResolvedFitOptions } from "./types.ts";
@@ -59,7 +58,12 @@ export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamL
   const levelOf = new Int32Array(n);
   const factorOf = new Int32Array(n).fill(-1);
   const addParam = (name: string, kind: Param["kind"], positions: number[]) => {
-    const center = kind === "level" ? median(positions.map((p) => crude[p]!)) : 0;
+    let center = 0;
+    if (kind === "level") {
+      const values = new Float64Array(positions.length);
+      for (let j = 0; j < positions.length; j++) values[j] = crude[positions[j]!]!;
+      center = medianOf(values);
+    }
     params.push({
       name,
       kind,
@@ -99,6 +103,52 @@ export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamL
   }
   const independent = options.bandwidthPer === "all" && extraIndex < 0;
   return { params, levelOf, factorOf, extraIndex, independent };
+}
+
+/**
+ * The median of `values` (reordered in place), as `median` in _stats.ts
+ * computes it, the mean of the middle two for an even count, found by
+ * selection in O(n) instead of a sort (the fit takes the median of every
+ * group's runs, a million at a time).
+ */
+export function medianOf(values: Float64Array): number {
+  if (values.length === 0) return Number.NaN;
+  const h = (values.length - 1) * 0.5;
+  const lo = Math.floor(h);
+  const low = select(values, lo);
+  let high = low;
+  if (lo + 1 < values.length) {
+    // After selection everything right of lo is >= values[lo]: the next order statistic is their minimum.
+    high = values[lo + 1]!;
+    for (let i = lo + 2; i < values.length; i++) if (values[i]! < high) high = values[i]!;
+  }
+  return low + (h - lo) * (high - low);
+}
+
+/** The k-th smallest value (0-based), by Hoare's selection; reorders `values` around it. */
+function select(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (left < right) {
+    const pivot = values[(left + right) >>> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k]!;
 }
 
 /** The starting vector: each level at its centre, factors and the extra term at 0. */

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { bandwidthOf, fitQuantities, initialTheta, layoutParams } from "./_fit_params.ts";
+import fc from "fast-check";
+import { median } from "../_stats.ts";
+import { bandwidthOf, fitQuantities, initialTheta, layoutParams, medianOf } from "./_fit_params.ts";
 import { close, MIXED_RUNS as MIXED, postcopyRuns, testData } from "./_testing.ts";
 
 Deno.test("layoutParams() gives one level per group with one B for all methods", () => {
@@ -79,4 +81,19 @@ Deno.test("fitQuantities() with one B for all methods gives factors as ratios to
   close(q.factors.cpu!(theta), 0.25);
   assert.equal(q.factors.none!(theta), 1);
   assert.equal(q.extra, null);
+});
+
+Deno.test("medianOf() equals the sorting median, duplicates and even counts included", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ noNaN: true })), {
+        minLength: 1,
+        maxLength: 60,
+      }),
+      (values) => {
+        const finite = values.map((v) => (Number.isFinite(v) && !Object.is(v, -0) ? v : 1));
+        assert.equal(medianOf(Float64Array.from(finite)), median(finite));
+      },
+    ),
+  );
 });

@@ -4,10 +4,26 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { crossValidateCore } from "./_cv_core.ts";
 import { resolveModelOptions } from "./_evaluate.ts";
-import { fitCore } from "./_fit_core.ts";
+import { fitCore, fitModel } from "./_fit_core.ts";
 import { checkRuns, selectRuns } from "./_runs.ts";
 import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "./defaults.ts";
-import type { ExtraTermName, FitModelOptions, FitResult, ResolvedFitOptions } from "./types.ts";
+import type {
+  ExtraTermName,
+  FitModelOptions,
+  FitResult,
+  FittedModel,
+  ResolvedFitOptions,
+} from "./types.ts";
+
+/** What a long fit reports as it goes (see `onProgress`). */
+export interface FitProgress {
+  /** The stage: the bootstrap's resamples or the cross-validation's folds. */
+  stage: "bootstrap" | "cross-validation";
+  /** Resamples or folds done. */
+  done: number;
+  /** Resamples or folds in all. */
+  total: number;
+}
 
 /** Options for {@linkcode fitBandwidth}. */
 export interface FitBandwidthOptions {
@@ -87,6 +103,13 @@ export interface FitBandwidthOptions {
    * @default {{}}
    */
   modelOptions?: FitModelOptions;
+  /**
+   * Called after each bootstrap resample (and, in `crossValidate`, after
+   * each fold), e.g. to print progress; not part of the resolved options.
+   *
+   * @default {undefined}
+   */
+  onProgress?: (progress: FitProgress) => void;
 }
 
 /** Options for {@linkcode fitContention}. */
@@ -132,7 +155,13 @@ export function resolveFitOptions(
     modelOptions = {},
     groupBy = "contention",
     baseline = "none",
+    onProgress,
   } = record;
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new TypeError(
+      `${where}: invalid option "onProgress", expected a function (got ${showValue(onProgress)})`,
+    );
+  }
   const oneOf = (name: string, value: unknown, allowed: readonly unknown[]) => {
     if (!allowed.includes(value)) {
       throw new TypeError(
@@ -205,10 +234,14 @@ export function fitSelected(
   runs: readonly MigrationRun[],
   selected: ReturnType<typeof selectRuns>,
   options: ResolvedFitOptions,
+  onProgress?: (progress: FitProgress) => void,
 ): FitResult {
   const { indices, excluded, otherMethods } = selected;
   if (options.extraTerm === null) {
-    return { ...fitCore(where, runs, indices, options, excluded, otherMethods), options };
+    return {
+      ...fitCore(where, runs, indices, options, excluded, otherMethods, onProgress),
+      options,
+    };
   }
   const termRuns =
     indices.filter((i) => runs[i]!.method === "kvm-postcopy" && runs[i]!.wssBytes > 0).length;
@@ -219,7 +252,7 @@ export function fitSelected(
   }
   const without = { ...options, extraTerm: null };
   const quick = (o: ResolvedFitOptions) => (training: number[]) =>
-    fitCore(where, runs, training, { ...o, resamples: 0 }, excluded, 0);
+    fitModel(where, runs, training, o);
   const folds = options.extraTermFolds;
   const cvWithout = crossValidateCore(
     where,
@@ -251,6 +284,7 @@ export function fitSelected(
     kept ? options : { ...options, resamples: 0 },
     excluded,
     otherMethods,
+    onProgress,
   );
   const report = {
     name: options.extraTerm,
@@ -262,8 +296,30 @@ export function fitSelected(
     cvErrorWithout: errorWithout,
   };
   if (kept) return { ...withTerm, extraTerm: report, options };
-  const plain = fitCore(where, runs, indices, without, excluded, otherMethods);
+  const plain = fitCore(where, runs, indices, without, excluded, otherMethods, onProgress);
   return { ...plain, extraTerm: report, options };
+}
+
+/**
+ * The fitted model alone (as {@linkcode fitSelected} with `resamples: 0`
+ * would give it, without residuals and metrics): what a cross-validation
+ * fold predicts with.
+ *
+ * @param where The public function's name.
+ * @param runs All runs (checked).
+ * @param selected The training runs.
+ * @param options Resolved options.
+ */
+export function fitSelectedModel(
+  where: string,
+  runs: readonly MigrationRun[],
+  selected: ReturnType<typeof selectRuns>,
+  options: ResolvedFitOptions,
+): FittedModel {
+  if (options.extraTerm !== null) {
+    return fitSelected(where, runs, selected, { ...options, resamples: 0 });
+  }
+  return fitModel(where, runs, selected.indices, options);
 }
 
 /**
@@ -282,5 +338,6 @@ export function runFit(
 ): FitResult {
   const checked = checkRuns(where, runs);
   const resolved = resolveFitOptions(where, options, grouped);
-  return fitSelected(where, checked, selectRuns(where, checked, resolved.method), resolved);
+  const selected = selectRuns(where, checked, resolved.method);
+  return fitSelected(where, checked, selected, resolved, options.onProgress);
 }

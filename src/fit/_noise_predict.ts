@@ -2,7 +2,7 @@
 // by predictRuns and fitNoise.
 import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { postcopyProgress } from "../models/_postcopy_progress.ts";
+import { postcopyProgress } from "../models/postcopy_progress.ts";
 import { isPrecopy, METHOD_MODELS } from "./_evaluate.ts";
 import { baselineDirtyRate } from "./_quantity.ts";
 import type { FittedNoise } from "./cost_types.ts";

@@ -69,16 +69,19 @@ function checkRunNumber(
   value: unknown,
   expected: string,
 ): void {
+  const ok = typeof value === "number" &&
+    (expected.startsWith("an integer")
+      ? Number.isInteger(value) && value >= 1
+      : expected.includes(">= 0")
+      ? Number.isFinite(value) && value >= 0
+      : Number.isFinite(value) && value > 0);
+  if (ok) return;
+  // The message is built only for a bad value (it costs more than the check).
   const message = `${where}: invalid input "${field}" at run ${i}, expected ${expected} (got ${
     showValue(value)
   })`;
   if (typeof value !== "number") throw new TypeError(message);
-  const ok = expected.startsWith("an integer")
-    ? Number.isInteger(value) && value >= 1
-    : expected.includes(">= 0")
-    ? Number.isFinite(value) && value >= 0
-    : Number.isFinite(value) && value > 0;
-  if (!ok) throw new RangeError(message);
+  throw new RangeError(message);
 }
 
 /** The runs a fit uses and the ones it leaves out. */

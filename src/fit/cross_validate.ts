@@ -9,7 +9,7 @@ import type { MigrationRun } from "../data/types.ts";
 import { measuredRuns } from "./_cost_runs.ts";
 import { crossValidateCore } from "./_cv_core.ts";
 import { downtimeModel } from "./_downtime_fit.ts";
-import { type FitContentionOptions, fitSelected, resolveFitOptions } from "./_fit_public.ts";
+import { type FitContentionOptions, fitSelectedModel, resolveFitOptions } from "./_fit_public.ts";
 import {
   DEFAULT_MAX_FAULT_SECONDS,
   DEFAULT_MAX_TRACKING_SECONDS,
@@ -142,7 +142,7 @@ export function crossValidate(
     cost === null ? [] : cost.indices.map((i, p) => [i, cost.measured[p]!]),
   );
   const fitBandwidth = (training: number[]): FittedModel =>
-    fitSelected(where, checked, { indices: training, excluded, otherMethods: 0 }, inner);
+    fitSelectedModel(where, checked, { indices: training, excluded, otherMethods: 0 }, inner);
   const fitFold = (training: number[]): FittedModel => {
     const model = fitBandwidth(training);
     const measured = training.map((i) => measuredAt.get(i)!);
@@ -174,6 +174,7 @@ export function crossValidate(
     resolved.seed,
     fitFold,
     quantity,
+    fitOptions.onProgress,
   );
   return { folds, seed: resolved.seed, quantity, ...core, excluded, options: resolved };
 }

@@ -8,7 +8,7 @@ import type { MigrationRun } from "../data/types.ts";
 import { type FitBandwidthOptions, runFit } from "./_fit_public.ts";
 import type { FitResult } from "./types.ts";
 
-export type { FitBandwidthOptions } from "./_fit_public.ts";
+export type { FitBandwidthOptions, FitProgress } from "./_fit_public.ts";
 
 /**
  * Fits one effective bandwidth B (bytes/s) so that the models reproduce the

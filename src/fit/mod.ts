@@ -40,7 +40,7 @@ export type {
   RunResidual,
 } from "./types.ts";
 export { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED, INTERVAL_LEVEL } from "./defaults.ts";
-export { fitBandwidth, type FitBandwidthOptions } from "./fit_bandwidth.ts";
+export { fitBandwidth, type FitBandwidthOptions, type FitProgress } from "./fit_bandwidth.ts";
 export { fitContention, type FitContentionOptions } from "./fit_contention.ts";
 export { predictRuns, type PredictRunsOptions } from "./predict_runs.ts";
 export { errorMetrics } from "./error_metrics.ts";

@@ -7,7 +7,7 @@
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { resolveInput } from "./_input.ts";
-import { postcopyProgress } from "./_postcopy_progress.ts";
+import { postcopyProgress } from "./postcopy_progress.ts";
 import { resolvePostcopyOptions } from "./kvm_postcopy.ts";
 import { kvmPrecopy } from "./kvm_precopy.ts";
 import type { MigrationInput, ModelName } from "./types.ts";

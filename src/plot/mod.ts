@@ -71,3 +71,27 @@ export {
   figurePlanGanttSpec,
   type GanttRow,
 } from "./figure_plan_gantt_spec.ts";
+export {
+  type FigureWorkloadCostOptions,
+  figureWorkloadCostSpec,
+  type WorkloadCostPoint,
+  type WorkloadCosts,
+  type WorkloadModelPoint,
+  type WorkloadSlot,
+} from "./figure_workload_cost_spec.ts";
+export {
+  CPU_SERIES,
+  type CpuUsePanel,
+  type CpuUsePoint,
+  type FigureCpuUseOptions,
+  figureCpuUseSpec,
+} from "./figure_cpu_use_spec.ts";
+export {
+  type CellVerdict,
+  type DecisionLimitsInput,
+  figureDecisionLimitsSpec,
+  LIMIT_VERDICTS,
+  type LimitsVerdict,
+  type MeasuredLimitPoint,
+  SPARE_BANDS,
+} from "./figure_decision_limits_spec.ts";
