@@ -376,17 +376,6 @@ function panelMarks(
       stroke: "#777",
       strokeDasharray: "4,3",
     }),
-    ...(curves.reference
-      ? [Plot.line(curves.reference.points, {
-        x: "limitSeconds",
-        y,
-        fx: "workload",
-        curve: "step-after",
-        stroke: "#888",
-        strokeWidth: 0.8,
-        strokeDasharray: "1.5,2",
-      })]
-      : []),
     Plot.line(points, {
       x: "limitSeconds",
       y,
@@ -416,6 +405,18 @@ function panelMarks(
         r: 4.5,
       }),
     ]),
+    // The reference rule, thin and dotted (after the runs, so that the marks' order stays).
+    ...(curves.reference
+      ? [Plot.line(curves.reference.points, {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        curve: "step-after",
+        stroke: "#888",
+        strokeWidth: 0.8,
+        strokeDasharray: "1.5,2",
+      })]
+      : []),
     // Explicit log axes, so that every tick is labelled; the y label runs along
     // the axis, clear of the columns' titles above.
     logAxisMark("x", axes.xTicks, {

@@ -101,8 +101,8 @@ Deno.test("figureDowntimeLimitSpec() draws a reference rule as a thin labelled l
   const marks = figure.panels[0]!.plot.marks!;
   const lines = marks.filter((m) => m instanceof Plot.Line);
   assert.equal(lines.length, 2);
-  assert.equal(dataOf(lines[0]).length, curves.reference!.points.length);
-  assert.equal(dataOf(lines[1]).length, curves.points.length);
+  assert.equal(dataOf(lines[0]).length, curves.points.length);
+  assert.equal(dataOf(lines[1]).length, curves.reference!.points.length);
   assert.match(figure.caption ?? "", /kvmPrecopy \(QEMU's switch rule: /);
   assert.match(
     figure.caption ?? "",
