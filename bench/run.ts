@@ -1,4 +1,4 @@
-// `deno task bench [--quick] [--case NAME,...] [--repeats N] [--out PATH]`
+// `deno task bench [--quick] [--case NAME,...] [--repeats N] [--out PATH]` (`--help` lists them)
 //
 // Runs each case's implementation and its Python reference (numpy, scipy,
 // pandas) on the same inputs, checks they agree, prints a table of median
@@ -7,7 +7,16 @@
 // that the cases still agree (its times mean nothing). Exits 1 when any case
 // disagrees with its reference.
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
+import {
+  flag,
+  integer,
+  list,
+  oneOf,
+  option,
+  parseCommandLine,
+  runCommand,
+  text,
+} from "../src/cli/mod.ts";
 import {
   type BenchCase,
   type CaseOptions,
@@ -94,28 +103,41 @@ async function machine(): Promise<Record<string, unknown>> {
   };
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      quick: { type: "boolean", default: false },
-      case: { type: "string" },
-      repeats: { type: "string" },
-      out: { type: "string", default: "out/bench.json" },
-    },
-  });
-  const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
-  if (repeats !== undefined && !(Number.isInteger(repeats) && repeats >= 1)) {
-    throw new RangeError(
-      `bench: invalid option "--repeats", expected an integer >= 1 (got ${values.repeats})`,
-    );
-  }
+/** The command line of `deno task bench`. */
+export const BENCH_COMMAND = {
+  name: "bench",
+  usage: "deno task bench [options]",
+  description: `Runs each case and its Python reference (numpy, scipy, pandas) on the same
+inputs, checks that they agree, prints median times and ratio = reference /
+ours (> 1: ours is faster), and writes a JSON report. Exits 1 when a case
+disagrees with its reference.`,
+  options: {
+    quick: flag("small sizes, one repeat: a smoke check that the cases agree (times mean nothing)"),
+    case: option(list(oneOf(CASES.map((c) => c.name))), {
+      help: "only these cases, comma-separated",
+      defaultText: "every case",
+    }),
+    repeats: option(integer({ min: 1 }), {
+      help: "timed repeats of each case",
+      defaultText: "9, or 1 with --quick",
+    }),
+    out: option(text({ placeholder: "PATH" }), {
+      help: "where the JSON report goes",
+      default: "out/bench.json",
+    }),
+  },
+  examples: ["deno task bench --quick", "deno task bench --case fit,load --repeats 5"],
+};
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(BENCH_COMMAND, Deno.args);
+  const repeats = values.repeats;
   const startedAt = new Date().toISOString();
   const loadBefore = Deno.loadavg();
   const results = await runBench({
     quick: values.quick,
     ...(repeats === undefined ? {} : { repeats }),
-    ...(values.case === undefined ? {} : { cases: values.case.split(",") }),
+    ...(values.case === undefined ? {} : { cases: values.case }),
     onResult: (r) =>
       console.error(
         `bench: ${r.case} done (${r.status}${
@@ -136,5 +158,7 @@ if (import.meta.main) {
   await Deno.mkdir(dirname(values.out), { recursive: true });
   await Deno.writeTextFile(values.out, JSON.stringify(report, null, 2) + "\n");
   console.log(`wrote ${values.out}`);
-  if (results.some((r) => r.status === "disagree")) Deno.exit(1);
+  return results.some((r) => r.status === "disagree") ? 1 : 0;
 }
+
+if (import.meta.main) await runCommand(main);

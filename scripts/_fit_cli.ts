@@ -1,164 +1,43 @@
-// Argument parsing and output formatting of `deno task fit`, kept pure so
-// they can be tested on in-memory runs (scripts/fit.ts does the I/O).
+// Output formatting and progress of `deno task fit`, kept pure so they can be tested on
+// in-memory runs (scripts/fit.ts does the I/O, _fit_command.ts the command line).
 // File by file, not from mod.ts (see scripts/fit.ts).
 import { bytesPerSecondToMbps } from "../src/units.ts";
 import type { CrossValidationResult, ErrorMetrics, FitResult } from "../src/fit/types.ts";
 import { textTable } from "../src/plot/text_table.ts";
-import {
-  DEFAULT_FOLDS,
-  DEFAULT_RESAMPLES,
-  DEFAULT_SEED,
-  INTERVAL_LEVEL,
-} from "../src/fit/defaults.ts";
+import type { DatasetWarning, UnitConversion } from "../src/data/types.ts";
+import { INTERVAL_LEVEL } from "../src/fit/defaults.ts";
 
-/** Parsed command line of `deno task fit`. */
-export interface FitArgs {
-  /** Dataset path, or null with `--synthetic`. */
-  dataset: string | null;
-  /** Use the seeded synthetic paper grid instead of a dataset. */
-  synthetic: boolean;
-  /** Methods to fit (`--method a,b`), or null for all. */
-  method: string[] | null;
-  /** `--by contention`: a factor per contention group; otherwise one B. */
-  byContention: boolean;
-  /** `--json`: print JSON instead of tables. */
-  json: boolean;
-  /** `--objective log|seconds`. */
-  objective: "log" | "seconds";
-  /** `--per-method`: one B per method. */
-  perMethod: boolean;
-  /** `--extra postcopy-workload`: try the extra term. */
-  extraTerm: "postcopy-workload" | null;
-  /** `--resamples N`. */
-  resamples: number;
-  /** `--seed N`. */
-  seed: number;
-  /** `--folds N` for the out-of-sample error (0 skips it). */
-  folds: number;
+/** What the loader said about a dataset: its warnings and unit conversions. */
+export interface LoaderNotes {
+  /** The loader's warnings (`loadRuns`' `warnings`). */
+  warnings: readonly DatasetWarning[];
+  /** The unit conversions it applied (`loadRuns`' `conversions`). */
+  conversions: readonly UnitConversion[];
 }
 
-/** The usage text. */
-export const USAGE =
-  `usage: deno task fit <dataset> [--method m[,m...]] [--by contention] [--json] [--objective log|seconds]
-                     [--per-method] [--extra postcopy-workload] [--resamples N] [--seed N] [--folds N]
-       deno task fit --synthetic [...]   (the seeded synthetic paper grid; not measured data)`;
+const NO_NOTES: LoaderNotes = { warnings: [], conversions: [] };
 
-/**
- * Parses the arguments of `deno task fit`.
- *
- * @param args The arguments after the task name.
- * @returns The parsed options.
- * @throws {SyntaxError} For an unknown flag, a missing value or a second dataset.
- * @throws {RangeError} For a value out of range.
- */
-export function parseFitArgs(args: readonly string[]): FitArgs {
-  const parsed: FitArgs = {
-    dataset: null,
-    synthetic: false,
-    method: null,
-    byContention: false,
-    json: false,
-    objective: "log",
-    perMethod: false,
-    extraTerm: null,
-    resamples: DEFAULT_RESAMPLES,
-    seed: DEFAULT_SEED,
-    folds: DEFAULT_FOLDS,
-  };
-  const value = (i: number, flag: string) => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith("--")) {
-      throw new SyntaxError(`fit: missing value after "${flag}", expected a value (got nothing)`);
-    }
-    return v;
-  };
-  const integer = (text: string, flag: string, min: number) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) {
-      throw new RangeError(`fit: invalid "${flag}", expected an integer >= ${min} (got "${text}")`);
-    }
-    return n;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    switch (arg) {
-      case "--json":
-        parsed.json = true;
-        break;
-      case "--synthetic":
-        parsed.synthetic = true;
-        break;
-      case "--per-method":
-        parsed.perMethod = true;
-        break;
-      case "--method":
-        parsed.method = value(i++, arg).split(",").map((m) => m.trim()).filter((m) => m !== "");
-        break;
-      case "--by": {
-        const by = value(i++, arg);
-        if (by !== "contention") {
-          throw new RangeError(`fit: invalid "--by", expected "contention" (got "${by}")`);
-        }
-        parsed.byContention = true;
-        break;
-      }
-      case "--objective": {
-        const objective = value(i++, arg);
-        if (objective !== "log" && objective !== "seconds") {
-          throw new RangeError(
-            `fit: invalid "--objective", expected "log" or "seconds" (got "${objective}")`,
-          );
-        }
-        parsed.objective = objective;
-        break;
-      }
-      case "--extra": {
-        const extra = value(i++, arg);
-        if (extra !== "postcopy-workload") {
-          throw new RangeError(
-            `fit: invalid "--extra", expected "postcopy-workload" (got "${extra}")`,
-          );
-        }
-        parsed.extraTerm = extra;
-        break;
-      }
-      case "--resamples":
-        parsed.resamples = integer(value(i++, arg), arg, 0);
-        break;
-      case "--seed":
-        parsed.seed = integer(value(i++, arg), arg, 0);
-        break;
-      case "--folds": {
-        const folds = integer(value(i++, arg), arg, 0);
-        if (folds === 1) {
-          throw new RangeError(`fit: invalid "--folds", expected 0 or an integer >= 2 (got "1")`);
-        }
-        parsed.folds = folds;
-        break;
-      }
-      default:
-        if (arg.startsWith("--")) {
-          throw new SyntaxError(
-            `fit: unknown flag "${arg}", expected one of the flags in the usage`,
-          );
-        }
-        if (parsed.dataset !== null) {
-          throw new SyntaxError(
-            `fit: unexpected argument "${arg}", expected one dataset (got "${parsed.dataset}" already)`,
-          );
-        }
-        parsed.dataset = arg;
+/** The loader's notes as report lines: the warnings (with their counts) and the conversions. */
+export function formatLoaderNotes(notes: LoaderNotes): string[] {
+  const lines: string[] = [];
+  if (notes.warnings.length === 0) lines.push("loader warnings: none");
+  else {
+    lines.push(`loader warnings: ${notes.warnings.length}`);
+    for (const w of notes.warnings) {
+      lines.push(`  ${w.message}${w.count > 1 ? ` (${w.count} times)` : ""}`);
     }
   }
-  if (parsed.dataset === null && !parsed.synthetic) {
-    throw new SyntaxError(`fit: missing dataset, expected a path or --synthetic (got nothing)`);
-  }
-  if (parsed.dataset !== null && parsed.synthetic) {
-    throw new SyntaxError(
-      `fit: invalid arguments, expected a dataset or --synthetic, not both (got "${parsed.dataset}")`,
+  if (notes.conversions.length === 0) lines.push("unit conversions: none");
+  else {
+    lines.push(
+      `unit conversions: ${
+        notes.conversions.map((c) =>
+          `${c.column} (${c.fromUnit}) -> ${c.schemaColumn} (${c.toUnit}, x ${c.factor})`
+        ).join(", ")
+      }`,
     );
   }
-  return parsed;
+  return lines;
 }
 
 /** A progress event of a long fit (the `onProgress` option of the fits). */
@@ -240,11 +119,19 @@ export type CvOutcome = CrossValidationResult | { error: string } | null;
  * @param fit The fit.
  * @param cv The cross-validation outcome.
  * @param source Where the runs came from (`"synthetic"` for generated runs).
+ * @param notes The loader's warnings and unit conversions (none for generated runs).
  */
-export function fitReportJson(fit: FitResult, cv: CvOutcome, source: string): unknown {
+export function fitReportJson(
+  fit: FitResult,
+  cv: CvOutcome,
+  source: string,
+  notes: LoaderNotes = NO_NOTES,
+): unknown {
   const { residuals, ...rest } = fit;
   return {
     source,
+    warnings: notes.warnings,
+    conversions: notes.conversions,
     bandwidthBytesPerSecond: fit.bandwidthBytesPerSecond,
     bandwidth: fit.bandwidth,
     bandwidthByMethod: fit.bandwidthByMethod,
@@ -280,8 +167,14 @@ export function fitReportJson(fit: FitResult, cv: CvOutcome, source: string): un
  * @param fit The fit.
  * @param cv The cross-validation outcome.
  * @param source Where the runs came from.
+ * @param notes The loader's warnings and unit conversions (none for generated runs).
  */
-export function formatFitReport(fit: FitResult, cv: CvOutcome, source: string): string {
+export function formatFitReport(
+  fit: FitResult,
+  cv: CvOutcome,
+  source: string,
+  notes: LoaderNotes = NO_NOTES,
+): string {
   const lines: string[] = [];
   const mbps = (b: number) => bytesPerSecondToMbps(b).toFixed(1);
   const num = (x: number, digits = 3) => Number.isNaN(x) ? "-" : x.toFixed(digits);
@@ -292,6 +185,7 @@ export function formatFitReport(fit: FitResult, cv: CvOutcome, source: string): 
         ? ` (${fit.runsOfOtherMethods} runs of other methods skipped)`
         : ""),
   );
+  lines.push(...formatLoaderNotes(notes));
   lines.push(
     `objective ${
       fit.options.objective === "log" ? "least squares on log time" : "least squares on seconds"

@@ -3,7 +3,6 @@
 // per-migration overhead) to measured plans, and compares, cross-validated by plan, its
 // per-migration and makespan errors with the mVM scheduler's own model
 // (`mvm_planned_duration_seconds`, no fit) and with fitContention's one factor per overlap count.
-import { parseArgs } from "node:util";
 import {
   crossValidatePlans,
   type ErrorMetrics,
@@ -17,48 +16,48 @@ import {
   type MigrationRun,
   predictRuns,
 } from "../mod.ts";
+import {
+  existingPath,
+  flag,
+  integer,
+  option,
+  parseCommandLine,
+  runCommand,
+} from "../src/cli/mod.ts";
 
-const USAGE =
-  "usage: deno task plans [--migrations FILE] [--nodes FILE] [--folds N] [--seed N] [--resamples N] [--json]";
+/** The command line of `deno task plans`. */
+export const PLANS_COMMAND = {
+  name: "plans",
+  usage: "deno task plans [options]",
+  description: `Fits the plan model (a usable fraction per link class and a per-migration
+overhead) to measured plans and compares, cross-validated by plan, its
+per-migration and makespan errors with the mVM scheduler's own model and with
+fitContention's one factor per overlap count.`,
+  options: {
+    migrations: option(existingPath("file"), {
+      help: "the plans' migrations (CSV)",
+      default: "data/g5k-plans/migrations.csv",
+    }),
+    nodes: option(existingPath("file"), {
+      help: "the nodes' link rates (CSV)",
+      defaultText: "nodes.csv beside --migrations",
+    }),
+    folds: option(integer({ min: 2 }), { help: "cross-validation folds (by plan)", default: 5 }),
+    seed: option(integer({ min: 0 }), { help: "seed of the bootstrap and folds", default: 1 }),
+    resamples: option(integer({ min: 0 }), {
+      help: "bootstrap resamples over plans (0: none)",
+      default: 200,
+    }),
+    json: flag("print JSON instead of tables"),
+  },
+  examples: ["deno task plans", "deno task plans --folds 10 --resamples 0 --json"],
+};
 
 interface Row {
   model: string;
   folds: string;
   migrations: ErrorMetrics;
   makespan: ErrorMetrics;
-}
-
-function parse() {
-  const { values } = parseArgs({
-    args: Deno.args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      migrations: { type: "string", default: "data/g5k-plans/migrations.csv" },
-      nodes: { type: "string" },
-      folds: { type: "string", default: "5" },
-      seed: { type: "string", default: "1" },
-      resamples: { type: "string", default: "200" },
-      json: { type: "boolean", default: false },
-    },
-  });
-  const integer = (name: string, text: string, min: number) => {
-    const x = Number(text);
-    if (!Number.isInteger(x) || x < min) {
-      throw new RangeError(
-        `plans: invalid --${name}, expected an integer >= ${min} (got "${text}")`,
-      );
-    }
-    return x;
-  };
-  return {
-    migrations: values.migrations!,
-    nodes: values.nodes,
-    folds: integer("folds", values.folds!, 2),
-    seed: integer("seed", values.seed!, 0),
-    resamples: integer("resamples", values.resamples!, 0),
-    json: values.json!,
-  };
 }
 
 /** One run per measured migration, for fitContention; `group` names the overlap column. */
@@ -196,13 +195,7 @@ function format(rows: Row[]): string {
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parse();
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const { values: args } = parseCommandLine(PLANS_COMMAND, Deno.args);
   const plans = await loadPlans(
     args.migrations,
     args.nodes === undefined ? {} : { nodesPath: args.nodes },
@@ -271,4 +264,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) await runCommand(main);

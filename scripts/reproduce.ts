@@ -17,97 +17,141 @@
 //
 //   deno task reproduce                      # measured data if any, else synthetic
 //   deno task reproduce --synthetic          # force the synthetic dataset
-//   deno task reproduce --data data/my-set   # one dataset folder
+//   deno task reproduce --data data/my-set   # one dataset, a folder or a file
+//   deno task reproduce --out /tmp/figures   # write elsewhere than out/
 //   deno task reproduce --resamples 50       # fewer bootstrap resamples (faster)
-import { reproduceProject } from "../mod.ts";
+//   deno task reproduce --help
+import { reproduceProject, type ReproduceProjectResult } from "../mod.ts";
+import {
+  datasetPath,
+  flag,
+  integer,
+  option,
+  outputFolder,
+  parseCommandLine,
+  runCommand,
+  UsageError,
+} from "../src/cli/mod.ts";
 import { DEFAULT_RESAMPLES } from "../src/fit/defaults.ts";
 
-const started = performance.now();
-const args = [...Deno.args];
-function flag(name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-const resamples = Number(flag("--resamples") ?? DEFAULT_RESAMPLES);
-if (!Number.isInteger(resamples) || resamples < 0) {
-  console.error(
-    `reproduce: invalid --resamples, expected an integer >= 0 (got ${flag("--resamples")})`,
-  );
-  Deno.exit(2);
-}
+/** The command line of `deno task reproduce`. */
+export const REPRODUCE_COMMAND = {
+  name: "reproduce",
+  usage: "deno task reproduce [options]",
+  description: `Fits B and the contention factors per method to the measured datasets in data/
+(or the one given with --data), and writes Figures 5, 6 and 3 (SVG and PNG) and
+report.md to the output folder. With no measured data it uses a seeded
+SYNTHETIC dataset and says so on stdout, in the report and in every figure.`,
+  options: {
+    data: option(datasetPath(), {
+      help: "one dataset instead of every data/*/: a file, or a folder holding runs.csv",
+    }),
+    out: option(outputFolder(), {
+      help: "where the figures and report.md go (made if missing)",
+      defaultText: "out/",
+    }),
+    resamples: option(integer({ min: 0 }), {
+      help: "bootstrap resamples for the intervals (0: none)",
+      default: DEFAULT_RESAMPLES,
+    }),
+    synthetic: flag("use the seeded synthetic dataset even when measured data exist"),
+  },
+  examples: [
+    "deno task reproduce",
+    "deno task reproduce --data data/qemu-tcg-1gbit --out /tmp/figures",
+    "deno task reproduce --data my-runs.csv --resamples 50",
+  ],
+};
+
 const root = new URL("..", import.meta.url).pathname;
-const outDir = `${root}out`;
-const only = flag("--data");
 
-// 1-3. Find the data (measured if any, else synthetic, said plainly), fit, build the figures
-// and the report, and write them under out/.
-const fontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-if (!(await Deno.stat(fontFile).then(() => true, () => false))) {
-  console.log(
-    `warning: ${fontFile} is missing, so the PNGs will have no text (the SVGs are complete); ` +
-      "install Debian's fonts-dejavu-core (bash scripts/install_system.sh fonts)",
-  );
-}
-const result = await reproduceProject({
-  dataDir: `${root}data`,
-  ...(only ? { folders: [only] } : {}),
-  synthetic: args.includes("--synthetic"),
-  resamples,
-  outDir,
-});
-for (const message of result.messages) console.log(message.replaceAll(root, ""));
-const input = { source: result.source };
-const written = result.written.map((path) => path.replace(root, ""));
-
-// 4. Summary.
-console.log(
-  `\n${
-    input.source.synthetic ? "SYNTHETIC " : ""
-  }fit per method (B = baseline bandwidth, 95 % interval):`,
-);
-for (const [method, fit] of Object.entries(result.fits)) {
-  const b = fit.bandwidth;
-  const known = ["none", "cpu", "network", "memory"];
-  const groups = Object.keys(fit.factors).sort((a, b) =>
-    (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b)
-  );
-  const factors = groups.map((g) => `${g} ${fit.factors[g]!.value.toFixed(3)}`).join(", ");
-  const cv = result.crossValidation[method]?.metrics;
-  console.log(
-    `  ${method.padEnd(13)} B ${
-      b
-        ? `${(b.value * 8e-6).toFixed(1)} Mbit/s [${(b.low * 8e-6).toFixed(1)}, ${
-          (b.high * 8e-6).toFixed(1)
-        }]`
-        : "(efficiency scale)"
-    }` +
-      `  factors: ${factors}  in-sample MAPE ${
-        fit.metrics.mapePercent.toFixed(2)
-      } %, cross-validated MAPE ${
-        cv ? `${cv.mapePercent.toFixed(2)} %` : `n/a (${result.crossValidationFailed[method]})`
-      }`,
-  );
-}
-for (const [method, message] of Object.entries(result.notFitted)) {
-  console.log(`  ${method.padEnd(13)} NOT FITTED: ${message}`);
-}
-for (const text of result.leftOut) console.log(`  left out: ${text}`);
-if (result.sweepComparison.length > 0) {
-  console.log("\nFigure 3, measured downtime limit sweep against the model at the KVM pre-copy B:");
-  for (const c of result.sweepComparison) {
-    const model = result.fig3.switches.find((s) =>
-      s.workload === c.workload && s.what === "starts to converge"
-    );
-    console.log(
-      `  ${c.workload}: model switch ${
-        model ? `${model.limitSeconds.toPrecision(4)} s` : "none"
-      }, ` +
-        `measured between ${c.lastStuckSeconds ?? "-"} s (stuck) and ${
-          c.firstConvergedSeconds ?? "-"
-        } s (converged); outcome as the model says for ${c.agreeing} of ${c.runs} runs`,
+async function main(): Promise<void> {
+  const { values } = parseCommandLine(REPRODUCE_COMMAND, Deno.args);
+  if (values.synthetic && values.data !== undefined) {
+    throw new UsageError(
+      `reproduce: --data and --synthetic given together, expected one of them (got --data "${values.data.path}")`,
+      { flag: "--synthetic" },
     );
   }
+  const started = performance.now();
+  const outDir = values.out ?? `${root}out`;
+  // Find the data (measured if any, else synthetic, said plainly), fit, build the figures
+  // and the report, and write them under the output folder.
+  const fontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  if (!(await Deno.stat(fontFile).then(() => true, () => false))) {
+    console.log(
+      `warning: ${fontFile} is missing, so the PNGs will have no text (the SVGs are complete); ` +
+        "install Debian's fonts-dejavu-core (bash scripts/install_system.sh fonts)",
+    );
+  }
+  const result = await reproduceProject({
+    dataDir: `${root}data`,
+    ...(values.data ? { folders: [values.data.path] } : {}),
+    synthetic: values.synthetic,
+    resamples: values.resamples,
+    outDir,
+  });
+  for (const message of result.messages) console.log(message.replaceAll(root, ""));
+  printSummary(result);
+  const written = result.written.map((path) => path.replace(root, ""));
+  console.log(
+    `\nwrote ${written.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
-console.log(
-  `\nwrote ${written.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-);
+
+/** The fits, what was not fitted and Figure 3's comparison, on stdout. */
+function printSummary(result: ReproduceProjectResult): void {
+  const input = { source: result.source };
+  console.log(
+    `\n${
+      input.source.synthetic ? "SYNTHETIC " : ""
+    }fit per method (B = baseline bandwidth, 95 % interval):`,
+  );
+  for (const [method, fit] of Object.entries(result.fits)) {
+    const b = fit.bandwidth;
+    const known = ["none", "cpu", "network", "memory"];
+    const groups = Object.keys(fit.factors).sort((a, b) =>
+      (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b)
+    );
+    const factors = groups.map((g) => `${g} ${fit.factors[g]!.value.toFixed(3)}`).join(", ");
+    const cv = result.crossValidation[method]?.metrics;
+    console.log(
+      `  ${method.padEnd(13)} B ${
+        b
+          ? `${(b.value * 8e-6).toFixed(1)} Mbit/s [${(b.low * 8e-6).toFixed(1)}, ${
+            (b.high * 8e-6).toFixed(1)
+          }]`
+          : "(efficiency scale)"
+      }` +
+        `  factors: ${factors}  in-sample MAPE ${
+          fit.metrics.mapePercent.toFixed(2)
+        } %, cross-validated MAPE ${
+          cv ? `${cv.mapePercent.toFixed(2)} %` : `n/a (${result.crossValidationFailed[method]})`
+        }`,
+    );
+  }
+  for (const [method, message] of Object.entries(result.notFitted)) {
+    console.log(`  ${method.padEnd(13)} NOT FITTED: ${message}`);
+  }
+  for (const text of result.leftOut) console.log(`  left out: ${text}`);
+  if (result.sweepComparison.length > 0) {
+    console.log(
+      "\nFigure 3, measured downtime limit sweep against the model at the KVM pre-copy B:",
+    );
+    for (const c of result.sweepComparison) {
+      const model = result.fig3.switches.find((s) =>
+        s.workload === c.workload && s.what === "starts to converge"
+      );
+      console.log(
+        `  ${c.workload}: model switch ${
+          model ? `${model.limitSeconds.toPrecision(4)} s` : "none"
+        }, ` +
+          `measured between ${c.lastStuckSeconds ?? "-"} s (stuck) and ${
+            c.firstConvergedSeconds ?? "-"
+          } s (converged); outcome as the model says for ${c.agreeing} of ${c.runs} runs`,
+      );
+    }
+  }
+}
+
+if (import.meta.main) await runCommand(main);

@@ -1,153 +1,171 @@
 // `deno task collect`: runs real QEMU live migrations and writes a dataset.
 // See README.md "Collecting measurements (deno task collect)" and `--help`.
+// The command line is read strictly (src/cli) and every value checked before any
+// work: no guest is built and no namespace made for a command line with a mistake.
 
-import { parseArgs } from "node:util";
-import { parseQuantity } from "../units.ts";
+import {
+  flag,
+  integer,
+  list,
+  oneOf,
+  option,
+  type OptionValues,
+  outputFolder,
+  parseCommandLine,
+  positiveNumber,
+  quantity,
+  runCommand,
+  seconds,
+  text,
+  UsageError,
+  type ValueParser,
+  ValueRejected,
+} from "../cli/mod.ts";
 import { collect } from "./collect.ts";
 import { PAPER_DIRTY_PAGES_PER_SECOND, PAPER_WSS, planGrid } from "./plan_grid.ts";
 import {
   COLLECT_CONTENTIONS,
   COLLECT_METHODS,
-  type CollectContention,
-  type CollectMethod,
   type GridPoint,
   type RequestedWss,
 } from "./types.ts";
 
-const HELP = `deno task collect [options]
+const MIB = 2 ** 20;
 
-Runs real QEMU live migrations (source and destination QEMU in two network
+/** A size in whole MiB (a bare number is MiB), at least `minMib`. */
+function wholeMib(options: { minMib: number }): ValueParser<number> {
+  const { minMib } = options;
+  const inner = quantity("bytes", { bareUnit: "MiB", allowZero: minMib === 0 });
+  const expected = `${
+    minMib === 0 ? "a size" : `a size >= ${minMib} MiB`
+  } in whole MiB such as "64MiB" or "1.5GiB" (a bare number is MiB)`;
+  return {
+    expected,
+    placeholder: "SIZE",
+    parse(textValue) {
+      let bytes: number;
+      try {
+        bytes = inner.parse(textValue);
+      } catch {
+        throw new ValueRejected(expected);
+      }
+      if (!Number.isInteger(bytes / MIB) || bytes < minMib * MIB) throw new ValueRejected(expected);
+      return bytes;
+    },
+  };
+}
+
+/** A working set: `full`, or a size in whole MiB (0 allowed). */
+function workingSet(): ValueParser<RequestedWss> {
+  const size = wholeMib({ minMib: 0 });
+  const expected = `"full" or ${size.expected}`;
+  return {
+    expected,
+    placeholder: "WSS",
+    parse(textValue) {
+      if (textValue.trim() === "full") return "full";
+      try {
+        return size.parse(textValue);
+      } catch {
+        throw new ValueRejected(expected);
+      }
+    },
+  };
+}
+
+/** The command line of `deno task collect`. */
+export const COLLECT_COMMAND = {
+  name: "collect",
+  usage: "deno task collect [options]",
+  description: `Runs real QEMU live migrations (source and destination QEMU in two network
 namespaces joined by a tc-shaped veth pair) and writes <out>/runs.csv,
 <out>/<name>.meta.json and <out>/traces/*.jsonl.gz (QMP polls, events, and the
 progress trace: guest and load progress at 10 Hz and every QEMU thread's CPU time
 from /proc at 10 Hz, from --baseline s before migrate to --after s after the end).
-Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.
+Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.`,
+  options: {
+    out: option(outputFolder(), {
+      help: "output directory; its name is the dataset name",
+      defaultText: "out/collect, or out/collect-quick with --quick",
+    }),
+    quick: flag(
+      "CI grid: 256 MiB VM, WSS 64 MiB, 5120 pages/s, 3 methods + network contention for pre-copy + a second post-copy repeat, 20 s timeout",
+    ),
+    memory: option(wholeMib({ minMib: 64 }), {
+      help: "VM memory",
+      defaultText: "1.5GiB, or 256MiB with --quick",
+    }),
+    link: option(quantity("bytesPerSecond"), { help: "link rate", defaultText: "1Gbps" }),
+    "downtime-limit": option(seconds(), { help: "QEMU downtime limit", defaultText: "0.3" }),
+    "downtime-limits": option(list(seconds()), {
+      help: "sweep: run every kvm-precopy point once per limit, e.g. 0.5,1,1.2,2 (Figure 3)",
+    }),
+    timeout: option(seconds(), {
+      help: "pre-copy non-convergence limit",
+      defaultText: "60, or 20 with --quick",
+    }),
+    "hard-timeout": option(seconds(), {
+      help: "any run's limit",
+      defaultText: "300, or 60 with --quick",
+    }),
+    wss: option(list(workingSet()), {
+      help: "working sets, e.g. 0,64MiB,1GiB,full",
+      defaultText: "the paper's 0..1024 MiB + full",
+    }),
+    rates: option(list(positiveNumber({ unit: "pages/s" })), {
+      help: "dirty rates, pages/s, e.g. 1024,51200",
+      defaultText: PAPER_DIRTY_PAGES_PER_SECOND.join(","),
+    }),
+    contention: option(list(oneOf(COLLECT_CONTENTIONS)), {
+      help: "contention kinds",
+      defaultText: "all",
+    }),
+    methods: option(list(oneOf(COLLECT_METHODS)), { help: "methods", defaultText: "all" }),
+    repeats: option(integer({ min: 1 }), { help: "repeats of every point", default: 1 }),
+    "max-points": option(integer({ min: 1 }), { help: "stop after N points" }),
+    "no-fill": flag("leave the guest's free memory untouched (zero pages)"),
+    accel: option(oneOf(["auto", "tcg", "kvm"] as const), {
+      help: "accelerator (auto: KVM if a guest boots in 20 s, else TCG)",
+      default: "auto" as "auto" | "tcg" | "kvm",
+    }),
+    "postcopy-switch": option(oneOf(["immediate", "after-first-pass"] as const), {
+      help: "when post-copy starts (immediate: T = M/B as in the paper's model)",
+      default: "immediate" as "immediate" | "after-first-pass",
+    }),
+    "write-pattern": option(oneOf(["sweep", "random"] as const), {
+      help:
+        "the guest dirtier writes round-robin over the WSS, or to a uniformly random page each time (recorded in write_pattern, point keys and trace names)",
+      default: "sweep" as "sweep" | "random",
+    }),
+    baseline: option(seconds({ allowZero: true }), {
+      help: "quiet time before each migrate with the load running: the progress ratios' baseline",
+      defaultText: "10",
+    }),
+    after: option(seconds({ allowZero: true }), {
+      help: "time recorded after each migration ends",
+      defaultText: "5",
+    }),
+    nice: option(integer({ min: -20, max: 19 }), {
+      help: "niceness of QEMU and loads",
+      default: -10,
+    }),
+    "retry-failed": flag("run again points whose rows are all 'failed'"),
+    "host-load": option(text(), { help: "note on other load on the machine, for the metadata" }),
+  },
+  examples: [
+    "deno task collect --quick --out /tmp/collect-quick",
+    "deno task collect --wss 0,128MiB,full --rates 51200 --methods kvm-precopy --downtime-limits 0.5,1,2",
+  ],
+};
 
-  --out DIR             output directory (default out/collect); its name is the dataset name
-  --quick               CI grid: 256 MiB VM, WSS 64 MiB, 5120 pages/s, 3 methods + network
-                        + a second post-copy repeat
-                        contention for pre-copy, 20 s timeout
-  --memory SIZE         VM memory (default 1.5GiB)
-  --link RATE           link rate (default 1Gbps)
-  --downtime-limit S    QEMU downtime limit, seconds (default 0.3)
-  --downtime-limits LIST  sweep: run every kvm-precopy point once per limit, seconds,
-                        e.g. 0.5,1,1.2,2 (the paper's Figure 3)
-  --timeout S           pre-copy non-convergence limit, seconds (default 60)
-  --hard-timeout S      any run's limit, seconds (default 300)
-  --wss LIST            e.g. 0,64MiB,1GiB,full (default the paper's 0..1024 MiB + full)
-  --rates LIST          pages/s, e.g. 1024,51200 (default 1024,5120,15360,51200)
-  --contention LIST     none,cpu,network,memory (default all)
-  --methods LIST        kvm-precopy,kvm-postcopy,xen-precopy-policy (default all)
-  --repeats N           repeats of every point (default 1)
-  --max-points N        stop after N points
-  --no-fill             leave the guest's free memory untouched (zero pages)
-  --accel A             auto|tcg|kvm (default auto: KVM if a guest boots in 20 s, else TCG)
-  --postcopy-switch W   immediate|after-first-pass (default immediate: T = M/B as in the paper's model)
-  --write-pattern P     sweep|random: the guest dirtier writes round-robin over the WSS (default
-                        sweep) or to a uniformly random page each time; random is recorded in
-                        the rows (write_pattern), point keys and trace names (_prandom)
-  --baseline S          quiet time before each migrate with the load running, seconds: the
-                        baseline of the progress ratios (default 10)
-  --after S             time recorded after each migration ends, seconds (default 5)
-  --nice N              niceness of QEMU and loads (default -10)
-  --retry-failed        run again points whose rows are all 'failed'
-  --host-load TEXT      note on other load on the machine, for the metadata
-`;
-
-function list(text: string | undefined): string[] | undefined {
-  return text === undefined
-    ? undefined
-    : text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-}
-
-function pick<T extends string>(
-  what: string,
-  values: string[] | undefined,
-  allowed: readonly T[],
-): T[] | undefined {
-  if (values === undefined) return undefined;
-  for (const v of values) {
-    if (!(allowed as readonly string[]).includes(v)) {
-      throw new RangeError(
-        `collect: invalid ${what} "${v}", expected one of ${allowed.join(", ")}`,
-      );
-    }
-  }
-  return values as T[];
-}
-
-const OPTIONS = {
-  out: { type: "string" },
-  quick: { type: "boolean" },
-  memory: { type: "string" },
-  link: { type: "string" },
-  "downtime-limit": { type: "string" },
-  "downtime-limits": { type: "string" },
-  timeout: { type: "string" },
-  "hard-timeout": { type: "string" },
-  wss: { type: "string" },
-  rates: { type: "string" },
-  contention: { type: "string" },
-  methods: { type: "string" },
-  repeats: { type: "string" },
-  "max-points": { type: "string" },
-  "no-fill": { type: "boolean" },
-  accel: { type: "string" },
-  "postcopy-switch": { type: "string" },
-  "write-pattern": { type: "string" },
-  baseline: { type: "string" },
-  after: { type: "string" },
-  nice: { type: "string" },
-  "retry-failed": { type: "boolean" },
-  "host-load": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+type Values = OptionValues<typeof COLLECT_COMMAND.options>;
 
 /** The points to run: the `--quick` CI grid or the grid the flags ask for. */
 function planOf(values: Values): GridPoint[] {
-  const quick = values.quick === true;
-  const wss: RequestedWss[] | undefined = list(values.wss)?.map((w) =>
-    w === "full" ? "full" : /^\d+$/.test(w) ? Number(w) * 2 ** 20 : parseQuantity(w, "bytes")
-  );
-  const rates = list(values.rates)?.map(Number);
-  const contentions = pick<CollectContention>(
-    "contention",
-    list(values.contention),
-    COLLECT_CONTENTIONS,
-  );
-  const methods = pick<CollectMethod>("method", list(values.methods), COLLECT_METHODS);
-  const repeats = values.repeats === undefined ? 1 : Number(values.repeats);
-  const limits = list(values["downtime-limits"])?.map(Number);
-  return quick
-    ? [
-      ...planGrid({
-        wss: wss ?? [64 * 2 ** 20],
-        dirtyPagesPerSecond: rates ?? [5120],
-        contentions: contentions ?? ["none"],
-        methods: methods ?? COLLECT_METHODS,
-        repeats,
-      }),
-      ...(contentions === undefined
-        ? planGrid({
-          wss: wss ?? [64 * 2 ** 20],
-          dirtyPagesPerSecond: rates ?? [5120],
-          contentions: ["network"],
-          methods: ["kvm-precopy"],
-          repeats,
-        })
-        : []),
-      // A second post-copy repeat, so CI can fit a bandwidth to the rows (a fit needs 2 runs).
-      ...planGrid({
-        wss: wss ?? [64 * 2 ** 20],
-        dirtyPagesPerSecond: rates ?? [5120],
-        contentions: ["none"],
-        methods: ["kvm-postcopy"],
-        repeats: repeats + 1,
-      }).filter((point) => point.run === repeats + 1),
-    ]
-    : planGrid({
+  const { quick, wss, rates, contention: contentions, methods, repeats } = values;
+  const limits = values["downtime-limits"];
+  if (!quick) {
+    return planGrid({
       wss: wss ?? PAPER_WSS,
       dirtyPagesPerSecond: rates ?? PAPER_DIRTY_PAGES_PER_SECOND,
       contentions: contentions ?? COLLECT_CONTENTIONS,
@@ -155,64 +173,75 @@ function planOf(values: Values): GridPoint[] {
       repeats,
       ...(limits === undefined ? {} : { downtimeLimitsSeconds: limits }),
     });
+  }
+  const point = { wss: wss ?? [64 * MIB], dirtyPagesPerSecond: rates ?? [5120] };
+  return [
+    ...planGrid({
+      ...point,
+      contentions: contentions ?? ["none"],
+      methods: methods ?? COLLECT_METHODS,
+      repeats,
+    }),
+    ...(contentions === undefined
+      ? planGrid({ ...point, contentions: ["network"], methods: ["kvm-precopy"], repeats })
+      : []),
+    // A second post-copy repeat, so CI can fit a bandwidth to the rows (a fit needs 2 runs).
+    ...planGrid({
+      ...point,
+      contentions: ["none"],
+      methods: ["kvm-postcopy"],
+      repeats: repeats + 1,
+    }).filter((p) => p.run === repeats + 1),
+  ];
 }
 
-/** Parses the command line and runs the collector. */
-async function main(): Promise<void> {
-  const { values } = parseArgs({ args: Deno.args, options: OPTIONS });
-  if (values.help) {
-    console.log(HELP);
-    Deno.exit(0);
-  }
-  const quick = values.quick === true;
-  const plan = planOf(values);
-  const accel = values.accel ?? "auto";
-  if (!["auto", "tcg", "kvm"].includes(accel)) {
-    throw new RangeError(`collect: invalid accel "${accel}", expected auto, tcg or kvm`);
-  }
-  const postcopySwitch = values["postcopy-switch"] ?? "immediate";
-  if (!["after-first-pass", "immediate"].includes(postcopySwitch)) {
-    throw new RangeError(
-      `collect: invalid postcopy-switch "${postcopySwitch}", expected after-first-pass or immediate`,
-    );
-  }
-  const writePattern = values["write-pattern"] ?? "sweep";
-  if (!["sweep", "random"].includes(writePattern)) {
-    throw new RangeError(
-      `collect: invalid write-pattern "${writePattern}", expected sweep or random`,
-    );
-  }
-  const seconds = (flag: string, text: string): number => {
-    const value = Number(text);
-    if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
-      throw new RangeError(`collect: invalid --${flag} "${text}", expected seconds >= 0`);
+/**
+ * The VM's memory the command line asks for, checked against the working sets before any
+ * work (collect() checks them again, as a bug).
+ *
+ * @param values The command line.
+ * @returns The memory, bytes.
+ * @throws {UsageError} If a working set is not below the memory.
+ */
+export function checkedMemoryBytes(values: Values): number {
+  const memoryBytes = values.memory ?? (values.quick ? 256 * MIB : 1.5 * 1024 * MIB);
+  for (const wss of values.wss ?? []) {
+    if (wss !== "full" && wss >= memoryBytes) {
+      throw new UsageError(
+        `collect: invalid --wss, expected working sets below the VM's memory (${
+          memoryBytes / MIB
+        } MiB) or "full" (got ${wss / MIB} MiB)`,
+        { flag: "--wss" },
+      );
     }
-    return value;
-  };
+  }
+  return memoryBytes;
+}
+
+/** Parses and checks the command line, then runs the collector. */
+async function main(): Promise<void> {
+  const { values } = parseCommandLine(COLLECT_COMMAND, Deno.args);
+  const quick = values.quick;
+  const memoryBytes = checkedMemoryBytes(values);
+  const plan = planOf(values);
   const result = await collect({
     outDir: values.out ?? (quick ? "out/collect-quick" : "out/collect"),
-    plan: writePattern === "random"
+    plan: values["write-pattern"] === "random"
       ? plan.map((point) => ({ ...point, writePattern: "random" as const }))
       : plan,
-    memoryBytes: values.memory
-      ? parseQuantity(values.memory, "bytes")
-      : quick
-      ? 256 * 2 ** 20
-      : 1.5 * 2 ** 30,
-    linkBandwidthBytesPerSecond: values.link ? parseQuantity(values.link, "bytesPerSecond") : 125e6,
-    ...(values.baseline === undefined
-      ? {}
-      : { baselineSeconds: seconds("baseline", values.baseline) }),
-    ...(values.after === undefined ? {} : { afterSeconds: seconds("after", values.after) }),
-    downtimeLimitSeconds: values["downtime-limit"] ? Number(values["downtime-limit"]) : 0.3,
-    timeoutSeconds: values.timeout ? Number(values.timeout) : quick ? 20 : 60,
-    hardTimeoutSeconds: values["hard-timeout"] ? Number(values["hard-timeout"]) : quick ? 60 : 300,
-    fill: values["no-fill"] !== true,
-    accel: accel as "auto" | "tcg" | "kvm",
-    postcopySwitch: postcopySwitch as "after-first-pass" | "immediate",
-    niceness: values.nice ? Number(values.nice) : -10,
-    retryFailed: values["retry-failed"] === true,
-    ...(values["max-points"] ? { maxPoints: Number(values["max-points"]) } : {}),
+    memoryBytes,
+    linkBandwidthBytesPerSecond: values.link ?? 125e6,
+    ...(values.baseline === undefined ? {} : { baselineSeconds: values.baseline }),
+    ...(values.after === undefined ? {} : { afterSeconds: values.after }),
+    downtimeLimitSeconds: values["downtime-limit"] ?? 0.3,
+    timeoutSeconds: values.timeout ?? (quick ? 20 : 60),
+    hardTimeoutSeconds: values["hard-timeout"] ?? (quick ? 60 : 300),
+    fill: !values["no-fill"],
+    accel: values.accel,
+    postcopySwitch: values["postcopy-switch"],
+    niceness: values.nice,
+    retryFailed: values["retry-failed"],
+    ...(values["max-points"] === undefined ? {} : { maxPoints: values["max-points"] }),
     hostLoadNote: values["host-load"] ?? "",
     commandLine: ["deno", "task", "collect", ...Deno.args],
   });
@@ -223,4 +252,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await runCommand(main);

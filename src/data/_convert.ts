@@ -297,12 +297,6 @@ function finishRun(
     );
     return undefined;
   }
-  if (!completed) {
-    problems.warn(
-      { line: record.line, field: "status" },
-      'runs whose status is not "completed" are kept and listed in notCompleted',
-    );
-  }
   const result = buildRun(slots, extra, status as string, memoryBytes, wssBytes);
   for (const c of COLLECTOR_COLUMNS) {
     const value = slots[c.slot];

@@ -12,7 +12,7 @@
  */
 
 import type { MigrationRun } from "./types.ts";
-import { CONTENTIONS, METHODS, POSTCOPY_SWITCHES } from "./vocabulary.ts";
+import { CONTENTIONS, METHODS, POSTCOPY_SWITCHES, RUN_STATUSES } from "./vocabulary.ts";
 
 export {
   CONTENTIONS,
@@ -21,6 +21,7 @@ export {
   METHODS,
   type MethodTerm,
   POSTCOPY_SWITCHES,
+  RUN_STATUSES,
 } from "./vocabulary.ts";
 
 /** A {@linkcode MigrationRun} field a column can fill (every field but `extra`). */
@@ -218,6 +219,7 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
     dimension: "label",
     label: "status",
     example: "completed",
+    known: RUN_STATUSES,
   }),
   run({ column: "run", field: "run", dimension: "integer", label: "repeat" }),
   collector({

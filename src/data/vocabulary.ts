@@ -93,6 +93,24 @@ export const CONTENTIONS: readonly ContentionTerm[] = [
 export const POSTCOPY_SWITCHES: readonly string[] = ["after-first-pass", "immediate"];
 
 /**
+ * The run statuses the collector writes and the loader knows: `completed`
+ * (the time is the migration's), `non-convergent` (a pre-copy cancelled at
+ * its timeout), `failed` (the migration did not finish) and `corrupt` (it
+ * finished but the guest's memory did not verify). Runs of any status are
+ * kept, and those not `completed` are listed in `notCompleted` (the fits
+ * leave them out); a status outside this list is kept too, with a warning.
+ *
+ * @example The known statuses
+ * ```ts
+ * import { RUN_STATUSES } from "./vocabulary.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(RUN_STATUSES, ["completed", "non-convergent", "failed", "corrupt"]);
+ * ```
+ */
+export const RUN_STATUSES: readonly string[] = ["completed", "non-convergent", "failed", "corrupt"];
+
+/**
  * The figure and table name of a method: `Xen pre-copy` for `xen-precopy`;
  * another label unchanged.
  *
