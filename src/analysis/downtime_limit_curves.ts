@@ -118,18 +118,7 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
       })`,
     );
   }
-  const grid = options.downtimeLimitsSeconds ??
-    Array.from({ length: 241 }, (_, i) => 10 ** (-2 + i / 60));
-  if (!Array.isArray(grid) || grid.length < 2) {
-    throw new TypeError(
-      `${where}: invalid option "downtimeLimitsSeconds", expected an array of at least 2 limits (got ${
-        showValue(grid)
-      })`,
-    );
-  }
-  grid.forEach((limit, i) =>
-    checkNumber(where, "option", `downtimeLimitsSeconds[${i}]`, limit, "positive", "seconds")
-  );
+  const grid = resolveGrid(where, options.downtimeLimitsSeconds);
   const switchRule = checkRule(where, "switchRule", options.switchRule ?? "qemu");
   const referenceRule = options.referenceRule === undefined
     ? undefined
@@ -222,6 +211,22 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
       ? { reference: { switchRule: referenceRule, points: reference } }
       : {}),
   };
+}
+
+/** The limits to evaluate, checked (241 log-spaced from 0.01 to 100 s by default). */
+function resolveGrid(where: string, given: readonly number[] | undefined): readonly number[] {
+  const grid = given ?? Array.from({ length: 241 }, (_, i) => 10 ** (-2 + i / 60));
+  if (!Array.isArray(grid) || grid.length < 2) {
+    throw new TypeError(
+      `${where}: invalid option "downtimeLimitsSeconds", expected an array of at least 2 limits (got ${
+        showValue(grid)
+      })`,
+    );
+  }
+  grid.forEach((limit, i) =>
+    checkNumber(where, "option", `downtimeLimitsSeconds[${i}]`, limit, "positive", "seconds")
+  );
+  return grid;
 }
 
 function checkRule(where: string, name: string, value: unknown): KvmSwitchRule {
