@@ -26,8 +26,9 @@ export async function readDataset(
   csvPath: string,
   metaPath: string,
   settings: FixedSettings,
+  columns: readonly string[] = RUN_COLUMNS,
 ): Promise<{ rows: RunRow[]; meta: Record<string, unknown> }> {
-  const rows = parseRunsCsv(await readIfThere(csvPath) ?? "", csvPath, { columns: RUN_COLUMNS });
+  const rows = parseRunsCsv(await readIfThere(csvPath) ?? "", csvPath, { columns });
   // Rows written before the dirty_rate_source column carried the guest's rate.
   for (const row of rows) {
     if (row.dirty_rate_source === undefined) {

@@ -51,15 +51,39 @@ export interface MetadataInput extends RunSettings, ObserveSettings {
   rows: readonly RunRow[];
   /** Today (the end of the date range). */
   now: Date;
-  /** The limits of a downtime limit sweep, seconds (empty: no sweep). */
+  /** The limits of this sitting's downtime limit sweep, seconds (empty: no sweep); the metadata lists these and those of the rows. */
   downtimeLimitsSeconds?: readonly number[];
+  /** Another testbed's words (the concurrent mode's topology) for these fields. */
+  notes?: MetadataNotes;
+}
+
+/** Text fields of the metadata that another testbed words differently. */
+export interface MetadataNotes {
+  /** The dataset's description. */
+  description: string;
+  /** The link, in `link` and `setup.link`. */
+  link: string;
+  /** What `memory_bytes` means. */
+  memoryMeaning: string;
 }
 
 /** The dataset's metadata: setup, what each method and contention means, column notes, sittings. */
 export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
   const { name, guest, session, rows, postcopySwitch, fill } = input;
   const linkBitsPerSecond = input.linkBandwidthBytesPerSecond * 8;
-  const sweep = input.downtimeLimitsSeconds ?? [];
+  // Every limit a sweep of this dataset ran, over all its sittings (each may sweep its own).
+  const sweep = input.downtimeLimitsSeconds?.length
+    ? [
+      ...new Set([
+        ...input.downtimeLimitsSeconds,
+        ...rows.flatMap((row) =>
+          row.method === "kvm-precopy" && row.downtime_limit_seconds !== ""
+            ? [Number(row.downtime_limit_seconds)]
+            : []
+        ),
+      ]),
+    ].filter(Number.isFinite).sort((a, b) => a - b)
+    : [];
   const memoryMib = bytesToMib(input.memoryBytes);
   const earlier = ((input.previous.sessions as CollectSession[] | undefined) ?? [])
     .filter((s) => s.started !== session.started);
@@ -68,16 +92,17 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
   for (const row of rows) counts[String(row.status)] = (counts[String(row.status)] ?? 0) + 1;
   return {
     name,
-    description:
+    description: input.notes?.description ??
       "Real QEMU live migrations on one host: source and destination QEMU in two network namespaces joined by a veth pair shaped with tc tbf; one row per migration in the run schema.",
     measured: true,
     synthetic: false,
     license: "CC-BY-4.0",
     // Sittings may run on different machines: name every CPU (rows map to sittings by started_at).
     host_cpu: [...new Set(sessions.map((s) => s.host_cpu))].join(" + "),
-    link: `${
-      linkBitsPerSecond / 1e9
-    } Gbit/s: veth pair between two network namespaces on one host, tc tbf on both ends`,
+    link: input.notes?.link ??
+      `${
+        linkBitsPerSecond / 1e9
+      } Gbit/s: veth pair between two network namespaces on one host, tc tbf on both ends`,
     guest:
       `${memoryMib} MiB, 1 vCPU, ${session.accelerator.toUpperCase()}, Debian kernel ${guest.kernelRelease}, busybox initramfs + C dirtier`,
     date: `${sessions[0]!.started.slice(0, 10)} to ${input.now.toISOString().slice(0, 10)}`,
@@ -86,13 +111,14 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
     hypervisor: "QEMU",
     hypervisor_version: session.qemu_version,
     accelerator: session.accelerator,
-    memory_meaning:
+    memory_meaning: input.notes?.memoryMeaning ??
       "memory_bytes is the VM's configured RAM; with fill=true the guest's free memory holds non-zero data, so QEMU sends nearly all of it as normal pages (see ram_total_bytes, zero_pages, normal_pages per row)",
     setup: {
       vm_memory_bytes: input.memoryBytes,
       vcpus: 1,
       link_rate_bits_per_second: linkBitsPerSecond,
-      link: `veth pair between two network namespaces, ${input.tcCommand} on both ends`,
+      link: input.notes?.link ??
+        `veth pair between two network namespaces, ${input.tcCommand} on both ends`,
       qemu_max_bandwidth: "unlimited (1e11 B/s): the shaped link limits",
       downtime_limit_seconds: input.downtimeLimitSeconds,
       ...(sweep.length > 0 ? { downtime_limits_seconds: sweep } : {}),

@@ -119,13 +119,16 @@ export interface Link {
   tcCommand: string;
 }
 
-/** Removes namespaces left by collectors that no longer run (names lmc<pid>a / lmc<pid>b). */
+/**
+ * Removes namespaces left by collectors that no longer run (names lmc<pid>a /
+ * lmc<pid>b, and a plan topology's lmc<pid>sw / lmc<pid>n<i>).
+ */
 export async function removeStaleNamespaces(): Promise<string[]> {
   const list = await run(["ip", "netns", "list"], { allowFail: true });
   const removed: string[] = [];
   for (const line of list.split("\n")) {
     const name = line.split(" ")[0] ?? "";
-    const m = /^lmc(\d+)[ab]$/.exec(name);
+    const m = /^lmc(\d+)(?:[ab]|sw|n\d+)$/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     // Our own pid can only be a leftover of an earlier process with the same pid.
@@ -181,6 +184,17 @@ export async function createLink(rateBitsPerSecond: number): Promise<Link> {
     rateBitsPerSecond,
     tcCommand: `tc qdisc add dev <veth> root ${tc.join(" ")}`,
   };
+}
+
+/**
+ * Runs a topology's commands (see `planTopology`), tracking its namespaces
+ * first so that `cleanupAll` removes them even if a command fails.
+ */
+export async function createTopology(
+  topology: { namespaces: readonly string[]; commands: readonly string[][] },
+): Promise<void> {
+  for (const ns of topology.namespaces) namespaces.add(ns);
+  for (const cmd of topology.commands) await run(cmd);
 }
 
 /** Kills every tracked process and deletes the namespaces (and with them the veth pair and qdiscs). */

@@ -26,6 +26,12 @@ const POLL_MS = 200;
 export interface MigrationSession extends Testbed, RunSettings, ObserveSettings {
   /** Where traces go (`<outDir>/traces/`). */
   outDir: string;
+  /** The destination's migration port (several migrations to one host need one each). @default {4444} */
+  migrationPort?: number;
+  /** Send `migrate` no earlier than this, collector seconds (a plan's start offset). */
+  startAtSeconds?: number;
+  /** Base name of the run's trace files; {@linkcode traceStamp} of the point when undefined. */
+  traceStamp?: string;
 }
 
 /** A migration's row, and the guest still running afterwards (undefined if none is usable). */
@@ -34,6 +40,10 @@ export interface MigrationResult {
   row: RunRow;
   /** The guest to migrate next: the destination after a success, else the source. */
   vm: Vm | undefined;
+  /** When `migrate` was sent and when the polling saw the end, collector seconds. */
+  startedSeconds: number;
+  /** See `startedSeconds`. */
+  endedSeconds: number;
 }
 
 /** How the QMP polling loop ended. */
@@ -95,7 +105,7 @@ async function migrateTo(
     ],
   });
   await src.qmp.execute("migrate-set-capabilities", { capabilities: caps(postcopy) });
-  const uri = `tcp:${session.link.addr[dst.side]}:${MIGRATION_PORT}`;
+  const uri = `tcp:${session.link.addr[dst.side]}:${session.migrationPort ?? MIGRATION_PORT}`;
   await dst.qmp.execute("migrate-incoming", { uri });
   await src.qmp.execute("migrate-set-parameters", {
     "downtime-limit": Math.round(Number(row.downtime_limit_seconds) * 1000),
@@ -103,6 +113,8 @@ async function migrateTo(
   });
   const observer = await observe(session, point, src, dst);
   const serialFrom = nowSeconds() - 3;
+  const startIn = (session.startAtSeconds ?? 0) - nowSeconds();
+  if (startIn > 0) await sleep(startIn * 1000);
   const tStart = nowSeconds();
   observer.started(tStart);
   let watched: Watched;
@@ -156,7 +168,7 @@ async function migrateTo(
   }
   if (message && row.message === undefined) row.message = message;
 
-  const stamp = traceStamp(point);
+  const stamp = session.traceStamp ?? traceStamp(point);
   row.trace_file = `${stamp}.qmp.jsonl.gz`;
   const consoleLines = [...src.serial.lines, ...dst.serial.lines]
     // The 10 Hz progress lines are in the progress trace.
@@ -170,7 +182,7 @@ async function migrateTo(
   );
   src.qmp.trace = [];
   dst.qmp.trace = [];
-  return { row, vm: keep };
+  return { row, vm: keep, startedSeconds: tStart, endedSeconds: tEnd };
 }
 
 /** One trace line: a query-migrate reply with the collector's monotonic time. */

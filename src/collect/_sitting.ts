@@ -2,8 +2,8 @@
 // creates the shaped link, picks the accelerator, and writes the sitting's
 // metadata (again after every point).
 
-import { buildGuest, createLink, removeStaleNamespaces, run, spawn } from "./_host.ts";
-import { type CollectSession, datasetMetadata } from "./_dataset_metadata.ts";
+import { buildGuest, createLink, type Link, removeStaleNamespaces, run, spawn } from "./_host.ts";
+import { type CollectSession, datasetMetadata, type MetadataNotes } from "./_dataset_metadata.ts";
 import type { MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";
 import { probeAccelerator } from "./_vm.ts";
@@ -34,6 +34,13 @@ export interface SittingInput {
   hostLoadNote: string;
   commandLine: readonly string[];
   log: (line: string) => void;
+  /**
+   * Builds the network instead of the two-namespace link (and its iperf3
+   * servers): a plan topology, whose `Link` is what the metadata records.
+   */
+  createNetwork?: () => Promise<Link>;
+  /** The metadata's words for that network. */
+  notes?: MetadataNotes;
 }
 
 /** A started sitting. */
@@ -70,8 +77,10 @@ export async function startSitting(input: SittingInput): Promise<Sitting> {
   }
   log("collect: building the guest");
   const guest = await buildGuest(work);
-  const link = await createLink(input.linkBandwidthBytesPerSecond * 8);
-  for (const [i, ns] of link.ns.entries()) {
+  const link = input.createNetwork
+    ? await input.createNetwork()
+    : await createLink(input.linkBandwidthBytesPerSecond * 8);
+  for (const [i, ns] of input.createNetwork ? [] : link.ns.entries()) {
     spawn(
       ["ip", "netns", "exec", ns, "iperf3", "-s", "-p", "5201"],
       `${work}/iperf3-server-${i}.log`,
@@ -131,6 +140,7 @@ export async function startSitting(input: SittingInput): Promise<Sitting> {
       rows: input.rows,
       now,
       downtimeLimitsSeconds: input.downtimeLimitsSeconds,
+      ...(input.notes === undefined ? {} : { notes: input.notes }),
     });
     await writeTextAtomic(input.metaPath, JSON.stringify(meta, null, 2) + "\n");
   };

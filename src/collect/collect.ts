@@ -1,4 +1,4 @@
-import { cleanupAll, cleanupSync } from "./_host.ts";
+import { guarded } from "./_guarded.ts";
 import { readDataset } from "./_dataset_files.ts";
 import { migrateOnce, type MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";
@@ -186,22 +186,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       secondsPerPoint: 0,
     };
   }
-  const work = await Deno.makeTempDir({ prefix: "collect-" });
-  // Set on Ctrl-C/TERM: the run in progress is then broken by the cleanup, not by
-  // the method, so its row must not be written.
-  const state = { interrupted: false };
-  const onSignal = () => {
-    state.interrupted = true;
-    log("collect: interrupted, cleaning up");
-    cleanupAll()
-      .then(() => Deno.remove(work, { recursive: true }))
-      .catch(() => {})
-      .finally(() => Deno.exit(130));
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-  globalThis.addEventListener("unload", cleanupSync);
-  try {
+  return await guarded(log, async (work, interrupted) => {
     const sitting = await startSitting({
       ...o,
       work,
@@ -212,12 +197,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       downtimeLimitsSeconds: [...new Set(o.plan.flatMap((p) => p.downtimeLimitSeconds ?? []))]
         .sort((a, b) => a - b),
     });
-    const { ran, statuses } = await runPoints(sitting, todo, {
-      rows,
-      csvPath,
-      log,
-      interrupted: () => state.interrupted,
-    });
+    const { ran, statuses } = await runPoints(sitting, todo, { rows, csvPath, log, interrupted });
     return {
       ran,
       skipped,
@@ -225,13 +205,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
       accelerator: sitting.session.accelerator,
       secondsPerPoint: ran > 0 ? (nowSeconds() - sitting.startedSeconds) / ran : 0,
     };
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
-    await cleanupAll();
-    globalThis.removeEventListener("unload", cleanupSync);
-    await Deno.remove(work, { recursive: true }).catch(() => {});
-  }
+  });
 }
 
 type ResolvedCollectOptions = Required<Omit<CollectOptions, "maxPoints">> & {

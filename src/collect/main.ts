@@ -21,7 +21,9 @@ import {
   type ValueParser,
   ValueRejected,
 } from "../cli/mod.ts";
+import { CONCURRENT_HELP, concurrentMain } from "./_concurrent_main.ts";
 import { collect } from "./collect.ts";
+import { CONCURRENT_SHAPES } from "./concurrent_plans.ts";
 import { PAPER_DIRTY_PAGES_PER_SECOND, PAPER_WSS, planGrid } from "./plan_grid.ts";
 import {
   COLLECT_CONTENTIONS,
@@ -82,7 +84,9 @@ namespaces joined by a tc-shaped veth pair) and writes <out>/runs.csv,
 <out>/<name>.meta.json and <out>/traces/*.jsonl.gz (QMP polls, events, and the
 progress trace: guest and load progress at 10 Hz and every QEMU thread's CPU time
 from /proc at 10 Hz, from --baseline s before migrate to --after s after the end).
-Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.`,
+Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.
+
+CONCURRENT: ${CONCURRENT_HELP}`,
   options: {
     out: option(outputFolder(), {
       help: "output directory; its name is the dataset name",
@@ -151,6 +155,14 @@ Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.`,
     }),
     "retry-failed": flag("run again points whose rows are all 'failed'"),
     "host-load": option(text(), { help: "note on other load on the machine, for the metadata" }),
+    concurrent: option(list(oneOf(CONCURRENT_SHAPES)), {
+      help:
+        "concurrent mode: plan shapes shared-uplink (a->b, a->c), shared-downlink (a->c, b->c), three (a->b, a->c, b->c); writes runs.csv with plan columns and the plan tables migrations.csv and nodes.csv; see CONCURRENT above",
+    }),
+    stagger: option(seconds({ allowZero: true }), {
+      help: "concurrent mode: seconds between the starts in a plan",
+      defaultText: "4",
+    }),
   },
   examples: [
     "deno task collect --quick --out /tmp/collect-quick",
@@ -158,7 +170,8 @@ Resumes: points already in runs.csv are skipped. Needs root and QEMU >= 9.`,
   ],
 };
 
-type Values = OptionValues<typeof COLLECT_COMMAND.options>;
+/** The collector's command line, read and checked. */
+export type Values = OptionValues<typeof COLLECT_COMMAND.options>;
 
 /** The points to run: the `--quick` CI grid or the grid the flags ask for. */
 function planOf(values: Values): GridPoint[] {
@@ -221,6 +234,7 @@ export function checkedMemoryBytes(values: Values): number {
 /** Parses and checks the command line, then runs the collector. */
 async function main(): Promise<void> {
   const { values } = parseCommandLine(COLLECT_COMMAND, Deno.args);
+  if (values.concurrent !== undefined) return await concurrentMain(values, Deno.args);
   const quick = values.quick;
   const memoryBytes = checkedMemoryBytes(values);
   const plan = planOf(values);

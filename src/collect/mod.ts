@@ -4,7 +4,8 @@
  * sidecar and per-sample series. Its parts are public for tools that plan,
  * resume or check a collection: the grid plan, the point keys, the pending
  * points of a partial `runs.csv`, the Xen stop rule it applies to QEMU, and
- * the `runs.csv` writer and reader.
+ * the `runs.csv` writer and reader; and the concurrent mode's plans,
+ * topology and plan-table writer (`collectConcurrent`).
  *
  * It imports the data layer's schema and nothing from the models, fits,
  * figures or analysis.
@@ -49,3 +50,31 @@ export { formatRunsCsv, RUN_COLUMNS } from "./format_runs_csv.ts";
 export { parseRunsCsv, type ParseRunsCsvOptions } from "./parse_runs_csv.ts";
 export { writeTextAtomic } from "./write_text_atomic.ts";
 export { collect, type CollectOptions, type CollectResult } from "./collect.ts";
+export {
+  CONCURRENT_NODES,
+  CONCURRENT_SHAPES,
+  type ConcurrentMigration,
+  type ConcurrentPlan,
+  concurrentPlans,
+  type ConcurrentPlansOptions,
+  type ConcurrentShape,
+  pendingConcurrentPlans,
+  type PendingConcurrentPlansOptions,
+} from "./concurrent_plans.ts";
+export {
+  type PlanTopology,
+  planTopology,
+  type PlanTopologyOptions,
+  type TopologyNode,
+} from "./plan_topology.ts";
+export {
+  formatPlanTables,
+  PLAN_RUN_COLUMNS,
+  type PlanTableNode,
+  type PlanTables,
+} from "./format_plan_tables.ts";
+export {
+  collectConcurrent,
+  type CollectConcurrentOptions,
+  type CollectConcurrentResult,
+} from "./collect_concurrent.ts";
