@@ -22,12 +22,12 @@ export function extraNumber(run: MigrationRun, column: string): number | undefin
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** The run's write pattern (`write_pattern`), else the fallback. */
+/** The run's write pattern (`writePattern`, the `write_pattern` column), else the fallback. */
 export function writePatternOf(
   run: MigrationRun,
   fallback: "sweep" | "random",
 ): "sweep" | "random" {
-  const raw = run.extra?.write_pattern;
+  const raw = run.writePattern ?? run.extra?.write_pattern;
   return raw === "random" ? "random" : raw === "sweep" ? "sweep" : fallback;
 }
 

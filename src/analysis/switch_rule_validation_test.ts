@@ -149,7 +149,16 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
   // The B a user would take: KVM pre-copy's fitted on the grid (QEMU's rule, zero pages), 119.0 MB/s.
   const b = gridSwitchRules(grid, { switchRules: ["qemu"] })[0]!.bandwidthBytesPerSecond;
   assert.ok(Math.abs(b - 119e6) < 0.5e6);
-  const v = switchRuleValidation(runs, { bandwidthBytesPerSecond: b });
+  const all = switchRuleValidation(runs, { bandwidthBytesPerSecond: b });
+  // The sweep-writing workloads (197 runs); the random-write runs are their own workloads, below.
+  const brackets = all.brackets.filter((x) => x.writePattern === "sweep");
+  const names = new Set(brackets.map((x) => x.workload));
+  const v = {
+    brackets,
+    pauses: all.pauses.filter((p) => names.has(p.workload)),
+    pauseMisses: all.pauseMisses.filter((p) => names.has(p.workload)),
+    wrongCalls: all.wrongCalls.filter((c) => c.includes(", sweep @")),
+  };
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
   await t.step("brackets over the three repeats; the model's switch inside each", () => {
     assert.deepEqual(
@@ -203,12 +212,31 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       assert.ok(middle > 0.05 && middle < 0.06);
     },
   );
+  await t.step(
+    "random writes (12 runs at two limits each): 128 MiB just outside, 512 MiB inside",
+    () => {
+      const random = all.brackets.filter((x) => x.writePattern === "random");
+      // Every random-write run converged (at 0.5 and 0.7 s for 128 MiB, 2 and 3 s for 512 MiB);
+      // the model switches at 0.506 s and 1.961 s, so it calls two of the three 128 MiB runs at 0.5 s
+      // stuck (0.006 s too high): misses, counted.
+      assert.deepEqual(
+        random.map((x) => [mib(x.wssBytes), x.highSeconds, x.inside, x.callsRight]),
+        [
+          [128, 0.5, false, 4],
+          [512, 2, true, 6],
+        ],
+      );
+      assert.ok(random[0]!.modelSwitchSeconds! > 0.5 && random[0]!.modelSwitchSeconds! < 0.51);
+    },
+  );
   await t.step("at each run's own throughput instead, 256 and 512 MiB fall outside", () => {
     // transferred / time understates B where a run waits (median 113 and 107 MB/s there):
     // the model then needs a larger limit than QEMU did (1.52 s and 3.29-3.36 s).
     const own = switchRuleValidation(runs);
-    assert.deepEqual(own.brackets.map((x) => x.inside), [true, true, false, false, true]);
-    assert.equal(own.wrongCalls.length, 16);
-    assert.ok(own.wrongCalls.every((c) => c.endsWith("measured completed, model non-convergent")));
+    const sweep = own.brackets.filter((x) => x.writePattern === "sweep");
+    assert.deepEqual(sweep.map((x) => x.inside), [true, true, false, false, true]);
+    const wrong = own.wrongCalls.filter((c) => c.includes(", sweep @"));
+    assert.equal(wrong.length, 16);
+    assert.ok(wrong.every((c) => c.endsWith("measured completed, model non-convergent")));
   });
 });
