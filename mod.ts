@@ -189,7 +189,8 @@ export {
 } from "./src/plot/mod.ts";
 
 // Analysis (src/analysis/): reproduce (reproduceProject is `deno task reproduce`), the decision
-// map, Figure 3's curves, the measured downtime-limit sweep, and the result types reproduce carries.
+// map, Figure 3's curves, the measured downtime-limit sweep and its validation of QEMU's switch
+// rule, and the result types reproduce carries.
 // The pipeline's pure parts (analyzeReproduction, reproductionReport) are in "./analysis".
 export {
   type AnalyzeReproductionOptions,
@@ -209,10 +210,14 @@ export {
   type DowntimeLimitSweep,
   downtimeLimitSweep,
   type EstimatedVsMeasuredInput,
+  type GridSwitchRule,
+  gridSwitchRules,
+  type GridSwitchRulesOptions,
   isDowntimeLimitSweep,
   type LimitsCell,
   measuredLimits,
   type MethodVerdict,
+  type PauseComparison,
   type ProgressMedian,
   reproduceFigures,
   type ReproduceFiguresOptions,
@@ -225,6 +230,11 @@ export {
   type ReproductionFits,
   type RunCount,
   type SweepSwitchComparison,
+  type SwitchBracket,
+  type SwitchRuleReport,
+  type SwitchRuleValidation,
+  switchRuleValidation,
+  type SwitchRuleValidationOptions,
   WORKLOAD_QUANTITIES,
   workloadCosts,
   type WorkloadCostsOptions,

@@ -13,10 +13,13 @@ import type {
   EstimatedVsMeasuredInput,
   ReproductionAnalysis,
   RunCount,
+  SwitchRuleReport,
 } from "./analyze_reproduction.ts";
 import { datasetWorkloads } from "./_dataset_workloads.ts";
 import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
 import { compareSweepWithModel, downtimeLimitSweep } from "./downtime_limit_sweep.ts";
+import { gridSwitchRules } from "./grid_switch_rules.ts";
+import { switchRuleValidation } from "./switch_rule_validation.ts";
 
 /** Figure 5's methods (every pre-copy model's) and Figure 6's, from the schema's vocabulary. */
 const PRECOPY = METHODS.filter((m) => m.model !== "kvm-postcopy").map((m) => m.name);
@@ -115,6 +118,8 @@ export function analyze(
       }
       : {}),
     ...(fittedB !== undefined ? { bandwidthBytesPerSecond: fittedB } : {}),
+    // The older rule as a thin reference line.
+    referenceRule: "between-rounds",
   });
   const measured = sweep && measuredSweep
     ? { measured: sweep.measured, measuredSource: measuredSweep.source }
@@ -156,7 +161,38 @@ export function analyze(
     fig3: { curves, options: fig3Options },
     ...(sweep && measuredSweep ? { sweep: { ...sweep, source: measuredSweep.source } } : {}),
     sweepComparison: sweep && fittedB !== undefined ? compareSweepWithModel(sweep, fittedB) : [],
+    ...(measuredSweep
+      ? {
+        switchRule: switchRuleReport(runs, measuredSweep, {
+          fitted: fits["kvm-precopy"] !== undefined,
+          seed,
+          ...(fittedB !== undefined ? { bandwidthBytesPerSecond: fittedB } : {}),
+        }),
+      }
+      : {}),
   };
+}
+
+/** QEMU's switch rule on the sweep and, when KVM pre-copy was fitted, both rules on the fitted runs. */
+function switchRuleReport(
+  runs: readonly MigrationRun[],
+  measuredSweep: NonNullable<AnalyzeReproductionOptions["downtimeSweep"]>,
+  options: { fitted: boolean; seed: number; bandwidthBytesPerSecond?: number },
+): SwitchRuleReport {
+  const { fitted, seed, ...validation } = options;
+  // At the fitted B (as Figure 3), else at each run's measured throughput.
+  const base = {
+    sweep: switchRuleValidation(measuredSweep.runs, validation),
+    sweepSource: measuredSweep.source,
+    ...validation,
+  };
+  if (!fitted) return { ...base, grid: [] };
+  try {
+    return { ...base, grid: gridSwitchRules(runs, { seed }) };
+  } catch (error) {
+    const gridFailed = error instanceof Error ? error.message : String(error);
+    return { ...base, grid: [], gridFailed };
+  }
 }
 
 /** Runs per method, contention and status, in the report's order. */

@@ -16,6 +16,8 @@ import type {
 import type { DataSource } from "../plot/types.ts";
 import { analyze } from "./_analyze.ts";
 import type { DowntimeLimitSweep, SweepSwitchComparison } from "./downtime_limit_sweep.ts";
+import type { GridSwitchRule } from "./grid_switch_rules.ts";
+import type { SwitchRuleValidation } from "./switch_rule_validation.ts";
 
 /** Options for {@linkcode analyzeReproduction}. */
 export interface AnalyzeReproductionOptions {
@@ -53,6 +55,20 @@ export interface AnalyzeReproductionOptions {
    * @default {undefined (Figure 3 is model-only)}
    */
   downtimeSweep?: { runs: readonly MigrationRun[]; source: DataSource };
+}
+
+/** The report's switch-rule section: the sweep's validation and, if the grid could be fitted, the rules on it. */
+export interface SwitchRuleReport {
+  /** The sweep's brackets, pauses and calls (`switchRuleValidation`). */
+  sweep: SwitchRuleValidation;
+  /** Where the sweep came from. */
+  sweepSource: DataSource;
+  /** The B the sweep was validated at (the fitted KVM pre-copy B), bytes/s; absent: each run's throughput. */
+  bandwidthBytesPerSecond?: number;
+  /** Both rules on the fitted dataset (`gridSwitchRules`), empty when it could not be done. */
+  grid: GridSwitchRule[];
+  /** Why the grid part is missing, if it is. */
+  gridFailed?: string;
 }
 
 /** The runs of one method, contention and status. */
@@ -120,6 +136,11 @@ export interface ReproductionAnalysis {
   sweep?: DowntimeLimitSweep & { source: DataSource };
   /** The measured sweep against the model, per workload (empty without a sweep). */
   sweepComparison: SweepSwitchComparison[];
+  /**
+   * With a sweep: QEMU's switch rule validated on it (`switchRuleValidation`)
+   * and both switch rules on the fitted runs (`gridSwitchRules`).
+   */
+  switchRule?: SwitchRuleReport;
 }
 
 /**

@@ -15,6 +15,7 @@ import type {
 } from "../plot/figure_downtime_limit_spec.ts";
 import { binRuns } from "../plot/bin_runs.ts";
 import { bytesToMib } from "../units.ts";
+import { extraNumber, writePatternOf } from "./_sweep_runs.ts";
 
 /** A sweep's runs, arranged for `figureDowntimeLimitSpec` (the figure's workloads and rings). */
 export interface DowntimeLimitSweep {
@@ -83,7 +84,9 @@ export function isDowntimeLimitSweep(runs: readonly MigrationRun[]): boolean {
  * the memory being "full", and `requestedDirtyPagesPerSecond`), else per
  * bin of the runs' own values when they vary run to run (as Figure 5 bins
  * them: 1-2-5 rates, powers of two MiB), with
- * the model fed the median achieved WSS and dirty rate of its runs; every
+ * the model fed the median achieved WSS, dirty rate and zero pages
+ * (`zero_pages` x page size, where the runs have it) of its runs; runs
+ * with `write_pattern` = random are a workload of their own. Every
  * completed or non-convergent run becomes a measured point.
  *
  * @param runs The sweep's runs (other methods are ignored).
@@ -118,16 +121,20 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
   const wss = { labels: bins.wssLabels, sizes: bins.wssSizes };
   const groups = new Map<
     string,
-    { wss: string; size: number; rate: number; runs: MigrationRun[] }
+    { wss: string; size: number; rate: number; random: boolean; runs: MigrationRun[] }
   >();
   used.forEach((run, i) => {
-    const key = `${wss.labels[i]}|${rates.rates[i]}`;
+    // Random-write runs (`write_pattern` = random) are a workload of their own.
+    const random = writePatternOf(run, "sweep") === "random";
+    const key = `${wss.labels[i]}|${rates.rates[i]}|${random}`;
     const group = groups.get(key) ??
-      { wss: wss.labels[i]!, size: wss.sizes[i]!, rate: rates.rates[i]!, runs: [] };
+      { wss: wss.labels[i]!, size: wss.sizes[i]!, rate: rates.rates[i]!, random, runs: [] };
     group.runs.push(run);
     groups.set(key, group);
   });
-  const ordered = [...groups.values()].sort((a, b) => a.size - b.size || a.rate - b.rate);
+  const ordered = [...groups.values()].sort((a, b) =>
+    a.size - b.size || a.rate - b.rate || Number(a.random) - Number(b.random)
+  );
   const workloads: DowntimeLimitWorkload[] = [];
   const measured: DowntimeLimitMeasurement[] = [];
   const leftOut: Record<string, number> = {};
@@ -136,11 +143,21 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
     const wssText = group.wss === "Full"
       ? `Full (${bytesToMib(wssBytes).toFixed(0)} MiB)`
       : group.wss;
-    const label = `(${String.fromCharCode(97 + i)}) WSS ${wssText}, ${group.rate} pages/s`;
+    const label = `(${String.fromCharCode(97 + i)}) WSS ${wssText}, ${group.rate} pages/s${
+      group.random ? ", random writes" : ""
+    }`;
+    const zero = group.runs.flatMap((run) => {
+      const pages = extraNumber(run, "zero_pages");
+      return pages === undefined
+        ? []
+        : [Math.min(pages * run.pageBytes, run.memoryBytes - wssBytes)];
+    });
     workloads.push({
       label,
       wssBytes,
       dirtyPagesPerSecond: upperMedian(group.runs.map((run) => run.dirtyPagesPerSecond)),
+      ...(zero.length > 0 ? { zeroBytes: Math.max(0, upperMedian(zero)) } : {}),
+      ...(group.random ? { writePattern: "random" as const } : {}),
     });
     for (const run of group.runs) {
       if (run.status !== "completed" && run.status !== "non-convergent") {
@@ -171,7 +188,8 @@ export function downtimeLimitSweep(runs: readonly MigrationRun[]): DowntimeLimit
 }
 
 /**
- * Compares a sweep with the KVM pre-copy model at bandwidth B: per workload,
+ * Compares a sweep with the KVM pre-copy model (QEMU's switch rule, each
+ * workload's zero pages and write pattern) at bandwidth B: per workload,
  * the measured switch bracket (last limit stuck, first converged), how many
  * runs' outcomes the model predicts (cancelled at the sweep's timeout, as
  * the runs were), and the time error where both converged.
@@ -214,9 +232,10 @@ export function compareSweepWithModel(
         wssBytes: workload.wssBytes,
         dirtyPagesPerSecond: workload.dirtyPagesPerSecond,
         bandwidthBytesPerSecond,
+        ...(workload.zeroBytes !== undefined ? { zeroBytes: workload.zeroBytes } : {}),
       }, {
-        switchRule: "between-rounds", // until Figure 3 moves to QEMU's rule (issue #14)
         downtimeLimitSeconds: m.limitSeconds,
+        ...(workload.writePattern !== undefined ? { writePattern: workload.writePattern } : {}),
         ...(sweep.timeoutSeconds !== undefined ? { timeoutSeconds: sweep.timeoutSeconds } : {}),
       });
       if (model.converged === (m.outcome === "converged")) agreeing++;

@@ -28,6 +28,7 @@ export {
   type ReproductionAnalysis,
   type ReproductionFits,
   type RunCount,
+  type SwitchRuleReport,
 } from "./analyze_reproduction.ts";
 export {
   type ReproductionFigureFiles,
@@ -54,6 +55,18 @@ export {
   isDowntimeLimitSweep,
   type SweepSwitchComparison,
 } from "./downtime_limit_sweep.ts";
+export {
+  type PauseComparison,
+  type SwitchBracket,
+  type SwitchRuleValidation,
+  switchRuleValidation,
+  type SwitchRuleValidationOptions,
+} from "./switch_rule_validation.ts";
+export {
+  type GridSwitchRule,
+  gridSwitchRules,
+  type GridSwitchRulesOptions,
+} from "./grid_switch_rules.ts";
 export {
   type DecisionLimits,
   decisionLimits,

@@ -12,6 +12,7 @@ import { methodLabel } from "../data/schema.ts";
 import { binRuns } from "../plot/bin_runs.ts";
 import { orderContentions, sourceSentence } from "../plot/_style.ts";
 import { markdownTable } from "../plot/markdown_table.ts";
+import { switchRuleSection } from "./_switch_rule_section.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import { fittedSummary, intervalText } from "./_fitted_summary.ts";
 import type { ReproductionAnalysis } from "./analyze_reproduction.ts";
@@ -113,9 +114,16 @@ export function reproductionReport(input: ReproductionReportInput): string {
     ...fitsSection(analysis),
     ...metricsSection(analysis),
     ...figuresSection(input.figureFiles, input.analysis),
-  ].join("\n") + "\n" + sweepSection(analysis) + (input.costFigures
-    ? costFiguresSection(input.costFigures, input.figureFiles, sourceSentence(analysis.source))
-    : "");
+  ].join("\n") + "\n" + sweepSection(analysis) +
+    (analysis.switchRule
+      ? switchRuleSection(
+        analysis.switchRule,
+        sourceSentence(analysis.switchRule.sweepSource),
+      ).join("\n") + "\n"
+      : "") +
+    (input.costFigures
+      ? costFiguresSection(input.costFigures, input.figureFiles, sourceSentence(analysis.source))
+      : "");
 }
 
 /** Title, the synthetic banner, provenance and the runs table. */

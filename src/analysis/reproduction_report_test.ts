@@ -73,6 +73,38 @@ Deno.test("reproductionReport() writes the analysis as Markdown", async (t) => {
       /\| \(a\) WSS 128 MiB, 51200 pages\/s \| [\d.]+ s \| 0\.5 s \| 2 s \| \d of 2 \|/,
     );
   });
+
+  await t.step(
+    "a switch-rule section with a sweep: the brackets and both rules on the fitted runs",
+    () => {
+      assert.ok(!md.includes("## KVM pre-copy: QEMU's switch rule against the measurements"));
+      const withSweep = analyzeReproduction(runs, {
+        source,
+        resamples: 0,
+        folds: 2,
+        downtimeSweep: {
+          runs: [
+            sweepRun(2 ** 27, 0.5, "non-convergent", 40),
+            sweepRun(2 ** 27, 2, "completed", 14),
+          ],
+          source: { description: "hand-made sweep", synthetic: true },
+        },
+      });
+      const text = reproductionReport({ analysis: withSweep, figureFiles: files });
+      const section = text.slice(text.indexOf("## KVM pre-copy: QEMU's switch rule"));
+      assert.ok(section.startsWith("## KVM pre-copy: QEMU's switch rule against the measurements"));
+      assert.ok(section.includes("Data: SYNTHETIC"));
+      assert.match(
+        section,
+        /\| WSS 128 MiB, 51200 pages\/s, sweep \| 2 \| 0\.5 s \| none \| 2 s \| /,
+      );
+      const grid = withSweep.switchRule!.grid;
+      assert.deepEqual(grid.map((g) => g.switchRule), ["between-rounds", "qemu"]);
+      assert.ok(
+        section.includes(`| qemu | ${+(grid[1]!.bandwidthBytesPerSecond * 8e-6).toPrecision(4)} |`),
+      );
+    },
+  );
 });
 
 Deno.test("reproductionReport() rejects a missing figure file list", () => {

@@ -71,8 +71,7 @@ export function resolveModelOptions(where: string, options: FitModelOptions): Fi
   const { xenPrecopy = {}, kvmPrecopy = {}, kvmPostcopy = {} } = options;
   return {
     xenPrecopy: resolveXenOptions(where, xenPrecopy),
-    // The fits keep the between-rounds rule until the report moves to QEMU's (issue #14).
-    kvmPrecopy: resolveKvmOptions(where, { switchRule: "between-rounds", ...kvmPrecopy }),
+    kvmPrecopy: resolveKvmOptions(where, kvmPrecopy),
     kvmPostcopy: resolvePostcopyOptions(where, kvmPostcopy),
   };
 }

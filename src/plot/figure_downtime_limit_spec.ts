@@ -20,6 +20,10 @@ export interface DowntimeLimitWorkload {
   wssBytes: number;
   /** d, pages/s. */
   dirtyPagesPerSecond: number;
+  /** Z, the workload's zero pages, bytes (`kvmPrecopy`'s `zeroBytes`; 0 when absent). */
+  zeroBytes?: number;
+  /** How the guest writes (`kvmPrecopy`'s `writePattern`; a sweep when absent). */
+  writePattern?: "sweep" | "random";
 }
 
 /** Options for {@linkcode figureDowntimeLimitSpec}. */
@@ -113,7 +117,18 @@ export interface DowntimeLimitCurves {
   points: DowntimeLimitPoint[];
   /** The limits where the model's behaviour jumps. */
   switches: DowntimeLimitSwitch[];
+  /** The rule the points were run with (`kvmPrecopy`'s `switchRule`; QEMU's when absent). */
+  switchRule?: "qemu" | "between-rounds";
+  /** A second rule's time and downtime, drawn as a thin labelled reference line. */
+  reference?: { switchRule: "qemu" | "between-rounds"; points: DowntimeLimitPoint[] };
 }
+
+/** What each rule is, for the caption. */
+const RULE_TEXT = {
+  "qemu":
+    "QEMU's switch rule: the dirty count checked after every ~50 ms chunk, the bitmap synced once it dips below B x limit",
+  "between-rounds": "the between-rounds rule: the dirty remainder / B checked after whole rounds",
+} as const;
 
 const OUTCOMES = ["converged", "did not converge"];
 const OUTCOME_COLORS = ["#0072B2", "#D55E00"];
@@ -207,6 +222,13 @@ export function figureDowntimeLimitSpec(
           symbol: "dot",
         },
         { label: "switch point", color: "#777", symbol: "line" },
+        ...(curves.reference
+          ? [{
+            label: `reference: ${curves.reference.switchRule} rule`,
+            color: "#888",
+            symbol: "line" as const,
+          }]
+          : []),
         ...(measured.some((m) => m.outcome === "converged")
           ? [{ label: "measured run", color: OUTCOME_COLORS[0]!, symbol: "ring" as const }]
           : []),
@@ -241,12 +263,18 @@ function caption(
   const switchText = curves.switches.map((s) =>
     `${s.workload.split(" ")[0]} ${s.what} at ${s.limitSeconds.toFixed(3)} s`
   ).join("; ");
+  const rule = RULE_TEXT[curves.switchRule ?? "qemu"];
   return [
     measured.length > 0 && measuredSource
-      ? `Small dots and grey steps: kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit). Rings: ${measured.length} measured runs, ${
+      ? `Small dots and grey steps: kvmPrecopy (${rule}). Rings: ${measured.length} measured runs, ${
         sourceSentence(measuredSource).replace(/^Data: /, "").replace(/\.$/, "")
       }; a measured run that did not converge is a cross instead, drawn at the time it was cancelled, with no downtime.`
-      : `Model output of kvmPrecopy (QEMU's rule: stop-and-copy once the dirty remainder / B fits the limit), no measurement plotted.`,
+      : `Model output of kvmPrecopy (${rule}), no measurement plotted.`,
+    curves.reference
+      ? `Thin dotted line, for reference: kvmPrecopy with ${
+        RULE_TEXT[curves.reference.switchRule]
+      }.`
+      : "",
     bSentence,
     `Runs that do not converge are cancelled at ${curves.timeoutSeconds} s; their downtime is the pause a forced switch would cost then.`,
     switchText ? `Dashed: ${switchText}.` : "",
@@ -377,6 +405,18 @@ function panelMarks(
         r: 4.5,
       }),
     ]),
+    // The reference rule, thin and dotted (after the runs, so that the marks' order stays).
+    ...(curves.reference
+      ? [Plot.line(curves.reference.points, {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        curve: "step-after",
+        stroke: "#888",
+        strokeWidth: 0.8,
+        strokeDasharray: "1.5,2",
+      })]
+      : []),
     // Explicit log axes, so that every tick is labelled; the y label runs along
     // the axis, clear of the columns' titles above.
     logAxisMark("x", axes.xTicks, {

@@ -74,10 +74,12 @@ function dataOf(mark: unknown): unknown[] {
 }
 
 Deno.test("figureDowntimeLimitSpec() labels its log axes inside one decade too", () => {
-  // Cancelled at 20 s and converged at about 14 s: every time sits between 10 and 20 s.
+  // Cancelled at 20 s and converged at about 14 s: every time sits between 10 and 20 s
+  // (under the between-rounds rule; QEMU's needs 20.6 s just above its switch).
   const curves = downtimeLimitCurves({
     workloads: [{ label: "(a) WSS 128 MiB", wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200 }],
     timeoutSeconds: 20,
+    switchRule: "between-rounds",
   });
   const times = curves.points.map((p) => p.timeSeconds);
   assert.ok(Math.min(...times) > 10 && Math.max(...times) <= 20, String(times));
@@ -90,4 +92,25 @@ Deno.test("figureDowntimeLimitSpec() labels its log axes inside one decade too",
   assert.deepEqual(overlaps(time[0]!, "y"), []);
   const x = axisLabels(svg, "x").filter((a) => a.panel === 1)[0]!;
   assert.deepEqual(x.labels, ["0.01", "0.1", "1", "10", "100"]);
+});
+
+Deno.test("figureDowntimeLimitSpec() draws a reference rule as a thin labelled line", () => {
+  const workloads = [{ label: "(a) WSS 128 MiB", wssBytes: 2 ** 27, dirtyPagesPerSecond: 51200 }];
+  const curves = downtimeLimitCurves({ workloads, referenceRule: "between-rounds" });
+  const figure = figureDowntimeLimitSpec(curves);
+  const marks = figure.panels[0]!.plot.marks!;
+  const lines = marks.filter((m) => m instanceof Plot.Line);
+  assert.equal(lines.length, 2);
+  assert.equal(dataOf(lines[0]).length, curves.points.length);
+  assert.equal(dataOf(lines[1]).length, curves.reference!.points.length);
+  assert.match(figure.caption ?? "", /kvmPrecopy \(QEMU's switch rule: /);
+  assert.match(
+    figure.caption ?? "",
+    /Thin dotted line, for reference: kvmPrecopy with the between-rounds rule/,
+  );
+  const items = figure.legends![0]!.items.map((i) => i.label);
+  assert.ok(items.includes("reference: between-rounds rule"));
+  const plain = figureDowntimeLimitSpec(downtimeLimitCurves({ workloads }));
+  assert.equal(plain.panels[0]!.plot.marks!.filter((m) => m instanceof Plot.Line).length, 1);
+  assert.ok(!(plain.caption ?? "").includes("for reference"));
 });

@@ -1,0 +1,100 @@
+// Private: the report's section on kvmPrecopy's QEMU switch rule against a
+// measured downtime-limit sweep and the grid (issue #14).
+import { markdownTable } from "../plot/markdown_table.ts";
+import type { SwitchRuleReport } from "./analyze_reproduction.ts";
+
+const seconds = (value: number | null) => (value === null ? "none" : `${+value.toPrecision(4)} s`);
+
+/** The model's switch, or the zone where its outcome flips. */
+function modelSwitchText(b: SwitchRuleReport["sweep"]["brackets"][number]): string {
+  if (b.modelAlwaysConverges) return `converges from ${seconds(b.modelSwitchSeconds)} on`;
+  const zone = b.modelZoneSeconds;
+  if (zone === null || zone[1] < zone[0]) return seconds(b.modelSwitchSeconds);
+  return `${seconds(b.modelSwitchSeconds)} (flips between ${+zone[0].toPrecision(4)} and ${
+    seconds(zone[1])
+  })`;
+}
+
+/** The section as Markdown lines; `sourceText` says where the sweep came from. */
+export function switchRuleSection(report: SwitchRuleReport, sourceText: string): string[] {
+  const { sweep } = report;
+  const inside = sweep.brackets.filter((b) => b.inside).length;
+  const calls = sweep.brackets.reduce((n, b) => n + b.callsRight, 0);
+  const runs = sweep.brackets.reduce((n, b) => n + b.runs, 0);
+  const lines = [
+    "\n## KVM pre-copy: QEMU's switch rule against the measurements\n",
+    `${sourceText} \`kvmPrecopy\` with QEMU's switch rule (the fits' and Figure 3's rule), ${
+      report.bandwidthBytesPerSecond === undefined
+        ? "at each run's measured throughput"
+        : `at the fitted KVM pre-copy B = ${
+          (report.bandwidthBytesPerSecond * 8e-6).toFixed(1)
+        } Mbit/s (not fitted to the sweep)`
+    } and each run's zero pages (\`zero_pages\` x page size). The bracket is taken over all repeats: ` +
+    "below its low end no run converged, from its high end on every run did; limits between them, " +
+    "where repeats disagree, are listed as mixed. The model's switch is found by bisection " +
+    "(`kvmSwitchLimit`); near it the model's outcome can flip back and forth with the limit, as the repeats do, and the zone where it does is scanned; at the workload's median zero pages and dirty rate (and median throughput without a fixed B).\n",
+    markdownTable(sweep.brackets.map((b) => ({
+      workload: b.workload,
+      runs: b.runs,
+      "no run converged up to": seconds(b.lowSeconds),
+      "mixed limits": b.mixedLimitsSeconds.length > 0
+        ? b.mixedLimitsSeconds.map((l) => `${l} s`).join(", ")
+        : "none",
+      "every run converged from": seconds(b.highSeconds),
+      "model switch": modelSwitchText(b),
+      inside: b.inside ? "yes" : "**no**",
+      "outcomes called right": `${b.callsRight} of ${b.runs}`,
+    }))),
+    "",
+    `The model's switch lies inside ${inside} of ${sweep.brackets.length} brackets; it calls ` +
+    `${calls} of ${runs} outcomes right; ${
+      sweep.pauses.length - sweep.pauseMisses.length
+    } of ${sweep.pauses.length} converged runs' pauses are within 10 % or 100 ms of the ` +
+    "guest-visible pause.",
+  ];
+  if (sweep.wrongCalls.length > 0) {
+    lines.push("", "Outcomes called wrong:", "", ...sweep.wrongCalls.map((c) => `- ${c}`));
+  }
+  if (sweep.pauseMisses.length > 0) {
+    lines.push(
+      "",
+      "Pauses outside 10 % or 100 ms:\n",
+      markdownTable(sweep.pauseMisses.map((p) => ({
+        workload: p.workload,
+        "limit (s)": p.limitSeconds,
+        run: p.run,
+        "measured pause (s)": p.measuredSeconds,
+        "model pause (s)": p.modelSeconds,
+        "error (s)": p.modelSeconds - p.measuredSeconds,
+      }))),
+    );
+  }
+  lines.push(...gridLines(report));
+  return lines;
+}
+
+function gridLines(report: SwitchRuleReport): string[] {
+  if (report.grid.length === 0) {
+    return report.gridFailed === undefined
+      ? []
+      : ["", `On the fitted dataset the rules could not be compared: ${report.gridFailed}.`];
+  }
+  const lines = [
+    "",
+    "On the fitted dataset, KVM pre-copy under each rule (B and the factors refitted per rule; the " +
+    "pause cross-validated with the switchover cost refitted per fold; outcomes called at the " +
+    "fitted B with each run's limit and timeout):\n",
+    markdownTable(report.grid.map((g) => ({
+      "switch rule": g.switchRule,
+      "B (Mbit/s)": g.bandwidthBytesPerSecond * 8e-6,
+      "cross-validated time MAPE (%)": g.cvTimeMapePercent,
+      "cross-validated pause MAE (s)": g.cvDowntimeMaeSeconds,
+      "outcomes called right": `${g.callsRight} of ${g.runs}`,
+    }))),
+  ];
+  for (const g of report.grid) {
+    if (g.wrongCalls.length === 0) continue;
+    lines.push("", `Called wrong under ${g.switchRule}:`, "", ...g.wrongCalls.map((c) => `- ${c}`));
+  }
+  return lines;
+}
