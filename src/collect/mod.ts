@@ -32,6 +32,7 @@ export {
   type GridPoint,
   type RequestedWss,
   type RunRow,
+  type WritePattern,
 } from "./types.ts";
 export {
   PAPER_DIRTY_PAGES_PER_SECOND,
