@@ -62,7 +62,7 @@ Deno.test("deno task collect refuses a bad value in one line naming the option, 
       ],
       [
         ["--bogus"],
-        'collect: unknown option "--bogus", expected one of --out, --quick, --memory, --link, --downtime-limit, --downtime-limits, --timeout, --hard-timeout, --wss, --rates, --contention, --methods, --repeats, --max-points, --no-fill, --accel, --postcopy-switch, --write-pattern, --baseline, --after, --nice, --retry-failed, --host-load, --help, --debug',
+        'collect: unknown option "--bogus", expected one of --out, --quick, --memory, --link, --downtime-limit, --downtime-limits, --timeout, --hard-timeout, --wss, --rates, --contention, --methods, --repeats, --max-points, --no-fill, --accel, --postcopy-switch, --write-pattern, --baseline, --after, --nice, --retry-failed, --host-load, --concurrent, --stagger, --help, --debug',
       ],
       [
         ["--timeout"],
