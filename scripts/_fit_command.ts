@@ -1,6 +1,7 @@
 // The command line of `deno task fit` (on src/cli) and the checks that need the loaded runs:
 // several contention kinds without --by, --folds larger than a group, and fit errors that
 // name the file and line of a run instead of its index. Pure but for the dataset path check.
+import type { RunColumns } from "../src/data/load_run_columns.ts";
 import type { MigrationRun } from "../src/data/types.ts";
 import { METHODS } from "../src/data/schema.ts";
 import {
@@ -215,6 +216,30 @@ export function checkFitRequest(
 }
 
 /**
+ * Whether the columnar fit may take these runs: none of {@linkcode checkFitRequest}'s
+ * refusals applies (it needs the runs as objects to word them), and all of every method.
+ *
+ * @param columns The loaded runs as columns.
+ * @param args The command line.
+ * @returns False where the object path must run (and refuse, or fit what the columns cannot).
+ */
+export function columnFitAllowed(columns: RunColumns, args: FitArgs): boolean {
+  if (args.method !== null) return false;
+  const completed = columns.status.labels.indexOf("completed");
+  const sizes = new Map<number, number>();
+  for (let i = 0; i < columns.length; i++) {
+    if (columns.status.codes[i] !== completed) continue;
+    const code = columns.contention.codes[i]!;
+    sizes.set(code, (sizes.get(code) ?? 0) + 1);
+  }
+  if (sizes.size === 0 || (args.by === null && sizes.size > 1)) return false;
+  const smallest = args.byContention
+    ? Math.min(...sizes.values())
+    : [...sizes.values()].reduce((a, b) => a + b, 0);
+  return args.folds <= smallest;
+}
+
+/**
  * A fit's message with every run index (`at run 3`, `for run 3`) replaced by the file and
  * line where that run starts (`at runs.csv:5`).
  *
@@ -223,7 +248,7 @@ export function checkFitRequest(
  * @param lines The 1-based line of each run (`loadRuns`' `lines`).
  * @returns The message.
  */
-export function nameRunLines(message: string, file: string, lines: readonly number[]): string {
+export function nameRunLines(message: string, file: string, lines: ArrayLike<number>): string {
   return message.replace(/\b(at|for) run (\d+)\b/g, (whole, word: string, index: string) => {
     const line = lines[Number(index)];
     if (line === undefined) return whole;

@@ -7,7 +7,8 @@
 // Imported file by file, not from mod.ts: mod.ts also loads danfojs and the
 // figures, which cost 1-3 s of start-up a fit does not need.
 import type { MigrationRun } from "../src/data/types.ts";
-import { loadRuns } from "../src/data/load_runs.ts";
+import { loadRunColumns, runsFromColumns } from "../src/data/load_run_columns.ts";
+import { fitRunColumns } from "../src/fit/_fit_columns.ts";
 import { crossValidate } from "../src/fit/cross_validate.ts";
 import { fitBandwidth } from "../src/fit/fit_bandwidth.ts";
 import { fitContention, type FitContentionOptions } from "../src/fit/fit_contention.ts";
@@ -20,7 +21,13 @@ import {
   type LoaderNotes,
   progressReporter,
 } from "./_fit_cli.ts";
-import { checkFitRequest, FitRefused, nameRunLines, parseFitArgs } from "./_fit_command.ts";
+import {
+  checkFitRequest,
+  columnFitAllowed,
+  FitRefused,
+  nameRunLines,
+  parseFitArgs,
+} from "./_fit_command.ts";
 
 const stderr = (line: string) => console.error(line);
 
@@ -29,30 +36,7 @@ async function main(): Promise<void> {
   let runs: MigrationRun[];
   let source: string;
   let notes: LoaderNotes = { warnings: [], conversions: [] };
-  let lines: readonly number[] = [];
-  if (args.synthetic) {
-    runs = synthesizeRuns({ seed: args.seed });
-    source = `SYNTHETIC paper grid (synthesizeRuns, seed ${args.seed}; not measured)`;
-  } else {
-    // Progress on stderr for a file that takes more than a couple of seconds (about 20 MB/s).
-    const bytes = await Deno.stat(args.dataset!).then((s) => s.size, () => 0);
-    if (bytes > 40e6) stderr(`fit: loading ${(bytes / 1e6).toFixed(0)} MB...`);
-    const started = performance.now();
-    const loaded = await loadRuns(args.dataset!);
-    runs = loaded.runs;
-    lines = loaded.lines;
-    notes = { warnings: loaded.warnings, conversions: loaded.conversions };
-    if (bytes > 40e6) {
-      stderr(
-        `fit: loaded ${runs.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-    }
-    const synthetic = runs.filter((r) => r.extra?.source === "synthetic").length;
-    source = synthetic > 0
-      ? `${args.dataset} (${synthetic} of ${runs.length} runs SYNTHETIC)`
-      : args.dataset!;
-  }
-  checkFitRequest(runs, args, args.dataset ?? "the synthetic paper grid");
+  let lines: ArrayLike<number> = [];
   const options: FitContentionOptions = {
     objective: args.objective,
     bandwidthPer: args.perMethod ? "method" : "all",
@@ -62,6 +46,50 @@ async function main(): Promise<void> {
     onProgress: progressReporter(stderr),
   };
   if (args.method !== null) options.method = args.method;
+  if (args.synthetic) {
+    runs = synthesizeRuns({ seed: args.seed });
+    source = `SYNTHETIC paper grid (synthesizeRuns, seed ${args.seed}; not measured)`;
+  } else {
+    // Progress on stderr for a file that takes more than a couple of seconds (about 20 MB/s).
+    const bytes = await Deno.stat(args.dataset!).then((s) => s.size, () => 0);
+    if (bytes > 40e6) stderr(`fit: loading ${(bytes / 1e6).toFixed(0)} MB...`);
+    const started = performance.now();
+    const loaded = await loadRunColumns(args.dataset!);
+    const { columns } = loaded;
+    lines = columns.lines;
+    notes = { warnings: loaded.warnings, conversions: loaded.conversions };
+    if (bytes > 40e6) {
+      stderr(
+        `fit: loaded ${columns.length} runs in ${
+          ((performance.now() - started) / 1000).toFixed(1)
+        } s`,
+      );
+    }
+    // Columns read straight from the file: KVM post-copy runs are fitted in closed form on them.
+    if (loaded.runs === null && columnFitAllowed(columns, args)) {
+      if (columns.length > 100_000) stderr(`fit: fitting ${columns.length} runs on columns...`);
+      const fast = fitRunColumns(columns, { ...options, folds: args.folds }, {
+        groupBy: args.byContention ? "contention" : null,
+        folds: args.folds,
+        residuals: args.json,
+      });
+      if (fast !== null) {
+        const cv: CvOutcome = fast.cv;
+        console.log(
+          args.json
+            ? JSON.stringify(fitReportJson(fast.fit, cv, args.dataset!, notes), null, 2)
+            : formatFitReport(fast.fit, cv, args.dataset!, notes),
+        );
+        return;
+      }
+    }
+    runs = loaded.runs ?? runsFromColumns(columns);
+    const synthetic = runs.filter((r) => r.extra?.source === "synthetic").length;
+    source = synthetic > 0
+      ? `${args.dataset} (${synthetic} of ${runs.length} runs SYNTHETIC)`
+      : args.dataset!;
+  }
+  checkFitRequest(runs, args, args.dataset ?? "the synthetic paper grid");
   // A fit the data cannot give names the file and line of the run, not its index.
   const readable = (error: unknown) =>
     error instanceof RangeError

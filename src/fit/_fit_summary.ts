@@ -31,14 +31,14 @@ export interface ModelSummary {
  * interval, levels as B (absolute scale) or efficiency, and B in bytes/s on
  * the efficiency scale when all runs share one link.
  *
- * @param data The runs.
+ * @param data The runs' scale and links (a FitData, or the columnar fit's).
  * @param quantities The quantities as functions of theta.
  * @param point The point estimate's parameters.
  * @param samples The bootstrap's parameters.
  * @param options Resolved options (`extraTerm` here means: fitted with the term).
  */
 export function summarizeModel(
-  data: FitData,
+  data: Pick<FitData, "scale" | "link">,
   quantities: FitQuantities,
   point: Float64Array,
   samples: readonly Float64Array[],
