@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { parseRuns } from "../src/data/parse_runs.ts";
-import { MILLION_COLUMNS, MILLION_TRUTH, millionCsvChunks } from "./_million.ts";
-import { runChecksums } from "./_million_load.ts";
+import { loadRunColumns } from "../src/data/load_run_columns.ts";
+import { loadRuns } from "../src/data/load_runs.ts";
+import { MILLION_COLUMNS, MILLION_TRUTH, millionCsvChunks, writeMillionCsv } from "./_million.ts";
+import { columnChecksums, runChecksums } from "./_million_load.ts";
 import { parseFitTable } from "./cases/million.ts";
 
 Deno.test("millionCsvChunks() writes a seeded synthetic mix the loader reads", () => {
@@ -44,4 +46,17 @@ Deno.test("parseFitTable() reads B and the factors from deno task fit's tables",
     bandwidth: 1.1252e9,
     factors: { none: 1, cpu: 0.9497, network: 0.35, memory: 0.85 },
   });
+});
+
+Deno.test("columnChecksums() of the columns equals runChecksums() of the runs", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    await writeMillionCsv(path, { rows: 3000 });
+    const { columns, runs } = await loadRunColumns(path);
+    assert.equal(runs, null, "the bench's file is read straight into columns");
+    const { runs: objects } = await loadRuns(path);
+    assert.deepEqual(columnChecksums(columns), runChecksums(objects));
+  } finally {
+    await Deno.remove(path);
+  }
 });

@@ -39,7 +39,7 @@ Deno.test({
 });
 
 async function quickCheck(): Promise<void> {
-  const cases = ["sweep", "sweep-200", "fit", "load", "load-1m", "fit-1m"];
+  const cases = ["sweep", "sweep-200", "fit", "load", "load-1m", "fit-1m", "fit-1m-mixed"];
   const results = await runBench({ quick: true, cases });
   assert.deepEqual(results.map((r) => r.case), cases);
   checkResults(results);

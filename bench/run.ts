@@ -27,7 +27,7 @@ import {
 import { fitCase } from "./cases/fit.ts";
 import { loadCase } from "./cases/load.ts";
 import { plansCase } from "./cases/plans.ts";
-import { fitMillionCase, loadMillionCase } from "./cases/million.ts";
+import { fitMillionCase, fitMillionMixedCase, loadMillionCase } from "./cases/million.ts";
 import { reproduceCase } from "./cases/reproduce.ts";
 import { sweepCase } from "./cases/sweep.ts";
 
@@ -39,6 +39,7 @@ export const CASES: readonly BenchCase[] = [
   loadCase,
   loadMillionCase,
   fitMillionCase,
+  fitMillionMixedCase,
   reproduceCase,
   plansCase,
 ];
