@@ -132,7 +132,7 @@ function selectColumns(
   const completed = status.labels.indexOf("completed");
   const postcopy = method.labels.indexOf("kvm-postcopy");
   const used: number[] = [];
-  let missingLink = false;
+  let missingLinks = 0;
   for (let i = 0; i < columns.length; i++) {
     const code = status.codes[i]!;
     if (code !== completed) {
@@ -144,12 +144,15 @@ function selectColumns(
     }
     const t = time[i]!;
     if (method.codes[i] !== postcopy || !(t > 0 && t < Infinity)) return null;
-    if (Number.isNaN(linkColumn[i]!)) missingLink = true;
+    if (Number.isNaN(linkColumn[i]!)) missingLinks++;
     used.push(i);
   }
-  // A scale decided per training set (auto, some links missing) is left to the object path.
-  if (used.length === 0 || (missingLink && scale !== "absolute")) return null;
-  const absolute = scale === "absolute";
+  // The scale of "auto" from the links: efficiency when every run has one, absolute when none
+  // has; some missing is left to the object path (it decides per training set, or refuses).
+  const someMissing = missingLinks > 0 && missingLinks < used.length;
+  if (used.length === 0 || (someMissing && scale !== "absolute")) return null;
+  if (missingLinks > 0 && scale === "efficiency") return null;
+  const absolute = scale === "absolute" || missingLinks > 0;
   const n = used.length;
   const positions = Int32Array.from(used);
   const link = new Float64Array(n);
