@@ -2,6 +2,12 @@ import assert from "node:assert/strict";
 import { synthesizeRuns } from "../mod.ts";
 import { formatHelp } from "../src/cli/mod.ts";
 import { FIT_COMMAND } from "./_fit_command.ts";
+import { fitReportJson, formatFitReport } from "./_fit_cli.ts";
+import { FAST_COLUMNS } from "../src/data/load_run_columns.ts";
+import { loadRuns } from "../src/data/load_runs.ts";
+import type { MigrationRun } from "../src/data/types.ts";
+import { crossValidate } from "../src/fit/cross_validate.ts";
+import { fitContention } from "../src/fit/fit_contention.ts";
 import { runTask } from "./_task_testing.ts";
 
 Deno.test("deno task fit --help prints the options and exits with 0", async () => {
@@ -137,6 +143,58 @@ Deno.test("deno task fit prints the loader's warnings and conversions, as text a
     assert.equal(report.warnings[0].line, 10);
     assert.deepEqual(report.conversions.map((c: { column: string }) => c.column), ["memory_mib"]);
     assert.equal(report.crossValidation.folds, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task fit prints the same fit on columns as fitContention and crossValidate on objects", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const columns = FAST_COLUMNS.join(",");
+  const row = (run: MigrationRun) =>
+    [
+      run.method,
+      run.contention,
+      run.memoryBytes,
+      run.wssBytes,
+      run.dirtyPagesPerSecond,
+      run.pageBytes,
+      run.linkBandwidthBytesPerSecond,
+      run.migrationTimeSeconds,
+      run.status,
+    ].join(",");
+  const runsOf = (methods: string[]) =>
+    synthesizeRuns({ // synthetic, not measured
+      seed: 4,
+      methods,
+      repeats: 3,
+      factors: { none: 1, cpu: 0.9, network: 0.5 },
+      noise: 0.05,
+      linkBandwidthBytesPerSecond: 1.25e9,
+    }).map((run, i) => (i % 13 === 0 ? { ...run, status: "failed" } : run));
+  try {
+    for (
+      const [name, methods] of [["post-copy only (columns)", ["kvm-postcopy"]], [
+        "with Xen pre-copy runs (objects)",
+        ["kvm-postcopy", "xen-precopy"],
+      ]] as const
+    ) {
+      await t.step(name, async () => {
+        const path = `${dir}/${methods.length}.csv`;
+        await Deno.writeTextFile(path, [columns, ...runsOf([...methods]).map(row)].join("\n"));
+        const { runs } = await loadRuns(path);
+        const options = { resamples: 30, seed: 2 };
+        const fit = fitContention(runs, options);
+        const cv = { ...crossValidate(runs, { ...options, folds: 3 }), predictions: [] };
+        const expected = JSON.parse(JSON.stringify(fitReportJson(fit, cv, path)));
+        const args = [path, "--by", "contention", "--resamples", "30", "--seed", "2"];
+        const json = await runTask("fit", [...args, "--folds", "3", "--json"]);
+        assert.deepEqual([json.code, json.stderr], [0, ""]);
+        assert.deepEqual(JSON.parse(json.stdout), expected);
+        const text = await runTask("fit", [...args, "--folds", "3"]);
+        assert.equal(text.stdout.trimEnd(), formatFitReport({ ...fit, residuals: [] }, cv, path));
+      });
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
