@@ -65,9 +65,9 @@ async function main(): Promise<void> {
         } s`,
       );
     }
-    // Columns read straight from the file: KVM post-copy runs are fitted in closed form on them.
+    // Columns read straight from the file: KVM post-copy runs are fitted in closed form on them
+    // (fitRunColumns: null where that does not apply; the runs are then fitted as objects).
     if (loaded.runs === null && columnFitAllowed(columns, args)) {
-      if (columns.length > 100_000) stderr(`fit: fitting ${columns.length} runs on columns...`);
       const fast = fitRunColumns(columns, { ...options, folds: args.folds }, {
         groupBy: args.byContention ? "contention" : null,
         folds: args.folds,
