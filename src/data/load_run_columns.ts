@@ -5,7 +5,7 @@
  * @module
  */
 
-import { findSidecar, fileUrl } from "./_source.ts";
+import { fileUrl, findSidecar } from "./_source.ts";
 import { type FastColumns, readCsvColumns } from "./_csv_columns.ts";
 import { loadRuns } from "./load_runs.ts";
 import type { DatasetWarning, MigrationRun, UnitConversion } from "./types.ts";

@@ -51,6 +51,15 @@ export {
 export { DatasetError, type DatasetProblem } from "./dataset_error.ts";
 export { parseRuns, type ParseRunsOptions, type ParseRunsResult } from "./parse_runs.ts";
 export { loadRuns, type LoadRunsOptions } from "./load_runs.ts";
+export {
+  columnsFromRuns,
+  FAST_COLUMNS,
+  loadRunColumns,
+  type LoadRunColumnsResult,
+  type RunColumns,
+  type RunLabelColumn,
+  runsFromColumns,
+} from "./load_run_columns.ts";
 export { type DatasetFolder, loadDatasetFolder } from "./load_dataset_folder.ts";
 export { type DatasetPath, FOLDER_RUNS_FILES, resolveDatasetPath } from "./resolve_dataset_path.ts";
 export {

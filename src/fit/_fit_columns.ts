@@ -14,7 +14,6 @@
 // objects, which gives the same result or the error.
 import { showValue } from "../_validate.ts";
 import type { RunColumns } from "../data/load_run_columns.ts";
-import { percentileEstimate } from "./_bootstrap.ts";
 import {
   columnCrossValidation,
   type ColumnSelection,
@@ -78,8 +77,13 @@ export function fitRunColumns(
     const cvOptions = grouped
       ? resolveFitOptions("crossValidate", { ...fitOptions, groupBy: "contention" }, true)
       : resolveFitOptions("crossValidate", fitOptions, false);
-    const core = columnCrossValidation(columns, selection, request.folds, resolved.seed, (p) =>
-      options.onProgress?.(p));
+    const core = columnCrossValidation(
+      columns,
+      selection,
+      request.folds,
+      resolved.seed,
+      (p) => options.onProgress?.(p),
+    );
     if (core === null) return null;
     cv = {
       folds: request.folds,
