@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { synthesizeRuns } from "../mod.ts";
 import { HelpRequest, UsageError } from "../src/cli/mod.ts";
-import { checkFitRequest, type FitArgs, nameRunLines, parseFitArgs } from "./_fit_command.ts";
+import { columnsFromRuns } from "../src/data/load_run_columns.ts";
+import {
+  checkFitRequest,
+  columnFitAllowed,
+  type FitArgs,
+  nameRunLines,
+  parseFitArgs,
+} from "./_fit_command.ts";
 
 const DATA = "data/qemu-tcg-1gbit";
 
@@ -151,4 +158,31 @@ Deno.test("nameRunLines() names the file and line of a run instead of its index"
     "fit: expected a bandwidth > 0 bytes/s for the run at a.csv:2 (got 0)",
   );
   assert.equal(nameRunLines("at run 7 of 3", "a.csv", [2, 5]), "at run 7 of 3");
+});
+
+Deno.test("columnFitAllowed() is false wherever checkFitRequest() refuses", () => {
+  // 4 runs of "none", 3 of "cpu", as above; every case agrees with checkFitRequest.
+  const runs = RUNS.filter((_, i) => i !== RUNS.findIndex((r) => r.contention === "cpu"));
+  const columns = columnsFromRuns(runs);
+  const lines: [string[], boolean][] = [
+    [[], false],
+    [["--by", "none"], true],
+    [["--by", "contention", "--folds", "3"], true],
+    [["--by", "contention", "--folds", "4"], false],
+    [["--by", "none", "--folds", "7"], true],
+    [["--by", "none", "--folds", "8"], false],
+    [["--by", "contention", "--method", "kvm-postcopy"], false],
+  ];
+  for (const [line, allowed] of lines) {
+    assert.equal(columnFitAllowed(columns, args(line)), allowed, line.join(" "));
+    const refused = (() => {
+      try {
+        checkFitRequest(runs, args(line), "a.csv");
+        return false;
+      } catch {
+        return true;
+      }
+    })();
+    if (refused) assert.equal(allowed, false, line.join(" "));
+  }
 });
