@@ -252,36 +252,55 @@ function bootstrapThetas(
     members[g]!.push(p);
   }
   const constants = members.map((own) => Float64Array.from(own, (p) => constant[p]!));
-  const counts = members.map((own) => new Int32Array(own.length));
+  // Counts in bytes, so that a stratum's counts stay in cache: a count above 255 (wrapped)
+  // shows in their sum, and that resample's stratum is drawn again into 32-bit counts.
+  const counts = members.map((own) => new Uint8Array(own.length));
+  const wide = members.map((own) => new Int32Array(own.length));
   let state = seed >>> 0;
   for (let r = 0; r < resamples; r++) {
     const theta = new Float64Array(groupNames.length);
     for (const g of order) {
-      const count = counts[g]!;
-      const c = constants[g]!;
-      const size = count.length;
-      count.fill(0);
-      for (let j = 0; j < size; j++) {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        count[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * size)]! += 1;
-      }
-      // As the object path sums: in position order, weight × constant (a zero weight adds 0).
-      let total = 0;
-      let weighted = 0;
-      for (let k = 0; k < size; k++) {
-        const w = count[k]!;
-        total += w;
-        weighted += w * c[k]!;
-      }
-      theta[g] = -(weighted / total);
+      const before = state;
+      let sums = drawAndSum(counts[g]!, constants[g]!, state);
+      if (sums.total !== counts[g]!.length) sums = drawAndSum(wide[g]!, constants[g]!, before);
+      state = sums.state;
+      theta[g] = -(sums.weighted / sums.total);
     }
     samples.push(theta);
     onProgress?.({ stage: "bootstrap", done: r + 1, total: resamples });
   }
   return samples;
+}
+
+/**
+ * One stratum of a resample: as many draws as it has runs (mulberry32 from
+ * `state`), counted per run, then the count-weighted sums in position order,
+ * as the object path sums (a zero count adds 0). Returns the sums and the
+ * generator's state after the draws.
+ */
+function drawAndSum(
+  count: Uint8Array | Int32Array,
+  c: Float64Array,
+  from: number,
+): { total: number; weighted: number; state: number } {
+  const size = count.length;
+  let state = from;
+  count.fill(0);
+  for (let j = 0; j < size; j++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    count[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * size)]! += 1;
+  }
+  let total = 0;
+  let weighted = 0;
+  for (let k = 0; k < size; k++) {
+    const w = count[k]!;
+    total += w;
+    weighted += w * c[k]!;
+  }
+  return { total, weighted, state };
 }
 
 /** The quantities of one level per group: B (or efficiency) of the baseline, factors as ratios. */
