@@ -77,19 +77,25 @@ export function metricsPerGroup(
   measured: Float64Array,
   estimated: Float64Array,
 ): Record<string, ErrorMetrics> {
+  // Each group's runs gathered in two passes (count, then place), in order.
+  const k = names.length;
+  const start = new Int32Array(k + 1);
+  for (let p = 0; p < group.length; p++) start[group[p]! + 1]! += 1;
+  for (let g = 0; g < k; g++) start[g + 1]! += start[g]!;
+  const next = start.slice(0, k);
+  const m = new Float64Array(group.length);
+  const e = new Float64Array(group.length);
+  for (let p = 0; p < group.length; p++) {
+    const at = next[group[p]!]!++;
+    m[at] = measured[p]!;
+    e[at] = estimated[p]!;
+  }
   const out: Record<string, ErrorMetrics> = {};
-  for (const [g, name] of names.entries()) {
-    let size = 0;
-    for (let p = 0; p < group.length; p++) if (group[p] === g) size++;
-    const m = new Float64Array(size);
-    const e = new Float64Array(size);
-    let j = 0;
-    for (let p = 0; p < group.length; p++) {
-      if (group[p] !== g) continue;
-      m[j] = measured[p]!;
-      e[j++] = estimated[p]!;
-    }
-    out[name] = errorMetrics(m, e);
+  for (let g = 0; g < k; g++) {
+    out[names[g]!] = errorMetrics(
+      m.subarray(start[g]!, start[g + 1]!),
+      e.subarray(start[g]!, start[g + 1]!),
+    );
   }
   return out;
 }
