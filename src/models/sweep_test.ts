@@ -142,7 +142,7 @@ Deno.test("sweep() rejects bad grids with the field, index and value", async (t)
     assert.throws(() => sweep("xen-postcopy" as any, paperGrid), {
       name: "TypeError",
       message:
-        'sweep: invalid model "xen-postcopy", expected "xen-precopy", "kvm-precopy" or "kvm-postcopy"',
+        'sweep: invalid model "xen-postcopy", expected "xen-precopy", "kvm-precopy", "kvm-postcopy" or "qemu-xen-rules"',
     });
   });
 });
