@@ -68,6 +68,13 @@ export {
   type GridSwitchRulesOptions,
 } from "./grid_switch_rules.ts";
 export {
+  type XenRuleAccounting,
+  xenRuleAccounting,
+  type XenRuleAccountingName,
+  type XenRuleAccountingOptions,
+  type XenRuleGroupErrors,
+} from "./xen_rule_accounting.ts";
+export {
   type DecisionLimits,
   decisionLimits,
   type DecisionLimitsOptions,
