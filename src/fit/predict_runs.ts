@@ -37,7 +37,9 @@ export interface PredictRunsOptions {
  * efficiency scale B = efficiency × the run's `linkBandwidthBytesPerSecond`.
  * With one B per method, the run's method picks B.
  *
- * Methods: `"xen-precopy"` and `"xen-precopy-policy"` use `xenPrecopy`;
+ * Methods: `"xen-precopy"` uses `xenPrecopy`; `"xen-precopy-policy"` (QEMU's
+ * pre-copy under Xen's stop rules) uses `qemuXenRules` with the run's zero
+ * pages and `xenPrecopy`'s constants;
  * `"kvm-precopy"` uses `kvmPrecopy` with the run's
  * `downtimeLimitSeconds` when present (else the fit's option);
  * `"kvm-postcopy"` uses `kvmPostcopy`, with one pre-copy pass when
