@@ -1,7 +1,7 @@
 // Private: the report's section on the Xen-rule runs (xen-precopy-policy)
 // under the paper's accounting and QEMU's (issue #14, item 3).
 import { markdownTable } from "../plot/markdown_table.ts";
-import { orderContentions } from "../plot/_style.ts";
+import { CONTENTIONS } from "../data/schema.ts";
 import type { XenRuleAccounting } from "./xen_rule_accounting.ts";
 
 /** The section as Markdown lines; `sourceText` says where the runs came from. */
@@ -19,8 +19,14 @@ export function xenRuleSection(
   const paper = rows.find((r) => r.accounting === "paper");
   const qemu = rows.find((r) => r.accounting === "qemu");
   if (paper === undefined || qemu === undefined) return [];
+  // The vocabulary's contentions first, in its order, then any other group, then all.
+  const known: string[] = CONTENTIONS.map((c) => c.name);
   const named = Object.keys(qemu.groups).filter((g) => g !== "all");
-  const groups = [...orderContentions(named), "all"];
+  const groups = [
+    ...known.filter((k) => named.includes(k)),
+    ...named.filter((g) => !known.includes(g)).sort(),
+    "all",
+  ];
   const lines = [
     "## Xen-rule pre-copy (QEMU): the paper's accounting and QEMU's\n",
     sourceText,
