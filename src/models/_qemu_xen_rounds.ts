@@ -141,9 +141,10 @@ export function qemuXenRounds(
     }
     if (rounds) rounds.push({ seconds: roundSeconds, bytes: roundWire });
     sent += roundWire;
-    // The writer's position at the pass's start; the pass wrote the arc from there.
-    const writeFrom = wssPages > 0 ? (d * t) % wssPages : 0;
-    if (passes > 1) cursor = nextCursor(cursor, arcStart, arcPages, wssPages);
+    const start = t;
+    if (passes > 1 && arcPages < wssPages) {
+      cursor = nextCursor(cursor, arcStart, arcPages, wssPages);
+    }
     t += roundSeconds;
     syncs += 1;
     const count = Math.min(wssPages, d * roundSeconds);
@@ -156,7 +157,8 @@ export function qemuXenRounds(
       const next = Math.min(wssPages, (d * count * wire) / b);
       if (next >= ownPages && next < input.minDirtyPages) stopAt = t + delay, stopCode = 2;
     }
-    arcStart = writeFrom;
+    // The pass wrote an arc from the writer's position at its start (all of W when capped).
+    arcStart = count < wssPages ? (d * start) % wssPages : 0;
     arcPages = count;
     roundWire = count * wire;
   }
