@@ -168,7 +168,7 @@ export function runKvm(
     );
     result.migrationTimeSeconds[i] = out.migrationTimeSeconds;
     result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
-    result.downtimeSeconds[i] = out.downtimeSeconds;
+    result.downtimeSeconds[i] = options.switchoverSeconds + out.downtimeSeconds;
     result.transferredBytes[i] = out.transferredBytes;
     result.iterations[i] = out.iterations;
     result.stopCode[i] = KVM_STOP_REASONS.indexOf(out.stopReason);
@@ -193,7 +193,7 @@ function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmO
     const converged = out.stopCode === 0;
     result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
     result.migrationTimeSeconds[i] = out.precopyTimeSeconds +
-      (converged ? out.downtimeSeconds : 0);
+      (converged ? out.stopAndCopySeconds : 0);
     result.downtimeSeconds[i] = out.downtimeSeconds;
     result.transferredBytes[i] = out.transferredBytes;
     result.iterations[i] = out.rounds;

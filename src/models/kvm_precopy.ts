@@ -11,6 +11,40 @@ import { kvmRounds } from "./_kvm_rounds.ts";
 import { newQemuOutput, QEMU_STOP_REASONS, qemuSwitch } from "./_qemu_switch.ts";
 import type { MigrationInput, Round } from "./types.ts";
 
+/**
+ * The defaults of {@linkcode KvmPrecopyOptions} that were measured or fitted
+ * (named once here; `docs/kvm-precopy-pause.md` gives the runs they come
+ * from):
+ *
+ * - `switchoverSeconds`: the fixed part of the guest's pause, seconds, fitted
+ *   with `fitDowntime` on the grid (`data/qemu-tcg-1gbit` with
+ *   `data/qemu-tcg-1gbit-noise`): the destination's device load and `RESUME`
+ *   after the source's last byte (the guest-visible pause exceeds QEMU's own
+ *   `downtime` by 0.029-0.031 s median on the grid and the sweep).
+ * - `earlyZeroFraction` and `spreadZeroFraction`: where the guest's zero
+ *   pages lie in QEMU's scan order (traces' `duplicate` against the pages
+ *   scanned in the first pass, 431 grid and sweep traces): 5,274 of about
+ *   33,200 (0.16) in the first 30,000 pages; about 4,600 more (0.14) in one
+ *   block whose place varies from boot to boot, evenly from page 20,000 to
+ *   340,000 of 393,346 (so the model spreads them); the other 0.70 in the
+ *   top 30,000 pages, below a tail of mostly normal pages.
+ * - `socketBufferBytes`: what QEMU's first 100 ms bandwidth window reads
+ *   above B, bytes: the grid's first `query-migrate` samples (0.2 s) carry
+ *   127.9 MB/s median, at a sustained 119.5 MB/s, so about 1.7 MB went into
+ *   the socket at once.
+ */
+export const KVM_PRECOPY_DEFAULTS: {
+  readonly switchoverSeconds: number;
+  readonly earlyZeroFraction: number;
+  readonly spreadZeroFraction: number;
+  readonly socketBufferBytes: number;
+} = Object.freeze({
+  switchoverSeconds: 0.025,
+  earlyZeroFraction: 0.16,
+  spreadZeroFraction: 0.14,
+  socketBufferBytes: 1.7e6,
+});
+
 /** Why the KVM pre-copy model ended. */
 export type KvmStopReason = "converged" | "timeout" | "max-iterations" | "max-syncs";
 
@@ -69,6 +103,34 @@ export interface KvmPrecopyOptions {
    */
   writePattern?: KvmWritePattern;
   /**
+   * The fixed part of the guest's pause, seconds: what the switch costs
+   * beyond sending what is left (the destination's device load and resume),
+   * added to `downtimeSeconds` (not to `migrationTimeSeconds`, which ends
+   * with the source's last byte, as QEMU's `total-time`). Fitted on the grid,
+   * see {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.switchoverSeconds}
+   */
+  switchoverSeconds?: number;
+  /**
+   * The share of the zero pages (`zeroBytes`) QEMU scans first in the first
+   * pass, right after the working set (`"qemu"` rule). Measured on the
+   * traces, see {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.earlyZeroFraction}
+   */
+  earlyZeroFraction?: number;
+  /**
+   * The share of the zero pages spread evenly through the normal memory
+   * between the working set and the top (`"qemu"` rule); the rest,
+   * 1 - `earlyZeroFraction` - `spreadZeroFraction`, comes at the end of the
+   * first pass, before `tailBytes`. Measured on the traces, see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.spreadZeroFraction}
+   */
+  spreadZeroFraction?: number;
+  /**
    * Non-zero bytes QEMU scans after the zero pages at the end of the first
    * pass (`"qemu"` rule, when `zeroBytes` > 0). Linux keeps its page array,
    * 64 bytes per 4 KiB page, at the top of memory; the measured idle guest's
@@ -96,10 +158,11 @@ export interface KvmPrecopyOptions {
    * kernel's send buffer), in bytes (`"qemu"` rule). QEMU's bandwidth
    * estimate counts bytes written to the socket, so its first window reads
    * B + socketBufferBytes / window: on the project's link 130-143 MB/s
-   * against 119 sustained, about 1.5 MB, which makes a limit of 12 s stop at
+   * against 119 sustained, about 1.7 MB (see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}), which makes a limit of 12 s stop at
    * once for a 1.5 GiB guest.
    *
-   * @default {0}
+   * @default {KVM_PRECOPY_DEFAULTS.socketBufferBytes}
    */
   socketBufferBytes?: number;
   /**
@@ -136,12 +199,16 @@ export interface KvmPrecopyResult {
    */
   precopyTimeSeconds: number;
   /**
-   * The stop-and-copy pause, in seconds: what is left at the stop over B
-   * (under the `"qemu"` rule, zero pages at 9 bytes and normal pages at
-   * p + 8). When the model did not converge this is the pause a forced switch
-   * would have cost when it gave up.
+   * The guest's pause, in seconds: `switchoverSeconds` plus
+   * `stopAndCopySeconds`. When the model did not converge this is the pause
+   * a forced switch would have cost when it gave up.
    */
   downtimeSeconds: number;
+  /**
+   * The stop-and-copy, in seconds: what is left at the stop over B (under
+   * the `"qemu"` rule, zero pages at 9 bytes and normal pages at p + 8).
+   */
+  stopAndCopySeconds: number;
   /**
    * Rounds: under `"between-rounds"` the iterative rounds (0 when the whole
    * memory fits the limit at once); under `"qemu"` the exact counts (bitmap
@@ -170,6 +237,9 @@ export interface ResolvedKvmOptions {
   timeoutSeconds: number;
   switchRule: KvmSwitchRule;
   writePattern: KvmWritePattern;
+  switchoverSeconds: number;
+  earlyZeroFraction: number;
+  spreadZeroFraction: number;
   /** Absent: memoryBytes / 64. */
   tailBytes?: number;
   chunkSeconds: number;
@@ -192,10 +262,13 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
     timeoutSeconds = 600,
     switchRule = "qemu",
     writePattern = "sweep",
+    switchoverSeconds = KVM_PRECOPY_DEFAULTS.switchoverSeconds,
+    earlyZeroFraction = KVM_PRECOPY_DEFAULTS.earlyZeroFraction,
+    spreadZeroFraction = KVM_PRECOPY_DEFAULTS.spreadZeroFraction,
     tailBytes,
     chunkSeconds = 0.05,
     bandwidthWindowSeconds = 0.1,
-    socketBufferBytes = 0,
+    socketBufferBytes = KVM_PRECOPY_DEFAULTS.socketBufferBytes,
     maxBitmapSyncs = 10000,
     maxIterations = 10000,
   } = record;
@@ -225,6 +298,8 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
     timeoutSeconds: number("timeoutSeconds", timeoutSeconds, "positive", "seconds"),
     switchRule,
     writePattern,
+    switchoverSeconds: number("switchoverSeconds", switchoverSeconds, "non-negative", "seconds"),
+    ...checkZeroLayout(where, earlyZeroFraction, spreadZeroFraction),
     ...(tailBytes === undefined
       ? {}
       : { tailBytes: number("tailBytes", tailBytes, "non-negative", "bytes") }),
@@ -239,6 +314,36 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
     maxBitmapSyncs: checkNumber(where, "option", "maxBitmapSyncs", maxBitmapSyncs, "integer>=1"),
     maxIterations: checkNumber(where, "option", "maxIterations", maxIterations, "integer>=1"),
   };
+}
+
+function checkZeroLayout(
+  where: string,
+  early: unknown,
+  spread: unknown,
+): { earlyZeroFraction: number; spreadZeroFraction: number } {
+  const unit = "(a fraction up to 1)";
+  const earlyZeroFraction = checkNumber(
+    where,
+    "option",
+    "earlyZeroFraction",
+    early,
+    "non-negative",
+    unit,
+  );
+  const spreadZeroFraction = checkNumber(
+    where,
+    "option",
+    "spreadZeroFraction",
+    spread,
+    "non-negative",
+    unit,
+  );
+  if (earlyZeroFraction + spreadZeroFraction > 1) {
+    throw new RangeError(
+      `${where}: invalid options "earlyZeroFraction" and "spreadZeroFraction", expected fractions that add up to 1 or less (got ${earlyZeroFraction} and ${spreadZeroFraction})`,
+    );
+  }
+  return { earlyZeroFraction, spreadZeroFraction };
 }
 
 /**
@@ -328,7 +433,13 @@ export function kvmPrecopy(
       resolved.maxIterations,
       rounds,
     );
-    return { ...out, bitmapSyncs: out.iterations + 1 + (out.converged ? 1 : 0), rounds };
+    return {
+      ...out,
+      downtimeSeconds: resolved.switchoverSeconds + out.downtimeSeconds,
+      stopAndCopySeconds: out.downtimeSeconds,
+      bitmapSyncs: out.iterations + 1 + (out.converged ? 1 : 0),
+      rounds,
+    };
   }
   const out = qemuSwitch(
     qemuInput(
@@ -347,9 +458,10 @@ export function kvmPrecopy(
   return {
     converged,
     stopReason: QEMU_STOP_REASONS[out.stopCode]!,
-    migrationTimeSeconds: out.precopyTimeSeconds + (converged ? out.downtimeSeconds : 0),
+    migrationTimeSeconds: out.precopyTimeSeconds + (converged ? out.stopAndCopySeconds : 0),
     precopyTimeSeconds: out.precopyTimeSeconds,
     downtimeSeconds: out.downtimeSeconds,
+    stopAndCopySeconds: out.stopAndCopySeconds,
     iterations: out.rounds,
     bitmapSyncs: out.bitmapSyncs,
     transferredBytes: out.transferredBytes,
@@ -376,6 +488,9 @@ export function qemuInput(
     pageBytes,
     zeroBytes,
     tailBytes: options.tailBytes ?? memoryBytes / 64,
+    earlyZeroFraction: options.earlyZeroFraction,
+    spreadZeroFraction: options.spreadZeroFraction,
+    switchoverSeconds: options.switchoverSeconds,
     downtimeLimitSeconds: options.downtimeLimitSeconds,
     timeoutSeconds: options.timeoutSeconds,
     maxBitmapSyncs: options.maxBitmapSyncs,
