@@ -6,7 +6,12 @@ import { xenRoundsClosedForm } from "./_xen_closed_form.ts";
 import { postcopyTransferredBytes, type ResolvedPostcopyOptions } from "./kvm_postcopy.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
 import { newQemuOutput, qemuSwitch } from "./_qemu_switch.ts";
-import { KVM_STOP_REASONS, qemuInput, type ResolvedKvmOptions } from "./kvm_precopy.ts";
+import {
+  KVM_PRECOPY_DEFAULTS,
+  KVM_STOP_REASONS,
+  qemuInput,
+  type ResolvedKvmOptions,
+} from "./kvm_precopy.ts";
 import type { ResolvedXenOptions } from "./xen_precopy.ts";
 import type { SweepInputs, SweepResult } from "./sweep.ts";
 
@@ -188,7 +193,7 @@ function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmO
     input.bandwidthBytesPerSecond = inputs.bandwidthBytesPerSecond[i]!;
     input.pageBytes = inputs.pageBytes[i]!;
     input.zeroBytes = inputs.zeroBytes[i]!;
-    input.tailBytes = options.tailBytes ?? m / 64;
+    input.tailBytes = options.tailBytes ?? m * KVM_PRECOPY_DEFAULTS.tailFraction;
     qemuSwitch(input, out);
     const converged = out.stopCode === 0;
     result.precopyTimeSeconds[i] = out.precopyTimeSeconds;

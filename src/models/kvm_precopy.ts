@@ -28,6 +28,12 @@ import type { MigrationInput, Round } from "./types.ts";
  *   block whose place varies from boot to boot, evenly from page 20,000 to
  *   340,000 of 393,346 (so the model spreads them); the other 0.70 in the
  *   top 30,000 pages, below a tail of mostly normal pages.
+ * - `tailFraction`: that tail as a share of the memory: the top 8,192 pages
+ *   hold about 800 zero pages (`duplicate` 32,396 of 33,196, median over
+ *   the traces that reach them), so about 7,400 normal pages, 0.0188 of
+ *   393,346 (the default `tailBytes` is M × 0.0188, 30.3 MB at 1.5 GiB; the
+ *   idle guest's pauses at limits up to 1 s leave 24.7-30.8 MB on the grid
+ *   and the sweep).
  * - `socketBufferBytes`: what QEMU's first 100 ms bandwidth window reads
  *   above B, bytes: the grid's first `query-migrate` samples (0.2 s) carry
  *   127.9 MB/s median, at a sustained 119.5 MB/s, so about 1.7 MB went into
@@ -37,11 +43,13 @@ export const KVM_PRECOPY_DEFAULTS: {
   readonly switchoverSeconds: number;
   readonly earlyZeroFraction: number;
   readonly spreadZeroFraction: number;
+  readonly tailFraction: number;
   readonly socketBufferBytes: number;
 } = Object.freeze({
   switchoverSeconds: 0.025,
   earlyZeroFraction: 0.16,
   spreadZeroFraction: 0.14,
+  tailFraction: 0.0188,
   socketBufferBytes: 1.7e6,
 });
 
@@ -133,10 +141,11 @@ export interface KvmPrecopyOptions {
   /**
    * Non-zero bytes QEMU scans after the zero pages at the end of the first
    * pass (`"qemu"` rule, when `zeroBytes` > 0). Linux keeps its page array,
-   * 64 bytes per 4 KiB page, at the top of memory; the measured idle guest's
-   * pause at small limits is that tail.
+   * 64 bytes per 4 KiB page, and more at the top of memory; the measured idle
+   * guest's pause at small limits is that tail. Measured on the traces, see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}.
    *
-   * @default {memoryBytes / 64}
+   * @default {memoryBytes × KVM_PRECOPY_DEFAULTS.tailFraction}
    */
   tailBytes?: number;
   /**
@@ -240,7 +249,7 @@ export interface ResolvedKvmOptions {
   switchoverSeconds: number;
   earlyZeroFraction: number;
   spreadZeroFraction: number;
-  /** Absent: memoryBytes / 64. */
+  /** Absent: memoryBytes × KVM_PRECOPY_DEFAULTS.tailFraction. */
   tailBytes?: number;
   chunkSeconds: number;
   bandwidthWindowSeconds: number;
@@ -487,7 +496,7 @@ export function qemuInput(
     bandwidthBytesPerSecond,
     pageBytes,
     zeroBytes,
-    tailBytes: options.tailBytes ?? memoryBytes / 64,
+    tailBytes: options.tailBytes ?? memoryBytes * KVM_PRECOPY_DEFAULTS.tailFraction,
     earlyZeroFraction: options.earlyZeroFraction,
     spreadZeroFraction: options.spreadZeroFraction,
     switchoverSeconds: options.switchoverSeconds,
