@@ -83,11 +83,15 @@ if (import.meta.main) {
   };
   const bandwidthText = take("--bandwidth");
   const gridFile = take("--grid");
-  const socketBufferBytes = Number(take("--socket-buffer") ?? 0);
+  const socketText = take("--socket-buffer");
+  const socketBufferBytes = socketText === undefined ? undefined : Number(socketText);
   const bandwidth = bandwidthText === undefined || bandwidthText === "run"
     ? undefined
     : Number(bandwidthText);
-  if ((bandwidth !== undefined && !(bandwidth > 0)) || !(socketBufferBytes >= 0)) {
+  if (
+    (bandwidth !== undefined && !(bandwidth > 0)) ||
+    (socketBufferBytes !== undefined && !(socketBufferBytes >= 0))
+  ) {
     console.error(
       "qemu_switch_check: --bandwidth and --socket-buffer take numbers (bytes/s, bytes)",
     );
@@ -104,11 +108,11 @@ if (import.meta.main) {
   console.log(
     `B: ${
       bandwidth === undefined ? "each run's throughput" : `${bandwidth} bytes/s`
-    }; socket buffer ${socketBufferBytes} bytes`,
+    }; socket buffer ${socketBufferBytes ?? "the model's default"} bytes`,
   );
   const lines = switchCheckLines(runs, {
     ...(bandwidth === undefined ? {} : { bandwidthBytesPerSecond: bandwidth }),
-    model: { socketBufferBytes },
+    model: socketBufferBytes === undefined ? {} : { socketBufferBytes },
   });
   console.log(lines.join("\n"));
   if (gridFile !== undefined) {
@@ -118,7 +122,10 @@ if (import.meta.main) {
     const fitted = gridSwitchRules(grid, { switchRules: ["qemu"] })[0]!.bandwidthBytesPerSecond;
     console.log(`\nAt the grid's fitted B = ${(fitted / 1e6).toFixed(2)} MB/s:`);
     console.log(
-      switchCheckLines(runs, { bandwidthBytesPerSecond: fitted, model: { socketBufferBytes } })
+      switchCheckLines(runs, {
+        bandwidthBytesPerSecond: fitted,
+        model: socketBufferBytes === undefined ? {} : { socketBufferBytes },
+      })
         .join("\n"),
     );
   }

@@ -46,7 +46,7 @@ export const KVM_PRECOPY_DEFAULTS: {
   readonly tailFraction: number;
   readonly socketBufferBytes: number;
 } = Object.freeze({
-  switchoverSeconds: 0.025,
+  switchoverSeconds: 0.024,
   earlyZeroFraction: 0.16,
   spreadZeroFraction: 0.14,
   tailFraction: 0.0188,
