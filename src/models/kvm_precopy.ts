@@ -5,191 +5,28 @@
  * @module
  */
 
-import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { resolveInput } from "./_input.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
 import { newQemuOutput, QEMU_STOP_REASONS, qemuSwitch } from "./_qemu_switch.ts";
+import {
+  KVM_PRECOPY_DEFAULTS,
+  type KvmPrecopyOptions,
+  type KvmStopReason,
+  type ResolvedKvmOptions,
+  resolveKvmOptions,
+} from "./_kvm_options.ts";
 import type { MigrationInput, Round } from "./types.ts";
 
-/**
- * The defaults of {@linkcode KvmPrecopyOptions} that were measured or fitted
- * (named once here; `docs/kvm-precopy-pause.md` gives the runs they come
- * from):
- *
- * - `switchoverSeconds`: the fixed part of the guest's pause, seconds, fitted
- *   with `fitDowntime` on the grid (`data/qemu-tcg-1gbit` with
- *   `data/qemu-tcg-1gbit-noise`): the destination's device load and `RESUME`
- *   after the source's last byte (the guest-visible pause exceeds QEMU's own
- *   `downtime` by 0.029-0.031 s median on the grid and the sweep).
- * - `earlyZeroFraction` and `spreadZeroFraction`: where the guest's zero
- *   pages lie in QEMU's scan order (traces' `duplicate` against the pages
- *   scanned in the first pass, 431 grid and sweep traces): 5,274 of about
- *   33,200 (0.16) in the first 30,000 pages; about 4,600 more (0.14) in one
- *   block whose place varies from boot to boot, evenly from page 20,000 to
- *   340,000 of 393,346 (so the model spreads them); the other 0.70 in the
- *   top 30,000 pages, below a tail of mostly normal pages.
- * - `tailFraction`: that tail as a share of the memory: the top 8,192 pages
- *   hold about 800 zero pages (`duplicate` 32,396 of 33,196, median over
- *   the traces that reach them), so about 7,400 normal pages, 0.0188 of
- *   393,346 (the default `tailBytes` is M × 0.0188, 30.3 MB at 1.5 GiB; the
- *   idle guest's pauses at limits up to 1 s leave 24.7-30.8 MB on the grid
- *   and the sweep).
- * - `socketBufferBytes`: what QEMU's first 100 ms bandwidth window reads
- *   above B, bytes: the grid's first `query-migrate` samples (0.2 s) carry
- *   127.9 MB/s median, at a sustained 119.5 MB/s, so about 1.7 MB went into
- *   the socket at once.
- */
-export const KVM_PRECOPY_DEFAULTS: {
-  readonly switchoverSeconds: number;
-  readonly earlyZeroFraction: number;
-  readonly spreadZeroFraction: number;
-  readonly tailFraction: number;
-  readonly socketBufferBytes: number;
-} = Object.freeze({
-  switchoverSeconds: 0.024,
-  earlyZeroFraction: 0.16,
-  spreadZeroFraction: 0.14,
-  tailFraction: 0.0188,
-  socketBufferBytes: 1.7e6,
-});
-
-/** Why the KVM pre-copy model ended. */
-export type KvmStopReason = "converged" | "timeout" | "max-iterations" | "max-syncs";
-
-/** Stop reasons, by sweep() code. */
-export const KVM_STOP_REASONS: readonly KvmStopReason[] = [
-  "converged",
-  "timeout",
-  "max-iterations",
-  "max-syncs",
-];
-
-/**
- * When QEMU may switch to stop-and-copy. `"qemu"`: QEMU 10's decision after
- * every ~50 ms chunk (a bitmap sync whenever the cheap estimate falls to
- * bandwidth × limit, the switch once the exact count is below it).
- * `"between-rounds"`: the remainder is checked only at the start and after
- * each whole round, as in the Xen model (the toolkit's rule before issue #14).
- */
-export type KvmSwitchRule = "qemu" | "between-rounds";
-
-/**
- * How the guest writes its working set, for the `"qemu"` rule. `"sweep"`:
- * page after page in QEMU's scan order, round and round (the project's
- * dirtier); `"random"`: each write hits a page of the working set uniformly
- * at random.
- */
-export type KvmWritePattern = "sweep" | "random";
-
-/** Options for {@linkcode kvmPrecopy}. */
-export interface KvmPrecopyOptions {
-  /**
-   * The largest pause the user allows, in seconds (QEMU's `downtime-limit`).
-   * Today's QEMU default is 0.3 s; QEMU 1.1, the paper's version, used 0.03 s.
-   *
-   * @default {0.3}
-   */
-  downtimeLimitSeconds?: number;
-  /**
-   * Give up (as a user's `migrate_cancel` would) once the migration has run
-   * this long without converging, in seconds.
-   *
-   * @default {600}
-   */
-  timeoutSeconds?: number;
-  /**
-   * When the switch may happen: QEMU's per-chunk decision, or the older
-   * check between whole rounds. See {@linkcode KvmSwitchRule}.
-   *
-   * @default {"qemu"}
-   */
-  switchRule?: KvmSwitchRule;
-  /**
-   * How the guest writes its working set (`"qemu"` rule only).
-   *
-   * @default {"sweep"}
-   */
-  writePattern?: KvmWritePattern;
-  /**
-   * The fixed part of the guest's pause, seconds: what the switch costs
-   * beyond sending what is left (the destination's device load and resume),
-   * added to `downtimeSeconds` (not to `migrationTimeSeconds`, which ends
-   * with the source's last byte, as QEMU's `total-time`). Fitted on the grid,
-   * see {@linkcode KVM_PRECOPY_DEFAULTS}.
-   *
-   * @default {KVM_PRECOPY_DEFAULTS.switchoverSeconds}
-   */
-  switchoverSeconds?: number;
-  /**
-   * The share of the zero pages (`zeroBytes`) QEMU scans first in the first
-   * pass, right after the working set (`"qemu"` rule). Measured on the
-   * traces, see {@linkcode KVM_PRECOPY_DEFAULTS}.
-   *
-   * @default {KVM_PRECOPY_DEFAULTS.earlyZeroFraction}
-   */
-  earlyZeroFraction?: number;
-  /**
-   * The share of the zero pages spread evenly through the normal memory
-   * between the working set and the top (`"qemu"` rule); the rest,
-   * 1 - `earlyZeroFraction` - `spreadZeroFraction`, comes at the end of the
-   * first pass, before `tailBytes`. Measured on the traces, see
-   * {@linkcode KVM_PRECOPY_DEFAULTS}.
-   *
-   * @default {KVM_PRECOPY_DEFAULTS.spreadZeroFraction}
-   */
-  spreadZeroFraction?: number;
-  /**
-   * Non-zero bytes QEMU scans after the zero pages at the end of the first
-   * pass (`"qemu"` rule, when `zeroBytes` > 0). Linux keeps its page array,
-   * 64 bytes per 4 KiB page, and more at the top of memory; the measured idle
-   * guest's pause at small limits is that tail. Measured on the traces, see
-   * {@linkcode KVM_PRECOPY_DEFAULTS}.
-   *
-   * @default {memoryBytes × KVM_PRECOPY_DEFAULTS.tailFraction}
-   */
-  tailBytes?: number;
-  /**
-   * Seconds of sending between two checks (QEMU's `MAX_WAIT`, 50 ms), for
-   * the `"qemu"` rule.
-   *
-   * @default {0.05}
-   */
-  chunkSeconds?: number;
-  /**
-   * The window of QEMU's bandwidth estimate, in seconds: no switch before the
-   * first window ends (`"qemu"` rule).
-   *
-   * @default {0.1}
-   */
-  bandwidthWindowSeconds?: number;
-  /**
-   * Bytes the sending socket takes at once when the migration starts (the
-   * kernel's send buffer), in bytes (`"qemu"` rule). QEMU's bandwidth
-   * estimate counts bytes written to the socket, so its first window reads
-   * B + socketBufferBytes / window: on the project's link 130-143 MB/s
-   * against 119 sustained, about 1.7 MB (see
-   * {@linkcode KVM_PRECOPY_DEFAULTS}), which makes a limit of 12 s stop at
-   * once for a 1.5 GiB guest.
-   *
-   * @default {KVM_PRECOPY_DEFAULTS.socketBufferBytes}
-   */
-  socketBufferBytes?: number;
-  /**
-   * Give up after this many bitmap syncs (`"qemu"` rule), a cap on the model's
-   * work when a migration syncs every chunk without converging.
-   *
-   * @default {10000}
-   */
-  maxBitmapSyncs?: number;
-  /**
-   * Give up after this many rounds (`"between-rounds"` rule), for rounds that
-   * shrink forever without reaching the limit (a limit of 0 with a non-zero
-   * dirty rate).
-   *
-   * @default {10000}
-   */
-  maxIterations?: number;
-}
+export {
+  KVM_PRECOPY_DEFAULTS,
+  KVM_STOP_REASONS,
+  type KvmPrecopyOptions,
+  type KvmStopReason,
+  type KvmSwitchRule,
+  type KvmWritePattern,
+  type ResolvedKvmOptions,
+  resolveKvmOptions,
+} from "./_kvm_options.ts";
 
 /** The result of {@linkcode kvmPrecopy}. */
 export interface KvmPrecopyResult {
@@ -240,121 +77,6 @@ export interface KvmPrecopyResult {
   rounds: Round[];
 }
 
-/** Fully resolved options, shared with sweep(). */
-export interface ResolvedKvmOptions {
-  downtimeLimitSeconds: number;
-  timeoutSeconds: number;
-  switchRule: KvmSwitchRule;
-  writePattern: KvmWritePattern;
-  switchoverSeconds: number;
-  earlyZeroFraction: number;
-  spreadZeroFraction: number;
-  /** Absent: memoryBytes × KVM_PRECOPY_DEFAULTS.tailFraction. */
-  tailBytes?: number;
-  chunkSeconds: number;
-  bandwidthWindowSeconds: number;
-  socketBufferBytes: number;
-  maxBitmapSyncs: number;
-  maxIterations: number;
-}
-
-/**
- * Checks {@linkcode KvmPrecopyOptions} and fills in the defaults.
- *
- * @param where The calling function's name.
- * @param options The options to check.
- */
-export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): ResolvedKvmOptions {
-  const record = checkObject(where, "options", options);
-  const {
-    downtimeLimitSeconds = 0.3,
-    timeoutSeconds = 600,
-    switchRule = "qemu",
-    writePattern = "sweep",
-    switchoverSeconds = KVM_PRECOPY_DEFAULTS.switchoverSeconds,
-    earlyZeroFraction = KVM_PRECOPY_DEFAULTS.earlyZeroFraction,
-    spreadZeroFraction = KVM_PRECOPY_DEFAULTS.spreadZeroFraction,
-    tailBytes,
-    chunkSeconds = 0.05,
-    bandwidthWindowSeconds = 0.1,
-    socketBufferBytes = KVM_PRECOPY_DEFAULTS.socketBufferBytes,
-    maxBitmapSyncs = 10000,
-    maxIterations = 10000,
-  } = record;
-  const number = (field: string, value: unknown, rule: "non-negative" | "positive", unit = "") =>
-    checkNumber(where, "option", field, value, rule, unit);
-  if (switchRule !== "qemu" && switchRule !== "between-rounds") {
-    throw new TypeError(
-      `${where}: invalid option "switchRule", expected "qemu" or "between-rounds" (got ${
-        showValue(switchRule)
-      })`,
-    );
-  }
-  if (writePattern !== "sweep" && writePattern !== "random") {
-    throw new TypeError(
-      `${where}: invalid option "writePattern", expected "sweep" or "random" (got ${
-        showValue(writePattern)
-      })`,
-    );
-  }
-  return {
-    downtimeLimitSeconds: number(
-      "downtimeLimitSeconds",
-      downtimeLimitSeconds,
-      "non-negative",
-      "seconds",
-    ),
-    timeoutSeconds: number("timeoutSeconds", timeoutSeconds, "positive", "seconds"),
-    switchRule,
-    writePattern,
-    switchoverSeconds: number("switchoverSeconds", switchoverSeconds, "non-negative", "seconds"),
-    ...checkZeroLayout(where, earlyZeroFraction, spreadZeroFraction),
-    ...(tailBytes === undefined
-      ? {}
-      : { tailBytes: number("tailBytes", tailBytes, "non-negative", "bytes") }),
-    chunkSeconds: number("chunkSeconds", chunkSeconds, "positive", "seconds"),
-    bandwidthWindowSeconds: number(
-      "bandwidthWindowSeconds",
-      bandwidthWindowSeconds,
-      "non-negative",
-      "seconds",
-    ),
-    socketBufferBytes: number("socketBufferBytes", socketBufferBytes, "non-negative", "bytes"),
-    maxBitmapSyncs: checkNumber(where, "option", "maxBitmapSyncs", maxBitmapSyncs, "integer>=1"),
-    maxIterations: checkNumber(where, "option", "maxIterations", maxIterations, "integer>=1"),
-  };
-}
-
-function checkZeroLayout(
-  where: string,
-  early: unknown,
-  spread: unknown,
-): { earlyZeroFraction: number; spreadZeroFraction: number } {
-  const unit = "(a fraction up to 1)";
-  const earlyZeroFraction = checkNumber(
-    where,
-    "option",
-    "earlyZeroFraction",
-    early,
-    "non-negative",
-    unit,
-  );
-  const spreadZeroFraction = checkNumber(
-    where,
-    "option",
-    "spreadZeroFraction",
-    spread,
-    "non-negative",
-    unit,
-  );
-  if (earlyZeroFraction + spreadZeroFraction > 1) {
-    throw new RangeError(
-      `${where}: invalid options "earlyZeroFraction" and "spreadZeroFraction", expected fractions that add up to 1 or less (got ${earlyZeroFraction} and ${spreadZeroFraction})`,
-    );
-  }
-  return { earlyZeroFraction, spreadZeroFraction };
-}
-
 /**
  * Estimates a KVM (QEMU) pre-copy live migration.
  *
@@ -366,11 +88,16 @@ function checkZeroLayout(
  * the threshold. There is no threshold in the first 100 ms, and no sync at
  * the end of a pass. The guest's writes reach the bitmap only at a sync: with
  * `writePattern: "sweep"` it writes its working set page after page in scan
- * order, with `"random"` uniformly at random. Zero pages (`zeroBytes`, placed
- * at the end of the first pass, before `tailBytes` of normal memory) count
- * p bytes each in the estimate but cost 9 bytes on the wire, and the pause is
- * what is left at the stop over B. The model jumps from sync to sync (the
- * chunks between two syncs are counted, not simulated).
+ * order, with `"random"` uniformly at random. Zero pages (`zeroBytes`) count
+ * p bytes each in the estimate but cost 9 bytes on the wire; they lie in the
+ * scan order as QEMU meets them on the project's guest (a share first, a
+ * share spread through memory, the rest at the end of the first pass before
+ * `tailBytes` of normal memory). The pause is a fixed `switchoverSeconds`
+ * plus the stop-and-copy, what is left at the stop over B (the traces show
+ * the stop-and-copy at the pre-copy's own rate: `downtime-bytes` over QEMU's
+ * `downtime` is 117.9 MB/s median on the sweep, 118.9 on the grid). The
+ * model jumps from sync to sync (the chunks between two syncs are counted,
+ * not simulated).
  *
  * With `switchRule: "between-rounds"` it copies in whole rounds like the Xen
  * model and switches once the remainder fits the limit, remaining / B <=
@@ -400,8 +127,27 @@ function checkZeroLayout(
  * );
  * assert.equal(result.converged, true);
  * assert.equal(result.bitmapSyncs, 3); // setup, the exact count, completion
- * assert.ok(result.downtimeSeconds > 2.9 && result.downtimeSeconds <= 3.01);
- * assert.ok(Math.abs(result.migrationTimeSeconds - result.precopyTimeSeconds - result.downtimeSeconds) < 1e-9);
+ * assert.ok(result.stopAndCopySeconds > 2.9 && result.stopAndCopySeconds <= 3.01);
+ * // The pause adds the fixed switchover cost; the migration ends with the last byte.
+ * assert.equal(result.downtimeSeconds, result.stopAndCopySeconds + 0.024);
+ * assert.ok(Math.abs(result.migrationTimeSeconds - result.precopyTimeSeconds - result.stopAndCopySeconds) < 1e-9);
+ * ```
+ *
+ * @example Zero pages scanned before the stop cost nothing in the pause
+ * ```ts
+ * import { kvmPrecopy } from "./kvm_precopy.ts";
+ * import assert from "node:assert/strict";
+ * const input = {
+ *   memoryBytes: 1.5 * 2 ** 30, wssBytes: 0, dirtyPagesPerSecond: 0,
+ *   bandwidthBytesPerSecond: 119e6, zeroBytes: 100e6,
+ * };
+ * // At a 3 s limit the stop comes before the top of memory: every zero page at the
+ * // end is still pending (4096 bytes each) but costs 9 bytes, so the pause falls short.
+ * const atEnd = kvmPrecopy(input, { downtimeLimitSeconds: 3, earlyZeroFraction: 0, spreadZeroFraction: 0 });
+ * const early = kvmPrecopy(input, { downtimeLimitSeconds: 3, earlyZeroFraction: 0.3, spreadZeroFraction: 0 });
+ * // 30 % of them scanned early: the pause is longer by about 0.3 × 100 MB / B.
+ * const longer = early.stopAndCopySeconds - atEnd.stopAndCopySeconds;
+ * assert.ok(Math.abs(longer - 0.3 * 100e6 / 119e6) < 0.06);
  * ```
  *
  * @example The sharp switch of Figure 3, and the older rule's
