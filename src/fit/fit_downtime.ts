@@ -107,7 +107,7 @@ export function fitDowntime(
     data.runs,
     data.indices,
     data.measured,
-    withoutKvmSwitchover(resolved.fit),
+    resolved.fit,
     objective,
     resolved.resamples,
     resolved.seed,
@@ -128,22 +128,6 @@ export function fitDowntime(
       objective,
       resamples: resolved.resamples,
       seed: resolved.seed,
-    },
-  };
-}
-
-/**
- * The fit with KVM pre-copy's own fixed pause set to 0, so that the fitted
- * switchover cost is the whole fixed part (kvmPrecopy's default is replaced,
- * not added to).
- */
-function withoutKvmSwitchover(fit: FittedModel): FittedModel {
-  const modelOptions = fit.modelOptions ?? {};
-  return {
-    ...fit,
-    modelOptions: {
-      ...modelOptions,
-      kvmPrecopy: { ...modelOptions.kvmPrecopy, switchoverSeconds: 0 },
     },
   };
 }
