@@ -179,9 +179,13 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       false,
     ]);
     // Where the model's outcome flips (W/B would be 1.13, 2.26, 4.51 and 11.6 s): once at
-    // 0.729 s for 128 MiB; back and forth in 1.410-1.434 s, 2.816-2.940 s and 7.296-7.414 s.
+    // 0.729 s for 128 MiB and at 7.343 s for the full working set (the zero pages spread through
+    // memory); back and forth in 1.408-1.432 s and 2.816-2.946 s.
     const zones = v.brackets.map((x) => x.modelZoneSeconds?.map((l) => +l.toFixed(3)) ?? null);
-    assert.deepEqual(zones, [null, [0.729, 0.728], [1.41, 1.434], [2.816, 2.94], [7.296, 7.414]]);
+    assert.deepEqual(zones, [null, [0.729, 0.728], [1.408, 1.432], [2.816, 2.946], [
+      7.343,
+      7.341,
+    ]]);
   });
   await t.step("outcomes: 196 of 197 right; the miss is a repeat at the mixed 7.5 s", () => {
     assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 197);
@@ -191,25 +195,31 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     ]);
   });
   await t.step(
-    "pauses: 101 of 141 within 10 % or 100 ms; the 40 misses, counted per workload",
+    "pauses: 124 of 141 within 10 % or 100 ms; the 17 misses, counted per workload",
     () => {
       assert.equal(v.pauses.length, 141);
       const misses = v.brackets.map((x) =>
         v.pauseMisses.filter((p) => p.workload === x.workload).length
       );
-      // Every miss is a model pause shorter than the guest-visible one: by 0.1-0.45 s at limits up
-      // to 1.9 s (the model has no fixed switchover cost; the idle guest pauses 0.27-0.32 s at
-      // 0.3-1 s), and by 0.2-2.2 s at 3-12 s, where the measured pause exceeds what was left over
-      // B (at 12 s it is 12.3-12.7 s). D's reading: the zero pages the guest has early are placed
-      // at the end of the pass, and at 11-12 s QEMU's first 100 ms bandwidth window counts the
-      // socket buffer's fill. These are misses, counted, not hidden.
-      assert.deepEqual(misses, [18, 7, 5, 3, 7]);
-      assert.ok(v.pauseMisses.every((p) => p.modelSeconds < p.measuredSeconds));
-      // The median relative pause error over the 141 runs: 5.5 %.
+      // The pause is the fixed switchover cost (0.024 s, fitted on the grid) plus what is left
+      // at the stop over B, with the zero pages where the traces show QEMU scanning them. The
+      // misses are runs whose own stop-and-copy or bandwidth reading was off B
+      // (docs/kvm-precopy-pause.md gives each with its trace numbers). Before: 101 of 141, all short.
+      assert.deepEqual(misses, [4, 1, 3, 5, 4]);
+      const id = (p: (typeof v.pauses)[number]) =>
+        `${p.workload.split(",")[0]} @ ${p.limitSeconds} s/${p.run}`;
+      assert.deepEqual(v.pauseMisses.map(id), [
+        ...["0.6 s/2", "1.5 s/2", "3 s/2", "9 s/2"].map((l) => `WSS 0 MiB @ ${l}`),
+        "WSS 128 MiB @ 1 s/3",
+        ...["1.9 s/3", "6 s/2", "6 s/3"].map((l) => `WSS 256 MiB @ ${l}`),
+        ...["4 s/2", "6 s/1", "6 s/3", "10 s/1", "10 s/3"].map((l) => `WSS 512 MiB @ ${l}`),
+        ...["8 s/2", "10 s/2", "10 s/3", "11 s/1"].map((l) => `WSS full @ ${l}`),
+      ]);
+      // The median relative pause error over the 141 runs: 3.5 % (5.5 % before).
       const relative = v.pauses.map((p) => Math.abs(p.modelSeconds / p.measuredSeconds - 1))
         .sort((x, y) => x - y);
       const middle = relative[Math.floor(relative.length / 2)]!;
-      assert.ok(middle > 0.05 && middle < 0.06);
+      assert.ok(middle > 0.03 && middle < 0.04, `median ${middle}`);
     },
   );
   await t.step(
@@ -236,7 +246,10 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     const sweep = own.brackets.filter((x) => x.writePattern === "sweep");
     assert.deepEqual(sweep.map((x) => x.inside), [true, true, false, false, true]);
     const wrong = own.wrongCalls.filter((c) => c.includes(", sweep @"));
-    assert.equal(wrong.length, 16);
-    assert.ok(wrong.every((c) => c.endsWith("measured completed, model non-convergent")));
+    assert.equal(wrong.length, 17);
+    const late = wrong.filter((c) => !c.endsWith("measured completed, model non-convergent"));
+    assert.deepEqual(late, [
+      "WSS full, 51200 pages/s, sweep @ 7.5 s (run 3): measured non-convergent, model converged",
+    ]);
   });
 });
