@@ -74,7 +74,8 @@ export function firstPass(
   const from = wssPages + early;
   const slice = (topStart - from) / SPREAD_SLICES;
   const block = spread / SPREAD_SLICES;
-  if (!(slice > block)) {
+  if (!(block > 0)) push(map, from, topStart, 1, 0);
+  else if (!(slice > block)) {
     // No room to spread them (the normal memory is all but gone): one block.
     push(map, from, from + spread, 1, 1);
     push(map, from + spread, topStart, 1, 0);

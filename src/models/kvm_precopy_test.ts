@@ -323,3 +323,89 @@ Deno.test("kvmPrecopy() rejects bad QEMU-rule options and zero bytes", () => {
     }) (got ${M})`,
   });
 });
+
+Deno.test("kvmPrecopy() QEMU rule: the pause is the fixed switchover cost plus the stop-and-copy", async (t) => {
+  // 1 GiB idle guest, B = 100 MB/s, 100 MiB of zero pages, no tail, no socket buffer: checks every
+  // 50 ms (5 MB on the wire); the threshold at 2 s is 2e8 bytes = 48,828.125 pages.
+  const input = {
+    memoryBytes: 2 ** 30,
+    wssBytes: 0,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: 1e8,
+    zeroBytes: 100 * MIB,
+  };
+  const base = { downtimeLimitSeconds: 2, tailBytes: 0, socketBufferBytes: 0 };
+  const chunkPages = 5e6 / 4104;
+  await t.step(
+    "half the zero pages scanned first: the stop leaves the other half and normal pages",
+    () => {
+      const result = kvmPrecopy(input, { ...base, earlyZeroFraction: 0.5, spreadZeroFraction: 0 });
+      // Pending at the stop = 12,800 top zero pages + the normal pages left, <= 48,828.125 pages,
+      // within one chunk of it: normal left in (36,028.125 - 1,218.3, 36,028.125].
+      const normal = (result.stopAndCopySeconds * 1e8 - 12800 * 9) / 4104;
+      assert.ok(normal <= 36028.125 + 1e-6 && normal > 36028.125 - chunkPages, `normal ${normal}`);
+      assert.equal(result.remainingBytes, (normal + 12800) * 4096);
+      assert.equal(result.downtimeSeconds, result.stopAndCopySeconds + 0.024);
+    },
+  );
+  await t.step(
+    "every zero page at the top: 12,800 fewer normal pages left, 0.525 s shorter",
+    () => {
+      const early = kvmPrecopy(input, { ...base, earlyZeroFraction: 0.5, spreadZeroFraction: 0 });
+      const top = kvmPrecopy(input, { ...base, earlyZeroFraction: 0, spreadZeroFraction: 0 });
+      const shorter = early.stopAndCopySeconds - top.stopAndCopySeconds;
+      // 12,800 pages x (4104 - 9) bytes / B = 0.524 s, give or take a chunk (0.05 s).
+      assert.ok(Math.abs(shorter - 12800 * 4095 / 1e8) < 0.05, `shorter by ${shorter}`);
+    },
+  );
+  await t.step("switchoverSeconds adds to the pause, not to the migration time", () => {
+    const none = kvmPrecopy(input, { ...base, switchoverSeconds: 0 });
+    const some = kvmPrecopy(input, { ...base, switchoverSeconds: 0.1 });
+    assert.equal(none.downtimeSeconds, none.stopAndCopySeconds);
+    assert.equal(some.downtimeSeconds, some.stopAndCopySeconds + 0.1);
+    assert.equal(some.migrationTimeSeconds, none.migrationTimeSeconds);
+    assert.equal(some.stopAndCopySeconds, none.stopAndCopySeconds);
+    const rounds = kvmPrecopy(input, { ...ROUNDS, switchoverSeconds: 0.1 });
+    assert.equal(rounds.downtimeSeconds, rounds.stopAndCopySeconds + 0.1);
+    assert.equal(
+      rounds.migrationTimeSeconds,
+      rounds.precopyTimeSeconds + rounds.stopAndCopySeconds,
+    );
+  });
+  await t.step("the socket buffer's first window: 12 s stops at once, 11.5 s does not", () => {
+    // 1.5 GiB idle at 119 MB/s with 1.7 MB in the socket: the first window reads 136 MB/s.
+    const idle = { ...input, memoryBytes: M, bandwidthBytesPerSecond: 119e6, zeroBytes: 0 };
+    const at = (limit: number) => kvmPrecopy(idle, { downtimeLimitSeconds: limit });
+    // Pending after 0.1 s: M - 11.9 MB / (4104 / 4096) = 1,598.7 MB; 136 MB/s x 12 s = 1,632 MB.
+    assert.ok(Math.abs(at(12).precopyTimeSeconds - 0.1) < 1e-12);
+    assert.ok(at(11.5).precopyTimeSeconds > 1);
+    assert.ok(
+      kvmPrecopy(idle, { downtimeLimitSeconds: 12, socketBufferBytes: 0 })
+        .precopyTimeSeconds > 1,
+    );
+  });
+});
+
+Deno.test("kvmPrecopy() rejects a bad switchover cost and zero-page layout", () => {
+  const input = { memoryBytes: M, wssBytes: 0, dirtyPagesPerSecond: 0, bandwidthBytesPerSecond: B };
+  assert.throws(() => kvmPrecopy(input, { switchoverSeconds: -0.01 }), {
+    name: "RangeError",
+    message:
+      'kvmPrecopy: invalid option "switchoverSeconds", expected a finite number >= 0 seconds (got -0.01)',
+  });
+  assert.throws(() => kvmPrecopy(input, { earlyZeroFraction: Number.NaN }), {
+    name: "RangeError",
+    message:
+      'kvmPrecopy: invalid option "earlyZeroFraction", expected a finite number >= 0 (a fraction up to 1) (got NaN)',
+  });
+  assert.throws(() => kvmPrecopy(input, { spreadZeroFraction: "0.1" as unknown as number }), {
+    name: "TypeError",
+    message:
+      'kvmPrecopy: invalid option "spreadZeroFraction", expected a finite number >= 0 (a fraction up to 1) (got "0.1")',
+  });
+  assert.throws(() => kvmPrecopy(input, { earlyZeroFraction: 0.6, spreadZeroFraction: 0.5 }), {
+    name: "RangeError",
+    message:
+      'kvmPrecopy: invalid options "earlyZeroFraction" and "spreadZeroFraction", expected fractions that add up to 1 or less (got 0.6 and 0.5)',
+  });
+});
