@@ -47,7 +47,7 @@ let MAP = newBitmap(64);
 let SCRATCH = newBitmap(64);
 
 /** Slices the spread zero pages are laid out in, one block at the start of each. */
-export const SPREAD_SLICES = 8;
+export const SPREAD_SLICES = 4;
 
 /**
  * The bitmap at setup, all dirty, in scan order: the working set, the zero

@@ -6,15 +6,16 @@ const intervals = (map: ReturnType<typeof firstPass>) =>
 
 Deno.test("firstPass() lays the zero pages out first, spread and at the top, by hand", async (t) => {
   await t.step(
-    "1,000 pages: W 100, 40 zero first, 80 spread in 8 slices, 80 at the top, tail 50",
+    "1,000 pages: W 100, 40 zero first, 80 spread in 4 slices, 80 at the top, tail 50",
     () => {
       const map = firstPass(1000, 100, 200, 50, 40, 80);
       // The spread region runs from 140 to the top zeros at 1000 - 50 - 80 = 870: slices of
-      // 730 / 8 = 91.25 pages, each starting with 80 / 8 = 10 zero pages.
-      const slices = Array.from({ length: SPREAD_SLICES }, (_, k) => {
-        const at = 140 + 91.25 * k;
-        return [[at, at + 10, 1], [at + 10, k === 7 ? 870 : at + 91.25, 0]];
-      }).flat();
+      // 730 / 4 = 182.5 pages, each starting with 80 / 4 = 20 zero pages.
+      assert.equal(SPREAD_SLICES, 4);
+      const slices = [140, 322.5, 505, 687.5].flatMap((at, k) => [
+        [at, at + 20, 1],
+        [at + 20, k === 3 ? 870 : at + 182.5, 0],
+      ]);
       assert.deepEqual(intervals(map), [
         [0, 100, 0],
         [100, 140, 1],
