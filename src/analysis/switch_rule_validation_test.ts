@@ -223,20 +223,24 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     },
   );
   await t.step(
-    "random writes (12 runs at two limits each): 128 MiB just outside, 512 MiB inside",
+    "random writes (21 runs): 512 MiB inside 1.5-2 s, 128 MiB just above its 0.4-0.5 s",
     () => {
       const random = all.brackets.filter((x) => x.writePattern === "random");
-      // Every random-write run converged (at 0.5 and 0.7 s for 128 MiB, 2 and 3 s for 512 MiB);
-      // the model switches at 0.506 s and 1.961 s, so it calls two of the three 128 MiB runs at 0.5 s
-      // stuck (0.006 s too high): misses, counted.
+      // No run converged at 0.3 or 0.4 s (128 MiB) or 1.5 s (512 MiB); every run did at 0.5 and
+      // 0.7 s, 2 and 3 s. The model switches at 1.961 s for 512 MiB (inside) and at 0.512 s for
+      // 128 MiB, where the steady count sits within 1 % of the threshold (the switch moves as
+      // 4096 N / B: at QEMU's own reading, 119.6 MB/s, it is 0.50 s); so it calls two of the three
+      // 0.5 s runs stuck: misses, counted (docs/kvm-precopy-pause.md).
       assert.deepEqual(
-        random.map((x) => [mib(x.wssBytes), x.highSeconds, x.inside, x.callsRight]),
+        random.map((x) => [mib(x.wssBytes), x.runs, x.lowSeconds, x.highSeconds, x.inside]),
         [
-          [128, 0.5, false, 4],
-          [512, 2, true, 6],
+          [128, 12, 0.4, 0.5, false],
+          [512, 9, 1.5, 2, true],
         ],
       );
-      assert.ok(random[0]!.modelSwitchSeconds! > 0.5 && random[0]!.modelSwitchSeconds! < 0.51);
+      assert.deepEqual(random.map((x) => x.callsRight), [10, 9]);
+      assert.ok(random[0]!.modelSwitchSeconds! > 0.5 && random[0]!.modelSwitchSeconds! < 0.52);
+      assert.ok(Math.abs(random[1]!.modelSwitchSeconds! - 1.961) < 0.002);
     },
   );
   await t.step("at each run's own throughput instead, 256 and 512 MiB fall outside", () => {

@@ -20,11 +20,13 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
  *   340,000 of 393,346 (so the model spreads them); the other 0.70 in the
  *   top 30,000 pages, below a tail of mostly normal pages.
  * - `tailFraction`: that tail as a share of the memory: the top 8,192 pages
- *   hold about 800 zero pages (`duplicate` 32,396 of 33,196, median over
- *   the traces that reach them), so about 7,400 normal pages, 0.0188 of
- *   393,346 (the default `tailBytes` is M × 0.0188, 30.3 MB at 1.5 GiB; the
- *   idle guest's pauses at limits up to 1 s leave 24.7-30.8 MB on the grid
- *   and the sweep).
+ *   hold 156-800 zero pages, depending on where the top block's edge is
+ *   drawn (`duplicate` 32,396-33,040 of 33,196, medians over the traces that
+ *   reach them), so 7,400-8,000 normal pages; fitted on the grid within that
+ *   range, 0.0195 (7,670 pages, 31.4 MB at 1.5 GiB) gives the lowest
+ *   cross-validated time MAPE and pause MAE among 0.0188-0.0205 (the idle
+ *   guest's pauses at limits up to 1 s leave 24.7-30.8 MB on the grid and
+ *   the sweep).
  * - `socketBufferBytes`: what QEMU's first 100 ms bandwidth window reads
  *   above B, bytes: the grid's first `query-migrate` samples (0.2 s) carry
  *   127.9 MB/s median, at a sustained 119.5 MB/s, so about 1.7 MB went into
@@ -53,7 +55,7 @@ export const KVM_PRECOPY_DEFAULTS: {
   switchoverSeconds: 0.024,
   earlyZeroFraction: 0.16,
   spreadZeroFraction: 0.14,
-  tailFraction: 0.0188,
+  tailFraction: 0.0195,
   socketBufferBytes: 1.7e6,
 });
 
