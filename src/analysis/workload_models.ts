@@ -76,7 +76,8 @@ function groupBandwidth(run: MigrationRun, fits: Readonly<Record<string, FitResu
  * Today's models' downtime for each run, seconds, at its method's fitted B
  * and contention factor: Xen pre-copy's last round over B
  * (`xenPrecopy(...).downtimeSeconds`), KVM pre-copy's remainder at the
- * switch over B (NaN where it does not converge), and KVM post-copy's fixed
+ * switch over B plus its own fixed switchover cost (`kvmPrecopy`'s
+ * `downtimeSeconds`; NaN where it does not converge), and KVM post-copy's fixed
  * switchover pause (`kvmPostcopy`'s default, the paper's 47 ms). NaN for a
  * method without a fit or a contention without a factor.
  *
