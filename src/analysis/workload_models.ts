@@ -79,7 +79,8 @@ function groupBandwidth(run: MigrationRun, fits: Readonly<Record<string, FitResu
  * and contention factor: Xen pre-copy's last round over B
  * (`xenPrecopy(...).downtimeSeconds`; the Xen-rule runs, `xen-precopy-policy`,
  * `qemuXenRules`' stop-and-copy with the run's zero pages), KVM pre-copy's remainder at the
- * switch over B (NaN where it does not converge), and KVM post-copy's fixed
+ * switch over B plus its own fixed switchover cost (`kvmPrecopy`'s
+ * `downtimeSeconds`; NaN where it does not converge), and KVM post-copy's fixed
  * switchover pause (`kvmPostcopy`'s default, the paper's 47 ms). NaN for a
  * method without a fit or a contention without a factor.
  *

@@ -34,6 +34,7 @@ export {
   type XenStopReason,
 } from "./xen_precopy.ts";
 export {
+  KVM_PRECOPY_DEFAULTS,
   kvmPrecopy,
   type KvmPrecopyOptions,
   type KvmPrecopyResult,
