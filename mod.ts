@@ -219,6 +219,8 @@ export {
   type MethodVerdict,
   type PauseComparison,
   type ProgressMedian,
+  NothingToFitError,
+  type NothingToFitErrorOptions,
   reproduceFigures,
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
