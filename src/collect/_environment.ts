@@ -2,6 +2,10 @@
 // guest build and the shaped link use), checked before a sitting starts, and
 // the host failures of a sitting's start said as one line a user can act on.
 
+import { CollectSetupError } from "./collect_setup_error.ts";
+
+export { CollectSetupError };
+
 /** The install command for the collector's system packages (Debian 12). */
 export const INSTALL_HINT = "bash scripts/install_system.sh qemu";
 
@@ -31,25 +35,6 @@ export interface HostFacts {
   missing: readonly string[];
   /** The first line of `qemu-system-x86_64 --version`, or "" when it printed nothing. */
   qemuVersion: string;
-}
-
-/**
- * A host or output folder that cannot run the collection: not root, a tool
- * missing, QEMU too old, the output folder not writable or holding another
- * setup. A user's problem, not a bug: `deno task collect` prints its one line and
- * exits with 2.
- */
-export class CollectSetupError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message The whole message, one line, naming what is missing and how to get it.
-   * @param options The cause, if any.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "CollectSetupError";
-  }
 }
 
 /** QEMU's major version from its `--version` line, or undefined when the line has none. */

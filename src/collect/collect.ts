@@ -145,7 +145,7 @@ export interface CollectResult {
  * @param options See {@linkcode CollectOptions}.
  * @returns A summary of the session.
  * @throws {RangeError} If an option is out of range.
- * @throws {CollectSetupError} (private `_environment.ts`; `deno task collect` prints its one
+ * @throws {CollectSetupError} (`deno task collect` prints its one
  * line and exits with 2) If the host cannot run it (not root, a tool missing, QEMU older than
  * 9, `ip netns` failing), or the output directory cannot be written or holds a dataset with
  * another VM size, link or downtime limit.

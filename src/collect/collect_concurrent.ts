@@ -97,7 +97,7 @@ const START_MARGIN_SECONDS = 4;
  * @param options See {@linkcode CollectConcurrentOptions}.
  * @returns A summary of the session.
  * @throws {RangeError} If an option is out of range.
- * @throws {CollectSetupError} (private; one line and exit 2 in `deno task collect`) If the
+ * @throws {CollectSetupError} (one line and exit 2 in `deno task collect`) If the
  * host or the output directory cannot run it, as `collect`.
  *
  * @example Resuming with nothing left to run touches no hypervisor

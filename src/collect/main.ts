@@ -22,7 +22,7 @@ import {
   ValueRejected,
 } from "../cli/mod.ts";
 import { CONCURRENT_HELP, concurrentMain } from "./_concurrent_main.ts";
-import { CollectSetupError } from "./_environment.ts";
+import { CollectSetupError } from "./collect_setup_error.ts";
 import { collect } from "./collect.ts";
 import { CONCURRENT_SHAPES } from "./concurrent_plans.ts";
 import { PAPER_DIRTY_PAGES_PER_SECOND, PAPER_WSS, planGrid } from "./plan_grid.ts";
