@@ -41,6 +41,7 @@ export {
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
 } from "./reproduce_figures.ts";
+export { NothingToFitError, type NothingToFitErrorOptions } from "./nothing_to_fit_error.ts";
 export {
   reproduceProject,
   type ReproduceProjectOptions,
