@@ -217,6 +217,8 @@ export {
   type LimitsCell,
   measuredLimits,
   type MethodVerdict,
+  NothingToFitError,
+  type NothingToFitErrorOptions,
   type PauseComparison,
   type ProgressMedian,
   reproduceFigures,

@@ -37,7 +37,9 @@ export interface PredictRunsOptions {
  * efficiency scale B = efficiency × the run's `linkBandwidthBytesPerSecond`.
  * With one B per method, the run's method picks B.
  *
- * Methods: `"xen-precopy"` and `"xen-precopy-policy"` use `xenPrecopy`;
+ * Methods: `"xen-precopy"` uses `xenPrecopy`; `"xen-precopy-policy"` (QEMU's
+ * pre-copy under Xen's stop rules) uses `qemuXenRules` with the run's zero
+ * pages and `xenPrecopy`'s constants;
  * `"kvm-precopy"` uses `kvmPrecopy` with the run's
  * `downtimeLimitSeconds` when present (else the fit's option);
  * `"kvm-postcopy"` uses `kvmPostcopy`, with one pre-copy pass when
@@ -126,13 +128,19 @@ export function predictRuns(
     return checked.map((run, i) => predictProgress(where, fit, run, i, bandwidths[i]!));
   }
   const indices = checked.map((_, i) => i);
-  const plan = makePlan(where, checked, indices, modelOptions);
+  const costs = quantity === "downtimeSeconds"
+    ? (fit as Partial<FittedDowntime>).switchoverSeconds
+    : undefined;
+  // A fitted switchover cost replaces KVM pre-copy's own fixed part of the pause.
+  const planOptions = costs === undefined ? modelOptions : {
+    ...modelOptions,
+    kvmPrecopy: { ...modelOptions.kvmPrecopy, switchoverSeconds: 0 },
+  };
+  const plan = makePlan(where, checked, indices, planOptions);
   const column = quantity === "migrationTimeSeconds" ? "timeSeconds" : quantity;
   const values = Array.from(
     evaluatePlan(plan, bandwidths, new Float64Array(checked.length), column),
   );
-  if (quantity !== "downtimeSeconds") return values;
-  const costs = (fit as Partial<FittedDowntime>).switchoverSeconds;
   if (costs === undefined) return values;
   return checked.map((run, i) => {
     const cost = costs[run.method];
