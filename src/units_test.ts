@@ -10,6 +10,7 @@ import {
   pagesToBytes,
   parseQuantity,
 } from "./units.ts";
+import { unit as mathUnit } from "./_deps/mathjs.ts";
 
 Deno.test("unit helpers convert at the edges and round-trip", () => {
   assert.equal(mibToBytes(64), 67108864);
@@ -64,4 +65,67 @@ Deno.test("parseQuantity() rejects unknown and dimensionally wrong units", () =>
     name: "TypeError",
     message: "parseQuantity: expected a string (got number)",
   });
+});
+
+Deno.test("parseQuantity() gives mathjs's value and error class for every unit it reads", () => {
+  const numbers = ["0", "1", "1.5", "0.1", "123.456", "7e3", "3.3e-2", ".5", "+2", "-4", "1e400"];
+  const dataPrefixes = ["", "k", "M", "G", "T", "P", "E", "Z", "Y", "Ki", "Mi", "Gi", "Ti", "Yi"];
+  const data = dataPrefixes.flatMap((p) => [`${p}b`, `${p}B`, `${p}bit`, `${p}bytes`]);
+  const timePrefixes = ["", "k", "m", "u", "n", "da", "h", "d", "Q", "q"];
+  const times = [
+    ...timePrefixes.map((p) => `${p}s`),
+    ...["", "milli", "micro", "kilo"].flatMap((p) => [`${p}second`, `${p}seconds`, `${p}sec`]),
+    ..."min mins minute minutes h hr hrs hour hours day days week weeks".split(" "),
+  ];
+  const units = [
+    ...data,
+    ...times,
+    ...dataPrefixes.flatMap((p) => [`${p}bps`, `${p}Bps`]),
+    ...data.flatMap((d) => times.flatMap((t) => [`${d}/${t}`, `${d} / ${t}`])),
+    ...times.map((t) => `${t}/s`),
+    "mb",
+    "KB",
+    "Kib",
+    "kibit",
+    "B/B",
+    "s/B",
+  ];
+  const kinds = ["bytes", "seconds", "bytesPerSecond", "pagesPerSecond"] as const;
+  const outcome = (f: () => number) => {
+    try {
+      return f();
+    } catch (error) {
+      return (error as Error).name;
+    }
+  };
+  let compared = 0;
+  for (const number of numbers) {
+    for (const unit of units) {
+      const text = `${number} ${unit}`;
+      const normalised = text.replace(/(b|B)ps$/, "$1/s").replace(/bits?(?=$|\/)/, "b")
+        .replace(/bytes?(?=$|\/)/, "B");
+      for (const kind of kinds) {
+        const target = { bytes: "B", seconds: "s", bytesPerSecond: "B/s", pagesPerSecond: "1/s" };
+        const expected = outcome(() => {
+          let parsed;
+          try {
+            parsed = mathUnit(normalised);
+          } catch {
+            throw new SyntaxError("unknown unit");
+          }
+          try {
+            return parsed.toNumber(target[kind]);
+          } catch {
+            throw new RangeError("wrong dimension");
+          }
+        });
+        const finite = typeof expected !== "number" || Number.isFinite(expected)
+          ? expected
+          : "RangeError";
+        assert.equal(outcome(() => parseQuantity(text, kind)), finite, `${text} as ${kind}`);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared > 30000, `compared ${compared}`);
 });
