@@ -175,7 +175,7 @@ Deno.test("deno task fit prints the same fit on columns as fitContention and cro
   try {
     for (
       const [name, methods] of [["post-copy only (columns)", ["kvm-postcopy"]], [
-        "with Xen pre-copy runs (objects)",
+        "with Xen pre-copy runs (columns)",
         ["kvm-postcopy", "xen-precopy"],
       ]] as const
     ) {

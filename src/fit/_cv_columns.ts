@@ -7,6 +7,8 @@ import { createRandom, shuffle } from "../_random.ts";
 import type { CvCore } from "./_cv_core.ts";
 import type { FitProgress } from "./_fit_public.ts";
 import { errorMetrics } from "./error_metrics.ts";
+import { xenRounds, type XenRoundsOutput } from "../models/_xen_rounds.ts";
+import type { ResolvedXenOptions } from "../models/xen_precopy.ts";
 import type { ErrorMetrics, ExcludedRuns, FittedModel } from "./types.ts";
 
 /** The completed runs a columnar fit uses (position p), all of them KVM post-copy. */
@@ -27,12 +29,24 @@ export interface ColumnSelection {
   constant: Float64Array;
   /** The runs left out. */
   excluded: ExcludedRuns;
+  /** Per run: 1 for a Xen pre-copy run (evaluated by xenRounds), 0 for KVM post-copy; null for none. */
+  xenRuns: Uint8Array | null;
+  /** The Xen model's options (used where `xenRuns` is not null). */
+  xenOptions: ResolvedXenOptions;
 }
 
 /**
  * A fitted model's level (the efficiency, or B on the absolute scale) and
  * factor per group (1 without groups), as predictRuns reads them.
  */
+const xenOut: XenRoundsOutput = {
+  precopyTimeSeconds: 0,
+  transferredBytes: 0,
+  iterations: 0,
+  stopCode: 0,
+  stopAndCopyBytes: 0,
+};
+
 export function modelLevels(
   selection: ColumnSelection,
   model: FittedModel,
@@ -57,7 +71,7 @@ export function estimatesOf(
   { level, factors }: { level: number; factors: Float64Array },
   which: Int32Array | null,
 ): Float64Array {
-  const { positions, group } = selection;
+  const { positions, group, xenRuns } = selection;
   const efficiency = selection.scale === "efficiency";
   const count = which === null ? positions.length : which.length;
   const out = new Float64Array(count);
@@ -65,7 +79,21 @@ export function estimatesOf(
     const p = which === null ? j : which[j]!;
     const i = positions[p]!;
     const runLevel = efficiency ? level * columns.linkBandwidthBytesPerSecond[i]! : level;
-    out[j] = columns.memoryBytes[i]! / (runLevel * factors[group[p]!]! * 1);
+    const b = runLevel * factors[group[p]!]! * 1;
+    if (xenRuns !== null && xenRuns[p] === 1) {
+      const { maxIterations, maxTransferFactor, minDirtyPages } = selection.xenOptions;
+      out[j] = xenRounds(
+        columns.memoryBytes[i]!,
+        columns.wssBytes[i]!,
+        columns.dirtyPagesPerSecond[i]!,
+        b,
+        columns.pageBytes[i]!,
+        maxIterations,
+        maxTransferFactor,
+        minDirtyPages,
+        xenOut,
+      ).precopyTimeSeconds;
+    } else out[j] = columns.memoryBytes[i]! / b;
   }
   return out;
 }
@@ -117,6 +145,7 @@ export function columnCrossValidation(
   folds: number,
   seed: number,
   onProgress: (progress: FitProgress) => void,
+  foldTheta: ((foldOf: Int32Array, f: number) => Float64Array) | null = null,
 ): Omit<CvCore, "predictions"> & { predictions: [] } | null {
   const { group, groupNames, constant, positions } = selection;
   const n = group.length;
@@ -150,7 +179,9 @@ export function columnCrossValidation(
       weighted[group[p]!]! += constant[p]!;
     }
     if (test.length > 0) {
-      const theta = Float64Array.from(total, (t, g) => -(weighted[g]! / t));
+      const theta = foldTheta === null
+        ? Float64Array.from(total, (t, g) => -(weighted[g]! / t))
+        : foldTheta(foldOf, f);
       // As summarizeModel gives a fold's model: e^x of the baseline, factors as ratios.
       const levels = {
         level: Math.exp(theta[base]!),

@@ -43,7 +43,7 @@ export function isPrecopy(method: string): boolean {
  * can call the same recurrence directly, without sweep's checks and output
  * arrays, and get the same numbers.
  */
-const XEN_DIRECT_MAX_ITERATIONS = 64;
+export const XEN_DIRECT_MAX_ITERATIONS = 64;
 
 /** How a batch is evaluated: through sweep(), or the same model's per-run function directly. */
 type BatchPath = "sweep" | "xen-rounds" | "postcopy";

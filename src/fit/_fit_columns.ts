@@ -25,6 +25,9 @@ import { type FitProgress, resolveFitOptions } from "./_fit_public.ts";
 import { LEVEL_HALF_WIDTH, medianOf } from "./_fit_params.ts";
 import type { FitQuantities } from "./_fit_params.ts";
 import { summarizeModel } from "./_fit_summary.ts";
+import { mixedBootstrap, mixedFoldTheta, mixedGroups, mixedPoint } from "./_fit_mixed_columns.ts";
+import { XEN_DIRECT_MAX_ITERATIONS } from "./_evaluate.ts";
+import type { ResolvedXenOptions } from "../models/xen_precopy.ts";
 import type { CrossValidateOptions, QuantityCrossValidation } from "./cross_validate.ts";
 import { intervalInfo } from "./defaults.ts";
 import { errorMetrics } from "./error_metrics.ts";
@@ -70,8 +73,23 @@ export function fitRunColumns(
     resolved.extraTerm !== null || resolved.method !== null ||
     resolved.modelOptions.kvmPostcopy?.precopyPasses !== 0
   ) return null;
-  const selection = selectColumns(columns, resolved.scale, request.groupBy, resolved.baseline);
+  const xenOptions = resolved.modelOptions.xenPrecopy as ResolvedXenOptions;
+  const selection = selectColumns(
+    columns,
+    resolved.scale,
+    request.groupBy,
+    resolved.baseline,
+    xenOptions,
+  );
   if (selection === null) return null;
+  // Xen runs: through xenRounds, as the object path's direct path (below 64 rounds) evaluates them.
+  if (selection.xenRuns !== null && !(xenOptions.maxIterations < XEN_DIRECT_MAX_ITERATIONS)) {
+    return null;
+  }
+  const mixed = selection.xenRuns === null
+    ? null
+    : mixedGroups(columns, selection, selection.xenRuns, xenOptions);
+  const tolerance = resolved.tolerance;
   let cv: QuantityCrossValidation | null = null;
   if (request.folds > 0) {
     const cvOptions = grouped
@@ -83,6 +101,9 @@ export function fitRunColumns(
       request.folds,
       resolved.seed,
       (p) => options.onProgress?.(p),
+      mixed === null
+        ? null
+        : (foldOf, f) => mixedFoldTheta(columns, selection, mixed, tolerance, foldOf, f),
     );
     if (core === null) return null;
     cv = {
@@ -94,8 +115,12 @@ export function fitRunColumns(
       options: cvOptions,
     };
   }
-  const point = pointTheta(columns, selection);
-  const samples = bootstrapThetas(selection, resolved.resamples, resolved.seed, options.onProgress);
+  const point = mixed === null
+    ? pointTheta(columns, selection)
+    : mixedPoint(columns, selection, mixed, tolerance);
+  const samples = mixed === null
+    ? bootstrapThetas(selection, resolved.resamples, resolved.seed, options.onProgress)
+    : mixedBootstrap(selection, mixed, point.theta, resolved, options.onProgress);
   const { model, bandwidth, linkBandwidthsBytesPerSecond } = summarizeModel(
     { scale: selection.scale, link: selection.link },
     groupQuantities(selection),
@@ -128,6 +153,7 @@ function selectColumns(
   scale: "auto" | "absolute" | "efficiency",
   groupBy: "contention" | null,
   baseline: string,
+  xenOptions: ResolvedXenOptions,
 ): ColumnSelection | null {
   const { method, status, contention, migrationTimeSeconds: time } = columns;
   const linkColumn = columns.linkBandwidthBytesPerSecond;
@@ -135,8 +161,10 @@ function selectColumns(
   const reasons = status.labels.map((label) => `status ${showValue(label)}`);
   const completed = status.labels.indexOf("completed");
   const postcopy = method.labels.indexOf("kvm-postcopy");
+  const xen = method.labels.indexOf("xen-precopy");
   const used: number[] = [];
   let missingLinks = 0;
+  let xenCount = 0;
   for (let i = 0; i < columns.length; i++) {
     const code = status.codes[i]!;
     if (code !== completed) {
@@ -147,7 +175,13 @@ function selectColumns(
       continue;
     }
     const t = time[i]!;
-    if (method.codes[i] !== postcopy || !(t > 0 && t < Infinity)) return null;
+    const kind = method.codes[i]!;
+    if (!(t > 0 && t < Infinity)) return null;
+    if (kind === xen && xen >= 0) {
+      // The inputs the object path checks (checkRunInputs); a bad one goes there for its message.
+      if (!xenInputsValid(columns, i)) return null;
+      xenCount++;
+    } else if (kind !== postcopy) return null;
     if (Number.isNaN(linkColumn[i]!)) missingLinks++;
     used.push(i);
   }
@@ -181,10 +215,15 @@ function selectColumns(
   for (let p = 0; p < n; p++) sizes[group[p]!]! += 1;
   if (groupBy !== null && !groupNames.includes(baseline)) return null;
   if (sizes.some((size) => size < 2)) return null;
+  const xenRuns = xenCount === 0
+    ? null
+    : Uint8Array.from(positions, (i) => method.codes[i] === xen ? 1 : 0);
   return {
     positions,
     group,
     groupNames,
+    xenRuns,
+    xenOptions,
     groupBy,
     baseline: groupBy === null ? "all" : baseline,
     scale: absolute ? "absolute" : "efficiency",
@@ -192,6 +231,16 @@ function selectColumns(
     constant,
     excluded,
   };
+}
+
+/** Whether a Xen run's inputs pass checkRunInputs (M > 0, 0 <= W <= M, d >= 0, integer page >= 1). */
+function xenInputsValid(columns: RunColumns, i: number): boolean {
+  const m = columns.memoryBytes[i]!;
+  const w = columns.wssBytes[i]!;
+  const d = columns.dirtyPagesPerSecond[i]!;
+  const page = columns.pageBytes[i]!;
+  return m > 0 && m < Infinity && w >= 0 && w <= m && d >= 0 && d < Infinity &&
+    Number.isInteger(page) && page >= 1;
 }
 
 /** The point estimate: per group minus the mean of the constants, and whether it is in range. */
@@ -327,7 +376,10 @@ function inSample(
   for (let p = 0; p < n; p++) measured[p] = columns.migrationTimeSeconds[positions[p]!]!;
   const estimated = estimatesOf(columns, selection, modelLevels(selection, model), null);
   let objectiveValue = 0;
-  for (let p = 0; p < n; p++) objectiveValue += Math.log(measured[p]! / estimated[p]!) ** 2;
+  for (let p = 0; p < n; p++) {
+    const e = estimated[p]!;
+    objectiveValue += e > 0 && Number.isFinite(e) ? Math.log(measured[p]! / e) ** 2 : Infinity;
+  }
   const residuals: RunResidual[] = [];
   if (withResiduals) {
     const method = columns.method;

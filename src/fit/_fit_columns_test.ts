@@ -57,6 +57,17 @@ Deno.test("fitRunColumns() gives fitContention's and crossValidate's numbers, bi
     factors: { none: 1, cpu: 0.9, network: 0.4 },
     noise: 0.05,
   }).map((run, i) => i % 17 === 0 ? { ...run, status: "failed" } : run);
+  // Groups with KVM post-copy and Xen pre-copy runs (a group of Xen runs only too), as on the
+  // bench's mixed file: the searches in each resample and fold.
+  const mixed = synthesizeRuns({ // synthetic, not measured
+    seed: 11,
+    methods: ["kvm-postcopy", "xen-precopy"],
+    repeats: 2,
+    factors: { none: 1, cpu: 0.9, network: 0.4 },
+    noise: 0.05,
+    linkBandwidthBytesPerSecond: 1.25e9,
+  }).filter((run) => run.contention !== "network" || run.method === "xen-precopy");
+  const xenOnly = mixed.filter((run) => run.method === "xen-precopy");
   const cases: [string, MigrationRun[], CrossValidateOptions, ColumnFitRequest][] = [
     ["the project's post-copy runs, by contention", project, {}, {
       groupBy: "contention",
@@ -78,6 +89,19 @@ Deno.test("fitRunColumns() gives fitContention's and crossValidate's numbers, bi
       folds: 0,
       residuals: true,
     }],
+    ["the project's post-copy runs with synthetic Xen pre-copy runs", [...project, ...mixed], {
+      resamples: 40,
+    }, { groupBy: "contention", folds: 5, residuals: true }],
+    ["synthetic Xen pre-copy runs only, one B", xenOnly, { seed: 5, resamples: 30 }, {
+      groupBy: null,
+      folds: 3,
+      residuals: true,
+    }],
+    ["synthetic mixed runs, Xen capped at 12 rounds, absolute scale", mixed, {
+      scale: "absolute",
+      resamples: 30,
+      modelOptions: { xenPrecopy: { maxIterations: 12 } },
+    }, { groupBy: "contention", folds: 4, residuals: false }],
   ];
   for (const [name, runs, options, request] of cases) {
     await t.step(name, async () => {
@@ -91,16 +115,17 @@ Deno.test("fitRunColumns() gives fitContention's and crossValidate's numbers, bi
   }
 });
 
-Deno.test("fitRunColumns() agrees with the object path on random post-copy runs", async () => {
+Deno.test("fitRunColumns() agrees with the object path on random post-copy and mixed runs", async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 0, max: 1000 }),
       fc.integer({ min: 1, max: 3 }),
       fc.integer({ min: 2, max: 4 }),
-      async (seed, repeats, folds) => {
+      fc.boolean(),
+      async (seed, repeats, folds, withXen) => {
         const runs = synthesizeRuns({ // synthetic, not measured
           seed,
-          methods: ["kvm-postcopy"],
+          methods: withXen ? ["kvm-postcopy", "xen-precopy"] : ["kvm-postcopy"],
           repeats,
           factors: { none: 1, cpu: 0.8 },
           noise: 0.1,
@@ -130,7 +155,10 @@ Deno.test("fitRunColumns() leaves to the object path what its closed form does n
   const request: ColumnFitRequest = { groupBy: "contention", folds: 3, residuals: false };
   const three = base.slice(0, 3).map((run) => ({ ...run, contention: "memory" }));
   const cases: [string, MigrationRun[], CrossValidateOptions, ColumnFitRequest][] = [
-    ["a Xen pre-copy run", [...base, { ...base[0]!, method: "xen-precopy" }], {}, request],
+    ["a KVM pre-copy run", [...base, { ...base[0]!, method: "kvm-precopy" }], {}, request],
+    ["Xen pre-copy runs of 64 rounds or more", [...base, { ...base[0]!, method: "xen-precopy" }], {
+      modelOptions: { xenPrecopy: { maxIterations: 64 } },
+    }, request],
     ["the seconds objective", base, { objective: "seconds" }, request],
     ["one B per method", base, { bandwidthPer: "method" }, request],
     ["the extra term", base, { extraTerm: "postcopy-workload" }, request],
@@ -155,5 +183,7 @@ Deno.test("fitRunColumns() leaves to the object path what its closed form does n
   }
   await t.step("while the same runs without the change are fitted", () => {
     assert.notEqual(fitRunColumns(columnsFromRuns(base), {}, request), null);
+    const xen = [...base, { ...base[0]!, method: "xen-precopy" }];
+    assert.notEqual(fitRunColumns(columnsFromRuns(xen), {}, request), null);
   });
 });
