@@ -84,22 +84,20 @@ function xenResiduals(
   return into;
 }
 
+/** The post-copy runs' part of the objective, total × (x + mean)^2 + spread. */
+export interface Quadratic {
+  total: number;
+  mean: number;
+  spread: number;
+}
+
 /**
- * One group's search in [lo, hi] with `points` scan points, as searchParam:
- * the post-copy runs' quadratic part in closed form, the Xen runs evaluated.
- * `cache` (the scan's residuals by x) is shared by searches with the same
- * scan points.
+ * The post-copy runs' quadratic part, as quadraticPart in _coordinate_search.ts:
+ * count-weighted sums in position order, the spread only where Xen runs remain.
  */
-export function searchGroup(
-  group: SearchGroup,
-  xen: ResolvedXenOptions,
-  weights: GroupWeights,
-  range: { lo: number; hi: number; points: number },
-  tolerance: number,
-  cache: Map<number, Float64Array> | null,
-): Minimum1d {
+export function quadraticPart(group: SearchGroup, weights: GroupWeights): Quadratic {
   const { postConstant: c } = group;
-  const { post: wp, xen: wx, xenPresent } = weights;
+  const { post: wp, xenPresent } = weights;
   let total = 0;
   let weighted = 0;
   for (let j = 0; j < c.length; j++) {
@@ -116,6 +114,27 @@ export function searchGroup(
     const delta = c[j]! + 0 - mean;
     spread += w * delta * delta;
   }
+  return { total, mean, spread };
+}
+
+/**
+ * One group's search in [lo, hi] with `points` scan points, as searchParam:
+ * the post-copy runs' quadratic part (`quadratic`, summed here unless given)
+ * in closed form, the Xen runs evaluated.
+ * `cache` (the scan's residuals by x) is shared by searches with the same
+ * scan points.
+ */
+export function searchGroup(
+  group: SearchGroup,
+  xen: ResolvedXenOptions,
+  weights: GroupWeights,
+  range: { lo: number; hi: number; points: number },
+  tolerance: number,
+  cache: Map<number, Float64Array> | null,
+  quadratic: Quadratic = quadraticPart(group, weights),
+): Minimum1d {
+  const { xen: wx, xenPresent } = weights;
+  const { total, mean, spread } = quadratic;
   const { lo, hi, points } = range;
   if (!xenPresent && total > 0) {
     const x = -mean;
@@ -191,6 +210,8 @@ export function localCycles(
   caches: ScanCaches,
 ): Float64Array {
   const theta = Float64Array.from(start);
+  // The quadratic parts do not depend on theta (one parameter per group): summed once.
+  const quadratics = groups.map((group, k) => quadraticPart(group, weights[k]!));
   for (let cycle = 1; cycle <= options.maxIterations; cycle++) {
     let maxDelta = 0;
     for (let k = 0; k < groups.length; k++) {
@@ -201,7 +222,15 @@ export function localCycles(
         points: LOCAL_POINTS,
       };
       const cache = cycle === 1 ? caches[k]! : null;
-      const result = searchGroup(groups[k]!, xen, weights[k]!, range, options.tolerance, cache);
+      const result = searchGroup(
+        groups[k]!,
+        xen,
+        weights[k]!,
+        range,
+        options.tolerance,
+        cache,
+        quadratics[k]!,
+      );
       maxDelta = Math.max(maxDelta, Math.abs(result.x - theta[k]!));
       theta[k] = result.x;
     }

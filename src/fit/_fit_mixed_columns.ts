@@ -3,7 +3,6 @@
 // the bootstrap and the cross-validation's fold fits as the object path
 // computes them (same draws, same folds, same searches: _columns_search.ts),
 // with no object per run.
-import { createRandom } from "../_random.ts";
 import type { RunColumns } from "../data/load_run_columns.ts";
 import type { ResolvedXenOptions } from "../models/xen_precopy.ts";
 import {
@@ -165,15 +164,14 @@ export function mixedBootstrap(
     xen: new Float64Array(g.memoryBytes.length),
     xenPresent: g.memoryBytes.length > 0,
   }));
-  const counts = mixed.members.map((own) => new Float64Array(own.length));
+  const counts = mixed.members.map((own) => new Int32Array(own.length));
   const caches: ScanCaches = mixed.groups.map(() => new Map());
-  const random = createRandom(options.seed);
+  let state = options.seed >>> 0;
   for (let r = 0; r < options.resamples; r++) {
     for (const g of order) {
       const own = mixed.members[g]!;
       const count = counts[g]!;
-      count.fill(0);
-      for (let j = 0; j < own.length; j++) count[Math.floor(random() * own.length)]! += 1;
+      state = drawCounts(count, state);
       const { post, xen } = weights[g]!;
       for (let k = 0; k < own.length; k++) {
         const s = mixed.slot[own[k]!]!;
@@ -185,4 +183,23 @@ export function mixedBootstrap(
     onProgress?.({ stage: "bootstrap", done: r + 1, total: options.resamples });
   }
   return samples;
+}
+
+/**
+ * As many draws with replacement as `count` has runs, counted per run: the
+ * mulberry32 numbers of createRandom (inlined) from `state`, the same as
+ * bootstrapSamples draws. Returns the generator's state after the draws.
+ */
+function drawCounts(count: Int32Array, from: number): number {
+  const size = count.length;
+  let state = from;
+  count.fill(0);
+  for (let j = 0; j < size; j++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    count[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * size)]! += 1;
+  }
+  return state;
 }
