@@ -35,8 +35,8 @@ export interface SearchGroup {
 
 /** The weights of one group's runs (0: left out), post-copy and Xen apart. */
 export interface GroupWeights {
-  post: ArrayLike<number>;
-  xen: ArrayLike<number>;
+  post: Float64Array;
+  xen: Float64Array;
   /** Whether the fit's runs hold Xen runs of this group (weight 0 or not). */
   xenPresent: boolean;
 }
@@ -57,7 +57,7 @@ function xenResiduals(
   group: SearchGroup,
   xen: ResolvedXenOptions,
   x: number,
-  weights: ArrayLike<number> | null,
+  weights: Float64Array | null,
   into: Float64Array,
 ): Float64Array {
   const { memoryBytes, wssBytes, dirtyPagesPerSecond, pageBytes, link, logMeasured } = group;

@@ -94,8 +94,9 @@ function centers(
 function unitWeights(mixed: MixedGroups, use: ((p: number) => boolean) | null): GroupWeights[] {
   return mixed.members.map((own, g) => {
     const group = mixed.groups[g]!;
-    const post = new Uint8Array(group.postConstant.length);
-    const xen = new Uint8Array(group.memoryBytes.length);
+    // Float64Array as the bootstrap's counts, so that the searches see one array type.
+    const post = new Float64Array(group.postConstant.length);
+    const xen = new Float64Array(group.memoryBytes.length);
     let xenPresent = false;
     for (const p of own) {
       if (use !== null && !use(p)) continue;
