@@ -68,7 +68,7 @@ Deno.test("parseQuantity() rejects unknown and dimensionally wrong units", () =>
 });
 
 Deno.test("parseQuantity() gives mathjs's value and error class for every unit it reads", () => {
-  const numbers = ["0", "1", "1.5", "0.1", "123.456", "7e3", "3.3e-2", ".5", "+2", "-4", "1e400"];
+  const numbers = ["0", "1.5", "0.1", "123.456", "3.3e-2", ".5", "+2", "-4", "1e400"];
   const dataPrefixes = ["", "k", "M", "G", "T", "P", "E", "Z", "Y", "Ki", "Mi", "Gi", "Ti", "Yi"];
   const data = dataPrefixes.flatMap((p) => [`${p}b`, `${p}B`, `${p}bit`, `${p}bytes`]);
   const timePrefixes = ["", "k", "m", "u", "n", "da", "h", "d", "Q", "q"];
@@ -81,7 +81,8 @@ Deno.test("parseQuantity() gives mathjs's value and error class for every unit i
     ...data,
     ...times,
     ...dataPrefixes.flatMap((p) => [`${p}bps`, `${p}Bps`]),
-    ...data.flatMap((d) => times.flatMap((t) => [`${d}/${t}`, `${d} / ${t}`])),
+    ...data.flatMap((d) => times.map((t) => `${d}/${t}`)),
+    ...dataPrefixes.flatMap((p) => [`${p}B / s`, `${p}bit / ms`, `${p}bytes /hour`]),
     ...times.map((t) => `${t}/s`),
     "mb",
     "KB",
@@ -127,5 +128,5 @@ Deno.test("parseQuantity() gives mathjs's value and error class for every unit i
       }
     }
   }
-  assert.ok(compared > 30000, `compared ${compared}`);
+  assert.ok(compared > 50000, `compared ${compared}`);
 });
