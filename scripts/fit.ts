@@ -65,7 +65,7 @@ async function main(): Promise<void> {
         } s`,
       );
     }
-    // Columns read straight from the file: KVM post-copy runs are fitted in closed form on them
+    // Columns read straight from the file: KVM post-copy (closed form) and Xen pre-copy runs are fitted on them
     // (fitRunColumns: null where that does not apply; the runs are then fitted as objects).
     if (loaded.runs === null && columnFitAllowed(columns, args)) {
       const fast = fitRunColumns(columns, { ...options, folds: args.folds }, {

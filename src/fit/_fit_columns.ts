@@ -1,17 +1,19 @@
-// The fit of many KVM post-copy runs on columns (loadRunColumns), for
-// `deno task fit`: the same numbers as fitContention / fitBandwidth (and
-// crossValidate) on the runs as objects, without an object per run.
+// The fit of many runs on columns (loadRunColumns), for `deno task fit`: the
+// same numbers as fitContention / fitBandwidth (and crossValidate) on the runs
+// as objects, without an object per run.
 //
-// It applies where the objective has a closed form: every completed run is
-// KVM post-copy switching at once (T = M/B), the objective is the log one,
-// one B for all methods, no extra term. Then ln B of a group is the mean of
-// ln(M / (T × link)) over its runs, a bootstrap resample is one pass of
-// count-weighted sums per group (draws with the same mulberry32 numbers, in
-// the same order, as bootstrapSamples, inlined), and a fold's fit is a mean
-// over its training runs. The sums run in the same order as the object
-// path's, so the numbers agree bit for bit. Anything else (another method,
-// option or a check the fit would fail) returns null: the caller fits the
-// objects, which gives the same result or the error.
+// It applies to KVM post-copy runs switching at once (T = M/B) and Xen
+// pre-copy runs (`xen-precopy`, below 64 rounds), the log objective, one B
+// for all methods, no extra term. Where a fit holds post-copy runs only, ln B
+// of a group is the mean of ln(M / (T × link)) over its runs, a bootstrap
+// resample is one pass of count-weighted sums per group (draws with the same
+// mulberry32 numbers, in the same order, as bootstrapSamples, inlined), and a
+// fold's fit is a mean over its training runs. With Xen runs, each group is
+// searched as the object path searches it (_fit_mixed_columns.ts,
+// _columns_search.ts). The sums run in the same order as the object path's,
+// so the numbers agree bit for bit. Anything else (another method, option or
+// a check the fit would fail) returns null: the caller fits the objects,
+// which gives the same result or the error.
 import { showValue } from "../_validate.ts";
 import type { RunColumns } from "../data/load_run_columns.ts";
 import {
@@ -53,7 +55,7 @@ export interface ColumnFit {
 /**
  * Fits B and the factors on columns, with the bootstrap and the
  * cross-validation, as fitContention (or fitBandwidth) and crossValidate
- * do on the same runs as objects; null where the closed form does not apply.
+ * do on the same runs as objects; null where the columnar fit does not apply.
  *
  * @param columns The runs.
  * @param options The fit's options (as for fitContention, plus `folds`).
@@ -146,7 +148,7 @@ export function fitRunColumns(
 
 /**
  * The completed runs, their groups and the closed form's constants; null
- * where the closed form does not apply or the fit would refuse the runs.
+ * where the columnar fit does not apply or the fit would refuse the runs.
  */
 function selectColumns(
   columns: RunColumns,
