@@ -65,8 +65,8 @@ async function main(): Promise<void> {
         } s`,
       );
     }
-    // Columns read straight from the file: KVM post-copy (closed form) and Xen pre-copy runs are fitted on them
-    // (fitRunColumns: null where that does not apply; the runs are then fitted as objects).
+    // Columns read straight from the file: KVM post-copy (closed form) and Xen pre-copy runs are
+    // fitted on them (fitRunColumns: null where that does not apply; the runs are then objects).
     if (loaded.runs === null && columnFitAllowed(columns, args)) {
       const fast = fitRunColumns(columns, { ...options, folds: args.folds }, {
         groupBy: args.byContention ? "contention" : null,
