@@ -173,7 +173,7 @@ const TARGET: Record<
 };
 
 export function parseUnitText(text: string, trimmed: string, kind: QuantityKind): number {
-  // Bits (b) and bytes (B) with SI and binary prefixes; "bps", "bit" and "byte" as mathjs was taught.
+  // Bits (b), bytes (B) with SI and binary prefixes; "bps", "bit", "byte" as mathjs was taught.
   const normalised = trimmed
     .replace(/(b|B)ps$/, "$1/s")
     .replace(/bits?(?=$|\/)/, "b")

@@ -29,7 +29,7 @@ export interface ColumnSelection {
   constant: Float64Array;
   /** The runs left out. */
   excluded: ExcludedRuns;
-  /** Per run: 1 for a Xen pre-copy run (evaluated by xenRounds), 0 for KVM post-copy; null for none. */
+  /** Per run: 1 for a Xen pre-copy run (xenRounds), 0 for KVM post-copy; null for none. */
   xenRuns: Uint8Array | null;
   /** The Xen model's options (used where `xenRuns` is not null). */
   xenOptions: ResolvedXenOptions;

@@ -235,7 +235,7 @@ function selectColumns(
   };
 }
 
-/** Whether a Xen run's inputs pass checkRunInputs (M > 0, 0 <= W <= M, d >= 0, integer page >= 1). */
+/** Whether a Xen run's inputs pass checkRunInputs: M > 0, 0 <= W <= M, d >= 0, page >= 1. */
 function xenInputsValid(columns: RunColumns, i: number): boolean {
   const m = columns.memoryBytes[i]!;
   const w = columns.wssBytes[i]!;
