@@ -8,7 +8,7 @@
 // parameter is the object path's, bit for bit. A run with weight 0 is not
 // evaluated (it adds nothing to the objective).
 import { minimize1d, type Minimum1d } from "../_search.ts";
-import { xenRounds, type XenRoundsOutput } from "../models/_xen_rounds.ts";
+import { xenRounds, type XenRoundsOutput } from "./_evaluate.ts";
 import type { ResolvedXenOptions } from "../models/xen_precopy.ts";
 import { SEARCH_STEPS } from "./_coordinate_search.ts";
 

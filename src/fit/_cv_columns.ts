@@ -7,7 +7,7 @@ import { createRandom, shuffle } from "../_random.ts";
 import type { CvCore } from "./_cv_core.ts";
 import type { FitProgress } from "./_fit_public.ts";
 import { errorMetrics } from "./error_metrics.ts";
-import { xenRounds, type XenRoundsOutput } from "../models/_xen_rounds.ts";
+import { xenRounds, type XenRoundsOutput } from "./_evaluate.ts";
 import type { ResolvedXenOptions } from "../models/xen_precopy.ts";
 import type { ErrorMetrics, ExcludedRuns, FittedModel } from "./types.ts";
 

@@ -5,6 +5,10 @@ import { showValue } from "../_validate.ts";
 import { METHODS } from "../data/schema.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { xenRounds, type XenRoundsOutput } from "../models/_xen_rounds.ts";
+
+// Xen's round kernel for the fit's other direct evaluations (_columns_search.ts, _cv_columns.ts),
+// through this file's one crossing into models' private files (tests/layers_test.ts).
+export { xenRounds, type XenRoundsOutput };
 import { postcopyTransferredBytes, resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
 import { resolveKvmOptions } from "../models/kvm_precopy.ts";
 import {
