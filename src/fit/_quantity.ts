@@ -8,7 +8,9 @@ export type RunQuantity =
   | "migrationTimeSeconds"
   | "downtimeSeconds"
   | "transferredBytes"
-  | "guestProgressRatio";
+  | "guestProgressRatio"
+  | "colocatedProgressRatio"
+  | "postcopyBlocktimeSeconds";
 
 /** The quantities, for option checks. */
 export const RUN_QUANTITIES: readonly RunQuantity[] = [
@@ -16,7 +18,30 @@ export const RUN_QUANTITIES: readonly RunQuantity[] = [
   "downtimeSeconds",
   "transferredBytes",
   "guestProgressRatio",
+  "colocatedProgressRatio",
+  "postcopyBlocktimeSeconds",
 ];
+
+/**
+ * Where a guest progress ratio may come from: `"measured"` (the collector's
+ * `guest_progress_ratio` only), `"proxy"` (the achieved over the requested
+ * dirty rate, for every run, ignoring a measured ratio), or `"auto"`: per
+ * method, the measured ratio only when the method has at least
+ * {@linkcode MIN_MEASURED_PROGRESS_RUNS} runs with one, else the measured
+ * ratio where a run has it and the proxy elsewhere.
+ */
+export type ProgressSource = "auto" | "measured" | "proxy";
+
+/** The progress sources, for option checks. */
+export const PROGRESS_SOURCES: readonly ProgressSource[] = ["auto", "measured", "proxy"];
+
+/**
+ * The fewest runs of a method with a measured `guest_progress_ratio` for the
+ * noise fit (`progressSource: "auto"`) to use the measured ratio alone for
+ * that method: 12, one per guest configuration and contention of the first
+ * three guest configurations of the noise grid (4 contentions × 3).
+ */
+export const MIN_MEASURED_PROGRESS_RUNS = 12;
 
 /**
  * A run with the noise columns the collector is adding (`guest_progress_ratio`
@@ -35,14 +60,18 @@ export type Measured = { value: number; source: string } | { reason: string };
  * `extra.guest_progress_ratio`) when it has one; else the proxy from the
  * guest's 1 s reports, the achieved over the requested dirty rate.
  */
-export function measuredProgress(run: MigrationRun): Measured {
+export function measuredProgress(
+  run: MigrationRun,
+  source: "either" | "measured" | "proxy" = "either",
+): Measured {
   const typed = (run as RunWithProgress).guestProgressRatio;
   const raw = typed ?? run.extra?.guest_progress_ratio;
-  if (raw !== undefined && raw !== "") {
+  if (source !== "proxy" && raw !== undefined && raw !== "") {
     const value = typeof raw === "number" ? raw : Number(raw);
     if (Number.isFinite(value) && value > 0) return { value, source: "guestProgressRatio" };
     return { reason: `guestProgressRatio ${showValue(raw)}` };
   }
+  if (source === "measured") return { reason: "no guest_progress_ratio" };
   if (run.wssBytes === 0) return { reason: "wssBytes 0 (the guest writes nothing)" };
   const requested = run.requestedDirtyPagesPerSecond;
   if (requested === undefined) return { reason: "no requestedDirtyPagesPerSecond" };
@@ -66,6 +95,14 @@ export function measuredProgress(run: MigrationRun): Measured {
  */
 export function measuredQuantity(quantity: RunQuantity, run: MigrationRun): Measured {
   if (quantity === "guestProgressRatio") return measuredProgress(run);
+  if (quantity === "colocatedProgressRatio") {
+    if (run.contention === "none") return { reason: "contention none (no co-located load)" };
+    return measuredColumn(run, "colocatedProgressRatio", "colocated_progress_ratio");
+  }
+  if (quantity === "postcopyBlocktimeSeconds") {
+    if (run.method !== "kvm-postcopy") return { reason: "not post-copy (no blocktime)" };
+    return measuredColumn(run, "postcopyBlocktimeSeconds", "postcopy_blocktime_seconds");
+  }
   const value = run[quantity];
   const name = quantity;
   if (value === undefined) return { reason: `no ${name}` };
@@ -81,4 +118,27 @@ export function measuredQuantity(quantity: RunQuantity, run: MigrationRun): Meas
  */
 export function baselineDirtyRate(run: MigrationRun): number {
   return run.requestedDirtyPagesPerSecond ?? run.dirtyPagesPerSecond;
+}
+
+/**
+ * A run's value of a noise column: the typed field, or the collector's
+ * column in `extra` (a string), positive and finite; else why not.
+ */
+export function measuredColumn(run: MigrationRun, field: string, column: string): Measured {
+  const typed = (run as unknown as Record<string, unknown>)[field];
+  const raw = typed ?? run.extra?.[column];
+  if (raw === undefined || raw === "") return { reason: `no ${column}` };
+  const value = typeof raw === "number" ? raw : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) return { reason: `${column} ${showValue(raw)}` };
+  return { value, source: field };
+}
+
+/**
+ * The run without its measured guest progress ratio (typed and in `extra`),
+ * so that its proxy is used: for the proxy fit beside the measured one.
+ */
+export function withoutMeasuredProgress(run: MigrationRun): MigrationRun {
+  const { guestProgressRatio: _typed, ...rest } = run as RunWithProgress;
+  const { guest_progress_ratio: _column, ...extra } = run.extra ?? {};
+  return { ...rest, extra };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunQuantity } from "./_quantity.ts";
+import type { ProgressSource, RunQuantity } from "./_quantity.ts";
 import type {
   ErrorMetrics,
   Estimate,
@@ -82,6 +82,10 @@ export interface DowntimeFitResult extends FittedDowntime, CostFitReport {
 export interface NoiseFitResult extends FittedNoise, CostFitReport {
   /** Where each run's measured progress came from: count per source (`guestProgressRatio`, `dirty-rate-proxy`). */
   measuredBy: Record<string, number>;
+  /** The same count per method. */
+  measuredByMethod: Record<string, Record<string, number>>;
+  /** The methods fitted on the measured ratio alone (see `progressSource`), sorted. */
+  measuredOnly: string[];
   /** The options, resolved. */
   options: {
     method: string[] | null;
@@ -89,5 +93,6 @@ export interface NoiseFitResult extends FittedNoise, CostFitReport {
     seed: number;
     maxTrackingSeconds: number;
     maxFaultSeconds: number;
+    progressSource: ProgressSource;
   };
 }

@@ -40,3 +40,36 @@ export function postcopyProgress(
     faultedPages,
   };
 }
+
+/**
+ * The seconds the vCPU waits on faults in the post-copy phase, on checked
+ * inputs: the working set's first-pass faults, each waiting
+ * max(1/d, p/B) + the fault cost − 1/d beyond the guest's own pace, plus
+ * the faults outside the working set, `backgroundFaultBytes`/B (each waits
+ * for the bytes queued ahead of it on the link).
+ */
+export function postcopyBlockedSeconds(
+  memoryBytes: number,
+  wssBytes: number,
+  d: number,
+  b: number,
+  pageBytes: number,
+  faultSeconds: number,
+  backgroundFaultBytes: number,
+  precopyPasses: 0 | 1,
+): number {
+  const background = backgroundFaultBytes / b;
+  if (d === 0 || wssBytes === 0) return background;
+  const { faultedPages } = postcopyProgress(
+    memoryBytes,
+    wssBytes,
+    d,
+    b,
+    pageBytes,
+    faultSeconds,
+    0,
+    precopyPasses,
+  );
+  const wait = Math.max(1 / d, pageBytes / b) + faultSeconds - 1 / d;
+  return background + faultedPages * wait;
+}
