@@ -251,7 +251,12 @@ async function fig1Panels(
         continue;
       }
       const trace = await loadProgressTrace(path);
-      panels.push({ method, run: `${dataset.name} ${traceBase}`, ...cpuUse(trace) });
+      panels.push({
+        method,
+        run: `${dataset.name} ${traceBase}`,
+        ...cpuUse(trace),
+        source: { description: describe(dataset), synthetic: false },
+      });
     }
   }
   if (panels.length > 0) return panels;

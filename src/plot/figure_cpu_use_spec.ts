@@ -38,6 +38,11 @@ export interface CpuUsePanel {
   points: readonly CpuUsePoint[];
   /** When the migration ran on the time axis, seconds: [start, end]. */
   migrationSeconds: readonly [number, number];
+  /**
+   * The dataset the run comes from; when every panel has one, the caption
+   * names these datasets instead of `options.source`.
+   */
+  source?: DataSource;
 }
 
 /** Options for {@linkcode figureCpuUseSpec}. */
@@ -120,7 +125,7 @@ export function figureCpuUseSpec(
     subtitle:
       "CPU use (% of one core) of the migrating VM, the co-located load and the migration, one panel per method; shaded: the migration",
     caption: [
-      sourceSentence(options.source),
+      sourceSentence(panelSource(panels) ?? options.source),
       `Runs: ${panels.map((p) => `${methodName(p.method)} ${p.run}`).join("; ")}.`,
       "From the progress trace's /proc samples (every 0.1 s): migrating VM = the source QEMU's vCPU threads; migration = its main loop and migration threads; co-located load = the contention process.",
     ].join(" "),
@@ -164,5 +169,15 @@ export function figureCpuUseSpec(
       },
     }],
     widthPixels: width,
+  };
+}
+
+/** The panels' own datasets, each named once, when every panel has one. */
+function panelSource(panels: readonly CpuUsePanel[]): DataSource | undefined {
+  if (panels.length === 0 || panels.some((p) => p.source === undefined)) return undefined;
+  const descriptions = [...new Set(panels.map((p) => p.source!.description))];
+  return {
+    description: descriptions.join("; "),
+    synthetic: panels.some((p) => p.source!.synthetic),
   };
 }

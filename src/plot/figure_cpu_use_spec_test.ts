@@ -159,3 +159,16 @@ Deno.test("figureCpuUseSpec() rejects no panels, bad options and a bad width", (
     ),
   );
 });
+
+Deno.test("figureCpuUseSpec() names the panels' own datasets, once each, when every panel has one", () => {
+  const rig = { description: "rig A", synthetic: false };
+  const both = figureCpuUseSpec([{ ...PANELS[0]!, source: rig }, { ...PANELS[1]!, source: rig }], {
+    source: { description: "rig A; rig B", synthetic: false },
+  });
+  assert.ok(both.caption.startsWith("Data: measured, rig A. Runs:"), both.caption);
+  // One panel without a dataset: the options' source is named.
+  const mixed = figureCpuUseSpec([{ ...PANELS[0]!, source: rig }, PANELS[1]!], {
+    source: { description: "rig A; rig B", synthetic: false },
+  });
+  assert.ok(mixed.caption.startsWith("Data: measured, rig A; rig B."), mixed.caption);
+});
