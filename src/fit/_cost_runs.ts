@@ -4,9 +4,9 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import {
   type Measured,
-  MIN_MEASURED_PROGRESS_RUNS,
   measuredProgress,
   measuredQuantity,
+  MIN_MEASURED_PROGRESS_RUNS,
   type ProgressSource,
   type RunQuantity,
   withoutMeasuredProgress,

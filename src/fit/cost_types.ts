@@ -42,6 +42,48 @@ export interface FittedNoise extends FittedModel {
   noise: NoiseParameters;
 }
 
+/** The source's migration CPU model of one method: m = a·bytes + e·T. */
+export interface MigrationCpuModel {
+  /** a: CPU seconds of the source's main loop and migration threads per byte sent. */
+  cpuSecondsPerByte: number;
+  /** e: CPU seconds per second of migration (polling, bitmap syncs, the return path). */
+  cpuSecondsPerSecond: number;
+  /** Runs it was fitted on (completed, with `source_migration_cpu_seconds`). */
+  runs: number;
+  /** Mean absolute error of m on them, CPU seconds. */
+  maeCpuSeconds: number;
+}
+
+/** The parameters of the co-located load's model (`colocatedProgress`), with intervals. */
+export interface ColocatedParameters {
+  /** CPU contention: the hog's CPU seconds lost per CPU second of the migration (κ); null without such runs. */
+  cpuLossPerCpuSecond: Estimate | null;
+  /** Network contention: the load's rate on the link alone, bytes/s (C); null without such runs. */
+  linkBytesPerSecond: Estimate | null;
+  /** Per method, the source's migration CPU model the CPU term uses (point estimates). */
+  migrationCpu: Record<string, MigrationCpuModel>;
+}
+
+/** A bandwidth model with the co-located load's parameters. */
+export interface FittedColocated extends FittedModel {
+  /** The co-located model's parameters. */
+  colocated: ColocatedParameters;
+}
+
+/** The parameters of the post-copy blocktime model (`postcopyBlocktime`), with intervals. */
+export interface BlocktimeParameters {
+  /** Seconds a working-set fault costs beyond the page's transfer. */
+  faultSeconds: Estimate;
+  /** Bytes queued ahead of the faults outside the working set, in all (K: they wait K/B). */
+  backgroundFaultBytes: Estimate;
+}
+
+/** A bandwidth model with the blocktime model's parameters. */
+export interface FittedBlocktime extends FittedModel {
+  /** The blocktime model's parameters. */
+  blocktime: BlocktimeParameters;
+}
+
 /** What a downtime or noise fit reports besides its parameters. */
 export interface CostFitReport {
   /** Which quantity was fitted. */
@@ -95,4 +137,16 @@ export interface NoiseFitResult extends FittedNoise, CostFitReport {
     maxFaultSeconds: number;
     progressSource: ProgressSource;
   };
+}
+
+/** The result of `fitColocated`. */
+export interface ColocatedFitResult extends FittedColocated, CostFitReport {
+  /** The options, resolved. */
+  options: { method: string[] | null; resamples: number; seed: number };
+}
+
+/** The result of `fitBlocktime`. */
+export interface BlocktimeFitResult extends FittedBlocktime, CostFitReport {
+  /** The options, resolved. */
+  options: { method: string[] | null; resamples: number; seed: number; maxFaultSeconds: number };
 }

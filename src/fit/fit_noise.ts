@@ -12,11 +12,7 @@ import {
   DEFAULT_MAX_TRACKING_SECONDS,
   noiseModel,
 } from "./_noise_fit.ts";
-import {
-  MIN_MEASURED_PROGRESS_RUNS,
-  PROGRESS_SOURCES,
-  type ProgressSource,
-} from "./_quantity.ts";
+import { MIN_MEASURED_PROGRESS_RUNS, PROGRESS_SOURCES, type ProgressSource } from "./_quantity.ts";
 import type { NoiseFitResult } from "./cost_types.ts";
 import { intervalInfo } from "./defaults.ts";
 import { predictRuns } from "./predict_runs.ts";
