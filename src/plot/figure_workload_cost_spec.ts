@@ -41,6 +41,8 @@ export interface WorkloadCostPoint {
   max: number;
   /** How many repeats. */
   repeats: number;
+  /** True when the values are a proxy, not the quantity measured (drawn as crosses). */
+  proxy?: boolean;
 }
 
 /** The model's value at one (method, contention, workload). */
@@ -78,7 +80,7 @@ export interface WorkloadCosts {
   /** How many drawn runs' values are a proxy (see the figure's caption), 0 if none. */
   proxyRuns: number;
   /** A second quantity's points, drawn as rings (e.g. the co-located load's progress ratio). */
-  secondary?: { quantity: string; points: WorkloadCostPoint[] };
+  secondary?: { quantity: string; points: WorkloadCostPoint[]; model?: WorkloadModelPoint[] };
 }
 
 /** Options for {@linkcode figureWorkloadCostSpec}. */
@@ -226,6 +228,9 @@ export function figureWorkloadCostSpec(
         label: "Marks",
         items: [
           { label: "measured (mean)", color: "#333", symbol: "dot" as const },
+          ...(costs.points.some((p) => p.proxy)
+            ? [{ label: "proxy (mean, ×)", color: "#333", symbol: "cross" as const }]
+            : []),
           { label: "repeats (min–max)", color: "#333", symbol: "range" as const },
           ...(costs.model.length > 0
             ? [{ label: "model", color: "#333", symbol: "line" as const }]
@@ -235,6 +240,13 @@ export function figureWorkloadCostSpec(
               label: `${options.secondaryLabel ?? "secondary"} (ring)`,
               color: "#333",
               symbol: "ring" as const,
+            }]
+            : []),
+          ...((costs.secondary?.model ?? []).length > 0
+            ? [{
+              label: `${options.secondaryLabel ?? "secondary"} model (dashed)`,
+              color: "#333",
+              symbol: "line" as const,
             }]
             : []),
         ],
@@ -367,11 +379,29 @@ function plotOf(
         strokeWidth: 1.4,
         fy: panel,
       }),
-      Plot.dot(costs.points, {
+      Plot.line(costs.secondary?.model ?? [], {
+        x: "position",
+        y: "value",
+        z: (d: WorkloadModelPoint) => `${d.method}|${d.wss}`,
+        stroke: "method",
+        strokeWidth: 1.2,
+        strokeDasharray: "5,3",
+        fy: panel,
+      }),
+      Plot.dot(costs.points.filter((p) => !p.proxy), {
         x: "position",
         y: "mean",
         fill: "method",
         r: 3,
+        fy: panel,
+      }),
+      Plot.dot(costs.points.filter((p) => p.proxy), {
+        x: "position",
+        y: "mean",
+        stroke: "method",
+        symbol: "times",
+        r: 3.5,
+        strokeWidth: 1.3,
         fy: panel,
       }),
       Plot.dot(costs.secondary?.points ?? [], {

@@ -1,0 +1,244 @@
+// Private: the noise models' parameters and errors for the report, per
+// method: the guest's progress fitted on the measured ratio against the
+// dirty-rate proxy, the co-located load, and post-copy's blocktime, each in
+// sample and cross-validated.
+import type { MigrationRun } from "../data/types.ts";
+import { quantileSorted } from "../_stats.ts";
+import {
+  measuredProgress,
+  measuredQuantity,
+  MIN_MEASURED_PROGRESS_RUNS,
+  type ProgressSource,
+} from "../fit/_quantity.ts";
+import type { NoiseFitResult } from "../fit/cost_types.ts";
+import { crossValidate } from "../fit/cross_validate.ts";
+import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "../fit/defaults.ts";
+import { fitBlocktime } from "../fit/fit_blocktime.ts";
+import { fitColocated } from "../fit/fit_colocated.ts";
+import { fitNoise } from "../fit/fit_noise.ts";
+import type { Estimate, FitResult, RunResidual } from "../fit/types.ts";
+
+/** In-sample and cross-validated errors of one fit (NaN and `cvFailed` when the CV could not run). */
+export interface FitErrors {
+  /** Runs fitted. */
+  runs: number;
+  /** Mean absolute error in sample, in the quantity's unit. */
+  maeIn: number;
+  /** Cross-validated mean absolute error. */
+  maeCv: number;
+  /** 90th percentile of the absolute error, in sample and cross-validated. */
+  p90In: number;
+  p90Cv: number;
+  /** Why the cross-validation did not run, if it did not. */
+  cvFailed?: string;
+}
+
+/** One method's guest progress fit on the measured ratio and on the proxy. */
+export interface GuestNoiseErrors {
+  method: string;
+  /** Runs with a measured ratio and runs with only the proxy, among the method's completed runs. */
+  measuredRuns: number;
+  proxyOnlyRuns: number;
+  /** What the figure's line is fitted on. */
+  fittedOn: "measured" | "measured + proxy";
+  /** The fit the figure uses (`progressSource: "auto"`): parameters and errors. */
+  auto: { parameters: string } & FitErrors;
+  /** The proxy fit (every run's achieved / requested rate): parameters, errors, and its error against the measured ratios. */
+  proxy: { parameters: string; maeOnMeasured: number } & FitErrors;
+}
+
+/** One method's co-located fit: parameters and errors per contention. */
+export interface ColocatedErrors {
+  method: string;
+  /** The parameters that apply under each contention, as text. */
+  parameters: Record<string, string>;
+  byContention: ({ contention: string } & FitErrors)[];
+}
+
+/** The noise models' errors for the report. */
+export interface NoiseErrors {
+  guest: GuestNoiseErrors[];
+  colocated: ColocatedErrors[];
+  blocktime: ({ method: string; parameters: string } & FitErrors)[];
+  /** Fits that failed, by "what method", with the message. */
+  failed: Record<string, string>;
+}
+
+const f3 = (x: number) => Number.isFinite(x) ? String(Number(x.toPrecision(3))) : "n/a";
+
+/** "value [low, high] unit", scaled. */
+export function showEstimate(e: Estimate | null | undefined, scale = 1, unit = ""): string {
+  if (!e) return "n/a";
+  const interval = Number.isFinite(e.low) ? ` [${f3(e.low * scale)}, ${f3(e.high * scale)}]` : "";
+  return `${f3(e.value * scale)}${interval}${unit ? ` ${unit}` : ""}`;
+}
+
+function p90(rows: readonly { measuredSeconds: number; estimatedSeconds: number }[]): number {
+  const errors = rows.map((r) => Math.abs(r.measuredSeconds - r.estimatedSeconds)).sort((a, b) =>
+    a - b
+  );
+  return errors.length === 0 ? Number.NaN : quantileSorted(errors, 0.9);
+}
+
+function noiseParameters(fit: NoiseFitResult, method: string): string {
+  const { noise } = fit;
+  const tracking = noise.trackingSeconds[method];
+  if (tracking) return `c = ${showEstimate(tracking, 1e6, "µs")} per tracked write`;
+  const slowdowns = Object.entries(noise.destinationSlowdown)
+    .map(([g, e]) => `${g} ${showEstimate(e, 100, "%")}`).join(", ");
+  return `fault ${showEstimate(noise.faultSeconds, 1e6, "µs")}; destination slowdown ${slowdowns}`;
+}
+
+/**
+ * Fits the three noise models per method on the runs (given each method's
+ * bandwidth fit) and cross-validates them; a fit or CV that throws a
+ * RangeError or TypeError is recorded, not raised.
+ */
+export function noiseErrors(
+  runs: readonly MigrationRun[],
+  fits: Readonly<Record<string, FitResult>>,
+  folds = DEFAULT_FOLDS,
+): NoiseErrors {
+  const out: NoiseErrors = { guest: [], colocated: [], blocktime: [], failed: {} };
+  const common = { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED };
+  const attempt = <T>(what: string, run: () => T): T | null => {
+    try {
+      return run();
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      out.failed[what] = error.message;
+      return null;
+    }
+  };
+  const errorsOf = (
+    residuals: readonly RunResidual[],
+    cv: () => { predictions: RunResidual[] },
+  ): FitErrors => {
+    const mae = (rows: readonly RunResidual[]) =>
+      rows.reduce((s, r) => s + Math.abs(r.residualSeconds), 0) / rows.length;
+    let predictions: RunResidual[] | null = null;
+    let cvFailed: string | undefined;
+    try {
+      predictions = cv().predictions;
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      cvFailed = error.message.replace(/^crossValidate: /, "");
+    }
+    return {
+      runs: residuals.length,
+      maeIn: mae(residuals),
+      p90In: p90(residuals),
+      maeCv: predictions ? mae(predictions) : Number.NaN,
+      p90Cv: predictions ? p90(predictions) : Number.NaN,
+      ...(cvFailed ? { cvFailed } : {}),
+    };
+  };
+  for (const [method, fit] of Object.entries(fits)) {
+    const own = runs.filter((r) =>
+      r.method === method && (fit.groupBy === null || fit.factors[r.contention] !== undefined)
+    );
+    const cvOptions = { method, folds, seed: DEFAULT_SEED };
+    const guest = (source: ProgressSource) =>
+      attempt(
+        `guest ${source} ${method}`,
+        () => fitNoise(own, { fit, method, ...common, progressSource: source }),
+      );
+    const auto = guest("auto");
+    const proxy = guest("proxy");
+    if (auto && proxy) {
+      const counts = auto.measuredByMethod[method] ?? {};
+      const measuredRuns = counts.guestProgressRatio ?? 0;
+      const onMeasured = proxy.residuals.flatMap((r) => {
+        const m = measuredProgress(own[r.index]!, "measured");
+        return "value" in m ? [Math.abs(m.value - r.estimatedSeconds)] : [];
+      });
+      const cvOf = (source: ProgressSource) => () =>
+        crossValidate(own, {
+          ...cvOptions,
+          quantity: "guestProgressRatio",
+          progressSource: source,
+        });
+      out.guest.push({
+        method,
+        measuredRuns,
+        proxyOnlyRuns: proxy.runsUsed - measuredRuns,
+        fittedOn: auto.measuredOnly.includes(method) ? "measured" : "measured + proxy",
+        auto: {
+          parameters: noiseParameters(auto, method),
+          ...errorsOf(auto.residuals, cvOf("auto")),
+        },
+        proxy: {
+          parameters: noiseParameters(proxy, method),
+          ...errorsOf(proxy.residuals, cvOf("proxy")),
+          maeOnMeasured: onMeasured.length === 0
+            ? Number.NaN
+            : onMeasured.reduce((s, e) => s + e, 0) / onMeasured.length,
+        },
+      });
+    }
+    const colocated = attempt(
+      `colocated ${method}`,
+      () => fitColocated(own, { fit, method, ...common }),
+    );
+    if (colocated) {
+      const cv = attempt(
+        `colocated CV ${method}`,
+        () => crossValidate(own, { ...cvOptions, quantity: "colocatedProgressRatio" }),
+      );
+      const cpu = colocated.colocated.migrationCpu[method];
+      out.colocated.push({
+        method,
+        parameters: {
+          cpu: `κ = ${
+            showEstimate(colocated.colocated.cpuLossPerCpuSecond)
+          } CPU s lost per migration CPU s${
+            cpu
+              ? ` (m = ${f3(cpu.cpuSecondsPerByte * 1e9)} CPU s/GB + ${
+                f3(cpu.cpuSecondsPerSecond)
+              } CPU s/s, MAE ${f3(cpu.maeCpuSeconds)} CPU s on ${cpu.runs} runs)`
+              : ""
+          }`,
+          network: `C = ${showEstimate(colocated.colocated.linkBytesPerSecond, 1e-6, "MB/s")}`,
+          memory: "none (ratio 1)",
+        },
+        byContention: Object.keys(colocated.metricsByGroup).map((contention) => {
+          const inSample = colocated.residuals.filter((r) => r.group === contention);
+          const rows = cv?.predictions.filter((r) => r.group === contention) ?? [];
+          return {
+            contention,
+            ...errorsOf(
+              inSample,
+              () => {
+                if (!cv) throw new RangeError(out.failed[`colocated CV ${method}`] ?? "no CV");
+                return { predictions: rows };
+              },
+            ),
+          };
+        }),
+      });
+    }
+    if (own.some((r) => "value" in measuredQuantity("postcopyBlocktimeSeconds", r))) {
+      const blocktime = attempt(
+        `blocktime ${method}`,
+        () => fitBlocktime(own, { fit, method, ...common }),
+      );
+      if (blocktime) {
+        out.blocktime.push({
+          method,
+          parameters: `K = ${
+            showEstimate(blocktime.blocktime.backgroundFaultBytes, 1e-6, "MB")
+          } (waits K/B), fault ${showEstimate(blocktime.blocktime.faultSeconds, 1e6, "µs")}`,
+          ...errorsOf(
+            blocktime.residuals,
+            () => crossValidate(own, { ...cvOptions, quantity: "postcopyBlocktimeSeconds" }),
+          ),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The threshold's sentence, for the report and caption. */
+export const MEASURED_RULE =
+  `a method is fitted on its measured guest_progress_ratio alone when it has at least ${MIN_MEASURED_PROGRESS_RUNS} runs with one (MIN_MEASURED_PROGRESS_RUNS), else on the measured ratio where a run has it and the dirty-rate proxy elsewhere`;
