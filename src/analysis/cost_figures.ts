@@ -224,7 +224,11 @@ function noiseFigureOptions(
   );
   return {
     title: "Migration noise: the migrating guest's progress ratio against the workload",
-    yLabel: "guest progress ratio (1 = no slowdown)",
+    yLabel: guest.proxyRuns === 0
+      ? "guest progress ratio"
+      : guest.points.every((p) => p.proxy)
+      ? "guest dirty rate achieved / requested (proxy)"
+      : "guest progress ratio (×: achieved / requested dirty rate, proxy)",
     reference: 1,
     secondaryLabel: "co-located load",
     modelNote: [
@@ -236,9 +240,9 @@ function noiseFigureOptions(
       coUnfitted ? `${coUnfitted}: no co-located model could be fitted.` : "",
     ].filter(Boolean).join(" "),
     note: [
-      "Dots: the measured ratio (guest_progress_ratio: the guest's work in [0, T] over its work at the baseline rate).",
+      "Ratio: the guest's work during the migration over its work at the baseline rate (1 = no slowdown; guest_progress_ratio, work in [0, T]); dots: measured.",
       guest.proxyRuns > 0
-        ? `Crosses (PROXY): ${guest.proxyRuns} runs without a measured ratio (datasets collected before the progress trace), whose value is the guest's achieved dirty rate during the migration over the requested rate; the proxy is drawn only where no measured ratio exists for the run.`
+        ? `PROXY: ${guest.proxyRuns} of the runs have no measured progress ratio (datasets collected before the progress trace); their value, drawn as crosses, is the guest's achieved dirty rate during the migration over the requested rate, only where no measured ratio exists for the run.`
         : "",
       guest.secondary
         ? "Rings: the co-located load's measured ratio (colocated_progress_ratio), the same way."

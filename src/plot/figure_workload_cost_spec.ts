@@ -316,8 +316,11 @@ function plotOf(
     p.max,
   ]).concat(
     costs.model.map((p) => p.value),
+    (costs.secondary?.model ?? []).map((p) => p.value),
   ).filter((v) => Number.isFinite(v) && (!options.logY || v > 0));
   const facets = [...panelOf.values()];
+  const proxies = costs.points.some((p) => p.proxy === true);
+  const secondaryModel = costs.secondary?.model ?? [];
   return {
     width,
     height: 300 * costs.contentions.length + 80,
@@ -379,30 +382,13 @@ function plotOf(
         strokeWidth: 1.4,
         fy: panel,
       }),
-      Plot.line(costs.secondary?.model ?? [], {
-        x: "position",
-        y: "value",
-        z: (d: WorkloadModelPoint) => `${d.method}|${d.wss}`,
-        stroke: "method",
-        strokeWidth: 1.2,
-        strokeDasharray: "5,3",
-        fy: panel,
-      }),
-      Plot.dot(costs.points.filter((p) => !p.proxy), {
+      Plot.dot(costs.points, {
         x: "position",
         y: "mean",
         fill: "method",
         r: 3,
         fy: panel,
-      }),
-      Plot.dot(costs.points.filter((p) => p.proxy), {
-        x: "position",
-        y: "mean",
-        stroke: "method",
-        symbol: "times",
-        r: 3.5,
-        strokeWidth: 1.3,
-        fy: panel,
+        ...(proxies ? { filter: (p: WorkloadCostPoint) => !p.proxy } : {}),
       }),
       Plot.dot(costs.secondary?.points ?? [], {
         x: "position",
@@ -412,6 +398,31 @@ function plotOf(
         r: 4,
         fy: panel,
       }),
+      // Proxy means as crosses, and the secondary quantity's model dashed, only when there are any.
+      ...(proxies
+        ? [Plot.dot(costs.points, {
+          x: "position",
+          y: "mean",
+          stroke: "method",
+          symbol: "times",
+          r: 3.5,
+          strokeWidth: 1.3,
+          fy: panel,
+          filter: (p: WorkloadCostPoint) => p.proxy === true,
+        })]
+        : []),
+      ...(secondaryModel.length > 0
+        ? [Plot.line(secondaryModel, {
+          x: "position",
+          y: "value",
+          z: (d: WorkloadModelPoint) => `${d.method}|${d.wss}`,
+          stroke: "method",
+          strokeWidth: 1.2,
+          strokeDasharray: "5,3",
+          marker: "tick-x",
+          fy: panel,
+        })]
+        : []),
     ],
   };
 }
