@@ -2,7 +2,7 @@
 // (appended after the existing sections, which stay as they were).
 import { markdownTable } from "../plot/markdown_table.ts";
 import type { CostFigures } from "./cost_figures.ts";
-import { MEASURED_RULE } from "./_noise_errors.ts";
+import { MEASURED_RULE } from "./noise_errors.ts";
 import { fileList, type ReproductionFigureFiles } from "./reproduction_report.ts";
 
 /** What each figure shows, in the report's words. */

@@ -23,7 +23,7 @@ import {
   modelTimes,
   nominalRuns,
 } from "./workload_models.ts";
-import { MEASURED_RULE, type NoiseErrors, noiseErrors } from "./_noise_errors.ts";
+import { MEASURED_RULE, type NoiseErrors, noiseErrors } from "./noise_errors.ts";
 import { methodLabel } from "../data/schema.ts";
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */

@@ -1,7 +1,11 @@
-// Private: the noise models' parameters and errors for the report, per
-// method: the guest's progress fitted on the measured ratio against the
-// dirty-rate proxy, the co-located load, and post-copy's blocktime, each in
-// sample and cross-validated.
+/**
+ * The noise models' parameters and errors per method, for the report: the
+ * guest's progress fitted on the measured ratio against the dirty-rate
+ * proxy, the co-located load, and post-copy's blocktime, each in sample and
+ * cross-validated.
+ *
+ * @module
+ */
 import type { MigrationRun } from "../data/types.ts";
 import { quantileSorted } from "../_stats.ts";
 import {
@@ -26,8 +30,9 @@ export interface FitErrors {
   maeIn: number;
   /** Cross-validated mean absolute error. */
   maeCv: number;
-  /** 90th percentile of the absolute error, in sample and cross-validated. */
+  /** 90th percentile of the absolute error in sample. */
   p90In: number;
+  /** 90th percentile of the absolute error, cross-validated. */
   p90Cv: number;
   /** Why the cross-validation did not run, if it did not. */
   cvFailed?: string;
@@ -35,9 +40,11 @@ export interface FitErrors {
 
 /** One method's guest progress fit on the measured ratio and on the proxy. */
 export interface GuestNoiseErrors {
+  /** The method. */
   method: string;
-  /** Runs with a measured ratio and runs with only the proxy, among the method's completed runs. */
+  /** Runs with a measured ratio among those with a ratio or a proxy. */
   measuredRuns: number;
+  /** Runs with only the proxy. */
   proxyOnlyRuns: number;
   /** What the figure's line is fitted on. */
   fittedOn: "measured" | "measured + proxy";
@@ -49,16 +56,21 @@ export interface GuestNoiseErrors {
 
 /** One method's co-located fit: parameters and errors per contention. */
 export interface ColocatedErrors {
+  /** The method. */
   method: string;
   /** The parameters that apply under each contention, as text. */
   parameters: Record<string, string>;
+  /** The errors per contention. */
   byContention: ({ contention: string } & FitErrors)[];
 }
 
 /** The noise models' errors for the report. */
 export interface NoiseErrors {
+  /** The guest's progress per method. */
   guest: GuestNoiseErrors[];
+  /** The co-located load per method. */
   colocated: ColocatedErrors[];
+  /** The post-copy blocktime per post-copy method. */
   blocktime: ({ method: string; parameters: string } & FitErrors)[];
   /** Fits that failed, by "what method", with the message. */
   failed: Record<string, string>;
@@ -67,7 +79,7 @@ export interface NoiseErrors {
 const f3 = (x: number) => Number.isFinite(x) ? String(Number(x.toPrecision(3))) : "n/a";
 
 /** "value [low, high] unit", scaled. */
-export function showEstimate(e: Estimate | null | undefined, scale = 1, unit = ""): string {
+function showEstimate(e: Estimate | null | undefined, scale = 1, unit = ""): string {
   if (!e) return "n/a";
   const interval = Number.isFinite(e.low) ? ` [${f3(e.low * scale)}, ${f3(e.high * scale)}]` : "";
   return `${f3(e.value * scale)}${interval}${unit ? ` ${unit}` : ""}`;
@@ -90,9 +102,29 @@ function noiseParameters(fit: NoiseFitResult, method: string): string {
 }
 
 /**
- * Fits the three noise models per method on the runs (given each method's
- * bandwidth fit) and cross-validates them; a fit or CV that throws a
- * RangeError or TypeError is recorded, not raised.
+ * Fits the three noise models per method on the runs, given each method's
+ * bandwidth fit, and cross-validates them (`folds` folds, B refitted per
+ * fold): `fitNoise` with `progressSource: "auto"` (what the noise figure
+ * draws) and `"proxy"` (and the proxy fit's error against the measured
+ * ratios), `fitColocated` (errors per contention), and `fitBlocktime` for
+ * post-copy methods with a measured blocktime. Intervals: 200 resamples. A
+ * fit or cross-validation that throws a RangeError or TypeError is recorded
+ * in `failed` or `cvFailed`, not raised.
+ *
+ * Cost: per method, 4-7 fits and their cross-validations (a few hundred ms on
+ * the measured grids).
+ *
+ * @param runs The runs, as `loadRuns` gives them.
+ * @param fits One `fitContention` result per method.
+ * @param folds Folds of the cross-validations.
+ * @returns The parameters (as text) and errors per method.
+ *
+ * @example No fits, nothing to report
+ * ```ts
+ * import { noiseErrors } from "./noise_errors.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(noiseErrors([], {}), { guest: [], colocated: [], blocktime: [], failed: {} });
+ * ```
  */
 export function noiseErrors(
   runs: readonly MigrationRun[],
@@ -239,6 +271,6 @@ export function noiseErrors(
   return out;
 }
 
-/** The threshold's sentence, for the report and caption. */
+/** The rule that picks the measured ratio or the proxy, in the report's and caption's words. */
 export const MEASURED_RULE =
   `a method is fitted on its measured guest_progress_ratio alone when it has at least ${MIN_MEASURED_PROGRESS_RUNS} runs with one (MIN_MEASURED_PROGRESS_RUNS), else on the measured ratio where a run has it and the dirty-rate proxy elsewhere`;
