@@ -34,14 +34,14 @@ export function runProgress(
   if (isPrecopy(run.method)) return d === 0 || run.wssBytes === 0 ? 1 : 1 / (1 + tracking * d);
   const passes = run.postcopySwitch === "after-first-pass" ? 1 : 0;
   return postcopyProgress(
-    run.memoryBytes,
-    run.wssBytes,
-    d,
-    bandwidth,
-    run.pageBytes,
-    fault,
-    slowdown,
-    passes,
+    {
+      memoryBytes: run.memoryBytes,
+      wssBytes: run.wssBytes,
+      dirtyPagesPerSecond: d,
+      bandwidthBytesPerSecond: bandwidth,
+      pageBytes: run.pageBytes,
+    },
+    { faultSeconds: fault, destinationSlowdown: slowdown, precopyPasses: passes },
   ).progressRatio;
 }
 

@@ -187,5 +187,8 @@ export function guestProgress(
       faultedPages: 0,
     };
   }
-  return postcopyProgress(memoryBytes, wssBytes, d, b, pageBytes, fault, slowdown, precopyPasses);
+  return postcopyProgress(
+    { memoryBytes, wssBytes, dirtyPagesPerSecond: d, bandwidthBytesPerSecond: b, pageBytes },
+    { faultSeconds: fault, destinationSlowdown: slowdown, precopyPasses },
+  );
 }

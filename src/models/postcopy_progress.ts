@@ -1,20 +1,55 @@
 // The post-copy branch of guestProgress on checked inputs, shared with the
 // noise fit: a first pass over the pages not yet copied at max(1/d, p/B) plus
 // the fault cost per page, then the baseline rate.
-import type { GuestProgressResult } from "./guest_progress.ts";
+import type { GuestProgressOptions, GuestProgressResult } from "./guest_progress.ts";
 import { postcopyTransferredBytes } from "./kvm_postcopy.ts";
+import type { MigrationInput } from "./types.ts";
 
-/** The post-copy branch of `guestProgress`, on checked inputs. */
+/** The input of {@linkcode postcopyProgress}: a checked `MigrationInput` with its page size. */
+export type PostcopyProgressInput = Required<Omit<MigrationInput, "zeroBytes">>;
+
+/** The options of {@linkcode postcopyProgress}: `guestProgress`'s post-copy costs, checked. */
+export type PostcopyProgressOptions = Pick<
+  GuestProgressOptions,
+  "faultSeconds" | "destinationSlowdown" | "precopyPasses"
+>;
+
+/**
+ * The post-copy branch of `guestProgress`, on checked inputs (no check here:
+ * the caller has resolved the input and options).
+ *
+ * @param input M, W, d, B and p, in SI units.
+ * @param options The fault cost (seconds), the destination's slowdown (a
+ * fraction) and the pre-copy passes; each defaults to 0.
+ * @returns The progress ratio, the lost and live seconds, the faulted pages.
+ *
+ * @example A first pass longer than the phase
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { postcopyProgress } from "./postcopy_progress.ts";
+ *
+ * const input = {
+ *   memoryBytes: 1000,
+ *   wssBytes: 100,
+ *   dirtyPagesPerSecond: 10,
+ *   bandwidthBytesPerSecond: 100,
+ *   pageBytes: 1,
+ * };
+ * assert.equal(postcopyProgress(input, { faultSeconds: 0.1 }).progressRatio, 0.5);
+ * ```
+ */
 export function postcopyProgress(
-  memoryBytes: number,
-  wssBytes: number,
-  d: number,
-  b: number,
-  pageBytes: number,
-  faultSeconds: number,
-  destinationSlowdown: number,
-  precopyPasses: 0 | 1,
+  input: PostcopyProgressInput,
+  options: PostcopyProgressOptions = {},
 ): GuestProgressResult {
+  const {
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond: d,
+    bandwidthBytesPerSecond: b,
+    pageBytes,
+  } = input;
+  const { faultSeconds = 0, destinationSlowdown = 0, precopyPasses = 0 } = options;
   const precopySeconds = precopyPasses === 0 ? 0 : memoryBytes / b;
   const sentBytes = postcopyTransferredBytes(memoryBytes, wssBytes, d, b, pageBytes, precopyPasses);
   const phaseSeconds = sentBytes / b - precopySeconds;
