@@ -174,16 +174,13 @@ export function runBlocktime(
   background: number,
 ): number {
   const passes = run.postcopySwitch === "after-first-pass" ? 1 : 0;
-  return postcopyBlockedSeconds(
-    run.memoryBytes,
-    run.wssBytes,
-    baselineDirtyRate(run),
-    bandwidth,
-    run.pageBytes,
-    fault,
-    background,
-    passes,
-  );
+  return postcopyBlockedSeconds({
+    memoryBytes: run.memoryBytes,
+    wssBytes: run.wssBytes,
+    dirtyPagesPerSecond: baselineDirtyRate(run),
+    bandwidthBytesPerSecond: bandwidth,
+    pageBytes: run.pageBytes,
+  }, { faultSeconds: fault, backgroundFaultBytes: background, precopyPasses: passes });
 }
 
 /**

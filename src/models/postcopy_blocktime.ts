@@ -110,14 +110,9 @@ export function postcopyBlocktime(
   const { precopyPasses } = resolvePostcopyOptions(where, {
     ...(record.precopyPasses === undefined ? {} : { precopyPasses: record.precopyPasses as 0 | 1 }),
   });
-  return postcopyBlockedSeconds(
-    resolved.memoryBytes,
-    resolved.wssBytes,
-    resolved.dirtyPagesPerSecond,
-    resolved.bandwidthBytesPerSecond,
-    resolved.pageBytes,
-    fault,
-    background,
+  return postcopyBlockedSeconds(resolved, {
+    faultSeconds: fault,
+    backgroundFaultBytes: background,
     precopyPasses,
-  );
+  });
 }
