@@ -8,18 +8,13 @@
  */
 import type { MigrationRun } from "../data/types.ts";
 import { quantileSorted } from "../_stats.ts";
-import {
-  measuredProgress,
-  measuredQuantity,
-  MIN_MEASURED_PROGRESS_RUNS,
-  type ProgressSource,
-} from "../fit/_quantity.ts";
 import type { NoiseFitResult } from "../fit/cost_types.ts";
 import { crossValidate } from "../fit/cross_validate.ts";
 import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "../fit/defaults.ts";
 import { fitBlocktime } from "../fit/fit_blocktime.ts";
 import { fitColocated } from "../fit/fit_colocated.ts";
-import { fitNoise } from "../fit/fit_noise.ts";
+import { fitNoise, MIN_MEASURED_PROGRESS_RUNS, type ProgressSource } from "../fit/fit_noise.ts";
+import { measuredCost } from "./workload_costs.ts";
 import type { Estimate, FitResult, RunResidual } from "../fit/types.ts";
 
 /** In-sample and cross-validated errors of one fit (NaN and `cvFailed` when the CV could not run). */
@@ -132,7 +127,6 @@ export function noiseErrors(
   folds = DEFAULT_FOLDS,
 ): NoiseErrors {
   const out: NoiseErrors = { guest: [], colocated: [], blocktime: [], failed: {} };
-  const common = { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED };
   const attempt = <T>(what: string, run: () => T): T | null => {
     try {
       return run();
@@ -142,133 +136,173 @@ export function noiseErrors(
       return null;
     }
   };
-  const errorsOf = (
-    residuals: readonly RunResidual[],
-    cv: () => { predictions: RunResidual[] },
-  ): FitErrors => {
-    const mae = (rows: readonly RunResidual[]) =>
-      rows.reduce((s, r) => s + Math.abs(r.residualSeconds), 0) / rows.length;
-    let predictions: RunResidual[] | null = null;
-    let cvFailed: string | undefined;
-    try {
-      predictions = cv().predictions;
-    } catch (error) {
-      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
-      cvFailed = error.message.replace(/^crossValidate: /, "");
-    }
-    return {
-      runs: residuals.length,
-      maeIn: mae(residuals),
-      p90In: p90(residuals),
-      maeCv: predictions ? mae(predictions) : Number.NaN,
-      p90Cv: predictions ? p90(predictions) : Number.NaN,
-      ...(cvFailed ? { cvFailed } : {}),
-    };
-  };
   for (const [method, fit] of Object.entries(fits)) {
     const own = runs.filter((r) =>
       r.method === method && (fit.groupBy === null || fit.factors[r.contention] !== undefined)
     );
-    const cvOptions = { method, folds, seed: DEFAULT_SEED };
-    const guest = (source: ProgressSource) =>
-      attempt(
-        `guest ${source} ${method}`,
-        () => fitNoise(own, { fit, method, ...common, progressSource: source }),
-      );
-    const auto = guest("auto");
-    const proxy = guest("proxy");
-    if (auto && proxy) {
-      const counts = auto.measuredByMethod[method] ?? {};
-      const measuredRuns = counts.guestProgressRatio ?? 0;
-      const onMeasured = proxy.residuals.flatMap((r) => {
-        const m = measuredProgress(own[r.index]!, "measured");
-        return "value" in m ? [Math.abs(m.value - r.estimatedSeconds)] : [];
-      });
-      const cvOf = (source: ProgressSource) => () =>
-        crossValidate(own, {
-          ...cvOptions,
-          quantity: "guestProgressRatio",
-          progressSource: source,
-        });
-      out.guest.push({
-        method,
-        measuredRuns,
-        proxyOnlyRuns: proxy.runsUsed - measuredRuns,
-        fittedOn: auto.measuredOnly.includes(method) ? "measured" : "measured + proxy",
-        auto: {
-          parameters: noiseParameters(auto, method),
-          ...errorsOf(auto.residuals, cvOf("auto")),
-        },
-        proxy: {
-          parameters: noiseParameters(proxy, method),
-          ...errorsOf(proxy.residuals, cvOf("proxy")),
-          maeOnMeasured: onMeasured.length === 0
-            ? Number.NaN
-            : onMeasured.reduce((s, e) => s + e, 0) / onMeasured.length,
-        },
-      });
-    }
-    const colocated = attempt(
-      `colocated ${method}`,
-      () => fitColocated(own, { fit, method, ...common }),
-    );
-    if (colocated) {
-      const cv = attempt(
-        `colocated CV ${method}`,
-        () => crossValidate(own, { ...cvOptions, quantity: "colocatedProgressRatio" }),
-      );
-      const cpu = colocated.colocated.migrationCpu[method];
-      out.colocated.push({
-        method,
-        parameters: {
-          cpu: `κ = ${
-            showEstimate(colocated.colocated.cpuLossPerCpuSecond)
-          } CPU s lost per migration CPU s${
-            cpu
-              ? ` (m = ${f3(cpu.cpuSecondsPerByte * 1e9)} CPU s/GB + ${
-                f3(cpu.cpuSecondsPerSecond)
-              } CPU s/s, MAE ${f3(cpu.maeCpuSeconds)} CPU s on ${cpu.runs} runs)`
-              : ""
-          }`,
-          network: `C = ${showEstimate(colocated.colocated.linkBytesPerSecond, 1e-6, "MB/s")}`,
-          memory: "none (ratio 1)",
-        },
-        byContention: Object.keys(colocated.metricsByGroup).map((contention) => {
-          const inSample = colocated.residuals.filter((r) => r.group === contention);
-          const rows = cv?.predictions.filter((r) => r.group === contention) ?? [];
-          return {
-            contention,
-            ...errorsOf(
-              inSample,
-              () => {
-                if (!cv) throw new RangeError(out.failed[`colocated CV ${method}`] ?? "no CV");
-                return { predictions: rows };
-              },
-            ),
-          };
-        }),
-      });
-    }
-    if (own.some((r) => "value" in measuredQuantity("postcopyBlocktimeSeconds", r))) {
-      const blocktime = attempt(
-        `blocktime ${method}`,
-        () => fitBlocktime(own, { fit, method, ...common }),
-      );
-      if (blocktime) {
-        out.blocktime.push({
-          method,
-          parameters: `K = ${
-            showEstimate(blocktime.blocktime.backgroundFaultBytes, 1e-6, "MB")
-          } (waits K/B), fault ${showEstimate(blocktime.blocktime.faultSeconds, 1e6, "µs")}`,
-          ...errorsOf(
-            blocktime.residuals,
-            () => crossValidate(own, { ...cvOptions, quantity: "postcopyBlocktimeSeconds" }),
-          ),
-        });
-      }
-    }
+    const context: MethodContext = { method, fit, own, folds, attempt };
+    const guest = guestErrors(context);
+    if (guest) out.guest.push(guest);
+    const colocated = colocatedErrors(context);
+    if (colocated) out.colocated.push(colocated);
+    const blocktime = blocktimeErrors(context);
+    if (blocktime) out.blocktime.push(blocktime);
   }
   return out;
+}
+
+/** What each method's part needs. */
+interface MethodContext {
+  method: string;
+  fit: FitResult;
+  own: MigrationRun[];
+  folds: number;
+  attempt: <T>(what: string, run: () => T) => T | null;
+}
+
+const COMMON = { resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED };
+
+/** MAE and p90 in sample and of the cross-validation `cv` runs (NaN and why, if it throws). */
+function errorsOf(
+  residuals: readonly RunResidual[],
+  cv: () => { predictions: RunResidual[] },
+): FitErrors {
+  const mae = (rows: readonly RunResidual[]) =>
+    rows.reduce((s, r) => s + Math.abs(r.residualSeconds), 0) / rows.length;
+  let predictions: RunResidual[] | null = null;
+  let cvFailed: string | undefined;
+  try {
+    predictions = cv().predictions;
+  } catch (error) {
+    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+    cvFailed = error.message.replace(/^crossValidate: /, "");
+  }
+  return {
+    runs: residuals.length,
+    maeIn: mae(residuals),
+    p90In: p90(residuals),
+    maeCv: predictions ? mae(predictions) : Number.NaN,
+    p90Cv: predictions ? p90(predictions) : Number.NaN,
+    ...(cvFailed ? { cvFailed } : {}),
+  };
+}
+
+/** The guest's progress: the figure's fit against the proxy's. */
+function guestErrors({ method, fit, own, folds, attempt }: MethodContext): GuestNoiseErrors | null {
+  const guest = (source: ProgressSource) =>
+    attempt(
+      `guest ${source} ${method}`,
+      () => fitNoise(own, { fit, method, ...COMMON, progressSource: source }),
+    );
+  const auto = guest("auto");
+  const proxy = guest("proxy");
+  if (!auto || !proxy) return null;
+  const measuredRuns = auto.measuredByMethod[method]?.guestProgressRatio ?? 0;
+  const onMeasured = proxy.residuals.flatMap((r) => {
+    const m = measuredCost(own[r.index]!, "guestProgressRatio");
+    return typeof m !== "string" && !m.proxy ? [Math.abs(m.value - r.estimatedSeconds)] : [];
+  });
+  const cvOf = (source: ProgressSource) => () =>
+    crossValidate(own, {
+      method,
+      folds,
+      seed: DEFAULT_SEED,
+      quantity: "guestProgressRatio",
+      progressSource: source,
+    });
+  return {
+    method,
+    measuredRuns,
+    proxyOnlyRuns: proxy.runsUsed - measuredRuns,
+    fittedOn: auto.measuredOnly.includes(method) ? "measured" : "measured + proxy",
+    auto: { parameters: noiseParameters(auto, method), ...errorsOf(auto.residuals, cvOf("auto")) },
+    proxy: {
+      parameters: noiseParameters(proxy, method),
+      ...errorsOf(proxy.residuals, cvOf("proxy")),
+      maeOnMeasured: onMeasured.length === 0
+        ? Number.NaN
+        : onMeasured.reduce((s, e) => s + e, 0) / onMeasured.length,
+    },
+  };
+}
+
+/** The co-located load: κ, C and the errors per contention. */
+function colocatedErrors(
+  { method, fit, own, folds, attempt }: MethodContext,
+): ColocatedErrors | null {
+  const colocated = attempt(
+    `colocated ${method}`,
+    () => fitColocated(own, { fit, method, ...COMMON }),
+  );
+  if (!colocated) return null;
+  let cvFailed = "";
+  let cv: { predictions: RunResidual[] } | null = null;
+  try {
+    cv = crossValidate(own, {
+      method,
+      folds,
+      seed: DEFAULT_SEED,
+      quantity: "colocatedProgressRatio",
+    });
+  } catch (error) {
+    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+    cvFailed = error.message;
+  }
+  const cpu = colocated.colocated.migrationCpu[method];
+  const cpuModel = cpu
+    ? ` (m = ${f3(cpu.cpuSecondsPerByte * 1e9)} CPU s/GB + ${
+      f3(cpu.cpuSecondsPerSecond)
+    } CPU s/s, MAE ${f3(cpu.maeCpuSeconds)} CPU s on ${cpu.runs} runs)`
+    : "";
+  return {
+    method,
+    parameters: {
+      cpu: `κ = ${
+        showEstimate(colocated.colocated.cpuLossPerCpuSecond)
+      } CPU s lost per migration CPU s${cpuModel}`,
+      network: `C = ${showEstimate(colocated.colocated.linkBytesPerSecond, 1e-6, "MB/s")}`,
+      memory: "none (ratio 1)",
+    },
+    byContention: Object.keys(colocated.metricsByGroup).map((contention) => ({
+      contention,
+      ...errorsOf(colocated.residuals.filter((r) => r.group === contention), () => {
+        if (!cv) throw new RangeError(cvFailed);
+        return { predictions: cv.predictions.filter((r) => r.group === contention) };
+      }),
+    })),
+  };
+}
+
+/** Post-copy's blocktime, for a method whose runs measured it. */
+function blocktimeErrors(
+  { method, fit, own, folds, attempt }: MethodContext,
+): NoiseErrors["blocktime"][number] | null {
+  const measured = (r: MigrationRun) =>
+    r.postcopyBlocktimeSeconds !== undefined ||
+    (r.extra.postcopy_blocktime_seconds ?? "") !== "";
+  if (!own.some(measured)) return null;
+  const blocktime = attempt(
+    `blocktime ${method}`,
+    () => fitBlocktime(own, { fit, method, ...COMMON }),
+  );
+  if (!blocktime) return null;
+  const { backgroundFaultBytes, faultSeconds } = blocktime.blocktime;
+  return {
+    method,
+    parameters: `K = ${showEstimate(backgroundFaultBytes, 1e-6, "MB")} (waits K/B), fault ${
+      showEstimate(faultSeconds, 1e6, "µs")
+    }`,
+    ...errorsOf(
+      blocktime.residuals,
+      () =>
+        crossValidate(own, {
+          method,
+          folds,
+          seed: DEFAULT_SEED,
+          quantity: "postcopyBlocktimeSeconds",
+        }),
+    ),
+  };
 }
 
 /** The rule that picks the measured ratio or the proxy, in the report's and caption's words. */

@@ -14,6 +14,8 @@ import {
 } from "./_noise_fit.ts";
 import { MIN_MEASURED_PROGRESS_RUNS, PROGRESS_SOURCES, type ProgressSource } from "./_quantity.ts";
 import type { NoiseFitResult } from "./cost_types.ts";
+
+export { MIN_MEASURED_PROGRESS_RUNS, type ProgressSource } from "./_quantity.ts";
 import { intervalInfo } from "./defaults.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";

@@ -320,7 +320,6 @@ function plotOf(
   ).filter((v) => Number.isFinite(v) && (!options.logY || v > 0));
   const facets = [...panelOf.values()];
   const proxies = costs.points.some((p) => p.proxy === true);
-  const secondaryModel = costs.secondary?.model ?? [];
   return {
     width,
     height: 300 * costs.contentions.length + 80,
@@ -398,31 +397,38 @@ function plotOf(
         r: 4,
         fy: panel,
       }),
-      // Proxy means as crosses, and the secondary quantity's model dashed, only when there are any.
-      ...(proxies
-        ? [Plot.dot(costs.points, {
-          x: "position",
-          y: "mean",
-          stroke: "method",
-          symbol: "times",
-          r: 3.5,
-          strokeWidth: 1.3,
-          fy: panel,
-          filter: (p: WorkloadCostPoint) => p.proxy === true,
-        })]
-        : []),
-      ...(secondaryModel.length > 0
-        ? [Plot.line(secondaryModel, {
-          x: "position",
-          y: "value",
-          z: (d: WorkloadModelPoint) => `${d.method}|${d.wss}`,
-          stroke: "method",
-          strokeWidth: 1.2,
-          strokeDasharray: "5,3",
-          marker: "tick-x",
-          fy: panel,
-        })]
-        : []),
+      ...extraMarks(costs, panel),
     ],
   };
+}
+
+/** Proxy means as crosses, and the secondary quantity's model dashed, only when there are any. */
+function extraMarks(costs: WorkloadCosts, panel: (d: { contention: string }) => string) {
+  const secondaryModel = costs.secondary?.model ?? [];
+  return [
+    ...(costs.points.some((p) => p.proxy === true)
+      ? [Plot.dot(costs.points, {
+        x: "position",
+        y: "mean",
+        stroke: "method",
+        symbol: "times",
+        r: 3.5,
+        strokeWidth: 1.3,
+        fy: panel,
+        filter: (p: WorkloadCostPoint) => p.proxy === true,
+      })]
+      : []),
+    ...(secondaryModel.length > 0
+      ? [Plot.line(secondaryModel, {
+        x: "position",
+        y: "value",
+        z: (d: WorkloadModelPoint) => `${d.method}|${d.wss}`,
+        stroke: "method",
+        strokeWidth: 1.2,
+        strokeDasharray: "5,3",
+        marker: "tick-x",
+        fy: panel,
+      })]
+      : []),
+  ];
 }
