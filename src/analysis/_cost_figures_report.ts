@@ -123,6 +123,14 @@ function noiseSection(figures: CostFigures): string[] {
         "p90 CV (s)": b.cvFailed ? "n/a" : r4(b.p90Cv),
       }))),
       "",
+      ...blocktime.filter((b) => b.pairedRuns > 0).map((b) =>
+        `${b.method}: over the ${b.pairedRuns} runs that measured both, the guest's lost time (\`guest_lost_seconds\`) has a median of ${
+          r4(b.medianLostSeconds)
+        } s and the blocktime ${
+          r4(b.medianBlocktimeSeconds)
+        } s: post-copy's slowdown is the vCPU waiting on pages, mostly pages outside the working set (K/B), which the progress model carries as its destination slowdown.`
+      ),
+      "",
     );
   }
   const failures = Object.entries(failed);

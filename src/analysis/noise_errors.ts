@@ -7,7 +7,7 @@
  * @module
  */
 import type { MigrationRun } from "../data/types.ts";
-import { quantileSorted } from "../_stats.ts";
+import { median, quantileSorted } from "../_stats.ts";
 import type { NoiseFitResult } from "../fit/cost_types.ts";
 import { crossValidate } from "../fit/cross_validate.ts";
 import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "../fit/defaults.ts";
@@ -65,8 +65,18 @@ export interface NoiseErrors {
   guest: GuestNoiseErrors[];
   /** The co-located load per method. */
   colocated: ColocatedErrors[];
-  /** The post-copy blocktime per post-copy method. */
-  blocktime: ({ method: string; parameters: string } & FitErrors)[];
+  /**
+   * The post-copy blocktime per post-copy method, and beside it the medians
+   * of the guest's lost seconds and of the blocktime over the runs that
+   * measured both (`pairedRuns`).
+   */
+  blocktime: ({
+    method: string;
+    parameters: string;
+    pairedRuns: number;
+    medianLostSeconds: number;
+    medianBlocktimeSeconds: number;
+  } & FitErrors)[];
   /** Fits that failed, by "what method", with the message. */
   failed: Record<string, string>;
 }
@@ -287,8 +297,15 @@ function blocktimeErrors(
   );
   if (!blocktime) return null;
   const { backgroundFaultBytes, faultSeconds } = blocktime.blocktime;
+  const paired = blocktime.residuals.flatMap((r) => {
+    const lost = own[r.index]!.guestLostSeconds;
+    return lost === undefined ? [] : [[lost, r.measuredSeconds] as const];
+  });
   return {
     method,
+    pairedRuns: paired.length,
+    medianLostSeconds: paired.length ? median(paired.map((p) => p[0])) : Number.NaN,
+    medianBlocktimeSeconds: paired.length ? median(paired.map((p) => p[1])) : Number.NaN,
     parameters: `K = ${showEstimate(backgroundFaultBytes, 1e-6, "MB")} (waits K/B), fault ${
       showEstimate(faultSeconds, 1e6, "µs")
     }`,
