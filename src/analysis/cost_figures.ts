@@ -240,7 +240,7 @@ function noiseFigureOptions(
       coUnfitted ? `${coUnfitted}: no co-located model could be fitted.` : "",
     ].filter(Boolean).join(" "),
     note: [
-      "Ratio: the guest's work during the migration over its work at the baseline rate (1 = no slowdown; guest_progress_ratio, work in [0, T]); dots: measured.",
+      "Ratio: the guest's work during the migration over its work at the baseline rate (1 = no slowdown; guest_progress_ratio, work in [0, T]); dots: measured, the pause included, while the lines are the ratio over the time the guest runs (a pre-copy pause of 0.3 s in 15 s puts a dot 2 % below its line; Xen-rule's stop-and-copy of a full working set much more).",
       guest.proxyRuns > 0
         ? `PROXY: ${guest.proxyRuns} of the runs have no measured progress ratio (datasets collected before the progress trace); their value, drawn as crosses, is the guest's achieved dirty rate during the migration over the requested rate, only where no measured ratio exists for the run.`
         : "",

@@ -13,7 +13,12 @@ import { crossValidate } from "../fit/cross_validate.ts";
 import { DEFAULT_FOLDS, DEFAULT_RESAMPLES, DEFAULT_SEED } from "../fit/defaults.ts";
 import { fitBlocktime } from "../fit/fit_blocktime.ts";
 import { fitColocated } from "../fit/fit_colocated.ts";
-import { fitNoise, MIN_MEASURED_PROGRESS_RUNS, type ProgressSource } from "../fit/fit_noise.ts";
+import {
+  fitNoise,
+  MAX_PROGRESS_RATIO,
+  MIN_MEASURED_PROGRESS_RUNS,
+  type ProgressSource,
+} from "../fit/fit_noise.ts";
 import { measuredCost } from "./workload_costs.ts";
 import type { Estimate, FitResult, RunResidual } from "../fit/types.ts";
 
@@ -324,4 +329,4 @@ function blocktimeErrors(
 
 /** The rule that picks the measured ratio or the proxy, in the report's and caption's words. */
 export const MEASURED_RULE =
-  `a method is fitted on its measured guest_progress_ratio alone when it has at least ${MIN_MEASURED_PROGRESS_RUNS} runs with one (MIN_MEASURED_PROGRESS_RUNS), else on the measured ratio where a run has it and the dirty-rate proxy elsewhere`;
+  `a method is fitted on its measured guest_progress_ratio alone when it has at least ${MIN_MEASURED_PROGRESS_RUNS} runs with one (MIN_MEASURED_PROGRESS_RUNS), else on the measured ratio where a run has it and the dirty-rate proxy elsewhere; the measured ratio is fitted over the time the guest runs (× T/(T − downtime), since it does no work in its pause), and ratios above ${MAX_PROGRESS_RATIO} (a disturbed baseline) are left out`;

@@ -44,6 +44,17 @@ export const PROGRESS_SOURCES: readonly ProgressSource[] = ["auto", "measured", 
 export const MIN_MEASURED_PROGRESS_RUNS = 12;
 
 /**
+ * The largest measured progress ratio (guest or co-located) the fits take:
+ * 1.2. A load cannot do more work during the migration than at its baseline
+ * rate beyond its own rate noise (a few % on the shared collection machine);
+ * a ratio above this says the baseline itself was disturbed (the noise
+ * grid's sittings at a load average of 10-12 have guest ratios of 1.27-2.12
+ * and co-located ratios of 1.65-1.84). Such runs are excluded, with the
+ * reason, not fitted.
+ */
+export const MAX_PROGRESS_RATIO = 1.2;
+
+/**
  * A run with the noise columns the collector is adding (`guest_progress_ratio`
  * and friends); they are read when present, typed or in `extra`.
  */
@@ -56,9 +67,13 @@ export interface RunWithProgress extends MigrationRun {
 export type Measured = { value: number; source: string } | { reason: string };
 
 /**
- * The measured guest progress ratio of a run: its `guestProgressRatio` (or
- * `extra.guest_progress_ratio`) when it has one; else the proxy from the
- * guest's 1 s reports, the achieved over the requested dirty rate.
+ * The measured guest progress ratio of a run over the time the guest runs
+ * (as `guestProgress` defines it): its `guestProgressRatio` (or
+ * `extra.guest_progress_ratio`, the work in [0, T] over the baseline rate's,
+ * the pause included) × T/(T − downtime), since the guest does no work in
+ * its pause; above `MAX_PROGRESS_RATIO` (before that) it is excluded. Else
+ * the proxy from the guest's 1 s reports, the achieved over the requested
+ * dirty rate (no reports in the pause either).
  */
 export function measuredProgress(
   run: MigrationRun,
@@ -68,8 +83,19 @@ export function measuredProgress(
   const raw = typed ?? run.extra?.guest_progress_ratio;
   if (source !== "proxy" && raw !== undefined && raw !== "") {
     const value = typeof raw === "number" ? raw : Number(raw);
-    if (Number.isFinite(value) && value > 0) return { value, source: "guestProgressRatio" };
-    return { reason: `guestProgressRatio ${showValue(raw)}` };
+    if (Number.isFinite(value) && value > MAX_PROGRESS_RATIO) {
+      return { reason: `guest_progress_ratio above ${MAX_PROGRESS_RATIO} (a disturbed baseline)` };
+    }
+    if (!(Number.isFinite(value) && value > 0)) {
+      return { reason: `guestProgressRatio ${showValue(raw)}` };
+    }
+    // Over the time the guest runs, as guestProgress defines it: it does no work in the pause.
+    const seconds = run.migrationTimeSeconds;
+    const pause = run.downtimeSeconds;
+    const live = pause !== undefined && pause >= 0 && pause < seconds
+      ? value * seconds / (seconds - pause)
+      : value;
+    return { value: live, source: "guestProgressRatio" };
   }
   if (source === "measured") return { reason: "no guest_progress_ratio" };
   if (run.wssBytes === 0) return { reason: "wssBytes 0 (the guest writes nothing)" };
@@ -97,7 +123,10 @@ export function measuredQuantity(quantity: RunQuantity, run: MigrationRun): Meas
   if (quantity === "guestProgressRatio") return measuredProgress(run);
   if (quantity === "colocatedProgressRatio") {
     if (run.contention === "none") return { reason: "contention none (no co-located load)" };
-    return measuredColumn(run, "colocatedProgressRatio", "colocated_progress_ratio");
+    const value = measuredColumn(run, "colocatedProgressRatio", "colocated_progress_ratio");
+    return "value" in value && value.value > MAX_PROGRESS_RATIO
+      ? { reason: `colocated_progress_ratio above ${MAX_PROGRESS_RATIO} (a disturbed baseline)` }
+      : value;
   }
   if (quantity === "postcopyBlocktimeSeconds") {
     if (run.method !== "kvm-postcopy") return { reason: "not post-copy (no blocktime)" };

@@ -15,7 +15,11 @@ import {
 import { MIN_MEASURED_PROGRESS_RUNS, PROGRESS_SOURCES, type ProgressSource } from "./_quantity.ts";
 import type { NoiseFitResult } from "./cost_types.ts";
 
-export { MIN_MEASURED_PROGRESS_RUNS, type ProgressSource } from "./_quantity.ts";
+export {
+  MAX_PROGRESS_RATIO,
+  MIN_MEASURED_PROGRESS_RUNS,
+  type ProgressSource,
+} from "./_quantity.ts";
 import { intervalInfo } from "./defaults.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
@@ -89,8 +93,10 @@ export interface FitNoiseOptions {
  * default) a method with at least `MIN_MEASURED_PROGRESS_RUNS` (12) measured
  * runs is fitted on those alone (its runs with only the proxy are excluded,
  * "no guest_progress_ratio"), and `measuredOnly` names it; the proxy is
- * kept only for methods with fewer. The model's input d is the requested
- * (baseline) rate.
+ * kept only for methods with fewer. The measured ratio is fitted over the
+ * time the guest runs (× T/(T − downtime)), as `guestProgress` defines it;
+ * above `MAX_PROGRESS_RATIO` (1.2) it is excluded (a disturbed baseline).
+ * The model's input d is the requested (baseline) rate.
  *
  * Intervals: seeded percentile bootstrap over runs within each method and
  * group, given B. Cross-validated error: `crossValidate(runs, { quantity:

@@ -66,7 +66,11 @@ export type {
   NoiseParameters,
   RunQuantity,
 } from "./cost_types.ts";
-export { MIN_MEASURED_PROGRESS_RUNS, type ProgressSource } from "./_quantity.ts";
+export {
+  MAX_PROGRESS_RATIO,
+  MIN_MEASURED_PROGRESS_RUNS,
+  type ProgressSource,
+} from "./fit_noise.ts";
 export { fitDowntime, type FitDowntimeOptions } from "./fit_downtime.ts";
 export { fitNoise, type FitNoiseOptions } from "./fit_noise.ts";
 export { fitColocated, type FitColocatedOptions } from "./fit_colocated.ts";
