@@ -19,7 +19,6 @@ import {
   MIN_MEASURED_PROGRESS_RUNS,
   type ProgressSource,
 } from "../fit/fit_noise.ts";
-import { measuredCost } from "./workload_costs.ts";
 import type { Estimate, FitResult, RunResidual } from "../fit/types.ts";
 
 /** In-sample and cross-validated errors of one fit (NaN and `cvFailed` when the CV could not run). */
@@ -213,9 +212,17 @@ function guestErrors({ method, fit, own, folds, attempt }: MethodContext): Guest
   const proxy = guest("proxy");
   if (!auto || !proxy) return null;
   const measuredRuns = auto.measuredByMethod[method]?.guestProgressRatio ?? 0;
+  // The measured ratios as the fits take them (over the live time, disturbed baselines out).
+  let measuredAt = new Map<number, number>();
+  try {
+    const measured = fitNoise(own, { fit, method, resamples: 0, progressSource: "measured" });
+    measuredAt = new Map(measured.residuals.map((r) => [r.index, r.measuredSeconds]));
+  } catch (error) {
+    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+  }
   const onMeasured = proxy.residuals.flatMap((r) => {
-    const m = measuredCost(own[r.index]!, "guestProgressRatio");
-    return typeof m !== "string" && !m.proxy ? [Math.abs(m.value - r.estimatedSeconds)] : [];
+    const m = measuredAt.get(r.index);
+    return m === undefined ? [] : [Math.abs(m - r.estimatedSeconds)];
   });
   const cvOf = (source: ProgressSource) => () =>
     crossValidate(own, {

@@ -119,15 +119,16 @@ Deno.test("fitNoise() on the measured grids: the live-time ratio gives pre-copy'
     // Measured (first 49 noise-grid points, 12-13 runs a method): KVM c = 0.25 µs [0, 0.86]
     // on the measured ratio, 0.19 µs on the proxy of 116 runs; Xen-rule 0 and 0.11 µs. (On
     // the ratio over [0, T], the pause included, KVM's c came out at 1.48 µs: its 0.3 s
-    // pauses, 2 % of T, read as tracking cost.)
+    // pauses, 2 % of T, read as tracking cost. On 99 points: KVM 0.40 µs [0, 1.03] against
+    // 0.43, Xen-rule 1.06 µs [0, 3.9] against 0.17.)
     assert.deepEqual(measured.measuredOnly, [method]);
     const c = measured.noise.trackingSeconds[method]!;
     const cProxy = proxy.noise.trackingSeconds[method]!.value;
-    assert.ok(c.value < 1.5e-6, `${method} measured c ${c.value}`);
-    assert.ok(cProxy < 0.5e-6, `${method} proxy c ${cProxy}`);
+    assert.ok(c.value < 3e-6, `${method} measured c ${c.value}`);
+    assert.ok(cProxy < 1e-6, `${method} proxy c ${cProxy}`);
     if (method === "kvm-precopy") {
       assert.ok(c.low <= cProxy && cProxy <= c.high, `${c.low} ${c.high}`);
     }
-    assert.ok(proxy.runsUsed > 5 * measured.runsUsed);
+    assert.ok(proxy.runsUsed > measured.runsUsed);
   }
 });
