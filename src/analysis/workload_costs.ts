@@ -7,6 +7,7 @@
  */
 
 import { checkObject, showValue } from "../_validate.ts";
+import { MAX_PROGRESS_RATIO } from "../fit/fit_noise.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { nominalOf, orderContentions, orderMethods } from "./_workload_terms.ts";
 import type {
@@ -76,7 +77,8 @@ export interface MeasuredCost {
  * collector's `guest_progress_ratio` / `colocated_progress_ratio` columns
  * in `extra`); without a measured guest ratio, the guest's achieved over its
  * requested dirty rate is the **proxy** (`proxy: true`; none for W = 0,
- * where the guest writes nothing).
+ * where the guest writes nothing). A measured ratio above
+ * `MAX_PROGRESS_RATIO` (1.2) has no value: its baseline was disturbed.
  *
  * @param run The run (completed).
  * @param quantity The cost.
@@ -95,6 +97,9 @@ export function measuredCost(run: MigrationRun, quantity: WorkloadQuantity): Mea
     : "colocated_progress_ratio";
   const raw = typed ?? run.extra[column];
   const measured = typeof raw === "string" && raw !== "" ? Number(raw) : raw;
+  if (typeof measured === "number" && measured > MAX_PROGRESS_RATIO) {
+    return `${column} above ${MAX_PROGRESS_RATIO} (a disturbed baseline)`;
+  }
   if (typeof measured === "number" && Number.isFinite(measured) && measured >= 0) {
     return { value: measured, proxy: false };
   }

@@ -79,3 +79,16 @@ Deno.test("workloadCosts() keeps measured ratios and proxies of one workload apa
   // The y domain holds the secondary model's value too (linear axis from 0).
   assert.equal(figure.panels[0]!.plot.y!.zero, true);
 });
+
+Deno.test("workloadCosts() leaves out a ratio above MAX_PROGRESS_RATIO, counted, with no proxy instead", () => {
+  const costs = workloadCosts([
+    run({ guestProgressRatio: 0.95 }),
+    run({ guestProgressRatio: 2.1, colocatedProgressRatio: 1.8 }),
+  ], { quantity: "guestProgressRatio", secondary: "colocatedProgressRatio" });
+  assert.deepEqual(costs.points.map((p) => p.repeats), [1]);
+  assert.equal(costs.proxyRuns, 0);
+  assert.deepEqual(costs.leftOut, {
+    "kvm-postcopy: guest_progress_ratio above 1.2 (a disturbed baseline)": 1,
+  });
+  assert.equal(costs.secondary, undefined);
+});
