@@ -226,6 +226,8 @@ export {
   type LimitsCell,
   measuredLimits,
   type MethodVerdict,
+  NothingToFitError,
+  type NothingToFitErrorOptions,
   type PauseComparison,
   type ProgressMedian,
   reproduceFigures,

@@ -58,12 +58,14 @@ export function switchCheckLines(
 /** Both switch rules on a grid dataset as Markdown lines. */
 export function gridCheckLines(runs: readonly MigrationRun[]): string[] {
   return [
-    "| KVM pre-copy on the grid | CV time MAPE (%) | CV pause MAE (s) | B (MB/s) | calls right |",
-    "|---|---|---|---|---|",
+    "| KVM pre-copy on the grid | CV time MAPE (%) | CV pause MAE (s) | CV pause p90 (s) | B (MB/s) | calls right |",
+    "|---|---|---|---|---|---|",
     ...gridSwitchRules(runs).map((g) =>
       `| ${g.switchRule} | ${g.cvTimeMapePercent.toFixed(3)} | ${
         g.cvDowntimeMaeSeconds.toFixed(4)
-      } | ${(g.bandwidthBytesPerSecond / 1e6).toFixed(2)} | ${g.callsRight}/${g.runs} |`
+      } | ${g.cvDowntimeP90Seconds.toFixed(4)} | ${
+        (g.bandwidthBytesPerSecond / 1e6).toFixed(2)
+      } | ${g.callsRight}/${g.runs} |`
     ),
   ];
 }
@@ -83,11 +85,15 @@ if (import.meta.main) {
   };
   const bandwidthText = take("--bandwidth");
   const gridFile = take("--grid");
-  const socketBufferBytes = Number(take("--socket-buffer") ?? 0);
+  const socketText = take("--socket-buffer");
+  const socketBufferBytes = socketText === undefined ? undefined : Number(socketText);
   const bandwidth = bandwidthText === undefined || bandwidthText === "run"
     ? undefined
     : Number(bandwidthText);
-  if ((bandwidth !== undefined && !(bandwidth > 0)) || !(socketBufferBytes >= 0)) {
+  if (
+    (bandwidth !== undefined && !(bandwidth > 0)) ||
+    (socketBufferBytes !== undefined && !(socketBufferBytes >= 0))
+  ) {
     console.error(
       "qemu_switch_check: --bandwidth and --socket-buffer take numbers (bytes/s, bytes)",
     );
@@ -104,11 +110,11 @@ if (import.meta.main) {
   console.log(
     `B: ${
       bandwidth === undefined ? "each run's throughput" : `${bandwidth} bytes/s`
-    }; socket buffer ${socketBufferBytes} bytes`,
+    }; socket buffer ${socketBufferBytes ?? "the model's default"} bytes`,
   );
   const lines = switchCheckLines(runs, {
     ...(bandwidth === undefined ? {} : { bandwidthBytesPerSecond: bandwidth }),
-    model: { socketBufferBytes },
+    model: socketBufferBytes === undefined ? {} : { socketBufferBytes },
   });
   console.log(lines.join("\n"));
   if (gridFile !== undefined) {
@@ -118,7 +124,10 @@ if (import.meta.main) {
     const fitted = gridSwitchRules(grid, { switchRules: ["qemu"] })[0]!.bandwidthBytesPerSecond;
     console.log(`\nAt the grid's fitted B = ${(fitted / 1e6).toFixed(2)} MB/s:`);
     console.log(
-      switchCheckLines(runs, { bandwidthBytesPerSecond: fitted, model: { socketBufferBytes } })
+      switchCheckLines(runs, {
+        bandwidthBytesPerSecond: fitted,
+        model: socketBufferBytes === undefined ? {} : { socketBufferBytes },
+      })
         .join("\n"),
     );
   }

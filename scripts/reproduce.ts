@@ -11,17 +11,20 @@
 //   out/figures/fig1.{svg,png}  Figure 1: CPU use over time (when progress traces exist)
 //   out/report.md               B and factors with intervals, error metrics, provenance
 //
-// Until a dataset with measured runs exists it uses a seeded SYNTHETIC
-// dataset (the paper's grid, generated from the models) and says so on
-// stdout, in the report and in every figure.
+// It fits what it can and says on stderr (and at the end of the report)
+// which methods it could not fit and which figures it could not draw; when
+// nothing can be fitted it refuses in one line (exit 2). It never uses
+// synthetic data unless asked: --synthetic runs on a seeded SYNTHETIC
+// dataset (the paper's grid, generated from the models), and then stdout,
+// the report and every figure say so.
 //
-//   deno task reproduce                      # measured data if any, else synthetic
-//   deno task reproduce --synthetic          # force the synthetic dataset
+//   deno task reproduce                      # the measured data in data/
+//   deno task reproduce --synthetic          # the seeded synthetic dataset instead
 //   deno task reproduce --data data/my-set   # one dataset, a folder or a file
 //   deno task reproduce --out /tmp/figures   # write elsewhere than out/
 //   deno task reproduce --resamples 50       # fewer bootstrap resamples (faster)
 //   deno task reproduce --help
-import { reproduceProject, type ReproduceProjectResult } from "../mod.ts";
+import { NothingToFitError, reproduceProject, type ReproduceProjectResult } from "../mod.ts";
 import {
   datasetPath,
   flag,
@@ -40,8 +43,9 @@ export const REPRODUCE_COMMAND = {
   usage: "deno task reproduce [options]",
   description: `Fits B and the contention factors per method to the measured datasets in data/
 (or the one given with --data), and writes Figures 5, 6 and 3 (SVG and PNG) and
-report.md to the output folder. With no measured data it uses a seeded
-SYNTHETIC dataset and says so on stdout, in the report and in every figure.`,
+report.md to the output folder. What it cannot fit or draw is said on stderr
+and in the report; with nothing to fit it refuses (exit 2). Synthetic data only
+with --synthetic, and then stdout, the report and every figure say SYNTHETIC.`,
   options: {
     data: option(datasetPath(), {
       help: "one dataset instead of every data/*/: a file, or a folder holding runs.csv",
@@ -54,7 +58,7 @@ SYNTHETIC dataset and says so on stdout, in the report and in every figure.`,
       help: "bootstrap resamples for the intervals (0: none)",
       default: DEFAULT_RESAMPLES,
     }),
-    synthetic: flag("use the seeded synthetic dataset even when measured data exist"),
+    synthetic: flag("use the seeded SYNTHETIC dataset (generated from the models), not data/"),
   },
   examples: [
     "deno task reproduce",
@@ -90,8 +94,17 @@ async function main(): Promise<void> {
     synthetic: values.synthetic,
     resamples: values.resamples,
     outDir,
+  }).catch((error) => {
+    if (!(error instanceof NothingToFitError)) throw error;
+    const where = values.data ? values.data.path : "data/";
+    throw new UsageError(
+      `reproduce: nothing to fit in ${where}: ${error.reasons.join("; ").replaceAll(root, "")} ` +
+        "(--synthetic runs on the seeded synthetic dataset instead)",
+      { flag: "--data", cause: error },
+    );
   });
   for (const message of result.messages) console.log(message.replaceAll(root, ""));
+  for (const line of result.skipped) console.error(`reproduce: ${line.replaceAll(root, "")}`);
   printSummary(result);
   const written = result.written.map((path) => path.replace(root, ""));
   console.log(
@@ -129,9 +142,6 @@ function printSummary(result: ReproduceProjectResult): void {
           cv ? `${cv.mapePercent.toFixed(2)} %` : `n/a (${result.crossValidationFailed[method]})`
         }`,
     );
-  }
-  for (const [method, message] of Object.entries(result.notFitted)) {
-    console.log(`  ${method.padEnd(13)} NOT FITTED: ${message}`);
   }
   for (const text of result.leftOut) console.log(`  left out: ${text}`);
   if (result.sweepComparison.length > 0) {

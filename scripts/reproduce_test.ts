@@ -99,3 +99,100 @@ Deno.test("deno task reproduce refuses a mistake in one line, exit 2, before any
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+const DATA = new URL("../data/qemu-tcg-1gbit/runs.csv", import.meta.url).pathname;
+
+/** A copy of the project's measured grid with only the rows that pass `keep`. */
+async function subset(path: string, keep: (row: string, i: number) => boolean): Promise<string[]> {
+  const [header, ...rows] = (await Deno.readTextFile(DATA)).trim().split("\n");
+  const kept = rows.filter(keep);
+  await Deno.writeTextFile(path, [header, ...kept].join("\n") + "\n");
+  return kept;
+}
+
+Deno.test("deno task reproduce fits what it can and never falls back to synthetic data", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await t.step(
+      "only post-copy runs: fits them, one line for the figure it cannot draw",
+      async () => {
+        const file = `${dir}/postcopy.csv`;
+        await subset(file, (row) => row.startsWith("kvm-postcopy,"));
+        const out = `${dir}/out-post`;
+        const { code, stdout, stderr } = await runTask("reproduce", [
+          "--data",
+          file,
+          "--out",
+          out,
+          "--resamples",
+          "0",
+        ]);
+        assert.equal(code, 0, stderr);
+        const lines = stderr.trimEnd().split("\n");
+        assert.ok(
+          lines.includes(
+            "reproduce: fig5 not drawn: the data hold no pre-copy runs (xen-precopy, xen-precopy-policy, kvm-precopy)",
+          ),
+          stderr,
+        );
+        // Every stderr line is one skipped method or figure, and none is a stack trace.
+        for (const line of lines) assert.match(line, /^reproduce: \S+ not (fitted|drawn): /);
+        assert.match(stdout, /\n {2}kvm-postcopy +B /);
+        assert.doesNotMatch(stdout, /SYNTHETIC/);
+        const report = await Deno.readTextFile(`${out}/report.md`);
+        assert.doesNotMatch(report, /SYNTHETIC/);
+        assert.match(report, /\n## Skipped\n\n- fig5 not drawn: the data hold no pre-copy runs/);
+        await assert.rejects(Deno.stat(`${out}/figures/fig5.svg`), Deno.errors.NotFound);
+        assert.doesNotMatch(await Deno.readTextFile(`${out}/figures/fig6.svg`), /SYNTHETIC/);
+      },
+    );
+
+    const refusals: [string, () => Promise<string>, RegExp][] = [
+      [
+        "3 runs: nothing can be fitted",
+        async () => {
+          const file = `${dir}/three.csv`;
+          await subset(file, (_, i) => i < 3);
+          return file;
+        },
+        /^reproduce: nothing to fit in \S+three\.csv: [a-z-]+: fitContention: no completed runs to fit, .*; left out [a-z-]+ \/ \w+: 1 completed run, a factor needs at least 2.* \(--synthetic runs on the seeded synthetic dataset instead\)\n$/,
+      ],
+      [
+        "a folder whose runs all failed",
+        async () => {
+          await Deno.mkdir(`${dir}/failed`);
+          const failed = await subset(`${dir}/failed/runs.csv`, (_, i) => i < 4);
+          const text = await Deno.readTextFile(`${dir}/failed/runs.csv`);
+          await Deno.writeTextFile(
+            `${dir}/failed/runs.csv`,
+            text.replaceAll(",completed,", ",failed,"),
+          );
+          assert.equal(failed.length, 4);
+          return `${dir}/failed`;
+        },
+        /^reproduce: nothing to fit in \S+\/failed: \S+\/failed: no completed runs \(4 rows\), not used \(--synthetic runs on the seeded synthetic dataset instead\)\n$/,
+      ],
+      [
+        "an empty folder",
+        async () => {
+          await Deno.mkdir(`${dir}/empty`);
+          return `${dir}/empty`;
+        },
+        /^reproduce: invalid --data, expected a dataset file, or a folder holding runs\.csv \(got "\S+\/empty": a folder without runs\.csv\)\n$/,
+      ],
+    ];
+    for (const [name, make, message] of refusals) {
+      await t.step(`${name}: one line, exit 2, nothing written`, async () => {
+        const data = await make();
+        const out = `${dir}/out-${name.split(":")[0]!.replaceAll(" ", "-")}`;
+        const { code, stdout, stderr } = await runTask("reproduce", ["--data", data, "--out", out]);
+        assert.equal(code, 2, stderr);
+        assert.equal(stdout, "");
+        assert.match(stderr, message);
+        await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -20,6 +20,7 @@ import { downtimeLimitCurves } from "./downtime_limit_curves.ts";
 import { compareSweepWithModel, downtimeLimitSweep } from "./downtime_limit_sweep.ts";
 import { gridSwitchRules } from "./grid_switch_rules.ts";
 import { switchRuleValidation } from "./switch_rule_validation.ts";
+import { xenRuleAccounting } from "./xen_rule_accounting.ts";
 
 /** Figure 5's methods (every pre-copy model's) and Figure 6's, from the schema's vocabulary. */
 const PRECOPY = METHODS.filter((m) => m.model !== "kvm-postcopy").map((m) => m.name);
@@ -170,7 +171,22 @@ export function analyze(
         }),
       }
       : {}),
+    ...(fits["xen-precopy-policy"] ? xenRuleReport(runs, folds, seed) : {}),
   };
+}
+
+/** The Xen-rule runs under both accountings, or why that failed. */
+function xenRuleReport(
+  runs: readonly MigrationRun[],
+  folds: number,
+  seed: number,
+): Pick<ReproductionAnalysis, "xenRule" | "xenRuleFailed"> {
+  try {
+    return { xenRule: xenRuleAccounting(runs, { folds, seed }) };
+  } catch (error) {
+    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+    return { xenRuleFailed: error.message };
+  }
 }
 
 /** QEMU's switch rule on the sweep and, when KVM pre-copy was fitted, both rules on the fitted runs. */

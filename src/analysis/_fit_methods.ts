@@ -6,6 +6,7 @@ import { predictRuns } from "../fit/predict_runs.ts";
 import type { FitResult } from "../fit/types.ts";
 import { orderMethods } from "../plot/_style.ts";
 import type { ReproductionFits } from "./analyze_reproduction.ts";
+import { NothingToFitError } from "./nothing_to_fit_error.ts";
 
 /**
  * Fits each method of the runs (`fitContention`), predicts its completed runs
@@ -13,7 +14,8 @@ import type { ReproductionFits } from "./analyze_reproduction.ts";
  * runs is left out of its method's fit and listed in `leftOut`; a method
  * whose fit throws a RangeError or TypeError is listed in `notFitted`.
  *
- * @throws {RangeError} If no method could be fitted (the message starts with `where`).
+ * @throws {NothingToFitError} If no method could be fitted (a RangeError; the message starts
+ * with `where`).
  */
 export function fitMethods(
   where: string,
@@ -59,11 +61,7 @@ export function fitMethods(
     }
   }
   if (Object.keys(out.fits).length === 0) {
-    throw new RangeError(
-      `${where}: invalid runs, expected at least one method that can be fitted (got ${
-        JSON.stringify(out.notFitted)
-      })`,
-    );
+    throw new NothingToFitError(where, { notFitted: out.notFitted, leftOut: out.leftOut });
   }
   return out;
 }

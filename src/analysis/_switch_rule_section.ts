@@ -29,7 +29,11 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
         : `at the fitted KVM pre-copy B = ${
           (report.bandwidthBytesPerSecond * 8e-6).toFixed(1)
         } Mbit/s (not fitted to the sweep)`
-    } and each run's zero pages (\`zero_pages\` x page size). The bracket is taken over all repeats: ` +
+    } and each run's zero pages (\`zero_pages\` x page size). The model's pause is \`kvmPrecopy\`'s fixed ` +
+    "switchover cost (the destination's load and resume, fitted on the grid) plus what is left at the stop " +
+    "over B, with the zero pages where the traces show QEMU scanning them (`KVM_PRECOPY_DEFAULTS`; " +
+    "`docs/kvm-precopy-pause.md` reads the traces and gives each remaining miss its stop-and-copy rate " +
+    "and bandwidth reading). The bracket is taken over all repeats: " +
     "below its low end no run converged, from its high end on every run did; limits between them, " +
     "where repeats disagree, are listed as mixed. The model's switch is found by bisection " +
     "(`kvmSwitchLimit`); near it the model's outcome can flip back and forth with the limit, as the repeats do, and the zone where it does is scanned; at the workload's median zero pages and dirty rate (and median throughput without a fixed B).\n",
@@ -89,6 +93,7 @@ function gridLines(report: SwitchRuleReport): string[] {
       "B (Mbit/s)": g.bandwidthBytesPerSecond * 8e-6,
       "cross-validated time MAPE (%)": g.cvTimeMapePercent,
       "cross-validated pause MAE (s)": g.cvDowntimeMaeSeconds,
+      "cross-validated pause p90 (s)": g.cvDowntimeP90Seconds,
       "outcomes called right": `${g.callsRight} of ${g.runs}`,
     }))),
   ];

@@ -18,6 +18,7 @@ import { analyze } from "./_analyze.ts";
 import type { DowntimeLimitSweep, SweepSwitchComparison } from "./downtime_limit_sweep.ts";
 import type { GridSwitchRule } from "./grid_switch_rules.ts";
 import type { SwitchRuleValidation } from "./switch_rule_validation.ts";
+import type { XenRuleAccounting } from "./xen_rule_accounting.ts";
 
 /** Options for {@linkcode analyzeReproduction}. */
 export interface AnalyzeReproductionOptions {
@@ -141,6 +142,13 @@ export interface ReproductionAnalysis {
    * and both switch rules on the fitted runs (`gridSwitchRules`).
    */
   switchRule?: SwitchRuleReport;
+  /**
+   * With fitted `xen-precopy-policy` runs: the paper's accounting against
+   * QEMU's (`xenRuleAccounting`).
+   */
+  xenRule?: XenRuleAccounting[];
+  /** Why the Xen-rule comparison failed, when it did. */
+  xenRuleFailed?: string;
 }
 
 /**

@@ -86,8 +86,10 @@ Deno.test("analyzeReproduction() rejects bad input in its own name", () => {
   );
   assert.throws(
     () => analyzeReproduction([], { source }),
-    new RangeError(
-      "analyzeReproduction: invalid runs, expected at least one method that can be fitted (got {})",
-    ),
+    {
+      name: "NothingToFitError",
+      message:
+        "analyzeReproduction: invalid runs, expected at least one method that can be fitted (got {})",
+    },
   );
 });

@@ -158,7 +158,7 @@ export function costFigures(
       yLabel: "downtime (s, log scale)",
       logY: true,
       modelNote: [
-        `Lines: migrationDowntime ${fitB}: what is left at the switch over B (Xen pre-copy: the last round; KVM pre-copy: the remainder, none where it does not converge; post-copy: nothing) plus a fixed switchover cost per method fitted to these pauses (fitDowntime, median${
+        `Lines: migrationDowntime ${fitB}: what is left at the switch over B (Xen pre-copy: the last round; Xen-rule pre-copy (QEMU): what the pass had not sent with the pages written since, qemuXenRules; KVM pre-copy: the remainder, none where it does not converge; post-copy: nothing) plus a fixed switchover cost per method fitted to these pauses (fitDowntime, median${
           costs ? `: ${costs}` : ""
         }).`,
         unfitted

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { quantileSorted } from "../_stats.ts";
 import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { crossValidate } from "../fit/cross_validate.ts";
@@ -45,6 +46,8 @@ export interface GridSwitchRule {
   cvTimeMapePercent: number;
   /** Cross-validated pause MAE over the completed runs with a pause, seconds (switchover cost refitted per fold). */
   cvDowntimeMaeSeconds: number;
+  /** 90th percentile of the cross-validated pause's absolute error, seconds (type 7, as numpy). */
+  cvDowntimeP90Seconds: number;
   /** B fitted on all runs (the `none` group), bytes/s. */
   bandwidthBytesPerSecond: number;
   /** Completed and non-convergent kvm-precopy runs called. */
@@ -109,6 +112,10 @@ export function gridSwitchRules(
       switchRule,
       cvTimeMapePercent: time.metrics.mapePercent,
       cvDowntimeMaeSeconds: pause.metrics.maeSeconds,
+      cvDowntimeP90Seconds: quantileSorted(
+        pause.predictions.map((p) => Math.abs(p.residualSeconds)).sort((a, b) => a - b),
+        0.9,
+      ),
       bandwidthBytesPerSecond: baseline(fit, runs.find((r) => r.method === "kvm-precopy")!),
       ...calls,
     };

@@ -41,6 +41,7 @@ export {
   type ReproduceFiguresOptions,
   type ReproduceFiguresResult,
 } from "./reproduce_figures.ts";
+export { NothingToFitError, type NothingToFitErrorOptions } from "./nothing_to_fit_error.ts";
 export {
   reproduceProject,
   type ReproduceProjectOptions,
@@ -67,6 +68,13 @@ export {
   gridSwitchRules,
   type GridSwitchRulesOptions,
 } from "./grid_switch_rules.ts";
+export {
+  type XenRuleAccounting,
+  xenRuleAccounting,
+  type XenRuleAccountingName,
+  type XenRuleAccountingOptions,
+  type XenRuleGroupErrors,
+} from "./xen_rule_accounting.ts";
 export {
   type DecisionLimits,
   decisionLimits,

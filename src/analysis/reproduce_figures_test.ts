@@ -86,9 +86,11 @@ Deno.test("reproduceFigures() rejects bad input", () => {
   );
   assert.throws(
     () => reproduceFigures([], { source }),
-    new RangeError(
-      "reproduceFigures: invalid runs, expected at least one method that can be fitted (got {})",
-    ),
+    {
+      name: "NothingToFitError",
+      message:
+        "reproduceFigures: invalid runs, expected at least one method that can be fitted (got {})",
+    },
   );
 });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { synthesizeRuns } from "../fit/synthetic.ts";
 import { render } from "../plot/render.ts";
+import { NothingToFitError } from "./nothing_to_fit_error.ts";
 import { reproduceProject } from "./reproduce_project.ts";
 
 const DATA = new URL("../../data/qemu-tcg-1gbit/", import.meta.url).pathname;
@@ -47,31 +48,47 @@ Deno.test("reproduceProject() writes the figures and the report it returns", asy
   const root = await Deno.makeTempDir();
   try {
     await t.step(
-      "a folder marked synthetic is not used; the synthetic dataset is, loudly",
+      "a folder marked synthetic is not used, and nothing else is: it refuses",
       async () => {
         await writeSyntheticFolder(`${root}/data/made-up`);
+        const outDir = `${root}/out-refused`;
+        const error = await reproduceProject({ dataDir: `${root}/data`, resamples: 0, outDir })
+          .then(() => assert.fail("expected a NothingToFitError"), (e) => e);
+        assert.ok(error instanceof NothingToFitError);
+        assert.deepEqual(error.reasons, [
+          `${root}/data/made-up: marked synthetic, not used as measured data`,
+        ]);
+        await assert.rejects(Deno.stat(outDir), Deno.errors.NotFound);
+      },
+    );
+
+    await t.step(
+      "the synthetic dataset only when asked for, said in the report and every figure",
+      async () => {
         const outDir = `${root}/out-synthetic`;
-        const result = await reproduceProject({ dataDir: `${root}/data`, resamples: 0, outDir });
+        const result = await reproduceProject({
+          dataDir: `${root}/data`,
+          synthetic: true,
+          resamples: 0,
+          outDir,
+        });
         assert.equal(result.source.synthetic, true);
-        assert.ok(
-          result.messages[0]!.endsWith("made-up: marked synthetic, not used as measured data"),
-        );
-        assert.match(
-          result.messages[1]!,
-          /^SYNTHETIC DATA: no dataset in .* has measured completed runs/,
-        );
+        assert.deepEqual(result.messages, []);
         const files = ["fig5.svg", "fig5.png", "fig6.svg", "fig6.png", "fig3.svg", "fig3.png"];
         // Figures 2 and 4 from the synthetic runs; Figure 1 and the noise figure need
         // progress traces and requested rates, which synthetic runs do not have (said so).
         files.push("fig2.svg", "fig2.png", "fig4.svg", "fig4.png");
-        assert.ok(result.messages.some((m) => m.startsWith("fig1: not written (the synthetic")));
-        assert.ok(result.messages.some((m) => m.startsWith("noise: not written")));
+        assert.ok(result.skipped.some((m) => m.startsWith("fig1 not drawn: the synthetic")));
+        assert.ok(result.skipped.some((m) => m.startsWith("noise not drawn: ")));
         assert.deepEqual(result.written, [
           ...files.map((f) => `${outDir}/figures/${f}`),
           `${outDir}/report.md`,
         ]);
         assert.equal(await Deno.readTextFile(`${outDir}/report.md`), result.reportMarkdown);
         assert.match(result.reportMarkdown, /\*\*SYNTHETIC DATA\.\*\*/);
+        for (const file of files.filter((f) => f.endsWith(".svg"))) {
+          assert.match(await Deno.readTextFile(`${outDir}/figures/${file}`), /SYNTHETIC/, file);
+        }
         assert.equal(
           sameIds(await Deno.readTextFile(`${outDir}/figures/fig5.svg`)),
           sameIds(render(result.fig5!)),
@@ -97,7 +114,11 @@ Deno.test("reproduceProject() writes the figures and the report it returns", asy
         assert.equal(result.runs.length, n);
         assert.deepEqual(Object.keys(result.fits), ["kvm-postcopy"]);
         assert.equal(result.fig5, null);
-        assert.ok(result.messages.includes("fig5: not written (no fitted method for it)"));
+        assert.ok(
+          result.skipped.includes(
+            "fig5 not drawn: the data hold no pre-copy runs (xen-precopy, xen-precopy-policy, kvm-precopy)",
+          ),
+        );
         assert.deepEqual(result.written, [
           `${outDir}/six/f6.svg`,
           `${outDir}/f3.svg`,
@@ -107,11 +128,38 @@ Deno.test("reproduceProject() writes the figures and the report it returns", asy
         const report = await Deno.readTextFile(`${outDir}/notes/report.md`);
         assert.equal(report, result.reportMarkdown);
         assert.ok(report.includes("- `six/f6.svg`: the same for KVM post-copy (T = M/B)."));
+        assert.ok(
+          report.endsWith(`\n## Skipped\n\n${result.skipped.map((l) => `- ${l}`).join("\n")}\n`),
+        );
         assert.match(report, /> Data: measured, postcopy/);
         assert.equal(
           sameIds(await Deno.readTextFile(`${outDir}/six/f6.svg`)),
           sameIds(render(result.fig6!)),
         );
+      },
+    );
+
+    await t.step(
+      "measured runs that cannot be fitted: it refuses, naming each method's reason",
+      async () => {
+        const dir = `${root}/few/three`;
+        await Deno.mkdir(dir, { recursive: true });
+        const [header, ...rows] = (await Deno.readTextFile(`${DATA}runs.csv`)).trim().split("\n");
+        await Deno.writeTextFile(
+          `${dir}/runs.csv`,
+          [header, ...rows.slice(0, 3)].join("\n") + "\n",
+        );
+        const error = await reproduceProject({ folders: [dir], resamples: 0, outDir: `${root}/o3` })
+          .then(() => assert.fail("expected a NothingToFitError"), (e) => e);
+        assert.ok(error instanceof NothingToFitError);
+        assert.match(
+          error.message,
+          /^reproduceProject: invalid runs, expected at least one method/,
+        );
+        const methods = [...new Set(rows.slice(0, 3).map((row) => row.split(",")[0]!))];
+        assert.deepEqual(Object.keys(error.notFitted).sort(), methods.sort());
+        assert.equal(error.leftOut.length, 3);
+        await assert.rejects(Deno.stat(`${root}/o3`), Deno.errors.NotFound);
       },
     );
 

@@ -13,6 +13,7 @@ import { binRuns } from "../plot/bin_runs.ts";
 import { orderContentions, sourceSentence } from "../plot/_style.ts";
 import { markdownTable } from "../plot/markdown_table.ts";
 import { switchRuleSection } from "./_switch_rule_section.ts";
+import { xenRuleSection } from "./_xen_rule_section.ts";
 import { bytesPerSecondToMbps } from "../units.ts";
 import { fittedSummary, intervalText } from "./_fitted_summary.ts";
 import type { ReproductionAnalysis } from "./analyze_reproduction.ts";
@@ -121,6 +122,7 @@ export function reproductionReport(input: ReproductionReportInput): string {
         sourceSentence(analysis.switchRule.sweepSource),
       ).join("\n") + "\n"
       : "") +
+    xenRuleLines(analysis) +
     (input.costFigures
       ? costFiguresSection(input.costFigures, input.figureFiles, sourceSentence(analysis.source))
       : "");
@@ -323,4 +325,14 @@ function sweepSection(analysis: ReproductionAnalysis): string {
     }))),
     "",
   ].join("\n");
+}
+
+/** The Xen-rule section, or nothing without those runs. */
+function xenRuleLines(analysis: ReproductionAnalysis): string {
+  const lines = xenRuleSection(
+    analysis.xenRule,
+    analysis.xenRuleFailed,
+    sourceSentence(analysis.source),
+  );
+  return lines.length === 0 ? "" : "\n" + lines.join("\n") + "\n";
 }

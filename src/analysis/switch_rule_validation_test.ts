@@ -179,9 +179,13 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       false,
     ]);
     // Where the model's outcome flips (W/B would be 1.13, 2.26, 4.51 and 11.6 s): once at
-    // 0.729 s for 128 MiB; back and forth in 1.410-1.434 s, 2.816-2.940 s and 7.296-7.414 s.
+    // 0.729 s for 128 MiB and at 7.341 s for the full working set (the zero pages spread through
+    // memory); back and forth in 1.421-1.430 s and 2.816-2.940 s.
     const zones = v.brackets.map((x) => x.modelZoneSeconds?.map((l) => +l.toFixed(3)) ?? null);
-    assert.deepEqual(zones, [null, [0.729, 0.728], [1.41, 1.434], [2.816, 2.94], [7.296, 7.414]]);
+    assert.deepEqual(zones, [null, [0.729, 0.728], [1.421, 1.43], [2.816, 2.94], [
+      7.341,
+      7.339,
+    ]]);
   });
   await t.step("outcomes: 196 of 197 right; the miss is a repeat at the mixed 7.5 s", () => {
     assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 197);
@@ -191,42 +195,52 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     ]);
   });
   await t.step(
-    "pauses: 101 of 141 within 10 % or 100 ms; the 40 misses, counted per workload",
+    "pauses: 124 of 141 within 10 % or 100 ms; the 17 misses, counted per workload",
     () => {
       assert.equal(v.pauses.length, 141);
       const misses = v.brackets.map((x) =>
         v.pauseMisses.filter((p) => p.workload === x.workload).length
       );
-      // Every miss is a model pause shorter than the guest-visible one: by 0.1-0.45 s at limits up
-      // to 1.9 s (the model has no fixed switchover cost; the idle guest pauses 0.27-0.32 s at
-      // 0.3-1 s), and by 0.2-2.2 s at 3-12 s, where the measured pause exceeds what was left over
-      // B (at 12 s it is 12.3-12.7 s). D's reading: the zero pages the guest has early are placed
-      // at the end of the pass, and at 11-12 s QEMU's first 100 ms bandwidth window counts the
-      // socket buffer's fill. These are misses, counted, not hidden.
-      assert.deepEqual(misses, [18, 7, 5, 3, 7]);
-      assert.ok(v.pauseMisses.every((p) => p.modelSeconds < p.measuredSeconds));
-      // The median relative pause error over the 141 runs: 5.5 %.
+      // The pause is the fixed switchover cost (0.024 s, fitted on the grid) plus what is left
+      // at the stop over B, with the zero pages where the traces show QEMU scanning them. The
+      // misses are runs whose own stop-and-copy or bandwidth reading was off B
+      // (docs/kvm-precopy-pause.md gives each with its trace numbers). Before: 101 of 141, all short.
+      assert.deepEqual(misses, [4, 1, 3, 5, 4]);
+      const id = (p: (typeof v.pauses)[number]) =>
+        `${p.workload.split(",")[0]} @ ${p.limitSeconds} s/${p.run}`;
+      assert.deepEqual(v.pauseMisses.map(id), [
+        ...["0.6 s/2", "1.5 s/2", "3 s/2", "9 s/2"].map((l) => `WSS 0 MiB @ ${l}`),
+        "WSS 128 MiB @ 1 s/3",
+        ...["1.9 s/3", "6 s/2", "6 s/3"].map((l) => `WSS 256 MiB @ ${l}`),
+        ...["4 s/2", "6 s/1", "6 s/3", "10 s/1", "10 s/3"].map((l) => `WSS 512 MiB @ ${l}`),
+        ...["8 s/2", "10 s/2", "10 s/3", "11 s/1"].map((l) => `WSS full @ ${l}`),
+      ]);
+      // The median relative pause error over the 141 runs: 3.5 % (5.5 % before).
       const relative = v.pauses.map((p) => Math.abs(p.modelSeconds / p.measuredSeconds - 1))
         .sort((x, y) => x - y);
       const middle = relative[Math.floor(relative.length / 2)]!;
-      assert.ok(middle > 0.05 && middle < 0.06);
+      assert.ok(middle > 0.03 && middle < 0.04, `median ${middle}`);
     },
   );
   await t.step(
-    "random writes (12 runs at two limits each): 128 MiB just outside, 512 MiB inside",
+    "random writes (21 runs): 512 MiB inside 1.5-2 s, 128 MiB just above its 0.4-0.5 s",
     () => {
       const random = all.brackets.filter((x) => x.writePattern === "random");
-      // Every random-write run converged (at 0.5 and 0.7 s for 128 MiB, 2 and 3 s for 512 MiB);
-      // the model switches at 0.506 s and 1.961 s, so it calls two of the three 128 MiB runs at 0.5 s
-      // stuck (0.006 s too high): misses, counted.
+      // No run converged at 0.3 or 0.4 s (128 MiB) or 1.5 s (512 MiB); every run did at 0.5 and
+      // 0.7 s, 2 and 3 s. The model switches at 1.961 s for 512 MiB (inside) and at 0.512 s for
+      // 128 MiB, where the steady count sits within 1 % of the threshold (the switch moves as
+      // 4096 N / B: at QEMU's own reading, 119.6 MB/s, it is 0.50 s); so it calls two of the three
+      // 0.5 s runs stuck: misses, counted (docs/kvm-precopy-pause.md).
       assert.deepEqual(
-        random.map((x) => [mib(x.wssBytes), x.highSeconds, x.inside, x.callsRight]),
+        random.map((x) => [mib(x.wssBytes), x.runs, x.lowSeconds, x.highSeconds, x.inside]),
         [
-          [128, 0.5, false, 4],
-          [512, 2, true, 6],
+          [128, 12, 0.4, 0.5, false],
+          [512, 9, 1.5, 2, true],
         ],
       );
-      assert.ok(random[0]!.modelSwitchSeconds! > 0.5 && random[0]!.modelSwitchSeconds! < 0.51);
+      assert.deepEqual(random.map((x) => x.callsRight), [10, 9]);
+      assert.ok(random[0]!.modelSwitchSeconds! > 0.5 && random[0]!.modelSwitchSeconds! < 0.52);
+      assert.ok(Math.abs(random[1]!.modelSwitchSeconds! - 1.961) < 0.002);
     },
   );
   await t.step("at each run's own throughput instead, 256 and 512 MiB fall outside", () => {
@@ -236,7 +250,10 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     const sweep = own.brackets.filter((x) => x.writePattern === "sweep");
     assert.deepEqual(sweep.map((x) => x.inside), [true, true, false, false, true]);
     const wrong = own.wrongCalls.filter((c) => c.includes(", sweep @"));
-    assert.equal(wrong.length, 16);
-    assert.ok(wrong.every((c) => c.endsWith("measured completed, model non-convergent")));
+    assert.equal(wrong.length, 17);
+    const late = wrong.filter((c) => !c.endsWith("measured completed, model non-convergent"));
+    assert.deepEqual(late, [
+      "WSS full, 51200 pages/s, sweep @ 7.5 s (run 3): measured non-convergent, model converged",
+    ]);
   });
 });

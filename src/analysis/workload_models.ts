@@ -19,6 +19,8 @@ import { COLOCATED_CONTENTIONS } from "../models/colocated_progress.ts";
 import { kvmPostcopy } from "../models/kvm_postcopy.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
+import { qemuXenRules } from "../models/qemu_xen_rules.ts";
+import { runModelInput } from "./_sweep_runs.ts";
 import { nominalOf } from "./_workload_terms.ts";
 import { fittedSummary } from "./_fitted_summary.ts";
 
@@ -77,8 +79,10 @@ function groupBandwidth(run: MigrationRun, fits: Readonly<Record<string, FitResu
 /**
  * Today's models' downtime for each run, seconds, at its method's fitted B
  * and contention factor: Xen pre-copy's last round over B
- * (`xenPrecopy(...).downtimeSeconds`), KVM pre-copy's remainder at the
- * switch over B (NaN where it does not converge), and KVM post-copy's fixed
+ * (`xenPrecopy(...).downtimeSeconds`; the Xen-rule runs, `xen-precopy-policy`,
+ * `qemuXenRules`' stop-and-copy with the run's zero pages), KVM pre-copy's remainder at the
+ * switch over B plus its own fixed switchover cost (`kvmPrecopy`'s
+ * `downtimeSeconds`; NaN where it does not converge), and KVM post-copy's fixed
  * switchover pause (`kvmPostcopy`'s default, the paper's 47 ms). NaN for a
  * method without a fit or a contention without a factor.
  *
@@ -107,6 +111,10 @@ export function modelDowntimes(
     const model = METHODS.find((m) => m.name === run.method)?.model;
     if (!Number.isFinite(bandwidthBytesPerSecond) || model === undefined) return Number.NaN;
     const input = { ...run, bandwidthBytesPerSecond };
+    if (run.method === "xen-precopy-policy") {
+      return qemuXenRules(runModelInput("modelDowntimes", run, 0, bandwidthBytesPerSecond))
+        .downtimeSeconds;
+    }
     if (model === "xen-precopy") return xenPrecopy(input).downtimeSeconds;
     if (model === "kvm-postcopy") return kvmPostcopy(input).downtimeSeconds;
     const result = kvmPrecopy(input, {

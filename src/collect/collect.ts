@@ -1,9 +1,9 @@
 import { guarded } from "./_guarded.ts";
-import { readDataset } from "./_dataset_files.ts";
 import { migrateOnce, type MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";
 import { baseRow, wssArg } from "./_run_row.ts";
-import { type Sitting, startSitting } from "./_sitting.ts";
+import { beginSitting, openDataset } from "./_open_sitting.ts";
+import type { Sitting } from "./_sitting.ts";
 import { MIB } from "../units.ts";
 import { bootGuest, stopVm, type Vm } from "./_vm.ts";
 import { formatRunsCsv, RUN_COLUMNS } from "./format_runs_csv.ts";
@@ -144,8 +144,11 @@ export interface CollectResult {
  *
  * @param options See {@linkcode CollectOptions}.
  * @returns A summary of the session.
- * @throws {RangeError} If an option is out of range or the output directory holds a dataset
- * with another VM size, link or downtime limit.
+ * @throws {RangeError} If an option is out of range.
+ * @throws {CollectSetupError} (`deno task collect` prints its one
+ * line and exits with 2) If the host cannot run it (not root, a tool missing, QEMU older than
+ * 9, `ip netns` failing), or the output directory cannot be written or holds a dataset with
+ * another VM size, link or downtime limit.
  *
  * @example Resuming with nothing left to run touches no hypervisor
  * ```ts
@@ -160,17 +163,9 @@ export interface CollectResult {
  */
 export async function collect(options: CollectOptions): Promise<CollectResult> {
   const o = resolveCollectOptions(options);
-  const { outDir, log } = o;
-  const name = outDir.replace(/\/+$/, "").split("/").at(-1) ?? "dataset";
-  await Deno.mkdir(`${outDir}/traces`, { recursive: true });
-  const csvPath = `${outDir}/runs.csv`;
-  const metaPath = `${outDir}/${name}.meta.json`;
-  const { rows, meta } = await readDataset(csvPath, metaPath, {
-    memoryBytes: o.memoryBytes,
-    linkBitsPerSecond: o.linkBandwidthBytesPerSecond * 8,
-    downtimeLimitSeconds: o.downtimeLimitSeconds,
-    fill: o.fill,
-  });
+  const { log } = o;
+  const dataset = await openDataset(o);
+  const { rows, csvPath } = dataset;
   const pending = pendingPoints(o.plan, rows, { retryFailed: o.retryFailed });
   const todo = o.maxPoints === undefined ? pending : pending.slice(0, o.maxPoints);
   const skipped = o.plan.length - pending.length;
@@ -187,13 +182,7 @@ export async function collect(options: CollectOptions): Promise<CollectResult> {
     };
   }
   return await guarded(log, async (work, interrupted) => {
-    const sitting = await startSitting({
-      ...o,
-      work,
-      name,
-      metaPath,
-      previousMeta: meta,
-      rows,
+    const sitting = await beginSitting(o, dataset, work, {
       downtimeLimitsSeconds: [...new Set(o.plan.flatMap((p) => p.downtimeLimitSeconds ?? []))]
         .sort((a, b) => a - b),
     });

@@ -10,8 +10,7 @@ import { createTopology, type Link } from "./_host.ts";
 import { migrateOnce, type MigrationSession } from "./_migrate.ts";
 import { nowSeconds } from "./_qmp.ts";
 import { baseRow, wssArg } from "./_run_row.ts";
-import { readDataset } from "./_dataset_files.ts";
-import { startSitting } from "./_sitting.ts";
+import { beginSitting, openDataset } from "./_open_sitting.ts";
 import { bootGuest, stopVm, type Vm } from "./_vm.ts";
 import {
   CONCURRENT_NODES,
@@ -98,6 +97,8 @@ const START_MARGIN_SECONDS = 4;
  * @param options See {@linkcode CollectConcurrentOptions}.
  * @returns A summary of the session.
  * @throws {RangeError} If an option is out of range.
+ * @throws {CollectSetupError} (one line and exit 2 in `deno task collect`) If the
+ * host or the output directory cannot run it, as `collect`.
  *
  * @example Resuming with nothing left to run touches no hypervisor
  * ```ts
@@ -114,17 +115,9 @@ export async function collectConcurrent(
   options: CollectConcurrentOptions,
 ): Promise<CollectConcurrentResult> {
   const o = resolveOptions(options);
-  const name = o.outDir.replace(/\/+$/, "").split("/").at(-1) ?? "dataset";
-  await Deno.mkdir(`${o.outDir}/traces`, { recursive: true });
-  const csvPath = `${o.outDir}/runs.csv`;
-  const metaPath = `${o.outDir}/${name}.meta.json`;
   const columns = [...RUN_COLUMNS, ...PLAN_RUN_COLUMNS];
-  const { rows, meta } = await readDataset(csvPath, metaPath, {
-    memoryBytes: o.memoryBytes,
-    linkBitsPerSecond: o.linkBandwidthBytesPerSecond * 8,
-    downtimeLimitSeconds: o.downtimeLimitSeconds,
-    fill: o.fill,
-  }, columns);
+  const dataset = await openDataset(o, columns);
+  const { rows, csvPath } = dataset;
   const todo = pendingConcurrentPlans(o.plans, rows, { retryFailed: o.retryFailed });
   const skipped = o.plans.length - todo.length;
   o.log(
@@ -140,13 +133,7 @@ export async function collectConcurrent(
       await createTopology(topology);
       return pairLink(topology, CONCURRENT_NODES[0]!, CONCURRENT_NODES[1]!);
     };
-    const sitting = await startSitting({
-      ...o,
-      work,
-      name,
-      metaPath,
-      previousMeta: meta,
-      rows,
+    const sitting = await beginSitting(o, dataset, work, {
       downtimeLimitsSeconds: [],
       createNetwork,
       notes: concurrentNotes(o.linkBandwidthBytesPerSecond, topology.tcCommand),

@@ -98,6 +98,23 @@ Deno.test({
   },
 });
 
+/** The median of a non-empty list. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+// Timing under load: the dirtier paces itself by its own clock and drops a backlog older than
+// 10 ms (by design: a guest paused by a migration must not burst afterwards), so an interval in
+// which the host kept it off the CPU longer than that writes fewer pages, and a line comes late.
+// Measured on this 2-core machine beside a QEMU measurement and 4-12 other processes at the
+// test's niceness (load average 9-19, 2026-12-01), over 2.5 s: the achieved rate 0.54-1.0003 of
+// the request, the median 0.1 s interval's 0.835-1.001, the largest gap 0.119 s (the old bounds:
+// 3 % and 0.2 s, hence the failures); yet in every run 7-23 of the 23 sliding 0.3 s windows were
+// at the rate to within their ±0.45 % (lines print t to 1 ms) and none above. So the test checks
+// what load cannot change: the best 0.3 s window at the rate (a pacing error of 1 % fails), no
+// window or 0.1 s interval above it, the lines' median spacing, the whole never above the rate.
 for (const pattern of ["sweep", "random"] as const) {
   Deno.test({
     name: `dirtier's ${pattern} pattern achieves the requested rate and reports it at 10 Hz`,
@@ -110,9 +127,10 @@ for (const pattern of ["sweep", "random"] as const) {
           args: ["-O2", "-Wall", "-Werror", "-o", `${dir}/dirtier`, source],
         }).output();
         assert.ok(built.success);
-        // 16 MiB working set at 4096 pages/s, no filler, for about 2.5 s.
+        // 16 MiB working set at 4096 pages/s, no filler, until 26 progress lines (2.5 s) or 15 s.
+        const rate = 4096;
         const child = new Deno.Command(`${dir}/dirtier`, {
-          args: ["16", "4096", "0", pattern],
+          args: ["16", String(rate), "0", pattern],
           stdin: "piped",
           stdout: "piped",
         }).spawn();
@@ -121,7 +139,8 @@ for (const pattern of ["sweep", "random"] as const) {
         await readUntil(reader, seen, /^READY /);
         const start = performance.now();
         const progress: Array<{ t: number; pages: number }> = [];
-        while (performance.now() - start < 2500) {
+        const lineCount = () => (seen.join("").match(/^P t=/gm) ?? []).length;
+        while (lineCount() < 26 && performance.now() - start < 15_000) {
           const { value, done } = await reader.read();
           if (done) break;
           seen.push(value);
@@ -130,13 +149,33 @@ for (const pattern of ["sweep", "random"] as const) {
           const m = /^P t=([\d.]+) pages=(\d+)$/.exec(line);
           if (m) progress.push({ t: Number(m[1]), pages: Number(m[2]) });
         }
-        assert.ok(progress.length >= 20, `${progress.length} progress lines in 2.5 s`);
+        assert.ok(progress.length >= 20, `${progress.length} progress lines in 15 s`);
         const gaps = progress.slice(1).map((p, i) => p.t - progress[i]!.t);
-        assert.ok(Math.max(...gaps) < 0.2, `largest gap ${Math.max(...gaps)} s`);
+        const spacing = median(gaps);
+        assert.ok(spacing >= 0.099 && spacing <= 0.12, `median gap ${spacing} s, expected 0.1 s`);
+        // Over `k` lines: each window's rate over the request, and how well it is known (t to
+        // 1 ms, pages = ⌊rate · t⌋ to one page).
+        const windows = (k: number) =>
+          progress.slice(k).map((p, i) => {
+            const seconds = p.t - progress[i]!.t;
+            return {
+              ratio: (p.pages - progress[i]!.pages) / (rate * seconds),
+              slack: (rate * 0.001 + 1.5) / (rate * seconds),
+            };
+          });
+        for (const { ratio, slack } of windows(1)) {
+          assert.ok(ratio <= 1 + slack, `a 0.1 s interval at ${ratio} of the rate`);
+        }
+        const long = windows(3);
+        for (const { ratio, slack } of long) {
+          assert.ok(ratio <= 1 + slack, `a 0.3 s window at ${ratio} of the rate`);
+        }
+        const best = long.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+        assert.ok(best.ratio >= 1 - best.slack, `the best 0.3 s window at ${best.ratio}`);
         const first = progress[0]!;
         const last = progress.at(-1)!;
-        const rate = (last.pages - first.pages) / (last.t - first.t);
-        assert.ok(Math.abs(rate / 4096 - 1) < 0.03, `achieved ${rate} pages/s, requested 4096`);
+        const achieved = (last.pages - first.pages) / (last.t - first.t);
+        assert.ok(achieved / rate <= 1.001, `achieved ${achieved} pages/s, requested ${rate}`);
         const writer = child.stdin.getWriter();
         await writer.write(new TextEncoder().encode("v\n"));
         const verify = await readUntil(reader, seen, /^VERIFY /);

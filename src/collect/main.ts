@@ -22,6 +22,7 @@ import {
   ValueRejected,
 } from "../cli/mod.ts";
 import { CONCURRENT_HELP, concurrentMain } from "./_concurrent_main.ts";
+import { CollectSetupError } from "./collect_setup_error.ts";
 import { collect } from "./collect.ts";
 import { CONCURRENT_SHAPES } from "./concurrent_plans.ts";
 import { PAPER_DIRTY_PAGES_PER_SECOND, PAPER_WSS, planGrid } from "./plan_grid.ts";
@@ -266,4 +267,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.main) await runCommand(main);
+if (import.meta.main) await runCommand(main, { userErrors: [CollectSetupError] });

@@ -51,6 +51,7 @@ export { formatRunsCsv, RUN_COLUMNS } from "./format_runs_csv.ts";
 export { parseRunsCsv, type ParseRunsCsvOptions } from "./parse_runs_csv.ts";
 export { writeTextAtomic } from "./write_text_atomic.ts";
 export { collect, type CollectOptions, type CollectResult } from "./collect.ts";
+export { CollectSetupError } from "./collect_setup_error.ts";
 export {
   CONCURRENT_NODES,
   CONCURRENT_SHAPES,

@@ -7,7 +7,12 @@ import type { MigrationRun } from "../data/types.ts";
 import { xenRounds, type XenRoundsOutput } from "../models/_xen_rounds.ts";
 import { postcopyTransferredBytes, resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
 import { resolveKvmOptions } from "../models/kvm_precopy.ts";
-import { paperTimeSeconds, sweep, type SweepOptions } from "../models/sweep.ts";
+import {
+  paperTimeSeconds,
+  sweep,
+  type SweepModelName,
+  type SweepOptions,
+} from "../models/sweep.ts";
 import type { ModelName } from "../models/types.ts";
 import { type ResolvedXenOptions, resolveXenOptions } from "../models/xen_precopy.ts";
 import type { FitModelOptions } from "./types.ts";
@@ -16,6 +21,16 @@ import type { FitModelOptions } from "./types.ts";
 export const METHOD_MODELS: Readonly<Record<string, ModelName>> = Object.fromEntries(
   METHODS.map((m) => [m.name, m.model]),
 );
+
+/**
+ * The model a method's runs are evaluated with: its METHOD_MODELS entry, but
+ * `xen-precopy-policy` (QEMU's pre-copy under Xen's stop rules) has its own,
+ * `qemuXenRules`, with the Xen constants of the `xenPrecopy` options.
+ */
+const SWEEP_MODELS: Readonly<Record<string, SweepModelName>> = {
+  ...METHOD_MODELS,
+  "xen-precopy-policy": "qemu-xen-rules",
+};
 
 /** Whether a method's time is piecewise in B (pre-copy). */
 export function isPrecopy(method: string): boolean {
@@ -34,7 +49,7 @@ const XEN_DIRECT_MAX_ITERATIONS = 64;
 type BatchPath = "sweep" | "xen-rounds" | "postcopy";
 
 interface Batch {
-  model: ModelName;
+  model: SweepModelName;
   options: SweepOptions;
   /** The evaluation path (same numbers either way). */
   path: BatchPath;
@@ -49,7 +64,7 @@ interface Batch {
   wssBytes: Float64Array;
   dirtyPagesPerSecond: Float64Array;
   pageBytes: Float64Array;
-  /** Zero-page bytes (kvm-precopy's QEMU rule), else 0. */
+  /** Zero-page bytes (kvm-precopy's QEMU rule, qemu-xen-rules), else 0. */
   zeroBytes: Float64Array;
   bandwidthBytesPerSecond: Float64Array;
 }
@@ -91,11 +106,11 @@ export function makePlan(
   indices: readonly number[],
   modelOptions: FitModelOptions,
 ): Plan {
-  type Entry = { model: ModelName; options: SweepOptions; positions: number[] };
-  const byKey = new Map<ModelName, Map<number | null, Entry>>();
+  type Entry = { model: SweepModelName; options: SweepOptions; positions: number[] };
+  const byKey = new Map<SweepModelName, Map<number | null, Entry>>();
   indices.forEach((index, position) => {
     const run = runs[index]!;
-    const model = METHOD_MODELS[run.method];
+    const model = SWEEP_MODELS[run.method];
     if (model === undefined) {
       throw new RangeError(
         `${where}: unknown method ${showValue(run.method)} at run ${index}, expected one of ${
@@ -104,7 +119,7 @@ export function makePlan(
       );
     }
     // The per-run setting that splits a model's runs into batches, if any.
-    const setting = model === "xen-precopy"
+    const setting = model === "xen-precopy" || model === "qemu-xen-rules"
       ? null
       : model === "kvm-precopy"
       ? downtimeLimit(where, run, index, modelOptions)
@@ -114,7 +129,7 @@ export function makePlan(
     if (bySetting === undefined) byKey.set(model, bySetting = new Map());
     let entry = bySetting.get(setting);
     if (entry === undefined) {
-      const options: SweepOptions = model === "xen-precopy"
+      const options: SweepOptions = model === "xen-precopy" || model === "qemu-xen-rules"
         ? { ...modelOptions.xenPrecopy }
         : model === "kvm-precopy"
         ? { ...modelOptions.kvmPrecopy, downtimeLimitSeconds: setting! }
@@ -142,7 +157,7 @@ export function makePlan(
       wssBytes[k] = run.wssBytes;
       dirtyPagesPerSecond[k] = run.dirtyPagesPerSecond;
       pageBytes[k] = run.pageBytes;
-      zeroBytes[k] = model === "kvm-precopy" ? runZeroBytes(run) : 0;
+      zeroBytes[k] = model === "kvm-precopy" || model === "qemu-xen-rules" ? runZeroBytes(run) : 0;
     }
     const path: BatchPath = model === "kvm-postcopy" ? "postcopy" : model === "xen-precopy" &&
         (options as ResolvedXenOptions).maxIterations < XEN_DIRECT_MAX_ITERATIONS
@@ -297,7 +312,7 @@ function precopyPasses(
 
 /**
  * Zero-page bytes of a run (its `zero_pages` x page size, at most M - W), for
- * kvmPrecopy's QEMU rule; 0 when the run does not say.
+ * kvmPrecopy's QEMU rule and qemuXenRules; 0 when the run does not say.
  */
 function runZeroBytes(run: MigrationRun): number {
   const raw = run.extra?.zero_pages;

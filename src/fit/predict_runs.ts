@@ -41,7 +41,9 @@ export interface PredictRunsOptions {
  * efficiency scale B = efficiency × the run's `linkBandwidthBytesPerSecond`.
  * With one B per method, the run's method picks B.
  *
- * Methods: `"xen-precopy"` and `"xen-precopy-policy"` use `xenPrecopy`;
+ * Methods: `"xen-precopy"` uses `xenPrecopy`; `"xen-precopy-policy"` (QEMU's
+ * pre-copy under Xen's stop rules) uses `qemuXenRules` with the run's zero
+ * pages and `xenPrecopy`'s constants;
  * `"kvm-precopy"` uses `kvmPrecopy` with the run's
  * `downtimeLimitSeconds` when present (else the fit's option);
  * `"kvm-postcopy"` uses `kvmPostcopy`, with one pre-copy pass when
@@ -133,7 +135,15 @@ export function predictRuns(
     return checked.map((run, i) => predictBlocktime(where, fit, run, i, bandwidths[i]!));
   }
   const indices = checked.map((_, i) => i);
-  const plan = makePlan(where, checked, indices, modelOptions);
+  const costs = quantity === "downtimeSeconds"
+    ? (fit as Partial<FittedDowntime>).switchoverSeconds
+    : undefined;
+  // A fitted switchover cost replaces KVM pre-copy's own fixed part of the pause.
+  const planOptions = costs === undefined ? modelOptions : {
+    ...modelOptions,
+    kvmPrecopy: { ...modelOptions.kvmPrecopy, switchoverSeconds: 0 },
+  };
+  const plan = makePlan(where, checked, indices, planOptions);
   if (quantity === "colocatedProgressRatio") {
     const n = checked.length;
     const times = evaluatePlan(plan, bandwidths, new Float64Array(n), "timeSeconds");
@@ -144,8 +154,6 @@ export function predictRuns(
   const values = Array.from(
     evaluatePlan(plan, bandwidths, new Float64Array(checked.length), column),
   );
-  if (quantity !== "downtimeSeconds") return values;
-  const costs = (fit as Partial<FittedDowntime>).switchoverSeconds;
   if (costs === undefined) return values;
   return checked.map((run, i) => {
     const cost = costs[run.method];

@@ -5,6 +5,7 @@ import { kvmPostcopy } from "../models/kvm_postcopy.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { migrationDowntime } from "../models/migration_downtime.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
+import { qemuXenRules } from "../models/qemu_xen_rules.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
 
@@ -54,7 +55,7 @@ Deno.test("predictRuns() uses the model each run's method names", () => {
   const ROUNDS = {} as const; // the fits' rule: QEMU's, kvmPrecopy's default
   assert.deepEqual(predictRuns(runs, FIT), [
     xenPrecopy(at(100e6)).precopyTimeSeconds,
-    xenPrecopy(at(50e6)).precopyTimeSeconds,
+    qemuXenRules(at(50e6)).migrationTimeSeconds, // QEMU's pre-copy under Xen's rules
     kvmPrecopy(at(100e6), ROUNDS).migrationTimeSeconds,
     kvmPrecopy(at(100e6), { ...ROUNDS, downtimeLimitSeconds: 0.03 }).migrationTimeSeconds,
     kvmPrecopy(at(100e6), { ...ROUNDS, downtimeLimitSeconds: 3 }).migrationTimeSeconds,

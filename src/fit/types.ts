@@ -105,7 +105,10 @@ export interface ExcludedRuns {
 
 /** Options of the three models, as the fits and predictions pass them on. */
 export interface FitModelOptions {
-  /** Options for `xenPrecopy` (methods `xen-precopy`, `xen-precopy-policy`). */
+  /**
+   * Options for `xenPrecopy` (method `xen-precopy`); its three constants are
+   * also `qemuXenRules`' (method `xen-precopy-policy`).
+   */
   xenPrecopy?: XenPrecopyOptions;
   /** Options for `kvmPrecopy`; a run's `downtimeLimitSeconds` overrides the limit. */
   kvmPrecopy?: KvmPrecopyOptions;

@@ -46,24 +46,48 @@ export function reserve(map: Bitmap, n: number, keep: number): void {
 let MAP = newBitmap(64);
 let SCRATCH = newBitmap(64);
 
+/** Slices the spread zero pages are laid out in, one block at the start of each. */
+export const SPREAD_SLICES = 4;
+
 /**
- * The bitmap at setup, all dirty, in scan order: the working set, the rest of
- * the normal memory, the zero pages, the tail. It is shared: one model run at
- * a time uses it.
+ * The bitmap at setup, all dirty, in scan order: the working set, the zero
+ * pages scanned early (`earlyZeroPages` of the `zeroPages`), the rest of the
+ * normal memory with `spreadZeroPages` spread through it (one block at the
+ * start of each of SPREAD_SLICES slices), the other zero pages, the tail. It
+ * is shared: one model run at a time uses it.
  */
 export function firstPass(
   totalPages: number,
   wssPages: number,
   zeroPages: number,
   tailPages: number,
+  earlyZeroPages = 0,
+  spreadZeroPages = 0,
 ): Bitmap {
   const map = MAP;
   map.n = 0;
-  const zeroStart = totalPages - tailPages - zeroPages;
+  const early = Math.min(earlyZeroPages, zeroPages);
+  const spread = Math.min(spreadZeroPages, zeroPages - early);
+  const topStart = totalPages - tailPages - (zeroPages - early - spread);
   push(map, 0, wssPages, 1, 0);
-  push(map, wssPages, zeroStart, 1, 0);
-  push(map, zeroStart, zeroStart + zeroPages, 1, 1);
-  push(map, zeroStart + zeroPages, totalPages, 1, 0);
+  push(map, wssPages, wssPages + early, 1, 1);
+  const from = wssPages + early;
+  const slice = (topStart - from) / SPREAD_SLICES;
+  const block = spread / SPREAD_SLICES;
+  if (!(block > 0)) push(map, from, topStart, 1, 0);
+  else if (!(slice > block)) {
+    // No room to spread them (the normal memory is all but gone): one block.
+    push(map, from, from + spread, 1, 1);
+    push(map, from + spread, topStart, 1, 0);
+  } else {
+    for (let k = 0; k < SPREAD_SLICES; k++) {
+      const at = from + k * slice;
+      push(map, at, at + block, 1, 1);
+      push(map, at + block, k === SPREAD_SLICES - 1 ? topStart : at + slice, 1, 0);
+    }
+  }
+  push(map, topStart, totalPages - tailPages, 1, 1);
+  push(map, totalPages - tailPages, totalPages, 1, 0);
   return map;
 }
 

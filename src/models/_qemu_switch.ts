@@ -3,7 +3,8 @@
 // kvmPrecopy() and sweep(); inputs are assumed valid.
 //
 // The bitmap is a short list of intervals over the scan order (pages, in
-// order: the working set, the rest of the normal memory, the zero pages, then
+// order: the working set, the zero pages scanned first, the rest of the normal
+// memory with some zero pages spread through it, the other zero pages, then
 // `tailBytes` of normal memory), each with the fraction of its pages that are
 // dirty. Between two bitmap syncs nothing changes but the sender's cursor, so
 // the model jumps from sync to sync: the number of ~50 ms chunks until the
@@ -35,6 +36,12 @@ export const QEMU_STOP_REASONS: readonly ["converged", "timeout", "max-syncs"] =
 /** Checked inputs and options of one configuration. */
 export interface QemuSwitchInput extends ResolvedInput {
   tailBytes: number;
+  /** The share of the zero pages scanned first (right after the working set). */
+  earlyZeroFraction: number;
+  /** The share of the zero pages spread through the rest of the normal memory. */
+  spreadZeroFraction: number;
+  /** The fixed part of the pause, seconds. */
+  switchoverSeconds: number;
   downtimeLimitSeconds: number;
   timeoutSeconds: number;
   maxBitmapSyncs: number;
@@ -50,8 +57,10 @@ export interface QemuSwitchOutput {
   stopCode: number;
   /** Seconds of pre-copy until the stop (or until it gave up). */
   precopyTimeSeconds: number;
-  /** The pause: the wire bytes left at the stop over B. */
+  /** The pause: the fixed switchover cost plus `stopAndCopySeconds`. */
   downtimeSeconds: number;
+  /** The stop-and-copy: the wire bytes left at the stop over B, seconds. */
+  stopAndCopySeconds: number;
   /** Wire bytes sent, the stop-and-copy included when it converged. */
   transferredBytes: number;
   /** Pending bytes at the stop, every page at pageBytes (zero pages too). */
@@ -70,6 +79,7 @@ export function newQemuOutput(): QemuSwitchOutput {
     stopCode: 0,
     precopyTimeSeconds: 0,
     downtimeSeconds: 0,
+    stopAndCopySeconds: 0,
     transferredBytes: 0,
     remainingBytes: 0,
     stopAndCopyBytes: 0,
@@ -104,7 +114,14 @@ export function qemuSwitch(
   const pagesPerSecond = input.dirtyPagesPerSecond;
   const chunkWire = b * chunkSeconds;
   const tailPages = Math.min(input.tailBytes / pageBytes, totalPages - wssPages - zeroPages);
-  let map = firstPass(totalPages, wssPages, zeroPages, Math.max(0, tailPages));
+  let map = firstPass(
+    totalPages,
+    wssPages,
+    zeroPages,
+    Math.max(0, tailPages),
+    zeroPages * input.earlyZeroFraction,
+    zeroPages * input.spreadZeroFraction,
+  );
   let cursor = 0;
   let time = 0;
   let sent = 0;
@@ -200,7 +217,8 @@ function finish(
   const pauseWire = wireOf(map, input.pageBytes + PAGE_HEADER_BYTES);
   out.stopCode = code;
   out.precopyTimeSeconds = at;
-  out.downtimeSeconds = pauseWire / b;
+  out.stopAndCopySeconds = pauseWire / b;
+  out.downtimeSeconds = input.switchoverSeconds + pauseWire / b;
   out.transferredBytes = sent + moreSeconds * b + (code === 0 ? pauseWire : 0);
   out.remainingBytes = dirtyPages(map) * input.pageBytes;
   out.stopAndCopyBytes = pauseWire;

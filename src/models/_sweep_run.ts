@@ -6,8 +6,15 @@ import { xenRoundsClosedForm } from "./_xen_closed_form.ts";
 import { postcopyTransferredBytes, type ResolvedPostcopyOptions } from "./kvm_postcopy.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
 import { newQemuOutput, qemuSwitch } from "./_qemu_switch.ts";
-import { KVM_STOP_REASONS, qemuInput, type ResolvedKvmOptions } from "./kvm_precopy.ts";
+import {
+  KVM_PRECOPY_DEFAULTS,
+  KVM_STOP_REASONS,
+  qemuInput,
+  type ResolvedKvmOptions,
+} from "./kvm_precopy.ts";
 import type { ResolvedXenOptions } from "./xen_precopy.ts";
+import { newQemuXenOutput, QEMU_XEN_STOP_REASONS, qemuXenRounds } from "./_qemu_xen_rounds.ts";
+import type { ResolvedQemuXenOptions } from "./qemu_xen_rules.ts";
 import type { SweepInputs, SweepResult } from "./sweep.ts";
 
 /**
@@ -168,7 +175,7 @@ export function runKvm(
     );
     result.migrationTimeSeconds[i] = out.migrationTimeSeconds;
     result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
-    result.downtimeSeconds[i] = out.downtimeSeconds;
+    result.downtimeSeconds[i] = options.switchoverSeconds + out.downtimeSeconds;
     result.transferredBytes[i] = out.transferredBytes;
     result.iterations[i] = out.iterations;
     result.stopCode[i] = KVM_STOP_REASONS.indexOf(out.stopReason);
@@ -188,12 +195,12 @@ function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmO
     input.bandwidthBytesPerSecond = inputs.bandwidthBytesPerSecond[i]!;
     input.pageBytes = inputs.pageBytes[i]!;
     input.zeroBytes = inputs.zeroBytes[i]!;
-    input.tailBytes = options.tailBytes ?? m / 64;
+    input.tailBytes = options.tailBytes ?? m * KVM_PRECOPY_DEFAULTS.tailFraction;
     qemuSwitch(input, out);
     const converged = out.stopCode === 0;
     result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
     result.migrationTimeSeconds[i] = out.precopyTimeSeconds +
-      (converged ? out.downtimeSeconds : 0);
+      (converged ? out.stopAndCopySeconds : 0);
     result.downtimeSeconds[i] = out.downtimeSeconds;
     result.transferredBytes[i] = out.transferredBytes;
     result.iterations[i] = out.rounds;
@@ -224,5 +231,40 @@ export function runPostcopy(
     result.precopyTimeSeconds[i] = options.precopyPasses === 0 ? 0 : memoryBytes[i]! / b;
     result.downtimeSeconds[i] = options.switchoverSeconds;
     result.iterations[i] = options.precopyPasses;
+  }
+}
+
+/** QEMU's pre-copy under Xen's stop rules over input columns. */
+export function runQemuXen(
+  inputs: SweepInputs,
+  result: SweepResult,
+  options: ResolvedQemuXenOptions,
+): void {
+  result.stopReasons = QEMU_XEN_STOP_REASONS;
+  const out = newQemuXenOutput();
+  // One input object, refilled per configuration.
+  const one = {
+    ...options,
+    memoryBytes: 1,
+    wssBytes: 0,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: 1,
+    pageBytes: 4096,
+    zeroBytes: 0,
+  };
+  for (let i = 0; i < result.length; i++) {
+    one.memoryBytes = inputs.memoryBytes[i]!;
+    one.wssBytes = inputs.wssBytes[i]!;
+    one.dirtyPagesPerSecond = inputs.dirtyPagesPerSecond[i]!;
+    one.bandwidthBytesPerSecond = inputs.bandwidthBytesPerSecond[i]!;
+    one.pageBytes = inputs.pageBytes[i]!;
+    one.zeroBytes = inputs.zeroBytes[i]!;
+    qemuXenRounds(one, out);
+    result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
+    result.migrationTimeSeconds[i] = out.precopyTimeSeconds + out.downtimeSeconds;
+    result.downtimeSeconds[i] = out.downtimeSeconds;
+    result.transferredBytes[i] = out.transferredBytes;
+    result.iterations[i] = out.rounds;
+    result.stopCode[i] = out.stopCode;
   }
 }

@@ -18,7 +18,7 @@ Deno.test("kvmPrecopy() between rounds stops once the remainder fits the downtim
     }, ROUNDS);
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 1);
-    assert.equal(result.downtimeSeconds, 0);
+    assert.equal(result.stopAndCopySeconds, 0);
     assert.equal(result.migrationTimeSeconds, M / B);
   });
   await t.step("W = 64 MiB, d = 5120: geometric rounds until the remainder < 0.3 s × B", () => {
@@ -34,7 +34,7 @@ Deno.test("kvmPrecopy() between rounds stops once the remainder fits the downtim
     assert.equal(result.iterations, 2);
     const remaining = 4096 * 5120 * 0.536870912;
     assert.ok(Math.abs(result.remainingBytes - remaining) < 1e-6);
-    assert.ok(Math.abs(result.downtimeSeconds - remaining / B) < 1e-12);
+    assert.ok(Math.abs(result.stopAndCopySeconds - remaining / B) < 1e-12);
     assert.ok(
       Math.abs(result.migrationTimeSeconds - (12.884901888 + 0.536870912 + remaining / B)) < 1e-9,
     );
@@ -47,7 +47,7 @@ Deno.test("kvmPrecopy() between rounds stops once the remainder fits the downtim
     );
     assert.equal(result.converged, true);
     assert.equal(result.iterations, 0);
-    assert.equal(result.downtimeSeconds, M / B);
+    assert.equal(result.stopAndCopySeconds, M / B);
   });
 });
 
@@ -132,17 +132,18 @@ Deno.test("kvmPrecopy() between rounds: invariants hold for random inputs", () =
           { ...ROUNDS, downtimeLimitSeconds, timeoutSeconds: 120, maxIterations: 500 },
         );
         assert.ok(
-          Number.isFinite(result.migrationTimeSeconds) && Number.isFinite(result.downtimeSeconds),
+          Number.isFinite(result.migrationTimeSeconds) &&
+            Number.isFinite(result.stopAndCopySeconds),
         );
         if (result.converged) {
-          assert.ok(result.downtimeSeconds <= downtimeLimitSeconds + 1e-12);
+          assert.ok(result.stopAndCopySeconds <= downtimeLimitSeconds + 1e-12);
           assert.ok(
             result.migrationTimeSeconds >=
               Math.min(memoryBytes / bandwidthBytesPerSecond, 120) - 1e-9,
           );
         } else {
           assert.ok(result.migrationTimeSeconds <= 120);
-          assert.ok(result.downtimeSeconds > downtimeLimitSeconds);
+          assert.ok(result.stopAndCopySeconds > downtimeLimitSeconds);
         }
       },
     ),
@@ -184,7 +185,7 @@ Deno.test("kvmPrecopy() QEMU rule: an idle guest stops mid-pass with a pause of 
       const thresholdBytes = 119e6 * limit;
       assert.ok(result.remainingBytes <= thresholdBytes + 1e-6);
       assert.ok(result.remainingBytes > thresholdBytes - 0.05 * 119e6 / WIRE - 1e-6);
-      assert.ok(Math.abs(result.downtimeSeconds - result.remainingBytes * WIRE / 119e6) < 1e-9);
+      assert.ok(Math.abs(result.stopAndCopySeconds - result.remainingBytes * WIRE / 119e6) < 1e-9);
       // The total is M/B on the wire whatever the limit.
       assert.ok(Math.abs(result.migrationTimeSeconds - M * WIRE / 119e6) < 1e-9);
     }
@@ -194,17 +195,21 @@ Deno.test("kvmPrecopy() QEMU rule: an idle guest stops mid-pass with a pause of 
     () => {
       const zeroBytes = 136 * 2 ** 20;
       const tailBytes = M / 64;
-      const full = kvmPrecopy(idle, { downtimeLimitSeconds: 3 });
-      const zero = kvmPrecopy({ ...idle, zeroBytes }, { downtimeLimitSeconds: 3 });
+      // The layout this step was written for: every zero page at the end, below an M/64 tail.
+      const atEnd = { earlyZeroFraction: 0, spreadZeroFraction: 0, tailBytes };
+      const full = kvmPrecopy(idle, { ...atEnd, downtimeLimitSeconds: 3 });
+      const zero = kvmPrecopy({ ...idle, zeroBytes }, { ...atEnd, downtimeLimitSeconds: 3 });
       // Pending at the stop still counts the zero pages; the pause leaves them out.
       assert.ok(Math.abs(zero.remainingBytes - full.remainingBytes) < 0.05 * 119e6);
       const expected = (zero.remainingBytes - zeroBytes) * WIRE / 119e6 +
         zeroBytes / 4096 * 9 / 119e6;
-      assert.ok(Math.abs(zero.downtimeSeconds - expected) < 1e-9);
+      assert.ok(Math.abs(zero.stopAndCopySeconds - expected) < 1e-9);
       // A limit below the zero pages plus the tail: the pass crosses them and the tail is the pause.
-      const small = kvmPrecopy({ ...idle, zeroBytes }, { downtimeLimitSeconds: 0.3 });
-      assert.ok(small.downtimeSeconds <= (tailBytes * WIRE + zeroBytes / 4096 * 9) / 119e6 + 1e-9);
-      assert.ok(small.downtimeSeconds > 0.15);
+      const small = kvmPrecopy({ ...idle, zeroBytes }, { ...atEnd, downtimeLimitSeconds: 0.3 });
+      assert.ok(
+        small.stopAndCopySeconds <= (tailBytes * WIRE + zeroBytes / 4096 * 9) / 119e6 + 1e-9,
+      );
+      assert.ok(small.stopAndCopySeconds > 0.15);
     },
   );
   await t.step(
@@ -276,11 +281,11 @@ Deno.test("kvmPrecopy() QEMU rule: invariants hold for random inputs", () => {
         if (result.converged) {
           // Exact count below B·L: the pause is at most L·(p+8)/p.
           assert.ok(result.remainingBytes < b * limit || result.remainingBytes === 0);
-          assert.ok(result.downtimeSeconds <= limit * WIRE + 1e-9);
+          assert.ok(result.stopAndCopySeconds <= limit * WIRE + 1e-9);
           assert.ok(result.migrationTimeSeconds <= 60 + limit * WIRE + 1e-9);
           assert.ok(
             Math.abs(
-              result.migrationTimeSeconds - result.precopyTimeSeconds - result.downtimeSeconds,
+              result.migrationTimeSeconds - result.precopyTimeSeconds - result.stopAndCopySeconds,
             ) <
               1e-9 * result.migrationTimeSeconds,
           );
@@ -316,5 +321,91 @@ Deno.test("kvmPrecopy() rejects bad QEMU-rule options and zero bytes", () => {
     message: `kvmPrecopy: invalid input "zeroBytes", expected bytes <= memoryBytes - wssBytes (${
       M - 2 ** 30
     }) (got ${M})`,
+  });
+});
+
+Deno.test("kvmPrecopy() QEMU rule: the pause is the fixed switchover cost plus the stop-and-copy", async (t) => {
+  // 1 GiB idle guest, B = 100 MB/s, 100 MiB of zero pages, no tail, no socket buffer: checks every
+  // 50 ms (5 MB on the wire); the threshold at 2 s is 2e8 bytes = 48,828.125 pages.
+  const input = {
+    memoryBytes: 2 ** 30,
+    wssBytes: 0,
+    dirtyPagesPerSecond: 0,
+    bandwidthBytesPerSecond: 1e8,
+    zeroBytes: 100 * MIB,
+  };
+  const base = { downtimeLimitSeconds: 2, tailBytes: 0, socketBufferBytes: 0 };
+  const chunkPages = 5e6 / 4104;
+  await t.step(
+    "half the zero pages scanned first: the stop leaves the other half and normal pages",
+    () => {
+      const result = kvmPrecopy(input, { ...base, earlyZeroFraction: 0.5, spreadZeroFraction: 0 });
+      // Pending at the stop = 12,800 top zero pages + the normal pages left, <= 48,828.125 pages,
+      // within one chunk of it: normal left in (36,028.125 - 1,218.3, 36,028.125].
+      const normal = (result.stopAndCopySeconds * 1e8 - 12800 * 9) / 4104;
+      assert.ok(normal <= 36028.125 + 1e-6 && normal > 36028.125 - chunkPages, `normal ${normal}`);
+      assert.equal(result.remainingBytes, (normal + 12800) * 4096);
+      assert.equal(result.downtimeSeconds, result.stopAndCopySeconds + 0.024);
+    },
+  );
+  await t.step(
+    "every zero page at the top: 12,800 fewer normal pages left, 0.525 s shorter",
+    () => {
+      const early = kvmPrecopy(input, { ...base, earlyZeroFraction: 0.5, spreadZeroFraction: 0 });
+      const top = kvmPrecopy(input, { ...base, earlyZeroFraction: 0, spreadZeroFraction: 0 });
+      const shorter = early.stopAndCopySeconds - top.stopAndCopySeconds;
+      // 12,800 pages x (4104 - 9) bytes / B = 0.524 s, give or take a chunk (0.05 s).
+      assert.ok(Math.abs(shorter - 12800 * 4095 / 1e8) < 0.05, `shorter by ${shorter}`);
+    },
+  );
+  await t.step("switchoverSeconds adds to the pause, not to the migration time", () => {
+    const none = kvmPrecopy(input, { ...base, switchoverSeconds: 0 });
+    const some = kvmPrecopy(input, { ...base, switchoverSeconds: 0.1 });
+    assert.equal(none.downtimeSeconds, none.stopAndCopySeconds);
+    assert.equal(some.downtimeSeconds, some.stopAndCopySeconds + 0.1);
+    assert.equal(some.migrationTimeSeconds, none.migrationTimeSeconds);
+    assert.equal(some.stopAndCopySeconds, none.stopAndCopySeconds);
+    const rounds = kvmPrecopy(input, { ...ROUNDS, switchoverSeconds: 0.1 });
+    assert.equal(rounds.downtimeSeconds, rounds.stopAndCopySeconds + 0.1);
+    assert.equal(
+      rounds.migrationTimeSeconds,
+      rounds.precopyTimeSeconds + rounds.stopAndCopySeconds,
+    );
+  });
+  await t.step("the socket buffer's first window: 12 s stops at once, 11.5 s does not", () => {
+    // 1.5 GiB idle at 119 MB/s with 1.7 MB in the socket: the first window reads 136 MB/s.
+    const idle = { ...input, memoryBytes: M, bandwidthBytesPerSecond: 119e6, zeroBytes: 0 };
+    const at = (limit: number) => kvmPrecopy(idle, { downtimeLimitSeconds: limit });
+    // Pending after 0.1 s: M - 11.9 MB / (4104 / 4096) = 1,598.7 MB; 136 MB/s x 12 s = 1,632 MB.
+    assert.ok(Math.abs(at(12).precopyTimeSeconds - 0.1) < 1e-12);
+    assert.ok(at(11.5).precopyTimeSeconds > 1);
+    assert.ok(
+      kvmPrecopy(idle, { downtimeLimitSeconds: 12, socketBufferBytes: 0 })
+        .precopyTimeSeconds > 1,
+    );
+  });
+});
+
+Deno.test("kvmPrecopy() rejects a bad switchover cost and zero-page layout", () => {
+  const input = { memoryBytes: M, wssBytes: 0, dirtyPagesPerSecond: 0, bandwidthBytesPerSecond: B };
+  assert.throws(() => kvmPrecopy(input, { switchoverSeconds: -0.01 }), {
+    name: "RangeError",
+    message:
+      'kvmPrecopy: invalid option "switchoverSeconds", expected a finite number >= 0 seconds (got -0.01)',
+  });
+  assert.throws(() => kvmPrecopy(input, { earlyZeroFraction: Number.NaN }), {
+    name: "RangeError",
+    message:
+      'kvmPrecopy: invalid option "earlyZeroFraction", expected a finite number >= 0 (a fraction up to 1) (got NaN)',
+  });
+  assert.throws(() => kvmPrecopy(input, { spreadZeroFraction: "0.1" as unknown as number }), {
+    name: "TypeError",
+    message:
+      'kvmPrecopy: invalid option "spreadZeroFraction", expected a finite number >= 0 (a fraction up to 1) (got "0.1")',
+  });
+  assert.throws(() => kvmPrecopy(input, { earlyZeroFraction: 0.6, spreadZeroFraction: 0.5 }), {
+    name: "RangeError",
+    message:
+      'kvmPrecopy: invalid options "earlyZeroFraction" and "spreadZeroFraction", expected fractions that add up to 1 or less (got 0.6 and 0.5)',
   });
 });

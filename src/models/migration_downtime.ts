@@ -7,7 +7,7 @@
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { kvmPostcopy, type KvmPostcopyOptions, resolvePostcopyOptions } from "./kvm_postcopy.ts";
-import { kvmPrecopy, type KvmPrecopyOptions } from "./kvm_precopy.ts";
+import { kvmPrecopy, type KvmPrecopyOptions, resolveKvmOptions } from "./kvm_precopy.ts";
 import type { MigrationInput, ModelName } from "./types.ts";
 import { xenPrecopy, type XenPrecopyOptions } from "./xen_precopy.ts";
 
@@ -18,7 +18,7 @@ export interface MigrationDowntimeOptions {
    * device state and starting the destination. A fit gives it per method
    * (`fitDowntime`).
    *
-   * @default {0 for the pre-copy models; kvmPostcopy's `switchoverSeconds` (0.047 s) for post-copy}
+   * @default {0 for Xen pre-copy; kvmPrecopy's `switchoverSeconds` (fitted on the grid) for KVM pre-copy; kvmPostcopy's `switchoverSeconds` (0.047 s) for post-copy}
    */
   switchoverSeconds?: number;
   /** Options for `xenPrecopy`. @default {{}} */
@@ -113,8 +113,13 @@ export function migrationDowntime(
   }
   const record = checkObject(where, "options", options);
   const postcopy = resolvePostcopyOptions(where, (record.kvmPostcopy ?? {}) as KvmPostcopyOptions);
+  const kvmOptions = (record.kvmPrecopy ?? {}) as KvmPrecopyOptions;
   const switchoverSeconds = record.switchoverSeconds === undefined
-    ? (model === "kvm-postcopy" ? postcopy.switchoverSeconds : 0)
+    ? (model === "kvm-postcopy"
+      ? postcopy.switchoverSeconds
+      : model === "kvm-precopy"
+      ? resolveKvmOptions(where, kvmOptions).switchoverSeconds
+      : 0)
     : checkNumber(
       where,
       "option",
@@ -131,8 +136,8 @@ export function migrationDowntime(
     stopAndCopySeconds = result.downtimeSeconds;
     stopAndCopyBytes = result.stopAndCopyBytes;
   } else if (model === "kvm-precopy") {
-    const result = kvmPrecopy(input, (record.kvmPrecopy ?? {}) as KvmPrecopyOptions);
-    stopAndCopySeconds = result.downtimeSeconds;
+    const result = kvmPrecopy(input, kvmOptions);
+    stopAndCopySeconds = result.stopAndCopySeconds;
     stopAndCopyBytes = result.remainingBytes;
     converged = result.converged;
   } else {

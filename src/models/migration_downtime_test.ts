@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { kvmPrecopy } from "./kvm_precopy.ts";
+import { KVM_PRECOPY_DEFAULTS, kvmPrecopy } from "./kvm_precopy.ts";
 import { migrationDowntime } from "./migration_downtime.ts";
 import { xenPrecopy } from "./xen_precopy.ts";
 
@@ -38,9 +38,25 @@ Deno.test("migrationDowntime() adds the switchover cost to what each model leave
     const kvm = kvmPrecopy(INPUT, options);
     assert.equal(kvm.converged, true);
     assert.equal(result.stopAndCopyBytes, kvm.remainingBytes);
-    assert.equal(result.stopAndCopySeconds, kvm.downtimeSeconds);
-    assert.ok(Math.abs(result.downtimeSeconds - (kvm.downtimeSeconds + 0.1)) < 1e-15);
+    assert.equal(result.stopAndCopySeconds, kvm.stopAndCopySeconds);
+    assert.ok(Math.abs(result.downtimeSeconds - (kvm.stopAndCopySeconds + 0.1)) < 1e-15);
   });
+  await t.step(
+    "KVM pre-copy by default: kvmPrecopy's own switchover cost, fitted on the grid",
+    () => {
+      const result = migrationDowntime("kvm-precopy", INPUT, {
+        kvmPrecopy: { downtimeLimitSeconds: 1.2 },
+      });
+      const kvm = kvmPrecopy(INPUT, { downtimeLimitSeconds: 1.2 });
+      assert.equal(result.switchoverSeconds, KVM_PRECOPY_DEFAULTS.switchoverSeconds);
+      assert.equal(result.downtimeSeconds, kvm.downtimeSeconds);
+      const own = migrationDowntime("kvm-precopy", INPUT, {
+        kvmPrecopy: { downtimeLimitSeconds: 1.2, switchoverSeconds: 0.5 },
+      });
+      assert.equal(own.switchoverSeconds, 0.5);
+      assert.equal(own.stopAndCopySeconds, kvm.stopAndCopySeconds);
+    },
+  );
   await t.step("KVM pre-copy that does not converge says so", () => {
     const result = migrationDowntime("kvm-precopy", { ...INPUT, dirtyPagesPerSecond: 51200 }, {
       kvmPrecopy: { downtimeLimitSeconds: 0.3, timeoutSeconds: 60 },

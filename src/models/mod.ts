@@ -1,6 +1,7 @@
 /**
  * The migration models: Xen pre-copy with the paper's three stop conditions,
- * KVM (QEMU) pre-copy with its downtime limit, KVM post-copy T = M/B, and
+ * KVM (QEMU) pre-copy with its downtime limit, KVM post-copy T = M/B, QEMU's
+ * pre-copy under Xen's stop rules (`qemuXenRules`), and
  * {@linkcode sweep} to run any of them over a grid of configurations.
  *
  * Pure functions of SI inputs (bytes, seconds, bytes/s, pages/s); this layer
@@ -33,6 +34,7 @@ export {
   type XenStopReason,
 } from "./xen_precopy.ts";
 export {
+  KVM_PRECOPY_DEFAULTS,
   kvmPrecopy,
   type KvmPrecopyOptions,
   type KvmPrecopyResult,
@@ -46,6 +48,13 @@ export {
   type KvmSwitchLimitOptions,
 } from "./kvm_switch_limit.ts";
 export { kvmPostcopy, type KvmPostcopyOptions, type KvmPostcopyResult } from "./kvm_postcopy.ts";
+export {
+  QEMU_XEN_DEFAULTS,
+  qemuXenRules,
+  type QemuXenRulesOptions,
+  type QemuXenRulesResult,
+  type QemuXenStopReason,
+} from "./qemu_xen_rules.ts";
 export {
   migrationDowntime,
   type MigrationDowntimeOptions,
@@ -71,6 +80,7 @@ export {
   type SweepGrid,
   type SweepInputs,
   type SweepLayoutOptions,
+  type SweepModelName,
   type SweepModelOptions,
   type SweepOptions,
   type SweepResult,

@@ -9,7 +9,8 @@ import { DEFAULT_PAGE_BYTES } from "../units.ts";
 import { type KvmPostcopyOptions, resolvePostcopyOptions } from "./kvm_postcopy.ts";
 import { type KvmPrecopyOptions, resolveKvmOptions } from "./kvm_precopy.ts";
 import type { ModelName } from "./types.ts";
-import { runKvm, runPostcopy, runXenColumns, runXenGrid } from "./_sweep_run.ts";
+import { type QemuXenRulesOptions, resolveQemuXenOptions } from "./qemu_xen_rules.ts";
+import { runKvm, runPostcopy, runQemuXen, runXenColumns, runXenGrid } from "./_sweep_run.ts";
 import {
   checkAxis,
   columnLength,
@@ -20,6 +21,13 @@ import {
   valueAt,
 } from "./_sweep_axes.ts";
 import { resolveXenOptions, type XenPrecopyOptions } from "./xen_precopy.ts";
+
+/**
+ * The models {@linkcode sweep} runs: the paper's three ({@linkcode ModelName})
+ * and `"qemu-xen-rules"`, QEMU's pre-copy under Xen's stop rules
+ * (`qemuXenRules`, the collector's `xen-precopy-policy` runs).
+ */
+export type SweepModelName = ModelName | "qemu-xen-rules";
 
 /** A value per configuration: one number for all, or an array. */
 export type SweepValues = number | ArrayLike<number>;
@@ -41,7 +49,8 @@ export interface SweepGrid {
    */
   pageBytes?: SweepValues;
   /**
-   * Z, bytes of zero pages (`kvm-precopy`'s QEMU rule; the others ignore it).
+   * Z, bytes of zero pages (`kvm-precopy`'s QEMU rule and `qemu-xen-rules`;
+   * the others ignore it).
    *
    * @default {0}
    */
@@ -80,6 +89,8 @@ export interface SweepModelOptions {
   "kvm-precopy": KvmPrecopyOptions;
   /** {@linkcode KvmPostcopyOptions}. */
   "kvm-postcopy": KvmPostcopyOptions;
+  /** {@linkcode QemuXenRulesOptions}. */
+  "qemu-xen-rules": QemuXenRulesOptions;
 }
 
 /**
@@ -88,7 +99,7 @@ export interface SweepModelOptions {
  *
  * @typeParam M The model's name.
  */
-export type SweepOptions<M extends ModelName = ModelName> =
+export type SweepOptions<M extends SweepModelName = SweepModelName> =
   & SweepLayoutOptions
   & SweepModelOptions[M];
 
@@ -111,7 +122,7 @@ export interface SweepInputs {
 /** The result of {@linkcode sweep}: one entry per configuration in each array. */
 export interface SweepResult {
   /** The model that was run. */
-  model: ModelName;
+  model: SweepModelName;
   /** Number of configurations. */
   length: number;
   /** The whole migration, seconds (as the model's `migrationTimeSeconds`). */
@@ -136,13 +147,14 @@ export interface SweepResult {
 }
 
 /**
- * Evaluates one of the three models over a grid or a table of configurations
+ * Evaluates one of the models over a grid or a table of configurations
  * and writes the results into typed arrays, with no object per configuration.
  * It is the engine behind decision maps and the benchmark.
  *
  * Every value is checked first (finite, in range, W <= M), so the loop
  * itself runs on trusted numbers. The KVM results equal the scalar models'
- * (`kvmPrecopy`, `kvmPostcopy`) to the last bit, and so do Xen's for
+ * (`kvmPrecopy`, `kvmPostcopy`) to the last bit, as do `"qemu-xen-rules"`'s
+ * (`qemuXenRules`) and Xen's for
  * `maxIterations` < 64. From 64 rounds on, the Xen rounds are summed in
  * closed form (they are constant or geometric after round 1), which costs
  * O(log N) instead of O(N): the number of rounds and the stop reason equal
@@ -191,7 +203,7 @@ export interface SweepResult {
  * assert.deepEqual(Array.from(result.precopyTimeSeconds), [0, 0]);
  * ```
  */
-export function sweep<M extends ModelName>(
+export function sweep<M extends SweepModelName>(
   model: M,
   grid: SweepGrid,
   options: SweepOptions<M> = {},
@@ -269,11 +281,13 @@ export function sweep<M extends ModelName>(
     runKvm(inputs!, result, resolveKvmOptions(where, modelOptions));
   } else if (model === "kvm-postcopy") {
     runPostcopy(inputs!, result, resolvePostcopyOptions(where, modelOptions));
+  } else if (model === "qemu-xen-rules") {
+    runQemuXen(inputs!, result, resolveQemuXenOptions(where, modelOptions));
   } else {
     throw new TypeError(
       `${where}: invalid model ${
         showValue(model)
-      }, expected "xen-precopy", "kvm-precopy" or "kvm-postcopy"`,
+      }, expected "xen-precopy", "kvm-precopy", "kvm-postcopy" or "qemu-xen-rules"`,
     );
   }
   if (includeInputs && inputs !== undefined) result.inputs = inputs;

@@ -64,6 +64,19 @@ export function logTicks(low: number, high: number, maxTicks = 8): number[] {
   return linearTicks(low, high, 3);
 }
 
+/**
+ * A log axis' tick label as a plain decimal number ("0.1", "1", "10",
+ * "0.0005"), never with an SI prefix ("100m") or an exponent: the unit is in
+ * the axis label.
+ */
+export function plainTick(value: number): string {
+  const text = String(Number(value.toPrecision(6)));
+  if (!text.includes("e")) return text;
+  if (Math.abs(value) >= 1) return BigInt(Math.round(value)).toString();
+  const digits = Math.min(100, 5 - Math.floor(Math.log10(Math.abs(value))));
+  return value.toFixed(digits).replace(/0+$/, "").replace(/\.$/, "");
+}
+
 /** 1-2-5 ticks (or finer) covering the values' range, for a log axis; see {@linkcode logTicks}. */
 export function niceLogTicks(values: readonly number[]): number[] {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
@@ -135,7 +148,7 @@ export function logAxisMark(
     format?: (value: number) => string;
   },
 ): Plot.CompoundMark {
-  const { format = (value: number) => String(value), ...rest } = options;
+  const { format = plainTick, ...rest } = options;
   const axisOptions = { ...rest, labelArrow: "none" as const, text: format };
   return axis === "x"
     ? Plot.axisX([...ticks], axisOptions as Plot.AxisXOptions)

@@ -5,6 +5,7 @@ import {
   labelWidth,
   logTicks,
   niceLogTicks,
+  plainTick,
   spacedTicks,
 } from "./_log_ticks.ts";
 
@@ -63,4 +64,21 @@ Deno.test("facetWidth() is the band of one column of Plot's fx scale", () => {
   assert.ok(
     Math.abs(facetWidth(1000, { marginLeft: 60, marginRight: 40 }, 4, 0.1) - 197.56) < 0.01,
   );
+});
+
+Deno.test("plainTick() writes a tick as a plain decimal number, never an SI prefix or exponent", () => {
+  const cases: [number, string][] = [
+    [0.1, "0.1"],
+    [1, "1"],
+    [10, "10"],
+    [100, "100"],
+    [0.003, "0.003"],
+    [0.0005, "0.0005"],
+    [1e-7, "0.0000001"],
+    [2.5e-8, "0.000000025"],
+    [51200, "51200"],
+    [1e21, "1000000000000000000000"],
+    [0.30000000000000004, "0.3"],
+  ];
+  for (const [value, text] of cases) assert.equal(plainTick(value), text, String(value));
 });

@@ -2,7 +2,7 @@
 import * as Plot from "../_deps/plot.ts";
 import { CONTENTIONS, methodLabel, METHODS } from "../data/schema.ts";
 import { bytesPerSecondToMbps, bytesToMib } from "../units.ts";
-import type { DataSource } from "./types.ts";
+import type { DataSource, LegendSpec } from "./types.ts";
 
 /** Colour-blind-safe colours (Okabe-Ito, yellow left out) plus three more, ordered. */
 const PALETTE = [
@@ -72,4 +72,23 @@ export function sourceSentence(source: DataSource): string {
     }.`;
   }
   return description ? `Data: measured, ${description}.` : "Data: measured.";
+}
+
+/**
+ * A legend row of coloured squares, one per category in order: the key of a
+ * figure whose cells are filled by category (the decision figures' bands).
+ */
+export function squareLegend(
+  label: string,
+  categories: readonly string[],
+  colors: readonly string[],
+): LegendSpec {
+  return {
+    label,
+    items: categories.map((category, k) => ({
+      label: category,
+      color: colors[k]!,
+      symbol: "square" as const,
+    })),
+  };
 }

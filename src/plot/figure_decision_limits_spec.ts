@@ -8,7 +8,7 @@
 import * as Plot from "../_deps/plot.ts";
 import { checkObject, showValue } from "../_validate.ts";
 import { bytesToMib } from "../units.ts";
-import { formatBandwidth, methodName, sourceSentence } from "./_style.ts";
+import { formatBandwidth, methodName, sourceSentence, squareLegend } from "./_style.ts";
 import type { DecisionMap } from "./figure_decision_map_spec.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
@@ -167,22 +167,8 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
         : "No measured points.",
     ].filter(Boolean).join(" "),
     legends: [
-      {
-        label: "Meets every limit",
-        items: LIMIT_VERDICTS.map((label, k) => ({
-          label,
-          color: VERDICT_COLORS[k]!,
-          symbol: "square" as const,
-        })),
-      },
-      {
-        label: "Tightest margin",
-        items: SPARE_BANDS.map((label, k) => ({
-          label,
-          color: SPARE_COLORS[k]!,
-          symbol: "square" as const,
-        })),
-      },
+      squareLegend("Meets every limit", LIMIT_VERDICTS, VERDICT_COLORS),
+      squareLegend("Tightest margin", SPARE_BANDS, SPARE_COLORS),
     ],
     panels: [
       panel("verdict", cells, "verdict", [...LIMIT_VERDICTS], VERDICT_COLORS, [], map, "all"),

@@ -7,7 +7,7 @@
 import * as Plot from "../_deps/plot.ts";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { bytesToMib } from "../units.ts";
-import { formatBandwidth, methodName } from "./_style.ts";
+import { formatBandwidth, methodName, squareLegend } from "./_style.ts";
 import type { FigureSpec, PanelSpec } from "./types.ts";
 
 /** Options for {@linkcode figureDecisionMapSpec}. */
@@ -162,22 +162,8 @@ export function figureDecisionMapSpec(
     }; top: which migrates faster; bottom: ${preName}'s downtime`,
     caption: caption(map),
     legends: [
-      {
-        label: "Faster",
-        items: DECISIONS.map((label, k) => ({
-          label,
-          color: DECISION_COLORS[k]!,
-          symbol: "square" as const,
-        })),
-      },
-      {
-        label: "Pre-copy downtime",
-        items: DOWNTIME_BANDS.map((label, k) => ({
-          label,
-          color: BAND_COLORS[k]!,
-          symbol: "square" as const,
-        })),
-      },
+      squareLegend("Faster", DECISIONS, DECISION_COLORS),
+      squareLegend("Pre-copy downtime", DOWNTIME_BANDS, BAND_COLORS),
     ],
     panels: panels(cells, widthPixels),
     widthPixels,

@@ -8,7 +8,14 @@ import * as Plot from "../_deps/plot.ts";
 import { checkNumber, checkObject } from "../_validate.ts";
 import { checkCurves, checkMeasured } from "./_downtime_limit_checks.ts";
 import { bytesToMib } from "../units.ts";
-import { facetWidth, logAxisMark, logTicks, niceLogTicks, spacedTicks } from "./_log_ticks.ts";
+import {
+  facetWidth,
+  logAxisMark,
+  logTicks,
+  niceLogTicks,
+  plainTick,
+  spacedTicks,
+} from "./_log_ticks.ts";
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
@@ -292,7 +299,7 @@ function panels(
   const [low, high] = curves.limitRangeSeconds;
   const margins = { marginLeft: 64, marginRight: 24 };
   const padding = 0.14;
-  const tickFormat = (d: number) => String(d);
+  const tickFormat = plainTick;
   const x = {
     type: "log" as const,
     domain: [low, high],

@@ -9,7 +9,7 @@ import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import type { Estimate } from "../fit/types.ts";
 import { captionText, type Resolved, resolveOptions } from "./_estimated_vs_measured_text.ts";
-import { facetWidth, logAxisMark, spacedTicks } from "./_log_ticks.ts";
+import { facetWidth, logAxisMark, plainTick, spacedTicks } from "./_log_ticks.ts";
 import { type ArrangedRuns, arrangeRuns, drawnRuns } from "./_measured_points.ts";
 import { colorsFor, markTitle, methodName } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
@@ -270,7 +270,7 @@ function scalesOf(arranged: ArrangedRuns, resolved: Resolved) {
   const xDomain: [number, number] = [rates[0]! / 1.5, rates[rates.length - 1]! * 1.5];
   const margins = { marginLeft: 64, marginRight: 100 };
   const padding = 0.12;
-  const tickFormat = (d: number) => String(d);
+  const tickFormat = plainTick;
   const ticks = spacedTicks(
     rates,
     xDomain,

@@ -9,6 +9,7 @@
 import * as Plot from "../_deps/plot.ts";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { markTitle, methodName, sourceSentence } from "./_style.ts";
+import { logTicks, plainTick } from "./_log_ticks.ts";
 import type { DataSource, FigureSpec } from "./types.ts";
 
 /** One workload on the x axis: a WSS and a dirty rate, at its position. */
@@ -344,9 +345,8 @@ function plotOf(
       nice: true,
       labelArrow: "none",
       ...(options.logY ? {} : { zero: true }),
-      ...(values.length > 0 && options.logY
-        ? { domain: [Math.min(...values) / 1.5, Math.max(...values) * 1.5] }
-        : {}),
+      // A log axis: plain numbers ("0.1", not d3's "100m"), the unit in the label.
+      ...(values.length > 0 && options.logY ? logY(values) : {}),
     },
     fy: { domain: facets, label: null, padding: 0.12 },
     color: { type: "ordinal", domain: costs.methods, range: colors },
@@ -431,4 +431,10 @@ function extraMarks(costs: WorkloadCosts, panel: (d: { contention: string }) => 
       })]
       : []),
   ];
+}
+
+/** A log y scale over the values with 1/1.5 and 1.5 of margin, labelled ticks in plain numbers. */
+function logY(values: readonly number[]) {
+  const domain = [Math.min(...values) / 1.5, Math.max(...values) * 1.5] as const;
+  return { domain: [...domain], ticks: logTicks(domain[0], domain[1]), tickFormat: plainTick };
 }

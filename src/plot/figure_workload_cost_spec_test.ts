@@ -289,3 +289,32 @@ Deno.test("figureWorkloadCostSpec() rejects bad costs and options", () => {
     ),
   );
 });
+
+Deno.test("figureWorkloadCostSpec() labels a log axis with plain numbers, not SI prefixes", async (t) => {
+  const { render } = await import("./render.ts");
+  const { axisLabels, overlaps } = await import("./_test_svg.ts");
+  const labelsOf = (costs: WorkloadCosts) => {
+    const axes = axisLabels(render(figureWorkloadCostSpec(costs, OPTIONS)), "y");
+    for (const axis of axes) assert.deepEqual(overlaps(axis, "y"), []);
+    return [...new Set(axes.flatMap((axis) => axis.labels))];
+  };
+  await t.step("0.005 s to 0.9 s: the decades in seconds", () => {
+    // The domain is [0.005 / 1.5, 0.9 × 1.5] = [0.00333, 1.35]: three decades (d3: 10m, 100m, 1).
+    assert.deepEqual(labelsOf(COSTS), ["0.01", "0.1", "1"]);
+  });
+  await t.step("0.0001 s to 0.02 s: d3 would write 100µ, 1m and 10m", () => {
+    const small = {
+      ...COSTS,
+      points: [point({ mean: 1e-4, min: 1e-4, max: 1e-4 })],
+      model: [model({ value: 0.02 })],
+    };
+    const labels = labelsOf(small);
+    // [0.0001 / 1.5, 0.02 × 1.5] = [0.0000667, 0.03]: three decades.
+    assert.deepEqual(labels, ["0.0001", "0.001", "0.01"]);
+    for (const label of labels) assert.match(label, /^\d+(\.\d+)?$/, label);
+  });
+  await t.step("the unit is in the axis label", () => {
+    const spec = figureWorkloadCostSpec(COSTS, OPTIONS);
+    assert.equal(spec.panels[0]!.plot.y!.label, "downtime (s, log scale)");
+  });
+});

@@ -1,0 +1,313 @@
+// The options of kvmPrecopy() (kvm_precopy.ts re-exports the public ones):
+// the measured and fitted defaults, the option types, and their check.
+import { checkNumber, checkObject, showValue } from "../_validate.ts";
+
+/**
+ * The defaults of {@linkcode KvmPrecopyOptions} that were measured or fitted
+ * (named once here; `docs/kvm-precopy-pause.md` gives the runs they come
+ * from):
+ *
+ * - `switchoverSeconds`: the fixed part of the guest's pause, seconds, fitted
+ *   with `fitDowntime` on the grid (`data/qemu-tcg-1gbit` with
+ *   `data/qemu-tcg-1gbit-noise`): the destination's device load and `RESUME`
+ *   after the source's last byte (the guest-visible pause exceeds QEMU's own
+ *   `downtime` by 0.029-0.031 s median on the grid and the sweep).
+ * - `earlyZeroFraction` and `spreadZeroFraction`: where the guest's zero
+ *   pages lie in QEMU's scan order (traces' `duplicate` against the pages
+ *   scanned in the first pass, 431 grid and sweep traces): 5,274 of about
+ *   33,200 (0.16) in the first 30,000 pages; about 4,600 more (0.14) in one
+ *   block whose place varies from boot to boot, evenly from page 20,000 to
+ *   340,000 of 393,346 (so the model spreads them); the other 0.70 in the
+ *   top 30,000 pages, below a tail of mostly normal pages.
+ * - `tailFraction`: that tail as a share of the memory: the top 8,192 pages
+ *   hold 156-800 zero pages, depending on where the top block's edge is
+ *   drawn (`duplicate` 32,396-33,040 of 33,196, medians over the traces that
+ *   reach them), so 7,400-8,000 normal pages; fitted on the grid within that
+ *   range, 0.0195 (7,670 pages, 31.4 MB at 1.5 GiB) gives the lowest
+ *   cross-validated time MAPE and pause MAE among 0.0188-0.0205 (the idle
+ *   guest's pauses at limits up to 1 s leave 24.7-30.8 MB on the grid and
+ *   the sweep).
+ * - `socketBufferBytes`: what QEMU's first 100 ms bandwidth window reads
+ *   above B, bytes: the grid's first `query-migrate` samples (0.2 s) carry
+ *   127.9 MB/s median, at a sustained 119.5 MB/s, so about 1.7 MB went into
+ *   the socket at once.
+ *
+ * @example The defaults are what kvmPrecopy uses when the options say nothing
+ * ```ts
+ * import { KVM_PRECOPY_DEFAULTS, kvmPrecopy } from "./kvm_precopy.ts";
+ * import assert from "node:assert/strict";
+ * const idle = {
+ *   memoryBytes: 2 ** 30, wssBytes: 0, dirtyPagesPerSecond: 0, bandwidthBytesPerSecond: 119e6,
+ * };
+ * const result = kvmPrecopy(idle, { downtimeLimitSeconds: 1 });
+ * const fixed = result.downtimeSeconds - result.stopAndCopySeconds;
+ * assert.ok(Math.abs(fixed - KVM_PRECOPY_DEFAULTS.switchoverSeconds) < 1e-12);
+ * assert.ok(KVM_PRECOPY_DEFAULTS.earlyZeroFraction + KVM_PRECOPY_DEFAULTS.spreadZeroFraction < 1);
+ * ```
+ */
+export const KVM_PRECOPY_DEFAULTS: {
+  readonly switchoverSeconds: number;
+  readonly earlyZeroFraction: number;
+  readonly spreadZeroFraction: number;
+  readonly tailFraction: number;
+  readonly socketBufferBytes: number;
+} = Object.freeze({
+  switchoverSeconds: 0.024,
+  earlyZeroFraction: 0.16,
+  spreadZeroFraction: 0.14,
+  tailFraction: 0.0195,
+  socketBufferBytes: 1.7e6,
+});
+
+/** Why the KVM pre-copy model ended. */
+export type KvmStopReason = "converged" | "timeout" | "max-iterations" | "max-syncs";
+
+/** Stop reasons, by sweep() code. */
+export const KVM_STOP_REASONS: readonly KvmStopReason[] = [
+  "converged",
+  "timeout",
+  "max-iterations",
+  "max-syncs",
+];
+
+/**
+ * When QEMU may switch to stop-and-copy. `"qemu"`: QEMU 10's decision after
+ * every ~50 ms chunk (a bitmap sync whenever the cheap estimate falls to
+ * bandwidth × limit, the switch once the exact count is below it).
+ * `"between-rounds"`: the remainder is checked only at the start and after
+ * each whole round, as in the Xen model (the toolkit's rule before issue #14).
+ */
+export type KvmSwitchRule = "qemu" | "between-rounds";
+
+/**
+ * How the guest writes its working set, for the `"qemu"` rule. `"sweep"`:
+ * page after page in QEMU's scan order, round and round (the project's
+ * dirtier); `"random"`: each write hits a page of the working set uniformly
+ * at random.
+ */
+export type KvmWritePattern = "sweep" | "random";
+
+/** Options for `kvmPrecopy`. */
+export interface KvmPrecopyOptions {
+  /**
+   * The largest pause the user allows, in seconds (QEMU's `downtime-limit`).
+   * Today's QEMU default is 0.3 s; QEMU 1.1, the paper's version, used 0.03 s.
+   *
+   * @default {0.3}
+   */
+  downtimeLimitSeconds?: number;
+  /**
+   * Give up (as a user's `migrate_cancel` would) once the migration has run
+   * this long without converging, in seconds.
+   *
+   * @default {600}
+   */
+  timeoutSeconds?: number;
+  /**
+   * When the switch may happen: QEMU's per-chunk decision, or the older
+   * check between whole rounds. See {@linkcode KvmSwitchRule}.
+   *
+   * @default {"qemu"}
+   */
+  switchRule?: KvmSwitchRule;
+  /**
+   * How the guest writes its working set (`"qemu"` rule only).
+   *
+   * @default {"sweep"}
+   */
+  writePattern?: KvmWritePattern;
+  /**
+   * The fixed part of the guest's pause, seconds: what the switch costs
+   * beyond sending what is left (the destination's device load and resume),
+   * added to `downtimeSeconds` (not to `migrationTimeSeconds`, which ends
+   * with the source's last byte, as QEMU's `total-time`). Fitted on the grid,
+   * see {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.switchoverSeconds}
+   */
+  switchoverSeconds?: number;
+  /**
+   * The share of the zero pages (`zeroBytes`) QEMU scans first in the first
+   * pass, right after the working set (`"qemu"` rule). Measured on the
+   * traces, see {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.earlyZeroFraction}
+   */
+  earlyZeroFraction?: number;
+  /**
+   * The share of the zero pages spread evenly through the normal memory
+   * between the working set and the top (`"qemu"` rule); the rest,
+   * 1 - `earlyZeroFraction` - `spreadZeroFraction`, comes at the end of the
+   * first pass, before `tailBytes`. Measured on the traces, see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.spreadZeroFraction}
+   */
+  spreadZeroFraction?: number;
+  /**
+   * Non-zero bytes QEMU scans after the zero pages at the end of the first
+   * pass (`"qemu"` rule, when `zeroBytes` > 0). Linux keeps its page array,
+   * 64 bytes per 4 KiB page, and more at the top of memory; the measured idle
+   * guest's pause at small limits is that tail. Measured on the traces, see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {memoryBytes × KVM_PRECOPY_DEFAULTS.tailFraction}
+   */
+  tailBytes?: number;
+  /**
+   * Seconds of sending between two checks (QEMU's `MAX_WAIT`, 50 ms), for
+   * the `"qemu"` rule.
+   *
+   * @default {0.05}
+   */
+  chunkSeconds?: number;
+  /**
+   * The window of QEMU's bandwidth estimate, in seconds: no switch before the
+   * first window ends (`"qemu"` rule).
+   *
+   * @default {0.1}
+   */
+  bandwidthWindowSeconds?: number;
+  /**
+   * Bytes the sending socket takes at once when the migration starts (the
+   * kernel's send buffer), in bytes (`"qemu"` rule). QEMU's bandwidth
+   * estimate counts bytes written to the socket, so its first window reads
+   * B + socketBufferBytes / window: on the project's link 130-143 MB/s
+   * against 119 sustained, about 1.7 MB (see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}), which makes a limit of 12 s stop at
+   * once for a 1.5 GiB guest.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.socketBufferBytes}
+   */
+  socketBufferBytes?: number;
+  /**
+   * Give up after this many bitmap syncs (`"qemu"` rule), a cap on the model's
+   * work when a migration syncs every chunk without converging.
+   *
+   * @default {10000}
+   */
+  maxBitmapSyncs?: number;
+  /**
+   * Give up after this many rounds (`"between-rounds"` rule), for rounds that
+   * shrink forever without reaching the limit (a limit of 0 with a non-zero
+   * dirty rate).
+   *
+   * @default {10000}
+   */
+  maxIterations?: number;
+}
+
+/** Fully resolved options, shared with sweep(). */
+export interface ResolvedKvmOptions {
+  downtimeLimitSeconds: number;
+  timeoutSeconds: number;
+  switchRule: KvmSwitchRule;
+  writePattern: KvmWritePattern;
+  switchoverSeconds: number;
+  earlyZeroFraction: number;
+  spreadZeroFraction: number;
+  /** Absent: memoryBytes × KVM_PRECOPY_DEFAULTS.tailFraction. */
+  tailBytes?: number;
+  chunkSeconds: number;
+  bandwidthWindowSeconds: number;
+  socketBufferBytes: number;
+  maxBitmapSyncs: number;
+  maxIterations: number;
+}
+
+/**
+ * Checks {@linkcode KvmPrecopyOptions} and fills in the defaults.
+ *
+ * @param where The calling function's name.
+ * @param options The options to check.
+ */
+export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): ResolvedKvmOptions {
+  const record = checkObject(where, "options", options);
+  const {
+    downtimeLimitSeconds = 0.3,
+    timeoutSeconds = 600,
+    switchRule = "qemu",
+    writePattern = "sweep",
+    switchoverSeconds = KVM_PRECOPY_DEFAULTS.switchoverSeconds,
+    earlyZeroFraction = KVM_PRECOPY_DEFAULTS.earlyZeroFraction,
+    spreadZeroFraction = KVM_PRECOPY_DEFAULTS.spreadZeroFraction,
+    tailBytes,
+    chunkSeconds = 0.05,
+    bandwidthWindowSeconds = 0.1,
+    socketBufferBytes = KVM_PRECOPY_DEFAULTS.socketBufferBytes,
+    maxBitmapSyncs = 10000,
+    maxIterations = 10000,
+  } = record;
+  const number = (field: string, value: unknown, rule: "non-negative" | "positive", unit = "") =>
+    checkNumber(where, "option", field, value, rule, unit);
+  if (switchRule !== "qemu" && switchRule !== "between-rounds") {
+    throw new TypeError(
+      `${where}: invalid option "switchRule", expected "qemu" or "between-rounds" (got ${
+        showValue(switchRule)
+      })`,
+    );
+  }
+  if (writePattern !== "sweep" && writePattern !== "random") {
+    throw new TypeError(
+      `${where}: invalid option "writePattern", expected "sweep" or "random" (got ${
+        showValue(writePattern)
+      })`,
+    );
+  }
+  return {
+    downtimeLimitSeconds: number(
+      "downtimeLimitSeconds",
+      downtimeLimitSeconds,
+      "non-negative",
+      "seconds",
+    ),
+    timeoutSeconds: number("timeoutSeconds", timeoutSeconds, "positive", "seconds"),
+    switchRule,
+    writePattern,
+    switchoverSeconds: number("switchoverSeconds", switchoverSeconds, "non-negative", "seconds"),
+    ...checkZeroLayout(where, earlyZeroFraction, spreadZeroFraction),
+    ...(tailBytes === undefined
+      ? {}
+      : { tailBytes: number("tailBytes", tailBytes, "non-negative", "bytes") }),
+    chunkSeconds: number("chunkSeconds", chunkSeconds, "positive", "seconds"),
+    bandwidthWindowSeconds: number(
+      "bandwidthWindowSeconds",
+      bandwidthWindowSeconds,
+      "non-negative",
+      "seconds",
+    ),
+    socketBufferBytes: number("socketBufferBytes", socketBufferBytes, "non-negative", "bytes"),
+    maxBitmapSyncs: checkNumber(where, "option", "maxBitmapSyncs", maxBitmapSyncs, "integer>=1"),
+    maxIterations: checkNumber(where, "option", "maxIterations", maxIterations, "integer>=1"),
+  };
+}
+
+function checkZeroLayout(
+  where: string,
+  early: unknown,
+  spread: unknown,
+): { earlyZeroFraction: number; spreadZeroFraction: number } {
+  const unit = "(a fraction up to 1)";
+  const earlyZeroFraction = checkNumber(
+    where,
+    "option",
+    "earlyZeroFraction",
+    early,
+    "non-negative",
+    unit,
+  );
+  const spreadZeroFraction = checkNumber(
+    where,
+    "option",
+    "spreadZeroFraction",
+    spread,
+    "non-negative",
+    unit,
+  );
+  if (earlyZeroFraction + spreadZeroFraction > 1) {
+    throw new RangeError(
+      `${where}: invalid options "earlyZeroFraction" and "spreadZeroFraction", expected fractions that add up to 1 or less (got ${earlyZeroFraction} and ${spreadZeroFraction})`,
+    );
+  }
+  return { earlyZeroFraction, spreadZeroFraction };
+}
