@@ -43,6 +43,7 @@ export function costFiguresSection(
     }
     out.push(`${list && list.length > 0 ? `${fileList(list)}: ` : ""}${what}`, "");
     if (name === "noise") out.push(...noiseSection(figures));
+    if (name === "fig2") out.push(...downtimeSection(figures));
     out.push(sourceText, "");
   }
   return out.join("\n");
@@ -148,4 +149,37 @@ function noiseSection(figures: CostFigures): string[] {
     out.push(`Not fitted: ${failures.map(([what, why]) => `${what}: ${why}`).join("; ")}.`, "");
   }
   return out;
+}
+
+const ms = (seconds: number) =>
+  Number.isFinite(seconds) ? Number((seconds * 1000).toPrecision(3)) : "n/a";
+
+/** Figure 2's table: each method's fitted switchover cost and its pause errors, milliseconds. */
+function downtimeSection(figures: CostFigures): string[] {
+  const rows = Object.entries(figures.downtimeErrors.rows);
+  if (rows.length === 0) {
+    return [
+      `No pause errors: ${figures.downtimeErrors.failed ?? "no method has measured pauses"}.`,
+      "",
+    ];
+  }
+  return [
+    "Pause errors per method against the guest-visible pause, milliseconds (`downtimeErrors`: the fixed switchover cost fitted by `fitDowntime` on each method's B, with its 95 % bootstrap interval; cross-validated: 5 folds, B and the cost refitted per fold):",
+    "",
+    markdownTable(
+      rows.map(([method, row]) => ({
+        method,
+        runs: row.inSample.count,
+        "switchover cost": `${ms(row.switchoverSeconds.value)} [${ms(row.switchoverSeconds.low)}, ${
+          ms(row.switchoverSeconds.high)
+        }]`,
+        "median pause": ms(row.inSample.medianMeasuredSeconds),
+        "MAE in": ms(row.inSample.maeSeconds),
+        "p90 in": ms(row.inSample.p90AbsoluteErrorSeconds),
+        "MAE CV": ms(row.crossValidated.maeSeconds),
+        "p90 CV": ms(row.crossValidated.p90AbsoluteErrorSeconds),
+      })),
+    ),
+    "",
+  ];
 }

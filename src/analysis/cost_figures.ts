@@ -24,6 +24,7 @@ import {
   nominalRuns,
 } from "./workload_models.ts";
 import { MEASURED_RULE, type NoiseErrors, noiseErrors } from "./noise_errors.ts";
+import { type DowntimeErrorRow, downtimeErrors } from "../fit/downtime_errors.ts";
 import { methodLabel } from "../data/schema.ts";
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */
@@ -44,6 +45,13 @@ export interface CostFigures {
   progressMedians: ProgressMedian[];
   /** The noise models' parameters and errors (guest: measured against proxy; co-located; blocktime), for the report. */
   noiseErrors: NoiseErrors;
+  /**
+   * Per method, the fixed switchover cost fitted to the guest-visible pauses
+   * and the pause's errors in sample and cross-validated (`downtimeErrors`),
+   * for the report: `rows` by method, and why there are none (`failed`,
+   * e.g. too few measured pauses) or null.
+   */
+  downtimeErrors: { rows: Record<string, DowntimeErrorRow>; failed: string | null };
 }
 
 /** The median guest progress ratio of one method and contention's completed runs. */
@@ -189,6 +197,13 @@ export function costFigures(
     secondaryModel: { runs: nominal, values: colocated.values },
   });
   const errors = noiseErrors(runs, fits, options.folds);
+  const pauses: CostFigures["downtimeErrors"] = { rows: {}, failed: null };
+  try {
+    pauses.rows = downtimeErrors(runs, options.folds === undefined ? {} : { folds: options.folds });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    pauses.failed = error.message;
+  }
   const noise = draw("noise", guest, noiseFigureOptions(guest, progress, colocated, errors, fitB));
   let fig1: FigureSpec | null = null;
   if (typeof options.fig1 === "string") notDrawn.fig1 = options.fig1;
@@ -203,6 +218,7 @@ export function costFigures(
     noiseIsProxy: guest.proxyRuns > 0,
     progressMedians: medians(runs),
     noiseErrors: errors,
+    downtimeErrors: pauses,
   };
 }
 
