@@ -16,7 +16,15 @@ import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.
 import { figureWorkloadCostSpec } from "../plot/figure_workload_cost_spec.ts";
 import type { DataSource, FigureSpec } from "../plot/types.ts";
 import { measuredCost, workloadCosts } from "./workload_costs.ts";
-import { fittedDowntimes, fittedProgress, modelTimes, nominalRuns } from "./workload_models.ts";
+import {
+  fittedColocated,
+  fittedDowntimes,
+  fittedProgress,
+  modelTimes,
+  nominalRuns,
+} from "./workload_models.ts";
+import { MEASURED_RULE, type NoiseErrors, noiseErrors } from "./noise_errors.ts";
+import { type DowntimeErrorRow, downtimeErrors } from "../fit/downtime_errors.ts";
 import { methodLabel } from "../data/schema.ts";
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */
@@ -35,6 +43,15 @@ export interface CostFigures {
   noiseIsProxy: boolean;
   /** The median guest progress ratio per method and contention (every contention), for the report. */
   progressMedians: ProgressMedian[];
+  /** The noise models' parameters and errors (guest: measured against proxy; co-located; blocktime), for the report. */
+  noiseErrors: NoiseErrors;
+  /**
+   * Per method, the fixed switchover cost fitted to the guest-visible pauses
+   * and the pause's errors in sample and cross-validated (`downtimeErrors`),
+   * for the report: `rows` by method, and why there are none (`failed`,
+   * e.g. too few measured pauses) or null.
+   */
+  downtimeErrors: { rows: Record<string, DowntimeErrorRow>; failed: string | null };
 }
 
 /** The median guest progress ratio of one method and contention's completed runs. */
@@ -118,7 +135,7 @@ export function fig1Runs(runs: readonly MigrationRun[]): { method: string; trace
 export function costFigures(
   runs: readonly MigrationRun[],
   fits: Readonly<Record<string, FitResult>>,
-  options: { source: DataSource; fig1: readonly CpuUsePanel[] | string },
+  options: { source: DataSource; fig1: readonly CpuUsePanel[] | string; folds?: number },
 ): CostFigures {
   const { source } = options;
   const notDrawn: Record<string, string> = {};
@@ -172,36 +189,82 @@ export function costFigures(
     },
   );
   const progress = fittedProgress(nominal, runs, fits);
+  const colocated = fittedColocated(nominal, runs, fits);
   const guest = workloadCosts(runs, {
     quantity: "guestProgressRatio",
     secondary: "colocatedProgressRatio",
     model: { runs: nominal, values: progress.values },
+    secondaryModel: { runs: nominal, values: colocated.values },
   });
-  const noUnfitted = Object.keys(progress.notFitted).map(methodLabel).join(", ");
-  const noiseIsProxy = guest.proxyRuns > 0;
-  const noise = draw("noise", guest, {
-    title: "Migration noise: the migrating guest's progress ratio against the workload",
-    yLabel: noiseIsProxy ? "guest dirty rate achieved / requested (proxy)" : "guest progress ratio",
-    reference: 1,
-    secondaryLabel: "co-located load",
-    modelNote: [
-      `Lines: the noise model (guestProgress) ${fitB}, its parameters fitted to these ratios (fitNoise): pre-copy 1/(1 + c·d) for the cost c of dirty tracking, post-copy the faults on the part of the working set not yet copied, served at the link's rate, plus a destination slowdown per contention.`,
-      noUnfitted ? `${noUnfitted}: no noise model could be fitted, no line.` : "",
-    ].filter(Boolean).join(" "),
-    note: [
-      noiseIsProxy
-        ? `PROXY: ${guest.proxyRuns} of the runs have no measured progress ratio (guest_progress_ratio), so their value is the guest's achieved dirty rate during the migration over the requested rate (1 = no slowdown); the measured ratio (work in [0, T] over the baseline rate's) replaces it when the dataset has it.`
-        : "Ratio: the guest's work during the migration over its work at the baseline rate (1 = no slowdown).",
-      guest.secondary
-        ? "Rings: the co-located load's measured ratio (colocated_progress_ratio), the same way."
-        : "The co-located load's ratio (colocated_progress_ratio) is not in these runs.",
-    ].join(" "),
-  });
+  const errors = noiseErrors(runs, fits, options.folds);
+  const pauses: CostFigures["downtimeErrors"] = { rows: {}, failed: null };
+  try {
+    pauses.rows = downtimeErrors(runs, options.folds === undefined ? {} : { folds: options.folds });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    pauses.failed = error.message;
+  }
+  const noise = draw("noise", guest, noiseFigureOptions(guest, progress, colocated, errors, fitB));
   let fig1: FigureSpec | null = null;
   if (typeof options.fig1 === "string") notDrawn.fig1 = options.fig1;
   else if (options.fig1.length === 0) notDrawn.fig1 = "no traces at Figure 1's workload";
   else fig1 = figureCpuUseSpec(options.fig1, { source });
-  return { fig2, fig4, noise, fig1, notDrawn, noiseIsProxy, progressMedians: medians(runs) };
+  return {
+    fig2,
+    fig4,
+    noise,
+    fig1,
+    notDrawn,
+    noiseIsProxy: guest.proxyRuns > 0,
+    progressMedians: medians(runs),
+    noiseErrors: errors,
+    downtimeErrors: pauses,
+  };
+}
+
+/** The noise figure's title, labels and caption notes. */
+function noiseFigureOptions(
+  guest: ReturnType<typeof workloadCosts>,
+  progress: { notFitted: Record<string, string> },
+  colocated: { notFitted: Record<string, string> },
+  errors: NoiseErrors,
+  fitB: string,
+) {
+  const noUnfitted = Object.keys(progress.notFitted).map(methodLabel).join(", ");
+  const coUnfitted = Object.keys(colocated.notFitted).map(methodLabel).join(", ");
+  const onMeasured = errors.guest.filter((g) => g.fittedOn === "measured").map((g) =>
+    methodLabel(g.method)
+  );
+  const mixed = errors.guest.filter((g) => g.fittedOn !== "measured").map((g) =>
+    methodLabel(g.method)
+  );
+  return {
+    title: "Migration noise: the migrating guest's progress ratio against the workload",
+    yLabel: guest.proxyRuns === 0
+      ? "guest progress ratio"
+      : guest.points.every((p) => p.proxy)
+      ? "guest dirty rate achieved / requested (proxy)"
+      : "guest progress ratio (×: achieved / requested dirty rate, proxy)",
+    reference: 1,
+    secondaryLabel: "co-located load",
+    modelNote: [
+      `Solid lines: the noise model (guestProgress) ${fitB}, its parameters fitted (fitNoise): pre-copy 1/(1 + c·d) for the cost c of dirty tracking, post-copy the faults on the part of the working set not yet copied, served at the link's rate, plus a destination slowdown per contention; ${MEASURED_RULE}.`,
+      onMeasured.length > 0 ? `Fitted on the measured ratio alone: ${onMeasured.join(", ")}.` : "",
+      mixed.length > 0 ? `Fitted on measured and proxy ratios: ${mixed.join(", ")}.` : "",
+      noUnfitted ? `${noUnfitted}: no noise model could be fitted, no line.` : "",
+      "Dashed lines: the co-located load's model (colocatedProgress, fitColocated): CPU hog 1 − κ·m/T for the source's migration CPU seconds m, iperf3 1 − (bytes/T)/C, memory 1.",
+      coUnfitted ? `${coUnfitted}: no co-located model could be fitted.` : "",
+    ].filter(Boolean).join(" "),
+    note: [
+      "Ratio: the guest's work during the migration over its work at the baseline rate (1 = no slowdown; guest_progress_ratio, work in [0, T]); dots: measured, the pause included, while the lines are the ratio over the time the guest runs (a pre-copy pause of 0.3 s in 15 s puts a dot 2 % below its line; Xen-rule's stop-and-copy of a full working set much more).",
+      guest.proxyRuns > 0
+        ? `PROXY: ${guest.proxyRuns} of the runs have no measured progress ratio (datasets collected before the progress trace); their value, drawn as crosses, is the guest's achieved dirty rate during the migration over the requested rate, only where no measured ratio exists for the run.`
+        : "",
+      guest.secondary
+        ? "Rings: the co-located load's measured ratio (colocated_progress_ratio), the same way."
+        : "The co-located load's ratio (colocated_progress_ratio) is not in these runs.",
+    ].filter(Boolean).join(" "),
+  };
 }
 
 /** Median guest progress ratio per method and contention, in the schema's orders. */

@@ -237,6 +237,9 @@ Deno.test("costFigures() says why each figure was not drawn", () => {
     null,
   ]);
   assert.equal(figures.noiseIsProxy, false);
+  // Too few pauses for the downtime fit: no rows, and the fit's reason.
+  assert.deepEqual(figures.downtimeErrors.rows, {});
+  assert.match(figures.downtimeErrors.failed ?? "", /too few completed runs/);
   // The medians still cover the runs with a progress value: both proxies, 15000/15360.
   assert.deepEqual(figures.progressMedians.map((m) => [m.contention, m.proxyRuns]), [
     ["none", 1],

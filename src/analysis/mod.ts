@@ -92,7 +92,7 @@ export {
   type WorkloadCostsOptions,
   type WorkloadQuantity,
 } from "./workload_costs.ts";
-export { modelDowntimes, modelTimes, nominalRuns } from "./workload_models.ts";
+export { fittedColocated, modelDowntimes, modelTimes, nominalRuns } from "./workload_models.ts";
 export {
   type CostFigures,
   costFigures,
@@ -101,3 +101,11 @@ export {
   type ProgressMedian,
 } from "./cost_figures.ts";
 export { type CpuUse, cpuUse, type CpuUseOptions } from "./cpu_use.ts";
+export {
+  type ColocatedErrors,
+  type FitErrors,
+  type GuestNoiseErrors,
+  MEASURED_RULE,
+  type NoiseErrors,
+  noiseErrors,
+} from "./noise_errors.ts";

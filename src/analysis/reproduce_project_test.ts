@@ -74,6 +74,13 @@ Deno.test("reproduceProject() writes the figures and the report it returns", asy
         });
         assert.equal(result.source.synthetic, true);
         assert.deepEqual(result.messages, []);
+        // Figure 2's section has the pause errors of the methods whose runs carry a pause.
+        for (const method of ["kvm-postcopy", "kvm-precopy"]) {
+          assert.match(
+            result.reportMarkdown,
+            new RegExp(`Pause errors per method[\\s\\S]*\\| ${method} \\| \\d+ \\| [\\d.]+ \\[`),
+          );
+        }
         const files = ["fig5.svg", "fig5.png", "fig6.svg", "fig6.png", "fig3.svg", "fig3.png"];
         // Figures 2 and 4 from the synthetic runs; Figure 1 and the noise figure need
         // progress traces and requested rates, which synthetic runs do not have (said so).

@@ -7,6 +7,7 @@
  */
 
 import { checkObject, showValue } from "../_validate.ts";
+import { MAX_PROGRESS_RATIO } from "../fit/fit_noise.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { nominalOf, orderContentions, orderMethods } from "./_workload_terms.ts";
 import type {
@@ -54,6 +55,12 @@ export interface WorkloadCostsOptions {
    * @default {undefined}
    */
   secondary?: WorkloadQuantity;
+  /**
+   * The model's values of the secondary quantity, as `model` (drawn dashed).
+   *
+   * @default {undefined (no line)}
+   */
+  secondaryModel?: { runs: readonly MigrationRun[]; values: ArrayLike<number> };
 }
 
 /** A measured value of a run and whether it is a proxy. */
@@ -70,7 +77,8 @@ export interface MeasuredCost {
  * collector's `guest_progress_ratio` / `colocated_progress_ratio` columns
  * in `extra`); without a measured guest ratio, the guest's achieved over its
  * requested dirty rate is the **proxy** (`proxy: true`; none for W = 0,
- * where the guest writes nothing).
+ * where the guest writes nothing). A measured ratio above
+ * `MAX_PROGRESS_RATIO` (1.2) has no value: its baseline was disturbed.
  *
  * @param run The run (completed).
  * @param quantity The cost.
@@ -89,6 +97,9 @@ export function measuredCost(run: MigrationRun, quantity: WorkloadQuantity): Mea
     : "colocated_progress_ratio";
   const raw = typed ?? run.extra[column];
   const measured = typeof raw === "string" && raw !== "" ? Number(raw) : raw;
+  if (typeof measured === "number" && measured > MAX_PROGRESS_RATIO) {
+    return `${column} above ${MAX_PROGRESS_RATIO} (a disturbed baseline)`;
+  }
   if (typeof measured === "number" && Number.isFinite(measured) && measured >= 0) {
     return { value: measured, proxy: false };
   }
@@ -172,9 +183,10 @@ export function workloadCosts(
   const offset = (method: string) =>
     methods.length > 1 ? 0.22 * (methods.indexOf(method) / (methods.length - 1) - 0.5) : 0;
   const pointsOf = (of: Map<string, Group>): WorkloadCostPoint[] =>
-    [...of.values()].map(({ run, values }) => {
+    [...of.values()].map(({ run, values, proxy }) => {
       const slot = slots.get(slotKey(run))!;
       return {
+        ...(proxy ? { proxy } : {}),
         method: run.method,
         contention: run.contention,
         wss: slot.wss,
@@ -186,12 +198,20 @@ export function workloadCosts(
         repeats: values.length,
       };
     }).sort((a, b) => a.position - b.position || a.contention.localeCompare(b.contention));
-  const modelPoints: WorkloadModelPoint[] = modelRuns
-    .filter(({ value }) => Number.isFinite(value))
-    .map(({ run, value }) => {
-      const slot = slots.get(slotKey(run))!;
-      return { method: run.method, contention: run.contention, ...slot, value };
-    }).sort((a, b) => a.position - b.position);
+  const modelPointsOf = (of: typeof modelRuns): WorkloadModelPoint[] =>
+    of.filter(({ run, value }) => Number.isFinite(value) && slots.has(slotKey(run)))
+      .map(({ run, value }) => {
+        const slot = slots.get(slotKey(run))!;
+        return { method: run.method, contention: run.contention, ...slot, value };
+      }).sort((a, b) => a.position - b.position);
+  const modelPoints = modelPointsOf(modelRuns);
+  const secondModel = options.secondaryModel;
+  const secondModelPoints = secondModel
+    ? modelPointsOf(
+      secondModel.runs.map((run, i) => ({ run, value: secondModel.values[i]! }))
+        .filter(({ run }) => contentions.includes(run.contention)),
+    )
+    : [];
   return {
     quantity,
     contentions: orderContentions(contentions),
@@ -202,15 +222,22 @@ export function workloadCosts(
     leftOut,
     proxyRuns,
     ...(second && second.groups.size > 0
-      ? { secondary: { quantity: options.secondary!, points: pointsOf(second.groups) } }
+      ? {
+        secondary: {
+          quantity: options.secondary!,
+          points: pointsOf(second.groups),
+          ...(secondModelPoints.length > 0 ? { model: secondModelPoints } : {}),
+        },
+      }
       : {}),
   };
 }
 
-/** A configuration's runs and their values. */
+/** A configuration's runs and their values (measured, or all the proxy). */
 interface Group {
   run: MigrationRun;
   values: number[];
+  proxy: boolean;
 }
 
 /** The completed runs of the contentions grouped by configuration; others counted in `leftOut`. */
@@ -235,8 +262,8 @@ function groupRuns(
       continue;
     }
     if (cost.proxy) proxyRuns++;
-    const key = keyOf(run);
-    const group = groups.get(key) ?? { run, values: [] };
+    const key = JSON.stringify([keyOf(run), cost.proxy]);
+    const group = groups.get(key) ?? { run, values: [], proxy: cost.proxy };
     group.values.push(cost.value);
     groups.set(key, group);
   }

@@ -13,7 +13,9 @@ import { predictRuns } from "../fit/predict_runs.ts";
 import type { Estimate, FitResult } from "../fit/types.ts";
 import type { DowntimeFitResult } from "../fit/cost_types.ts";
 import { fitDowntime } from "../fit/fit_downtime.ts";
+import { fitColocated } from "../fit/fit_colocated.ts";
 import { fitNoise } from "../fit/fit_noise.ts";
+import { COLOCATED_CONTENTIONS } from "../models/colocated_progress.ts";
 import { kvmPostcopy } from "../models/kvm_postcopy.ts";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
@@ -252,6 +254,65 @@ export function fittedProgress(
         quantity: "guestProgressRatio",
       });
       indices.forEach((i, k) => (values[i] = predicted[k]!));
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      notFitted[method] = error.message;
+    }
+  }
+  return { values, notFitted };
+}
+
+/**
+ * The fitted co-located load's progress ratio for each run: per method,
+ * `fitColocated` (the hog's loss per migration CPU second, the load's link
+ * rate, given the method's fitted B × factor) on the measured runs, then
+ * `predictRuns(..., { quantity: "colocatedProgressRatio" })` for the runs
+ * given under CPU, network or memory contention. NaN for other runs and for
+ * a method whose fit fails (named in `notFitted`).
+ *
+ * @param runs The runs to predict (e.g. {@linkcode nominalRuns}).
+ * @param measured The measured runs the parameters are fitted to.
+ * @param fits One `fitContention` result per method.
+ * @returns One ratio per run and the methods not fitted.
+ *
+ * @example No fits, no lines
+ * ```ts
+ * import { fittedColocated } from "./workload_models.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(fittedColocated([], [], {}), { values: [], notFitted: {} });
+ * ```
+ */
+export function fittedColocated(
+  runs: readonly MigrationRun[],
+  measured: readonly MigrationRun[],
+  fits: Readonly<Record<string, FitResult>>,
+): { values: number[]; notFitted: Record<string, string> } {
+  const values = runs.map(() => Number.NaN);
+  const notFitted: Record<string, string> = {};
+  for (const [method, fit] of Object.entries(fits)) {
+    const covered = (r: MigrationRun) =>
+      r.method === method && (fit.groupBy === null || fit.factors[r.contention] !== undefined);
+    const indices = runs.flatMap((run, i) =>
+      covered(run) && (COLOCATED_CONTENTIONS as readonly string[]).includes(run.contention)
+        ? [i]
+        : []
+    );
+    try {
+      const model = fitColocated(measured.filter(covered), { fit, method, resamples: 0 });
+      const { cpuLossPerCpuSecond, linkBytesPerSecond, migrationCpu } = model.colocated;
+      const usable = indices.filter((i) => {
+        const contention = runs[i]!.contention;
+        if (contention === "network") return linkBytesPerSecond !== null;
+        if (contention === "cpu") {
+          return cpuLossPerCpuSecond !== null && migrationCpu[method] !== undefined;
+        }
+        return true;
+      });
+      if (usable.length === 0) continue;
+      const predicted = predictRuns(usable.map((i) => runs[i]!), model, {
+        quantity: "colocatedProgressRatio",
+      });
+      usable.forEach((i, k) => (values[i] = predicted[k]!));
     } catch (error) {
       if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
       notFitted[method] = error.message;

@@ -2,7 +2,15 @@
 // the quantity, option checks, and the residuals and metrics they report.
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { type Measured, measuredQuantity, type RunQuantity } from "./_quantity.ts";
+import {
+  type Measured,
+  measuredProgress,
+  measuredQuantity,
+  MIN_MEASURED_PROGRESS_RUNS,
+  type ProgressSource,
+  type RunQuantity,
+  withoutMeasuredProgress,
+} from "./_quantity.ts";
 import { checkRuns, resolveMethodOption, selectRuns } from "./_runs.ts";
 import type { CostFitReport } from "./cost_types.ts";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "./defaults.ts";
@@ -32,6 +40,9 @@ export interface MeasuredRuns {
  * @param methods The methods, or null for all.
  * @param quantity The quantity.
  * @param minimum Fewest runs per method the caller needs.
+ * @param progressSource For the guest progress ratio: which values to use
+ * (see {@linkcode ProgressSource}); `"proxy"` returns the runs without their
+ * measured ratio.
  */
 export function measuredRuns(
   where: string,
@@ -39,9 +50,17 @@ export function measuredRuns(
   methods: readonly string[] | null,
   quantity: RunQuantity,
   minimum: number,
+  progressSource: ProgressSource = "auto",
 ): MeasuredRuns {
-  const checked = checkRuns(where, runs);
+  const progress = quantity === "guestProgressRatio";
+  const given = checkRuns(where, runs);
+  const checked = progress && progressSource === "proxy"
+    ? given.map(withoutMeasuredProgress)
+    : given;
   const selected = selectRuns(where, checked, methods);
+  const measuredOnly = progress
+    ? measuredOnlyMethods(checked, selected.indices, progressSource)
+    : new Set<string>();
   const excluded: ExcludedRuns = {
     count: selected.excluded.count,
     byReason: { ...selected.excluded.byReason },
@@ -51,7 +70,10 @@ export function measuredRuns(
   const measured: number[] = [];
   const sources: string[] = [];
   for (const i of selected.indices) {
-    const value: Measured = measuredQuantity(quantity, checked[i]!);
+    const run = checked[i]!;
+    const value: Measured = measuredOnly.has(run.method)
+      ? measuredProgress(run, "measured")
+      : measuredQuantity(quantity, run);
     if ("reason" in value) {
       excluded.count += 1;
       excluded.byReason[value.reason] = (excluded.byReason[value.reason] ?? 0) + 1;
@@ -77,6 +99,29 @@ export function measuredRuns(
     }
   }
   return { runs: checked, indices, measured, sources, excluded };
+}
+
+/**
+ * The methods whose guest progress is fitted on the measured ratio alone:
+ * all with `"measured"`, none with `"proxy"`, and with `"auto"` those with at
+ * least `MIN_MEASURED_PROGRESS_RUNS` runs that measured it.
+ */
+function measuredOnlyMethods(
+  runs: readonly MigrationRun[],
+  indices: readonly number[],
+  source: ProgressSource,
+): Set<string> {
+  if (source === "proxy") return new Set();
+  const counts = new Map<string, number>();
+  for (const i of indices) {
+    const run = runs[i]!;
+    const add = "value" in measuredProgress(run, "measured") ? 1 : 0;
+    counts.set(run.method, (counts.get(run.method) ?? 0) + add);
+  }
+  return new Set(
+    [...counts].filter(([, n]) => source === "measured" || n >= MIN_MEASURED_PROGRESS_RUNS)
+      .map(([m]) => m),
+  );
 }
 
 /** Resolved options every cost fit shares. */

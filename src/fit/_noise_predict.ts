@@ -2,10 +2,15 @@
 // by predictRuns and fitNoise.
 import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { postcopyProgress } from "../models/postcopy_progress.ts";
+import {
+  COLOCATED_CONTENTIONS,
+  type ColocatedContention,
+  colocatedRatio,
+} from "../models/colocated_progress.ts";
+import { postcopyBlockedSeconds, postcopyProgress } from "../models/postcopy_progress.ts";
 import { isPrecopy, METHOD_MODELS } from "./_evaluate.ts";
 import { baselineDirtyRate } from "./_quantity.ts";
-import type { FittedNoise } from "./cost_types.ts";
+import type { FittedBlocktime, FittedColocated, FittedNoise } from "./cost_types.ts";
 import type { FittedModel } from "./types.ts";
 
 /**
@@ -87,4 +92,127 @@ export function predictProgress(
     throw missing("post-copy fault parameters", run.contention, noise.destinationSlowdown);
   }
   return runProgress(run, bandwidth, 0, noise.faultSeconds.value, slowdown.value);
+}
+
+/**
+ * The co-located load's progress ratio `predictRuns` gives one run under a
+ * `fitColocated` fit, at the migration time and bytes the bandwidth model
+ * predicts for it.
+ *
+ * @param where The public function's name.
+ * @param fit The fit, with `colocated`.
+ * @param run The run (inputs checked).
+ * @param i Its index, for messages.
+ * @param seconds Its predicted migration time, seconds.
+ * @param bytes Its predicted bytes.
+ */
+export function predictColocated(
+  where: string,
+  fit: FittedModel,
+  run: MigrationRun,
+  i: number,
+  seconds: number,
+  bytes: number,
+): number {
+  const params = (fit as Partial<FittedColocated>).colocated;
+  if (params === undefined || params === null || typeof params !== "object") {
+    throw new TypeError(
+      `${where}: invalid fit, expected "colocated" (a fitColocated result) for quantity "colocatedProgressRatio" (got ${
+        showValue(params)
+      })`,
+    );
+  }
+  const contention = run.contention as ColocatedContention;
+  if (!COLOCATED_CONTENTIONS.includes(contention)) {
+    throw new RangeError(
+      `${where}: no co-located load model for contention ${
+        showValue(run.contention)
+      } at run ${i}, expected one of ${COLOCATED_CONTENTIONS.map((c) => `"${c}"`).join(", ")}`,
+    );
+  }
+  if (contention === "memory") return 1;
+  if (contention === "network") {
+    if (params.linkBytesPerSecond === null) {
+      throw new RangeError(`${where}: no link rate for contention "network" at run ${i}`);
+    }
+    return colocatedRatio(contention, seconds, bytes, 0, 1, params.linkBytesPerSecond.value);
+  }
+  const cpu = params.migrationCpu[run.method];
+  if (params.cpuLossPerCpuSecond === null || cpu === undefined) {
+    throw new RangeError(
+      `${where}: no CPU loss or migration CPU model for ${
+        showValue(run.method)
+      } at run ${i}, expected one of ${
+        Object.keys(params.migrationCpu).map((m) => `"${m}"`).join(", ")
+      }`,
+    );
+  }
+  const cpuSeconds = cpu.cpuSecondsPerByte * bytes + cpu.cpuSecondsPerSecond * seconds;
+  return colocatedRatio(
+    contention,
+    seconds,
+    bytes,
+    cpuSeconds,
+    params.cpuLossPerCpuSecond.value,
+    1,
+  );
+}
+
+/**
+ * The post-copy blocktime of one run with the parameters as numbers (inputs
+ * checked), seconds.
+ *
+ * @param run The run (post-copy).
+ * @param bandwidth Its bandwidth, bytes/s.
+ * @param fault Seconds per working-set fault beyond the transfer.
+ * @param background Bytes queued ahead of the background faults, in all.
+ */
+export function runBlocktime(
+  run: MigrationRun,
+  bandwidth: number,
+  fault: number,
+  background: number,
+): number {
+  const passes = run.postcopySwitch === "after-first-pass" ? 1 : 0;
+  return postcopyBlockedSeconds({
+    memoryBytes: run.memoryBytes,
+    wssBytes: run.wssBytes,
+    dirtyPagesPerSecond: baselineDirtyRate(run),
+    bandwidthBytesPerSecond: bandwidth,
+    pageBytes: run.pageBytes,
+  }, { faultSeconds: fault, backgroundFaultBytes: background, precopyPasses: passes });
+}
+
+/**
+ * The blocktime `predictRuns` gives one run under a `fitBlocktime` fit, seconds.
+ *
+ * @param where The public function's name.
+ * @param fit The fit, with `blocktime`.
+ * @param run The run (inputs checked).
+ * @param i Its index, for messages.
+ * @param bandwidth Its bandwidth, bytes/s.
+ */
+export function predictBlocktime(
+  where: string,
+  fit: FittedModel,
+  run: MigrationRun,
+  i: number,
+  bandwidth: number,
+): number {
+  const params = (fit as Partial<FittedBlocktime>).blocktime;
+  if (params === undefined || params === null || typeof params !== "object") {
+    throw new TypeError(
+      `${where}: invalid fit, expected "blocktime" (a fitBlocktime result) for quantity "postcopyBlocktimeSeconds" (got ${
+        showValue(params)
+      })`,
+    );
+  }
+  if (METHOD_MODELS[run.method] !== "kvm-postcopy") {
+    throw new RangeError(
+      `${where}: no blocktime for method ${
+        showValue(run.method)
+      } at run ${i}, expected a post-copy method`,
+    );
+  }
+  return runBlocktime(run, bandwidth, params.faultSeconds.value, params.backgroundFaultBytes.value);
 }

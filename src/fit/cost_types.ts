@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunQuantity } from "./_quantity.ts";
+import type { ProgressSource, RunQuantity } from "./_quantity.ts";
 import type {
   ErrorMetrics,
   Estimate,
@@ -40,6 +40,48 @@ export interface NoiseParameters {
 export interface FittedNoise extends FittedModel {
   /** The noise model's parameters. */
   noise: NoiseParameters;
+}
+
+/** The source's migration CPU model of one method: m = a·bytes + e·T. */
+export interface MigrationCpuModel {
+  /** a: CPU seconds of the source's main loop and migration threads per byte sent. */
+  cpuSecondsPerByte: number;
+  /** e: CPU seconds per second of migration (polling, bitmap syncs, the return path). */
+  cpuSecondsPerSecond: number;
+  /** Runs it was fitted on (completed, with `source_migration_cpu_seconds`). */
+  runs: number;
+  /** Mean absolute error of m on them, CPU seconds. */
+  maeCpuSeconds: number;
+}
+
+/** The parameters of the co-located load's model (`colocatedProgress`), with intervals. */
+export interface ColocatedParameters {
+  /** CPU contention: the hog's CPU seconds lost per CPU second of the migration (κ); null without such runs. */
+  cpuLossPerCpuSecond: Estimate | null;
+  /** Network contention: the load's rate on the link alone, bytes/s (C); null without such runs. */
+  linkBytesPerSecond: Estimate | null;
+  /** Per method, the source's migration CPU model the CPU term uses (point estimates). */
+  migrationCpu: Record<string, MigrationCpuModel>;
+}
+
+/** A bandwidth model with the co-located load's parameters. */
+export interface FittedColocated extends FittedModel {
+  /** The co-located model's parameters. */
+  colocated: ColocatedParameters;
+}
+
+/** The parameters of the post-copy blocktime model (`postcopyBlocktime`), with intervals. */
+export interface BlocktimeParameters {
+  /** Seconds a working-set fault costs beyond the page's transfer. */
+  faultSeconds: Estimate;
+  /** Bytes queued ahead of the faults outside the working set, in all (K: they wait K/B). */
+  backgroundFaultBytes: Estimate;
+}
+
+/** A bandwidth model with the blocktime model's parameters. */
+export interface FittedBlocktime extends FittedModel {
+  /** The blocktime model's parameters. */
+  blocktime: BlocktimeParameters;
 }
 
 /** What a downtime or noise fit reports besides its parameters. */
@@ -82,6 +124,10 @@ export interface DowntimeFitResult extends FittedDowntime, CostFitReport {
 export interface NoiseFitResult extends FittedNoise, CostFitReport {
   /** Where each run's measured progress came from: count per source (`guestProgressRatio`, `dirty-rate-proxy`). */
   measuredBy: Record<string, number>;
+  /** The same count per method. */
+  measuredByMethod: Record<string, Record<string, number>>;
+  /** The methods fitted on the measured ratio alone (see `progressSource`), sorted. */
+  measuredOnly: string[];
   /** The options, resolved. */
   options: {
     method: string[] | null;
@@ -89,5 +135,18 @@ export interface NoiseFitResult extends FittedNoise, CostFitReport {
     seed: number;
     maxTrackingSeconds: number;
     maxFaultSeconds: number;
+    progressSource: ProgressSource;
   };
+}
+
+/** The result of `fitColocated`. */
+export interface ColocatedFitResult extends FittedColocated, CostFitReport {
+  /** The options, resolved. */
+  options: { method: string[] | null; resamples: number; seed: number };
+}
+
+/** The result of `fitBlocktime`. */
+export interface BlocktimeFitResult extends FittedBlocktime, CostFitReport {
+  /** The options, resolved. */
+  options: { method: string[] | null; resamples: number; seed: number; maxFaultSeconds: number };
 }

@@ -15,7 +15,14 @@ import {
   DEFAULT_MAX_TRACKING_SECONDS,
   noiseModel,
 } from "./_noise_fit.ts";
-import { RUN_QUANTITIES, type RunQuantity } from "./_quantity.ts";
+import {
+  PROGRESS_SOURCES,
+  type ProgressSource,
+  RUN_QUANTITIES,
+  type RunQuantity,
+} from "./_quantity.ts";
+import { blocktimeModel } from "./_blocktime_fit.ts";
+import { colocatedModel } from "./_colocated_fit.ts";
 import { checkRuns, selectRuns } from "./_runs.ts";
 import { DEFAULT_FOLDS } from "./defaults.ts";
 import type { CrossValidationResult, FittedModel } from "./types.ts";
@@ -53,9 +60,21 @@ export interface CrossValidateOptions extends Omit<FitContentionOptions, "groupB
    * completed ones that measured the quantity, and the bandwidth is fitted on
    * those.
    *
+   * `"colocatedProgressRatio"` fits `fitColocated`'s κ and C per training
+   * set, `"postcopyBlocktimeSeconds"` `fitBlocktime`'s parameters (give
+   * `method` the post-copy method); for these two the bandwidth is fitted on
+   * the training fold and the completed runs that lack the quantity (they
+   * are never tested).
+   *
    * @default {"migrationTimeSeconds"}
    */
   quantity?: RunQuantity;
+  /**
+   * For `"guestProgressRatio"`: which ratios (as `fitNoise`'s option).
+   *
+   * @default {"auto"}
+   */
+  progressSource?: ProgressSource;
 }
 
 /**
@@ -108,13 +127,21 @@ export function crossValidate(
   options: CrossValidateOptions = {},
 ): QuantityCrossValidation {
   const where = "crossValidate";
-  const checked = checkRuns(where, runs);
+  const given = checkRuns(where, runs);
   const {
     folds = DEFAULT_FOLDS,
     groupBy = "contention",
     quantity = "migrationTimeSeconds",
+    progressSource = "auto",
     ...fitOptions
   } = options ?? {};
+  if (!PROGRESS_SOURCES.includes(progressSource)) {
+    throw new TypeError(
+      `${where}: invalid option "progressSource", expected ${
+        PROGRESS_SOURCES.map((s) => `"${s}"`).join(", ")
+      } (got ${showValue(progressSource)})`,
+    );
+  }
   if (!RUN_QUANTITIES.includes(quantity)) {
     throw new TypeError(
       `${where}: invalid option "quantity", expected ${
@@ -131,11 +158,13 @@ export function crossValidate(
       `${where}: invalid option "folds", expected an integer >= 2 (got ${folds})`,
     );
   }
-  const selected = selectRuns(where, checked, resolved.method);
   const inner = { ...resolved, resamples: 0 };
   const cost = quantity === "migrationTimeSeconds"
     ? null
-    : measuredRuns(where, checked, resolved.method, quantity, 2);
+    : measuredRuns(where, given, resolved.method, quantity, 2, progressSource);
+  // The proxy's runs come back without their measured ratio.
+  const checked = cost === null ? given : cost.runs;
+  const selected = selectRuns(where, checked, resolved.method);
   const indices = cost === null ? selected.indices : cost.indices;
   const excluded = cost === null ? selected.excluded : cost.excluded;
   const measuredAt = new Map(
@@ -143,8 +172,15 @@ export function crossValidate(
   );
   const fitBandwidth = (training: number[]): FittedModel =>
     fitSelectedModel(where, checked, { indices: training, excluded, otherMethods: 0 }, inner);
+  // The co-located ratio and the blocktime are measured on some of the
+  // method's runs only (not under "none"; post-copy): B is fitted on the
+  // training fold and the completed runs that never enter a test fold.
+  const neverTested = quantity === "colocatedProgressRatio" ||
+      quantity === "postcopyBlocktimeSeconds"
+    ? selected.indices.filter((i) => !measuredAt.has(i))
+    : [];
   const fitFold = (training: number[]): FittedModel => {
-    const model = fitBandwidth(training);
+    const model = fitBandwidth([...training, ...neverTested].sort((a, b) => a - b));
     const measured = training.map((i) => measuredAt.get(i)!);
     if (quantity === "downtimeSeconds") {
       return downtimeModel(checked, training, measured, model, "absolute", 0, resolved.seed);
@@ -162,6 +198,21 @@ export function crossValidate(
         DEFAULT_MAX_FAULT_SECONDS,
       )
         .model;
+    }
+    if (quantity === "colocatedProgressRatio") {
+      return colocatedModel(checked, training, measured, model, 0, resolved.seed);
+    }
+    if (quantity === "postcopyBlocktimeSeconds") {
+      return blocktimeModel(
+        where,
+        checked,
+        training,
+        measured,
+        model,
+        0,
+        resolved.seed,
+        DEFAULT_MAX_FAULT_SECONDS,
+      ).model;
     }
     return model;
   };

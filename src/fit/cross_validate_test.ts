@@ -104,7 +104,7 @@ Deno.test("crossValidate() quantity: the pause and the guest's progress out of s
       // deno-lint-ignore no-explicit-any
       () => crossValidate(runs, { quantity: "noise" as any }),
       new TypeError(
-        'crossValidate: invalid option "quantity", expected "migrationTimeSeconds" or "downtimeSeconds" or "transferredBytes" or "guestProgressRatio" (got "noise")',
+        'crossValidate: invalid option "quantity", expected "migrationTimeSeconds" or "downtimeSeconds" or "transferredBytes" or "guestProgressRatio" or "colocatedProgressRatio" or "postcopyBlocktimeSeconds" (got "noise")',
       ),
     );
   });

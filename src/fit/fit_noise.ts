@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkNumber } from "../_validate.ts";
+import { checkNumber, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { costResiduals, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
 import {
@@ -12,7 +12,14 @@ import {
   DEFAULT_MAX_TRACKING_SECONDS,
   noiseModel,
 } from "./_noise_fit.ts";
+import { MIN_MEASURED_PROGRESS_RUNS, PROGRESS_SOURCES, type ProgressSource } from "./_quantity.ts";
 import type { NoiseFitResult } from "./cost_types.ts";
+
+export {
+  MAX_PROGRESS_RATIO,
+  MIN_MEASURED_PROGRESS_RUNS,
+  type ProgressSource,
+} from "./_quantity.ts";
 import { intervalInfo } from "./defaults.ts";
 import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
@@ -52,6 +59,17 @@ export interface FitNoiseOptions {
    * @default {1e-3}
    */
   maxFaultSeconds?: number;
+  /**
+   * Which progress ratios to fit (see `ProgressSource`): `"auto"` fits a
+   * method on its measured `guest_progress_ratio` alone when it has at least
+   * `MIN_MEASURED_PROGRESS_RUNS` (12) runs with one, else on the measured
+   * ratio where there is one and the dirty-rate proxy elsewhere;
+   * `"measured"` the measured ratio only; `"proxy"` the proxy only (every
+   * run, a measured ratio ignored), to compare the two.
+   *
+   * @default {"auto"}
+   */
+  progressSource?: ProgressSource;
 }
 
 /**
@@ -70,8 +88,15 @@ export interface FitNoiseOptions {
  * before the migration, and the pause has no reports). Runs with W = 0 or a
  * requested rate of 0 (the guest writes nothing), without a requested rate,
  * or whose rate is the request itself (`dirtyRateSource: "requested"`) are
- * excluded, with reasons; `measuredBy` counts each source. The model's input
- * d is the requested (baseline) rate.
+ * excluded, with reasons; `measuredBy` counts each source and
+ * `measuredByMethod` each method's. With `progressSource: "auto"` (the
+ * default) a method with at least `MIN_MEASURED_PROGRESS_RUNS` (12) measured
+ * runs is fitted on those alone (its runs with only the proxy are excluded,
+ * "no guest_progress_ratio"), and `measuredOnly` names it; the proxy is
+ * kept only for methods with fewer. The measured ratio is fitted over the
+ * time the guest runs (× T/(T − downtime)), as `guestProgress` defines it;
+ * above `MAX_PROGRESS_RATIO` (1.2) it is excluded (a disturbed baseline).
+ * The model's input d is the requested (baseline) rate.
  *
  * Intervals: seeded percentile bootstrap over runs within each method and
  * group, given B. Cross-validated error: `crossValidate(runs, { quantity:
@@ -114,7 +139,22 @@ export function fitNoise(runs: readonly MigrationRun[], options: FitNoiseOptions
   } = options as Partial<FitNoiseOptions>;
   checkNumber(where, "option", "maxTrackingSeconds", maxTrackingSeconds, "positive", "seconds");
   checkNumber(where, "option", "maxFaultSeconds", maxFaultSeconds, "positive", "seconds");
-  const data = measuredRuns(where, runs, resolved.method, "guestProgressRatio", 2);
+  const { progressSource = "auto" } = options as Partial<FitNoiseOptions>;
+  if (!PROGRESS_SOURCES.includes(progressSource)) {
+    throw new TypeError(
+      `${where}: invalid option "progressSource", expected ${
+        PROGRESS_SOURCES.map((s) => `"${s}"`).join(", ")
+      } (got ${showValue(progressSource)})`,
+    );
+  }
+  const data = measuredRuns(
+    where,
+    runs,
+    resolved.method,
+    "guestProgressRatio",
+    2,
+    progressSource,
+  );
   const { model, converged } = noiseModel(
     where,
     data.runs,
@@ -130,7 +170,17 @@ export function fitNoise(runs: readonly MigrationRun[], options: FitNoiseOptions
     quantity: "guestProgressRatio",
   });
   const measuredBy: Record<string, number> = {};
-  for (const source of data.sources) measuredBy[source] = (measuredBy[source] ?? 0) + 1;
+  const measuredByMethod: Record<string, Record<string, number>> = {};
+  data.sources.forEach((source, p) => {
+    measuredBy[source] = (measuredBy[source] ?? 0) + 1;
+    const counts = measuredByMethod[data.runs[data.indices[p]!]!.method] ??= {};
+    counts[source] = (counts[source] ?? 0) + 1;
+  });
+  const measuredOnly = Object.keys(measuredByMethod).sort().filter((m) =>
+    progressSource === "measured" ||
+    (progressSource === "auto" &&
+      (measuredByMethod[m]!.guestProgressRatio ?? 0) >= MIN_MEASURED_PROGRESS_RUNS)
+  );
   return {
     ...model,
     quantity: "guestProgressRatio",
@@ -140,12 +190,15 @@ export function fitNoise(runs: readonly MigrationRun[], options: FitNoiseOptions
     excluded: data.excluded,
     runsUsed: data.indices.length,
     measuredBy,
+    measuredByMethod,
+    measuredOnly,
     options: {
       method: resolved.method,
       resamples: resolved.resamples,
       seed: resolved.seed,
       maxTrackingSeconds,
       maxFaultSeconds,
+      progressSource,
     },
   };
 }

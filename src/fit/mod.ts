@@ -51,16 +51,30 @@ export {
 } from "./cross_validate.ts";
 // Downtime and noise: the switchover cost and the migrating VM's slowdown.
 export type {
+  BlocktimeFitResult,
+  BlocktimeParameters,
+  ColocatedFitResult,
+  ColocatedParameters,
   CostFitReport,
   DowntimeFitResult,
+  FittedBlocktime,
+  FittedColocated,
   FittedDowntime,
   FittedNoise,
+  MigrationCpuModel,
   NoiseFitResult,
   NoiseParameters,
   RunQuantity,
 } from "./cost_types.ts";
+export {
+  MAX_PROGRESS_RATIO,
+  MIN_MEASURED_PROGRESS_RUNS,
+  type ProgressSource,
+} from "./fit_noise.ts";
 export { fitDowntime, type FitDowntimeOptions } from "./fit_downtime.ts";
 export { fitNoise, type FitNoiseOptions } from "./fit_noise.ts";
+export { fitColocated, type FitColocatedOptions } from "./fit_colocated.ts";
+export { fitBlocktime, type FitBlocktimeOptions } from "./fit_blocktime.ts";
 export {
   type AbsoluteErrors,
   type DowntimeErrorRow,

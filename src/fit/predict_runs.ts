@@ -8,7 +8,7 @@ import { checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { evaluatePlan, isPrecopy, makePlan, resolveModelOptions } from "./_evaluate.ts";
 import { runBandwidth } from "./_bandwidth.ts";
-import { predictProgress } from "./_noise_predict.ts";
+import { predictBlocktime, predictColocated, predictProgress } from "./_noise_predict.ts";
 import { RUN_QUANTITIES, type RunQuantity } from "./_quantity.ts";
 import { checkRunInputs, checkRuns } from "./_runs.ts";
 import type { FittedDowntime, FittedNoise } from "./cost_types.ts";
@@ -20,8 +20,12 @@ export interface PredictRunsOptions {
    * What to estimate: `"migrationTimeSeconds"` (the model's time, as the
    * fits compare it), `"downtimeSeconds"` (the guest's pause: what is left at
    * the switch over B plus the fit's `switchoverSeconds` per method, when it
-   * has them), `"transferredBytes"` (the model's bytes sent) or
-   * `"guestProgressRatio"` (the noise model, with a `fitNoise` result's `noise`).
+   * has them), `"transferredBytes"` (the model's bytes sent),
+   * `"guestProgressRatio"` (the noise model, with a `fitNoise` result's
+   * `noise`), `"colocatedProgressRatio"` (`colocatedProgress` at the model's
+   * time and bytes, with a `fitColocated` result's `colocated`) or
+   * `"postcopyBlocktimeSeconds"` (`postcopyBlocktime`, with a `fitBlocktime`
+   * result's `blocktime`; post-copy runs only).
    *
    * @default {"migrationTimeSeconds"}
    */
@@ -127,6 +131,9 @@ export function predictRuns(
   if (quantity === "guestProgressRatio") {
     return checked.map((run, i) => predictProgress(where, fit, run, i, bandwidths[i]!));
   }
+  if (quantity === "postcopyBlocktimeSeconds") {
+    return checked.map((run, i) => predictBlocktime(where, fit, run, i, bandwidths[i]!));
+  }
   const indices = checked.map((_, i) => i);
   const costs = quantity === "downtimeSeconds"
     ? (fit as Partial<FittedDowntime>).switchoverSeconds
@@ -137,6 +144,12 @@ export function predictRuns(
     kvmPrecopy: { ...modelOptions.kvmPrecopy, switchoverSeconds: 0 },
   };
   const plan = makePlan(where, checked, indices, planOptions);
+  if (quantity === "colocatedProgressRatio") {
+    const n = checked.length;
+    const times = evaluatePlan(plan, bandwidths, new Float64Array(n), "timeSeconds");
+    const bytes = evaluatePlan(plan, bandwidths, new Float64Array(n), "transferredBytes");
+    return checked.map((run, i) => predictColocated(where, fit, run, i, times[i]!, bytes[i]!));
+  }
   const column = quantity === "migrationTimeSeconds" ? "timeSeconds" : quantity;
   const values = Array.from(
     evaluatePlan(plan, bandwidths, new Float64Array(checked.length), column),

@@ -222,7 +222,7 @@ Deno.test("predictRuns() quantity: the pause, the bytes and the progress of each
       // deno-lint-ignore no-explicit-any
       () => predictRuns(runs, FIT, { quantity: "pause" as any }),
       new TypeError(
-        'predictRuns: invalid option "quantity", expected "migrationTimeSeconds" or "downtimeSeconds" or "transferredBytes" or "guestProgressRatio" (got "pause")',
+        'predictRuns: invalid option "quantity", expected "migrationTimeSeconds" or "downtimeSeconds" or "transferredBytes" or "guestProgressRatio" or "colocatedProgressRatio" or "postcopyBlocktimeSeconds" (got "pause")',
       ),
     );
     assert.throws(

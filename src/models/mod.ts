@@ -66,6 +66,15 @@ export {
   type GuestProgressResult,
 } from "./guest_progress.ts";
 export {
+  COLOCATED_CONTENTIONS,
+  type ColocatedContention,
+  colocatedProgress,
+  type ColocatedProgressInput,
+  type ColocatedProgressOptions,
+  type ColocatedProgressResult,
+} from "./colocated_progress.ts";
+export { postcopyBlocktime, type PostcopyBlocktimeOptions } from "./postcopy_blocktime.ts";
+export {
   paperTimeSeconds,
   sweep,
   type SweepGrid,

@@ -75,3 +75,42 @@ export function postcopyProgress(
     faultedPages,
   };
 }
+
+/**
+ * The seconds the vCPU waits on faults in the post-copy phase, on checked
+ * inputs (as {@linkcode postcopyProgress}): the working set's first-pass
+ * faults, each waiting max(1/d, p/B) + the fault cost − 1/d beyond the
+ * guest's own pace, plus the faults outside the working set,
+ * `backgroundFaultBytes`/B (each waits for the bytes queued ahead of it).
+ *
+ * @param input M, W, d, B and p, in SI units.
+ * @param options The fault cost (seconds), the background faults' bytes and
+ * the pre-copy passes; each defaults to 0.
+ * @returns The blocked time, seconds.
+ *
+ * @example Only background faults
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { postcopyBlockedSeconds } from "./postcopy_progress.ts";
+ *
+ * const input = {
+ *   memoryBytes: 1000, wssBytes: 0, dirtyPagesPerSecond: 0, bandwidthBytesPerSecond: 100,
+ *   pageBytes: 1,
+ * };
+ * assert.equal(postcopyBlockedSeconds(input, { backgroundFaultBytes: 50 }), 0.5);
+ * ```
+ */
+export function postcopyBlockedSeconds(
+  input: PostcopyProgressInput,
+  options: Pick<PostcopyProgressOptions, "faultSeconds" | "precopyPasses"> & {
+    backgroundFaultBytes?: number;
+  } = {},
+): number {
+  const { wssBytes, dirtyPagesPerSecond: d, bandwidthBytesPerSecond: b, pageBytes } = input;
+  const { faultSeconds = 0, backgroundFaultBytes = 0, precopyPasses = 0 } = options;
+  const background = backgroundFaultBytes / b;
+  if (d === 0 || wssBytes === 0) return background;
+  const { faultedPages } = postcopyProgress(input, { faultSeconds, precopyPasses });
+  const wait = Math.max(1 / d, pageBytes / b) + faultSeconds - 1 / d;
+  return background + faultedPages * wait;
+}

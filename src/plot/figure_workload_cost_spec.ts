@@ -42,6 +42,8 @@ export interface WorkloadCostPoint {
   max: number;
   /** How many repeats. */
   repeats: number;
+  /** True when the values are a proxy, not the quantity measured (drawn as crosses). */
+  proxy?: boolean;
 }
 
 /** The model's value at one (method, contention, workload). */
@@ -79,7 +81,7 @@ export interface WorkloadCosts {
   /** How many drawn runs' values are a proxy (see the figure's caption), 0 if none. */
   proxyRuns: number;
   /** A second quantity's points, drawn as rings (e.g. the co-located load's progress ratio). */
-  secondary?: { quantity: string; points: WorkloadCostPoint[] };
+  secondary?: { quantity: string; points: WorkloadCostPoint[]; model?: WorkloadModelPoint[] };
 }
 
 /** Options for {@linkcode figureWorkloadCostSpec}. */
@@ -227,6 +229,9 @@ export function figureWorkloadCostSpec(
         label: "Marks",
         items: [
           { label: "measured (mean)", color: "#333", symbol: "dot" as const },
+          ...(costs.points.some((p) => p.proxy)
+            ? [{ label: "proxy (mean, ×)", color: "#333", symbol: "cross" as const }]
+            : []),
           { label: "repeats (min–max)", color: "#333", symbol: "range" as const },
           ...(costs.model.length > 0
             ? [{ label: "model", color: "#333", symbol: "line" as const }]
@@ -236,6 +241,13 @@ export function figureWorkloadCostSpec(
               label: `${options.secondaryLabel ?? "secondary"} (ring)`,
               color: "#333",
               symbol: "ring" as const,
+            }]
+            : []),
+          ...((costs.secondary?.model ?? []).length > 0
+            ? [{
+              label: `${options.secondaryLabel ?? "secondary"} model (dashed)`,
+              color: "#333",
+              symbol: "line" as const,
             }]
             : []),
         ],
@@ -305,8 +317,10 @@ function plotOf(
     p.max,
   ]).concat(
     costs.model.map((p) => p.value),
+    (costs.secondary?.model ?? []).map((p) => p.value),
   ).filter((v) => Number.isFinite(v) && (!options.logY || v > 0));
   const facets = [...panelOf.values()];
+  const proxies = costs.points.some((p) => p.proxy === true);
   return {
     width,
     height: 300 * costs.contentions.length + 80,
@@ -373,6 +387,7 @@ function plotOf(
         fill: "method",
         r: 3,
         fy: panel,
+        ...(proxies ? { filter: (p: WorkloadCostPoint) => !p.proxy } : {}),
       }),
       Plot.dot(costs.secondary?.points ?? [], {
         x: "position",
@@ -382,8 +397,40 @@ function plotOf(
         r: 4,
         fy: panel,
       }),
+      ...extraMarks(costs, panel),
     ],
   };
+}
+
+/** Proxy means as crosses, and the secondary quantity's model dashed, only when there are any. */
+function extraMarks(costs: WorkloadCosts, panel: (d: { contention: string }) => string) {
+  const secondaryModel = costs.secondary?.model ?? [];
+  return [
+    ...(costs.points.some((p) => p.proxy === true)
+      ? [Plot.dot(costs.points, {
+        x: "position",
+        y: "mean",
+        stroke: "method",
+        symbol: "times",
+        r: 3.5,
+        strokeWidth: 1.3,
+        fy: panel,
+        filter: (p: WorkloadCostPoint) => p.proxy === true,
+      })]
+      : []),
+    ...(secondaryModel.length > 0
+      ? [Plot.line(secondaryModel, {
+        x: "position",
+        y: "value",
+        z: (d: WorkloadModelPoint) => `${d.method}|${d.wss}`,
+        stroke: "method",
+        strokeWidth: 1.2,
+        strokeDasharray: "5,3",
+        marker: "tick-x",
+        fy: panel,
+      })]
+      : []),
+  ];
 }
 
 /** A log y scale over the values with 1/1.5 and 1.5 of margin, labelled ticks in plain numbers. */
