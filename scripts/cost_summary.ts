@@ -108,7 +108,7 @@ for (const m of methods) {
     const values = runs.filter((r) =>
       r.method === m && r.contention === c && r.status === "completed"
     )
-      .map(measuredProgress).flatMap((v) => "value" in v ? [v.value] : []);
+      .map((r) => measuredProgress(r)).flatMap((v) => "value" in v ? [v.value] : []);
     return values.length === 0 ? "-" : `${median(values).toFixed(3)} (${values.length})`;
   });
   console.log(`| ${m} | ${cells.join(" | ")} |`);

@@ -36,6 +36,11 @@ const SWEEP_MODELS: Readonly<Record<string, SweepModelName>> = {
   "xen-precopy-policy": "qemu-xen-rules",
 };
 
+/** The `sweep` model a method's runs are evaluated (and synthesized) with. */
+export function sweepModelOf(method: string): SweepModelName | undefined {
+  return SWEEP_MODELS[method];
+}
+
 /** Whether a method's time is piecewise in B (pre-copy). */
 export function isPrecopy(method: string): boolean {
   return METHOD_MODELS[method] !== "kvm-postcopy";

@@ -10,7 +10,7 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { paperTimeSeconds, sweep } from "../models/sweep.ts";
 import { DEFAULT_PAGE_BYTES, gibToBytes, mibToBytes } from "../units.ts";
-import { METHOD_MODELS, resolveModelOptions } from "./_evaluate.ts";
+import { METHOD_MODELS, resolveModelOptions, sweepModelOf } from "./_evaluate.ts";
 import { createRandom, normal, type Random } from "../_random.ts";
 import type { FitModelOptions } from "./types.ts";
 
@@ -144,7 +144,7 @@ function synthesizeMethod(
   random: Random,
 ): MigrationRun[] {
   const { memoryBytes, pageBytes, factors, noise, seed, linkBandwidthBytesPerSecond } = options;
-  const model = METHOD_MODELS[method]!;
+  const model = sweepModelOf(method)!;
   const rows: { contention: string; w: number; d: number; run: number; b: number }[] = [];
   for (const contention of Object.keys(factors)) {
     for (const w of options.wssBytes) {
@@ -172,7 +172,7 @@ function synthesizeMethod(
     bandwidthBytesPerSecond: rows.map((r) => r.b),
     pageBytes,
   }, {
-    ...(model === "xen-precopy"
+    ...(model === "xen-precopy" || model === "qemu-xen-rules"
       ? resolved.xenPrecopy
       : model === "kvm-precopy"
       ? resolved.kvmPrecopy

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { kvmPrecopy } from "../models/kvm_precopy.ts";
+import { qemuXenRules } from "../models/qemu_xen_rules.ts";
 import { xenPrecopy } from "../models/xen_precopy.ts";
 import { synthesizeRuns } from "./synthetic.ts";
 
@@ -82,4 +83,36 @@ Deno.test("synthesizeRuns() rejects bad options", () => {
       return true;
     });
   }
+});
+
+Deno.test("synthesizeRuns() makes xen-precopy-policy runs from qemuXenRules, the model the fits use for them", () => {
+  const runs = synthesizeRuns({
+    methods: ["xen-precopy-policy"],
+    noise: 0,
+    wssBytes: [256 * 2 ** 20],
+    dirtyPagesPerSecond: [15360],
+    factors: { none: 1 },
+    repeats: 1,
+  });
+  const expected = qemuXenRules({
+    memoryBytes: runs[0]!.memoryBytes,
+    wssBytes: 256 * 2 ** 20,
+    dirtyPagesPerSecond: 15360,
+    bandwidthBytesPerSecond: 112.5e6,
+    pageBytes: 4096,
+  });
+  assert.equal(runs.length, 1);
+  // And not from the paper's accounting, which gives another time here.
+  assert.ok(
+    Math.abs(
+      runs[0]!.migrationTimeSeconds - xenPrecopy({
+        memoryBytes: runs[0]!.memoryBytes,
+        wssBytes: 256 * 2 ** 20,
+        dirtyPagesPerSecond: 15360,
+        bandwidthBytesPerSecond: 112.5e6,
+        pageBytes: 4096,
+      }).precopyTimeSeconds,
+    ) > 0.02,
+  );
+  assert.ok(Math.abs(runs[0]!.migrationTimeSeconds - expected.migrationTimeSeconds) < 1e-9);
 });
