@@ -61,14 +61,13 @@ export function predictProgress(
   i: number,
   bandwidth: number,
 ): number {
-  const noise = (fit as Partial<FittedNoise>).noise;
-  if (noise === undefined || noise === null || typeof noise !== "object") {
-    throw new TypeError(
-      `${where}: invalid fit, expected "noise" (a fitNoise result) for quantity "guestProgressRatio" (got ${
-        showValue(noise)
-      })`,
-    );
-  }
+  const noise = fitPart(
+    where,
+    fit,
+    "noise",
+    "fitNoise",
+    "guestProgressRatio",
+  ) as FittedNoise["noise"];
   if (METHOD_MODELS[run.method] === undefined) {
     throw new RangeError(
       `${where}: unknown method ${showValue(run.method)} at run ${i}, expected one of ${
@@ -114,14 +113,13 @@ export function predictColocated(
   seconds: number,
   bytes: number,
 ): number {
-  const params = (fit as Partial<FittedColocated>).colocated;
-  if (params === undefined || params === null || typeof params !== "object") {
-    throw new TypeError(
-      `${where}: invalid fit, expected "colocated" (a fitColocated result) for quantity "colocatedProgressRatio" (got ${
-        showValue(params)
-      })`,
-    );
-  }
+  const params = fitPart(
+    where,
+    fit,
+    "colocated",
+    "fitColocated",
+    "colocatedProgressRatio",
+  ) as FittedColocated["colocated"];
   const contention = run.contention as ColocatedContention;
   if (!COLOCATED_CONTENTIONS.includes(contention)) {
     throw new RangeError(
@@ -199,14 +197,13 @@ export function predictBlocktime(
   i: number,
   bandwidth: number,
 ): number {
-  const params = (fit as Partial<FittedBlocktime>).blocktime;
-  if (params === undefined || params === null || typeof params !== "object") {
-    throw new TypeError(
-      `${where}: invalid fit, expected "blocktime" (a fitBlocktime result) for quantity "postcopyBlocktimeSeconds" (got ${
-        showValue(params)
-      })`,
-    );
-  }
+  const params = fitPart(
+    where,
+    fit,
+    "blocktime",
+    "fitBlocktime",
+    "postcopyBlocktimeSeconds",
+  ) as FittedBlocktime["blocktime"];
   if (METHOD_MODELS[run.method] !== "kvm-postcopy") {
     throw new RangeError(
       `${where}: no blocktime for method ${
@@ -215,4 +212,23 @@ export function predictBlocktime(
     );
   }
   return runBlocktime(run, bandwidth, params.faultSeconds.value, params.backgroundFaultBytes.value);
+}
+
+/** The part of a fit a quantity needs (`noise`, `colocated`, `blocktime`), or a TypeError naming the fit to give. */
+function fitPart(
+  where: string,
+  fit: FittedModel,
+  key: string,
+  fitter: string,
+  quantity: string,
+): unknown {
+  const part = (fit as unknown as Record<string, unknown>)[key];
+  if (part === undefined || part === null || typeof part !== "object") {
+    throw new TypeError(
+      `${where}: invalid fit, expected "${key}" (a ${fitter} result) for quantity "${quantity}" (got ${
+        showValue(part)
+      })`,
+    );
+  }
+  return part;
 }
