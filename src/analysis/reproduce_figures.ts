@@ -53,6 +53,14 @@ export interface ReproduceFiguresOptions extends AnalyzeReproductionOptions {
    * @default {"no progress traces were given"}
    */
   fig1?: readonly CpuUsePanel[] | string;
+  /**
+   * The runs of the cost figures and fits (Figures 1, 2, 4, noise: downtime,
+   * progress), when they are more than the runs the time fits use (e.g.
+   * datasets measured with the progress trace beside ones without it).
+   *
+   * @default {the runs}
+   */
+  costRuns?: readonly MigrationRun[];
 }
 
 /**
@@ -117,7 +125,7 @@ export function reproduceFigures(
   options: ReproduceFiguresOptions,
 ): ReproduceFiguresResult {
   const analysis = analyze("reproduceFigures", runs, options);
-  const costs = costFigures(runs, analysis.fits, {
+  const costs = costFigures(options.costRuns ?? runs, analysis.fits, {
     source: analysis.source,
     fig1: options.fig1 ?? "no progress traces were given",
   });

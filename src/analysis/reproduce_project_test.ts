@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { loadRuns } from "../data/load_runs.ts";
+import { fitContention } from "../fit/fit_contention.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
 import { render } from "../plot/render.ts";
 import { NothingToFitError } from "./nothing_to_fit_error.ts";
@@ -202,6 +204,43 @@ Deno.test("reproduceProject() writes the figures and the report it returns", asy
           ),
         );
       },
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("reproduceProject() fits time on the datasets without the progress trace and the costs on all", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await writeMeasuredSubset(`${root}/plain`);
+    // The post-copy rows of the noise grid: measured with the progress trace.
+    const noise = new URL("../../data/qemu-tcg-1gbit-noise/", import.meta.url).pathname;
+    const [header, ...rows] = (await Deno.readTextFile(`${noise}runs.csv`)).trim().split("\n");
+    await Deno.mkdir(`${root}/traced`);
+    const kept = rows.filter((row) => row.startsWith("kvm-postcopy,"));
+    await Deno.writeTextFile(`${root}/traced/runs.csv`, [header, ...kept].join("\n") + "\n");
+    const result = await reproduceProject({
+      folders: [`${root}/plain`, `${root}/traced`],
+      resamples: 0,
+      outDir: `${root}/out`,
+    });
+    const { runs: plain } = await loadRuns(`${root}/plain/runs.csv`);
+    const traced = result.runs.filter((r) => r.guestProgressRatio !== undefined);
+    assert.ok(traced.length > 0 && plain.length > 0);
+    // The time fit used the plain runs only: as many as a fit of them alone.
+    assert.equal(
+      result.fits["kvm-postcopy"]!.runsUsed,
+      fitContention(plain, { method: "kvm-postcopy", resamples: 0 }).runsUsed,
+    );
+    assert.ok(result.fits["kvm-postcopy"]!.runsUsed < plain.length + traced.length - 10);
+    assert.ok(
+      result.messages.some((m) =>
+        /^traced: measured with the progress trace, .* not pooled into the time fits of plain/.test(
+          m,
+        )
+      ),
+      result.messages.join("\n"),
     );
   } finally {
     await Deno.remove(root, { recursive: true });
