@@ -37,7 +37,8 @@ Deno.test("noiseErrors() on the measured grids: measured against proxy, co-locat
   assert.deepEqual(errors.blocktime.map((b) => b.method), ["kvm-postcopy"]);
   const blocktime = errors.blocktime[0]!;
   assert.ok(blocktime.runs >= 15);
-  assert.ok(blocktime.maeCv < 0.4 && blocktime.p90Cv >= blocktime.maeCv);
+  // 0.66 s on the 207 points (0.33 s on 99: the loaded sitting's runs, #13).
+  assert.ok(blocktime.maeCv < 0.85 && blocktime.p90Cv >= blocktime.maeCv);
   // Measured: over 13 runs the guest lost a median 0.69 s and was blocked 0.72 s.
   assert.ok(blocktime.pairedRuns >= 12);
   assert.ok(Math.abs(blocktime.medianLostSeconds - blocktime.medianBlocktimeSeconds) < 0.3);

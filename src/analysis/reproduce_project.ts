@@ -20,6 +20,7 @@ import { isDowntimeLimitSweep } from "./downtime_limit_sweep.ts";
 import { loadProgressTrace } from "../data/load_progress_trace.ts";
 import type { CpuUsePanel } from "../plot/figure_cpu_use_spec.ts";
 import { fig1Runs } from "./cost_figures.ts";
+import { timeDatasets } from "./_time_datasets.ts";
 import { cpuUse } from "./cpu_use.ts";
 import {
   DEFAULT_FIGURE_FILES,
@@ -80,8 +81,14 @@ export interface ReproduceProjectOptions {
 
 /** The result of {@linkcode reproduceProject}. */
 export interface ReproduceProjectResult extends ReproduceFiguresResult {
-  /** The runs that were fitted (measured, or synthetic). */
+  /** The runs whose times were fitted (measured, or synthetic): `estimatesSeconds` is theirs. */
   runs: MigrationRun[];
+  /**
+   * The runs of the cost figures and fits (downtime, noise, Figures 1, 2, 4):
+   * `runs` plus any datasets measured with the progress trace that the time
+   * fits leave out (`timeDatasets`).
+   */
+  costRuns: MigrationRun[];
   /** Where they came from (`synthetic: true` for the generated dataset). */
   source: DataSource;
   /** The provenance lines of the report. */
@@ -235,6 +242,8 @@ export async function reproduceProject(
   const result: ReproduceProjectResult = {
     ...figures,
     ...input,
+    runs: timed ? timed.flatMap((d) => d.runs) : input.runs,
+    costRuns: input.runs,
     reportMarkdown: skipped.length === 0
       ? figures.reportMarkdown
       : `${figures.reportMarkdown}\n## Skipped\n\n${
@@ -331,32 +340,6 @@ async function loadDatasets(
     }
   }
   return { measured, sweeps };
-}
-
-/**
- * The datasets whose times the fits use, or null for all of them. Datasets
- * measured with the progress trace (a run with `guestProgressRatio`) are a
- * different measurement: the trace's 10 Hz sampling, the guest's reports and
- * the longer runs load the host, and on the project's 2-core host their
- * pre-copy times at the same points run longer. So when datasets without it
- * exist, those alone are fitted for time, and the traced ones give the costs
- * (downtime, noise, Figures 1, 2, 4); said in `messages`.
- */
-function timeDatasets(
-  measured: readonly DatasetFolder[],
-  messages: string[],
-): DatasetFolder[] | null {
-  const traced = (d: DatasetFolder) => d.runs.some((r) => r.guestProgressRatio !== undefined);
-  const plain = measured.filter((d) => !traced(d));
-  if (plain.length === 0 || plain.length === measured.length) return null;
-  for (const d of measured.filter(traced)) {
-    messages.push(
-      `${d.name}: measured with the progress trace, so its runs give the costs (downtime, noise, Figures 1, 2 and 4) and are not pooled into the time fits of ${
-        plain.map((p) => p.name).join(", ")
-      } (a different measurement: the trace's sampling loads the host)`,
-    );
-  }
-  return plain;
 }
 
 /** The measured datasets as one input: their runs, names and provenance. */

@@ -226,8 +226,12 @@ Deno.test("reproduceProject() fits time on the datasets without the progress tra
       outDir: `${root}/out`,
     });
     const { runs: plain } = await loadRuns(`${root}/plain/runs.csv`);
-    const traced = result.runs.filter((r) => r.guestProgressRatio !== undefined);
+    const traced = result.costRuns.filter((r) => r.guestProgressRatio !== undefined);
     assert.ok(traced.length > 0 && plain.length > 0);
+    // `runs` are the time fits' runs (the estimates are theirs), `costRuns` all of them.
+    assert.equal(result.runs.length, plain.length);
+    assert.equal(result.estimatesSeconds.length, plain.length);
+    assert.ok(result.costRuns.length > plain.length);
     // The time fit used the plain runs only: as many as a fit of them alone.
     assert.equal(
       result.fits["kvm-postcopy"]!.runsUsed,
