@@ -219,9 +219,10 @@ export async function reproduceProject(
     : await fig1Panels(measured);
   const input = synthetic ? syntheticInput() : measuredInput(measured);
   const timed = synthetic ? null : timeDatasets(measured, messages);
+  const timeRuns = timed ? timed.flatMap((d) => d.runs) : input.runs;
   let figures: ReproduceFiguresResult;
   try {
-    figures = reproduceFigures(timed ? timed.flatMap((d) => d.runs) : input.runs, {
+    figures = reproduceFigures(timeRuns, {
       ...(timed ? { costRuns: input.runs } : {}),
       fig1,
       source: input.source,
@@ -242,7 +243,7 @@ export async function reproduceProject(
   const result: ReproduceProjectResult = {
     ...figures,
     ...input,
-    runs: timed ? timed.flatMap((d) => d.runs) : input.runs,
+    runs: timeRuns,
     costRuns: input.runs,
     reportMarkdown: skipped.length === 0
       ? figures.reportMarkdown

@@ -10,8 +10,8 @@ import { showValue } from "../_validate.ts";
 import { METHODS } from "../data/schema.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { predictRuns } from "../fit/predict_runs.ts";
-import type { Estimate, FitResult } from "../fit/types.ts";
-import type { DowntimeFitResult } from "../fit/cost_types.ts";
+import type { Estimate, FitResult, FittedModel } from "../fit/types.ts";
+import type { DowntimeFitResult, RunQuantity } from "../fit/cost_types.ts";
 import { fitDowntime } from "../fit/fit_downtime.ts";
 import { fitColocated } from "../fit/fit_colocated.ts";
 import { fitNoise } from "../fit/fit_noise.ts";
@@ -241,25 +241,10 @@ export function fittedProgress(
   measured: readonly MigrationRun[],
   fits: Readonly<Record<string, FitResult>>,
 ): { values: number[]; notFitted: Record<string, string> } {
-  const values = runs.map(() => Number.NaN);
-  const notFitted: Record<string, string> = {};
-  for (const [method, fit] of Object.entries(fits)) {
-    const covered = (r: MigrationRun) =>
-      r.method === method && (fit.groupBy === null || fit.factors[r.contention] !== undefined);
-    const indices = runs.flatMap((run, i) => covered(run) && run.wssBytes > 0 ? [i] : []);
-    try {
-      const noise = fitNoise(measured.filter(covered), { fit, method, resamples: 0 });
-      if (indices.length === 0) continue;
-      const predicted = predictRuns(indices.map((i) => runs[i]!), noise, {
-        quantity: "guestProgressRatio",
-      });
-      indices.forEach((i, k) => (values[i] = predicted[k]!));
-    } catch (error) {
-      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
-      notFitted[method] = error.message;
-    }
-  }
-  return { values, notFitted };
+  return predictPerMethod(runs, measured, fits, (run) => run.wssBytes > 0, (method, fit, own) => ({
+    model: fitNoise(own, { fit, method, resamples: 0 }),
+    quantity: "guestProgressRatio",
+  }));
 }
 
 /**
@@ -287,32 +272,58 @@ export function fittedColocated(
   measured: readonly MigrationRun[],
   fits: Readonly<Record<string, FitResult>>,
 ): { values: number[]; notFitted: Record<string, string> } {
+  const colocated = (run: MigrationRun) =>
+    (COLOCATED_CONTENTIONS as readonly string[]).includes(run.contention);
+  return predictPerMethod(runs, measured, fits, colocated, (method, fit, own) => {
+    const model = fitColocated(own, { fit, method, resamples: 0 });
+    const { cpuLossPerCpuSecond, linkBytesPerSecond, migrationCpu } = model.colocated;
+    return {
+      model,
+      quantity: "colocatedProgressRatio",
+      usable: (run) => {
+        if (run.contention === "network") return linkBytesPerSecond !== null;
+        if (run.contention === "cpu") {
+          return cpuLossPerCpuSecond !== null && migrationCpu[method] !== undefined;
+        }
+        return true;
+      },
+    };
+  });
+}
+
+/**
+ * Per method: the runs its fit covers (its contention groups) that `wanted`
+ * keeps, a model fitted on its measured runs (`fitModel`; a RangeError or
+ * TypeError names the method in `notFitted`), and `predictRuns` of the
+ * model's quantity for those runs it can predict (`usable`). NaN elsewhere.
+ */
+function predictPerMethod(
+  runs: readonly MigrationRun[],
+  measured: readonly MigrationRun[],
+  fits: Readonly<Record<string, FitResult>>,
+  wanted: (run: MigrationRun) => boolean,
+  fitModel: (method: string, fit: FitResult, own: MigrationRun[]) => {
+    model: FittedModel;
+    quantity: RunQuantity;
+    usable?: (run: MigrationRun) => boolean;
+  },
+): { values: number[]; notFitted: Record<string, string> } {
   const values = runs.map(() => Number.NaN);
   const notFitted: Record<string, string> = {};
   for (const [method, fit] of Object.entries(fits)) {
     const covered = (r: MigrationRun) =>
       r.method === method && (fit.groupBy === null || fit.factors[r.contention] !== undefined);
-    const indices = runs.flatMap((run, i) =>
-      covered(run) && (COLOCATED_CONTENTIONS as readonly string[]).includes(run.contention)
-        ? [i]
-        : []
-    );
+    const indices = runs.flatMap((run, i) => covered(run) && wanted(run) ? [i] : []);
     try {
-      const model = fitColocated(measured.filter(covered), { fit, method, resamples: 0 });
-      const { cpuLossPerCpuSecond, linkBytesPerSecond, migrationCpu } = model.colocated;
-      const usable = indices.filter((i) => {
-        const contention = runs[i]!.contention;
-        if (contention === "network") return linkBytesPerSecond !== null;
-        if (contention === "cpu") {
-          return cpuLossPerCpuSecond !== null && migrationCpu[method] !== undefined;
-        }
-        return true;
-      });
-      if (usable.length === 0) continue;
-      const predicted = predictRuns(usable.map((i) => runs[i]!), model, {
-        quantity: "colocatedProgressRatio",
-      });
-      usable.forEach((i, k) => (values[i] = predicted[k]!));
+      const { model, quantity, usable = () => true } = fitModel(
+        method,
+        fit,
+        measured.filter(covered),
+      );
+      const kept = indices.filter((i) => usable(runs[i]!));
+      if (kept.length === 0) continue;
+      const predicted = predictRuns(kept.map((i) => runs[i]!), model, { quantity });
+      kept.forEach((i, k) => (values[i] = predicted[k]!));
     } catch (error) {
       if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
       notFitted[method] = error.message;
