@@ -24,103 +24,8 @@ import { median, quantileSorted } from "../src/_stats.ts";
 import { loadRuns } from "../src/data/load_runs.ts";
 import type { MigrationRun } from "../src/data/types.ts";
 import { switchRuleValidation } from "../src/analysis/switch_rule_validation.ts";
-
-/** One `query-migrate` sample of the source while active. */
-export interface TraceSample {
-  /** QEMU's `total-time`, seconds. */
-  timeSeconds: number;
-  /** `ram.transferred`, bytes. */
-  transferredBytes: number;
-  /** QEMU's reading of its last bandwidth window (`ram.mbps` / 8), bytes/s. */
-  readingBytesPerSecond: number;
-  /** `ram.duplicate`: zero pages scanned so far. */
-  duplicatePages: number;
-}
-
-/** What one run's traces say about its syncs, readings and stop. */
-export interface SweepTrace {
-  /** The active samples, in order. */
-  samples: TraceSample[];
-  /** Every bitmap sync of the source (MIGRATION_PASS), seconds after its setup event. */
-  syncSeconds: number[];
-  /** The source's STOP event, seconds after its setup event (undefined: it never stopped). */
-  stopSeconds?: number;
-  /** `ram.downtime-bytes` of the completed reply, bytes. */
-  downtimeBytes?: number;
-  /** QEMU's own `downtime`, seconds. */
-  qmpDowntimeSeconds?: number;
-  /** `ram.duplicate` of the completed reply. */
-  finalDuplicatePages?: number;
-}
-
-type Json = Record<string, unknown>;
-const obj = (value: unknown): Json =>
-  typeof value === "object" && value !== null ? value as Json : {};
-
-/**
- * Parses a run's two trace files (their text, already gunzipped).
- *
- * @param qmpText `<run>.qmp.jsonl`: one `{t_since_run_start, query_migrate}` per line.
- * @param eventsText `<run>.events.jsonl`: `{side, dir, msg}` per line; the source is
- *   the side that emits MIGRATION_PASS.
- */
-export function parseSweepTrace(qmpText: string, eventsText: string): SweepTrace {
-  const events = eventsText.split("\n").filter((l) => l.trim() !== "").map((l) =>
-    obj(JSON.parse(l))
-  )
-    .filter((e) => e.dir === "event").map((e) => ({ side: e.side, msg: obj(e.msg) }));
-  const source = events.find((e) => e.msg.event === "MIGRATION_PASS")?.side;
-  const at = (msg: Json) => {
-    const stamp = obj(msg.timestamp);
-    return Number(stamp.seconds) + Number(stamp.microseconds) * 1e-6;
-  };
-  const mine = events.filter((e) => e.side === source);
-  const setup = mine.find((e) => e.msg.event === "MIGRATION" && obj(e.msg.data).status === "setup");
-  const zero = setup === undefined ? 0 : at(setup.msg);
-  const stop = mine.find((e) => e.msg.event === "STOP");
-  const samples: TraceSample[] = [];
-  let done: Json | undefined;
-  for (const line of qmpText.split("\n")) {
-    if (line.trim() === "") continue;
-    const reply = obj(obj(JSON.parse(line)).query_migrate);
-    const ram = obj(reply.ram);
-    if (reply.status === "active" && ram.transferred !== undefined) {
-      samples.push({
-        timeSeconds: Number(reply["total-time"]) / 1000,
-        transferredBytes: Number(ram.transferred),
-        readingBytesPerSecond: Number(ram.mbps) * 1e6 / 8,
-        duplicatePages: Number(ram.duplicate),
-      });
-    } else if (reply.status === "completed" && reply.ram !== undefined && done === undefined) {
-      done = reply;
-    }
-  }
-  const ram = obj(done?.ram);
-  return {
-    samples,
-    syncSeconds: mine.filter((e) => e.msg.event === "MIGRATION_PASS").map((e) => at(e.msg) - zero),
-    ...(stop === undefined ? {} : { stopSeconds: at(stop.msg) - zero }),
-    ...(done === undefined ? {} : {
-      downtimeBytes: Number(ram["downtime-bytes"]),
-      qmpDowntimeSeconds: Number(done.downtime) / 1000,
-      finalDuplicatePages: Number(ram.duplicate),
-    }),
-  };
-}
-
-async function readGzipText(path: string): Promise<string> {
-  const stream = (await Deno.open(path)).readable.pipeThrough(new DecompressionStream("gzip"));
-  return await new Response(stream).text();
-}
-
-/** Reads `traces/<run>.qmp.jsonl.gz` and its events file from a dataset folder. */
-export async function readSweepTrace(folder: string, traceFile: string): Promise<SweepTrace> {
-  const base = `${folder}/traces/${traceFile.replace(/\.qmp\.jsonl\.gz$/, "")}`;
-  return parseSweepTrace(
-    await readGzipText(`${base}.qmp.jsonl.gz`),
-    await readGzipText(`${base}.events.jsonl.gz`),
-  );
-}
+import { writePatternOf } from "../src/analysis/_sweep_runs.ts";
+import { readSweepTrace, type SweepTrace } from "./_sweep_trace.ts";
 
 /** The exact counts' cadence: gap = chunks x chunkSeconds + syncStallSeconds. */
 export interface SyncCadence {
@@ -314,19 +219,22 @@ export function stopReading(t: SweepTrace, limitSeconds: number): StopReading {
   const stop = t.stopSeconds!;
   const upTo = t.syncSeconds.filter((s) => s <= stop);
   const before = t.samples.filter((s) => s.timeSeconds <= stop);
-  const last = before[before.length - 1] ?? t.samples[0]!;
+  const last = before[before.length - 1];
   const rates: number[] = [];
   for (let i = 1; i < before.length; i++) {
     const dt = before[i]!.timeSeconds - before[i - 1]!.timeSeconds;
     if (dt > 0) rates.push((before[i]!.transferredBytes - before[i - 1]!.transferredBytes) / dt);
   }
   const normal = (t.downtimeBytes! * 4096) / 4104;
-  const lateZero = Math.max(0, t.finalDuplicatePages! - last.duplicatePages) * 4096;
+  // No sample before the stop (a limit that stops at once): the late zero pages are unknown.
+  const lateZero = last === undefined
+    ? 0
+    : Math.max(0, t.finalDuplicatePages! - last.duplicatePages) * 4096;
   return {
     previousSyncSeconds: stop - (upTo[upTo.length - 2] ?? 0),
     exactCounts: upTo.length - 1,
-    lastReadingBytesPerSecond: last.readingBytesPerSecond,
-    lastReadingBeforeSeconds: stop - last.timeSeconds,
+    lastReadingBytesPerSecond: last?.readingBytesPerSecond ?? Number.NaN,
+    lastReadingBeforeSeconds: last === undefined ? Number.NaN : stop - last.timeSeconds,
     stopAndCopyBytesPerSecond: t.downtimeBytes! / t.qmpDowntimeSeconds!,
     pendingPerLimit: [normal / limitSeconds, (normal + lateZero) / limitSeconds],
     slowShare: rates.length > 0 ? rates.filter((r) => r < 110e6).length / rates.length : 0,
@@ -335,81 +243,74 @@ export function stopReading(t: SweepTrace, limitSeconds: number): StopReading {
 
 const mb = (v: number) => (v / 1e6).toFixed(1);
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+type Sitting = (run: MigrationRun) => number;
 
-/** The check's report as Markdown lines. */
-export async function syncStallLines(
-  folder: string,
-  bandwidthBytesPerSecond: number,
-): Promise<string[]> {
-  const { runs } = await loadRuns(`${folder}/runs.csv`);
-  const meta = JSON.parse(await Deno.readTextFile(`${folder}/runs.meta.json`)) as {
-    sessions?: { started: string; updated: string }[];
-  };
-  const sittings = meta.sessions ?? [];
-  const sitting = (run: MigrationRun) => {
-    const at = String(run.extra.started_at ?? "");
-    return sittings.findIndex((s) => s.started <= at && at <= s.updated);
-  };
-  const used = runs.filter((r) =>
-    r.method === "kvm-precopy" && typeof r.extra.trace_file === "string"
-  );
-  const traces = new Map<MigrationRun, SweepTrace>();
-  for (const run of used) {
-    traces.set(run, await readSweepTrace(folder, String(run.extra.trace_file)));
-  }
-  const cadence = syncCadence([...traces.values()]);
-  const lines = [
-    `Exact counts: ${cadence.gaps} gaps under 0.5 s; gap = k x ${
-      (cadence.chunkSeconds * 1000).toFixed(2)
-    } ms + ${(cadence.syncStallSeconds * 1000).toFixed(2)} ms (se ${
-      (cadence.syncStallSeconds === 0 ? 0 : cadence.syncStallStandardError * 1000).toFixed(2)
-    } ms)`,
-    "",
-    "| sittings | readings: no sync near | sync in the window | sync in the window before | high after a slow window | high after a steady one | sending lost per sync |",
-    "|---|---|---|---|---|---|---|",
-  ];
-  const groups: [string, (s: number) => boolean][] = [
-    ["all", () => true],
-    ...sittings.map((_, i) => [`${i}`, (s: number) => s === i] as [string, (s: number) => boolean]),
-  ];
+function readingLines(traces: Map<MigrationRun, SweepTrace>, sitting: Sitting, count: number) {
   const cell = (r: ReadingSummary) =>
     r.samples === 0
       ? "none"
       : `${r.samples}: median ${mb(r.medianBytesPerSecond)}, <105 ${pct(r.lowShare)}, >125 ${
         pct(r.highShare)
       }`;
-  for (const [name, keep] of groups) {
-    const chosen = [...traces].filter(([run]) => keep(sitting(run))).map(([, t]) => t);
+  const lines = [
+    "| sittings | readings: no sync near | sync in the window | sync in the window before | high after a slow window | high after a steady one | sending lost per sync |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (let i = -1; i < count; i++) {
+    const chosen = [...traces].filter(([run]) => i < 0 || sitting(run) === i).map(([, t]) => t);
     if (chosen.length === 0) continue;
     const r = readingsBySync(chosen);
+    const lost = r.lostPerSyncSeconds;
     lines.push(
-      `| ${name} | ${cell(r.neither)} | ${cell(r.syncInWindow)} | ${cell(r.syncBefore)} | ${
-        pct(r.highAfterSlowShare)
-      } | ${pct(r.highAfterSteadyShare)} | ${
-        Number.isNaN(r.lostPerSyncSeconds) ? "-" : `${(r.lostPerSyncSeconds * 1000).toFixed(2)} ms`
+      `| ${i < 0 ? "all" : i} | ${cell(r.neither)} | ${cell(r.syncInWindow)} | ${
+        cell(r.syncBefore)
+      } | ${pct(r.highAfterSlowShare)} | ${pct(r.highAfterSteadyShare)} | ${
+        Number.isNaN(lost) ? "-" : `${(lost * 1000).toFixed(2)} ms`
       } |`,
     );
   }
+  return lines;
+}
+
+function pauseLines(
+  runs: readonly MigrationRun[],
+  traces: Map<MigrationRun, SweepTrace>,
+  sitting: Sitting,
+  bandwidthBytesPerSecond: number,
+) {
   const v = switchRuleValidation(runs, { bandwidthBytesPerSecond });
+  const rows = v.pauses.map((p) => {
+    const run = [...traces.keys()].find((r) =>
+      r.status === "completed" && r.downtimeLimitSeconds === p.limitSeconds &&
+      (r.run ?? 0) === p.run && r.downtimeSeconds === p.measuredSeconds &&
+      p.workload.endsWith(writePatternOf(r, "sweep"))
+    )!;
+    return { p, run, s: stopReading(traces.get(run)!, p.limitSeconds) };
+  });
+  const lines = [
+    "",
+    "| sitting | converged | pauses missed | stop-and-copy under 110 MB/s (missed) | median share of slow intervals |",
+    "|---|---|---|---|---|",
+  ];
+  const sittings = [...new Set(rows.map((r) => sitting(r.run)))].sort((a, b) => a - b);
+  for (const i of sittings) {
+    const mine = rows.filter((r) => sitting(r.run) === i);
+    const slow = mine.filter((r) => r.s.stopAndCopyBytesPerSecond < 110e6);
+    lines.push(
+      `| ${i} | ${mine.length} | ${mine.filter((r) => !r.p.ok).length} | ${slow.length} (${
+        slow.filter((r) => !r.p.ok).length
+      }) | ${pct(median(mine.map((r) => r.s.slowShare)))} |`,
+    );
+  }
   lines.push(
     "",
-    `${
-      v.pauses.length - v.pauseMisses.length
-    } of ${v.pauses.length} pauses within 10 % or 100 ms at B = ${
-      mb(bandwidthBytesPerSecond)
-    } MB/s; the misses:`,
+    `${v.pauses.length - v.pauseMisses.length} of ${v.pauses.length} pauses within 10 % or ` +
+      `100 ms at B = ${mb(bandwidthBytesPerSecond)} MB/s; the misses:`,
     "",
     "| workload | limit (s) | run | started (UTC) | sitting | pause measured / model (s) | stop-and-copy (MB/s) | last reading (MB/s, s before) | pending / limit (MB/s) | last sync before (s) | slow intervals |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   );
-  for (const p of v.pauseMisses) {
-    const run = used.find((r) =>
-      r.status === "completed" && r.downtimeLimitSeconds === p.limitSeconds &&
-      (r.run ?? 0) === p.run &&
-      p.workload.includes(`${r.extra.write_pattern === "random" ? "random" : "sweep"}`) &&
-      r.downtimeSeconds === p.measuredSeconds
-    )!;
-    const s = stopReading(traces.get(run)!, p.limitSeconds);
+  for (const { p, run, s } of rows.filter((r) => !r.p.ok)) {
     lines.push(
       `| ${p.workload} | ${p.limitSeconds} | ${p.run} | ${
         String(run.extra.started_at).slice(0, 19)
@@ -421,6 +322,44 @@ export async function syncStallLines(
     );
   }
   return lines;
+}
+
+/**
+ * The check's report as Markdown lines: the exact counts' cadence, the
+ * readings by syncs per sitting, the pauses per sitting and every miss.
+ *
+ * @param folder A sweep's dataset folder (runs.csv, runs.meta.json, traces/).
+ * @param bandwidthBytesPerSecond B for the model's pauses, bytes/s.
+ */
+export async function syncStallLines(
+  folder: string,
+  bandwidthBytesPerSecond: number,
+): Promise<string[]> {
+  const { runs } = await loadRuns(`${folder}/runs.csv`);
+  const meta = JSON.parse(await Deno.readTextFile(`${folder}/runs.meta.json`)) as {
+    sessions?: { started: string; updated: string }[];
+  };
+  const sessions = meta.sessions ?? [];
+  const sitting = (run: MigrationRun) => {
+    const at = String(run.extra.started_at ?? "");
+    return sessions.findIndex((s) => s.started <= at && at <= s.updated);
+  };
+  const traces = new Map<MigrationRun, SweepTrace>();
+  for (const run of runs) {
+    if (run.method !== "kvm-precopy" || typeof run.extra.trace_file !== "string") continue;
+    traces.set(run, await readSweepTrace(folder, run.extra.trace_file));
+  }
+  const c = syncCadence([...traces.values()]);
+  return [
+    `Exact counts: ${c.gaps} gaps under 0.5 s; gap = k x ${
+      (c.chunkSeconds * 1000).toFixed(2)
+    } ms + ${(c.syncStallSeconds * 1000).toFixed(2)} ms (se ${
+      (c.syncStallStandardError * 1000).toFixed(2)
+    } ms)`,
+    "",
+    ...readingLines(traces, sitting, sessions.length),
+    ...pauseLines(runs, traces, sitting, bandwidthBytesPerSecond),
+  ];
 }
 
 if (import.meta.main) {

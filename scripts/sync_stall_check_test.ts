@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
 import { loadRuns } from "../src/data/load_runs.ts";
 import { switchRuleValidation } from "../src/analysis/switch_rule_validation.ts";
-import {
-  parseSweepTrace,
-  readingsBySync,
-  stopReading,
-  type SweepTrace,
-  syncCadence,
-  syncStallLines,
-} from "./sync_stall_check.ts";
+import { parseSweepTrace, type SweepTrace } from "./_sweep_trace.ts";
+import { readingsBySync, stopReading, syncCadence, syncStallLines } from "./sync_stall_check.ts";
 
 const folder = new URL("../data/qemu-tcg-1gbit-downtime-limit", import.meta.url).pathname;
 
@@ -46,17 +40,6 @@ const synthetic = parseSweepTrace(
     event("vm1", 1.2007, "MIGRATION_PASS", { pass: 4 }),
   ].join("\n"),
 );
-
-Deno.test("parseSweepTrace() reads the source's syncs, stop, samples and completed reply", () => {
-  assert.deepEqual(synthetic.syncSeconds.map((s) => +s.toFixed(4)), [0, 0.5, 1, 1.0007]);
-  assert.equal(+synthetic.stopSeconds!.toFixed(4), 1.0005);
-  assert.equal(synthetic.samples.length, 2);
-  assert.equal(synthetic.samples[1]!.timeSeconds, 0.4);
-  assert.equal(synthetic.samples[1]!.readingBytesPerSecond, 120e6);
-  assert.equal(synthetic.downtimeBytes, 30e6);
-  assert.equal(synthetic.qmpDowntimeSeconds, 0.25);
-  assert.equal(synthetic.finalDuplicatePages, 120);
-});
 
 Deno.test("syncCadence() recovers a chunk length and a sync stall from whole-chunk gaps", () => {
   // SYNTHETIC exact counts k x 60 ms + 2 ms apart, k = 1, 2, 3, 1, 2.
