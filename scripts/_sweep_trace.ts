@@ -12,6 +12,8 @@ export interface TraceSample {
   readingBytesPerSecond: number;
   /** `ram.duplicate`: zero pages scanned so far. */
   duplicatePages: number;
+  /** `ram.remaining`: pending bytes, every page at 4096. */
+  remainingBytes: number;
 }
 
 /** What one run's traces say about its syncs, readings and stop. */
@@ -67,6 +69,7 @@ export function parseSweepTrace(qmpText: string, eventsText: string): SweepTrace
         transferredBytes: Number(ram.transferred),
         readingBytesPerSecond: Number(ram.mbps) * 1e6 / 8,
         duplicatePages: Number(ram.duplicate),
+        remainingBytes: Number(ram.remaining),
       });
     } else if (reply.status === "completed" && reply.ram !== undefined && done === undefined) {
       done = reply;

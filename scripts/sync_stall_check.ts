@@ -16,176 +16,37 @@
 //   the B given), the last sync before the stopping exact count, the last
 //   reading before the stop, the stop-and-copy rate and the run's sitting.
 //
-//   deno run -A scripts/sync_stall_check.ts [FOLDER] [--bandwidth BYTES_PER_S]
+//   deno run -A scripts/sync_stall_check.ts [FOLDER] [--bandwidth BYTES_PER_S] [--grid FOLDER]
 //
 // FOLDER defaults to data/qemu-tcg-1gbit-downtime-limit, B to 118,987,500
-// bytes/s (951.9 Mbit/s, the B `reproduce` fits on qemu-tcg-1gbit/).
-import { median, quantileSorted } from "../src/_stats.ts";
+// bytes/s (951.9 Mbit/s, the B `reproduce` fits on qemu-tcg-1gbit/). With
+// --grid, the sending lost per sync by its newly dirty pages is printed for
+// that dataset's guests alone too (the grid's syncs find up to the whole
+// memory dirty).
+import { median } from "../src/_stats.ts";
 import { loadRuns } from "../src/data/load_runs.ts";
 import type { MigrationRun } from "../src/data/types.ts";
 import { switchRuleValidation } from "../src/analysis/switch_rule_validation.ts";
 import { writePatternOf } from "../src/analysis/_sweep_runs.ts";
 import { readSweepTrace, type SweepTrace } from "./_sweep_trace.ts";
+import {
+  readingsBySync,
+  type ReadingSummary,
+  syncCadence,
+  syncCostByDirtyPages,
+} from "./_sync_stall.ts";
 
-/** The exact counts' cadence: gap = chunks x chunkSeconds + syncStallSeconds. */
-export interface SyncCadence {
-  /** Gaps between consecutive exact counts used (under 0.5 s). */
-  gaps: number;
-  /** The fitted length of one chunk (one check), seconds. */
-  chunkSeconds: number;
-  /** The fitted intercept: what a sync adds to a gap, seconds. */
-  syncStallSeconds: number;
-  /** Its standard error, seconds. */
-  syncStallStandardError: number;
-}
-
-/**
- * Fits the gaps between consecutive exact counts (the syncs after the setup
- * sync and before the stop) as k whole chunks plus one sync: k from a first
- * chunk length (the median gap under 75 ms), then least squares.
- *
- * @param traces The runs' traces.
- */
-export function syncCadence(traces: readonly SweepTrace[]): SyncCadence {
-  const gaps: number[] = [];
-  for (const t of traces) {
-    const exact = t.syncSeconds.slice(1).filter((s) =>
-      t.stopSeconds === undefined || s <= t.stopSeconds
-    );
-    for (let i = 1; i < exact.length; i++) {
-      const gap = exact[i]! - exact[i - 1]!;
-      if (gap > 0 && gap < 0.5) gaps.push(gap);
-    }
-  }
-  const first = median(gaps.filter((g) => g < 0.075));
-  const ks = gaps.map((g) => Math.max(1, Math.round(g / first)));
-  const n = gaps.length;
-  const mk = ks.reduce((a, b) => a + b, 0) / n;
-  const mg = gaps.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (ks[i]! - mk) ** 2;
-    sxy += (ks[i]! - mk) * (gaps[i]! - mg);
-  }
-  const chunkSeconds = sxy / sxx;
-  const syncStallSeconds = mg - chunkSeconds * mk;
-  const residual = gaps.reduce(
-    (a, g, i) => a + (g - syncStallSeconds - chunkSeconds * ks[i]!) ** 2,
-    0,
-  );
-  const variance = residual / (n - 2);
-  return {
-    gaps: n,
-    chunkSeconds,
-    syncStallSeconds,
-    syncStallStandardError: Math.sqrt(variance * (1 / n + (mk * mk) / sxx)),
-  };
-}
-
-/** QEMU's window readings of a group of samples. */
-export interface ReadingSummary {
-  samples: number;
-  /** Median reading, bytes/s. */
-  medianBytesPerSecond: number;
-  /** Share below 105 MB/s. */
-  lowShare: number;
-  /** Share above 125 MB/s. */
-  highShare: number;
-}
-
-function summarise(readings: number[]): ReadingSummary {
-  const sorted = [...readings].sort((a, b) => a - b);
-  return {
-    samples: sorted.length,
-    medianBytesPerSecond: sorted.length > 0 ? quantileSorted(sorted, 0.5) : Number.NaN,
-    lowShare: sorted.filter((r) => r < 105e6).length / sorted.length,
-    highShare: sorted.filter((r) => r > 125e6).length / sorted.length,
-  };
-}
-
-/** The readings split by syncs, and the bytes a sync costs per sample interval. */
-export interface ReadingsBySync {
-  /** No sync in the reading's window nor in the one before. */
-  neither: ReadingSummary;
-  /** A sync in the reading's window (the stall would make it read low). */
-  syncInWindow: ReadingSummary;
-  /** A sync only in the window before (the refill would make it read high). */
-  syncBefore: ReadingSummary;
-  /** Readings above 125 MB/s whose earlier window (from the bytes) ran below 110 MB/s, share. */
-  highAfterSlowShare: number;
-  /** The same for earlier windows at 115 MB/s or more. */
-  highAfterSteadyShare: number;
-  /**
-   * Sending lost to one sync, seconds: the median shortfall (against the
-   * run's median rate) of the sample intervals holding one sync, less that of
-   * the intervals holding none (medians: the host's own stalls are rarer and
-   * longer).
-   */
-  lostPerSyncSeconds: number;
-}
-
-/**
- * Splits the active samples after the first 0.35 s and before the stop by
- * where the syncs fall (windows taken as the 0.105 s before the sample and the
- * 0.105 s before that), and compares the sample intervals' shortfall
- * against the run's median rate with one sync inside and with none.
- *
- * @param traces The runs' traces.
- */
-export function readingsBySync(traces: readonly SweepTrace[]): ReadingsBySync {
-  const groups = {
-    neither: [] as number[],
-    syncInWindow: [] as number[],
-    syncBefore: [] as number[],
-  };
-  let highSlow = 0, slow = 0, highSteady = 0, steady = 0;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const t of traces) {
-    const stop = t.stopSeconds ?? Infinity;
-    const syncs = t.syncSeconds.slice(1);
-    const count = (from: number, to: number) => syncs.filter((s) => s > from && s <= to).length;
-    const rows: { n: number; dt: number; bytes: number }[] = [];
-    for (let i = 1; i < t.samples.length; i++) {
-      const a = t.samples[i - 1]!, b = t.samples[i]!;
-      const dt = b.timeSeconds - a.timeSeconds;
-      if (a.timeSeconds < 0.35 || b.timeSeconds >= stop - 0.001 || dt < 0.1) continue;
-      const reading = b.readingBytesPerSecond;
-      const inWindow = count(b.timeSeconds - 0.105, b.timeSeconds) > 0;
-      const before = count(b.timeSeconds - 0.21, b.timeSeconds - 0.105) > 0;
-      (inWindow ? groups.syncInWindow : before ? groups.syncBefore : groups.neither).push(reading);
-      const earlier = (b.transferredBytes - a.transferredBytes - 0.1 * reading) / (dt - 0.1);
-      if (earlier < 110e6) {
-        slow++;
-        if (reading > 125e6) highSlow++;
-      } else if (earlier >= 115e6) {
-        steady++;
-        if (reading > 125e6) highSteady++;
-      }
-      rows.push({
-        n: count(a.timeSeconds, b.timeSeconds),
-        dt,
-        bytes: b.transferredBytes - a.transferredBytes,
-      });
-    }
-    if (rows.length === 0) continue;
-    const rate = median(rows.map((r) => r.bytes / r.dt));
-    for (const r of rows) {
-      xs.push(r.n);
-      ys.push((rate * r.dt - r.bytes) / rate);
-    }
-  }
-  const one = ys.filter((_, i) => xs[i] === 1);
-  const none = ys.filter((_, i) => xs[i] === 0);
-  return {
-    neither: summarise(groups.neither),
-    syncInWindow: summarise(groups.syncInWindow),
-    syncBefore: summarise(groups.syncBefore),
-    highAfterSlowShare: highSlow / slow,
-    highAfterSteadyShare: highSteady / steady,
-    lostPerSyncSeconds: one.length > 0 && none.length > 0 ? median(one) - median(none) : Number.NaN,
-  };
+/** The bins of {@linkcode syncCostByDirtyPages} as Markdown lines. */
+export function syncCostLines(traces: readonly SweepTrace[]): string[] {
+  return [
+    "| newly dirty pages at the sync | intervals | median pages | sending lost per sync |",
+    "|---|---|---|---|",
+    ...syncCostByDirtyPages(traces).map((b) =>
+      `| from ${b.fromPages} | ${b.intervals} | ${
+        Number.isNaN(b.medianPages) ? "-" : b.medianPages.toFixed(0)
+      } | ${Number.isNaN(b.lostSeconds) ? "-" : `${(b.lostSeconds * 1000).toFixed(2)} ms`} |`
+    ),
+  ];
 }
 
 /** What a converged run's trace says about its stop. */
@@ -358,6 +219,8 @@ export async function syncStallLines(
     } ms)`,
     "",
     ...readingLines(traces, sitting, sessions.length),
+    "",
+    ...syncCostLines([...traces.values()]),
     ...pauseLines(runs, traces, sitting, bandwidthBytesPerSecond),
   ];
 }
@@ -370,6 +233,20 @@ if (import.meta.main) {
     console.error("sync_stall_check: --bandwidth takes a number of bytes/s");
     Deno.exit(2);
   }
+  const gridAt = args.indexOf("--grid");
+  const grid = gridAt < 0 ? undefined : args.splice(gridAt, 2)[1];
   const folder = args[0] ?? "data/qemu-tcg-1gbit-downtime-limit";
   console.log((await syncStallLines(folder, bandwidth)).join("\n"));
+  if (grid !== undefined) {
+    // Guests alone (contention none), where one sync can find up to the whole memory dirty.
+    const { runs } = await loadRuns(`${grid}/runs.csv`);
+    const traces: SweepTrace[] = [];
+    for (const run of runs) {
+      if (run.method !== "kvm-precopy" || run.contention !== "none") continue;
+      if (typeof run.extra.trace_file !== "string") continue;
+      traces.push(await readSweepTrace(grid, run.extra.trace_file));
+    }
+    console.log(`\n${grid}, kvm-precopy, contention none:\n`);
+    console.log(syncCostLines(traces).join("\n"));
+  }
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { loadRuns } from "../src/data/load_runs.ts";
 import { switchRuleValidation } from "../src/analysis/switch_rule_validation.ts";
-import { parseSweepTrace, type SweepTrace } from "./_sweep_trace.ts";
-import { readingsBySync, stopReading, syncCadence, syncStallLines } from "./sync_stall_check.ts";
+import { parseSweepTrace } from "./_sweep_trace.ts";
+import { stopReading, syncStallLines } from "./sync_stall_check.ts";
 
 const folder = new URL("../data/qemu-tcg-1gbit-downtime-limit", import.meta.url).pathname;
 
@@ -40,33 +40,6 @@ const synthetic = parseSweepTrace(
     event("vm1", 1.2007, "MIGRATION_PASS", { pass: 4 }),
   ].join("\n"),
 );
-
-Deno.test("syncCadence() recovers a chunk length and a sync stall from whole-chunk gaps", () => {
-  // SYNTHETIC exact counts k x 60 ms + 2 ms apart, k = 1, 2, 3, 1, 2.
-  const at = [0, 0.5];
-  for (const k of [1, 2, 3, 1, 2]) at.push(at[at.length - 1]! + k * 0.06 + 0.002);
-  const trace: SweepTrace = { samples: [], syncSeconds: [0, ...at.slice(1)] };
-  const c = syncCadence([trace]);
-  assert.equal(c.gaps, 5);
-  assert.ok(Math.abs(c.chunkSeconds - 0.06) < 1e-9);
-  assert.ok(Math.abs(c.syncStallSeconds - 0.002) < 1e-9);
-});
-
-Deno.test("readingsBySync() splits readings by where the syncs fall", () => {
-  // SYNTHETIC: samples every 0.2 s at 120 MB/s; one reading of 90 MB/s right after a sync.
-  const samples = Array.from({ length: 10 }, (_, i) => ({
-    timeSeconds: 0.2 * (i + 1),
-    transferredBytes: 24e6 * (i + 1),
-    readingBytesPerSecond: i === 5 ? 90e6 : 120e6,
-    duplicatePages: 0,
-  }));
-  const r = readingsBySync([{ samples, syncSeconds: [0, 1.15] }]);
-  assert.equal(r.syncInWindow.samples, 1);
-  assert.equal(r.syncInWindow.lowShare, 1);
-  assert.equal(r.syncBefore.samples, 0);
-  assert.equal(r.neither.samples, 7);
-  assert.equal(r.neither.medianBytesPerSecond, 120e6);
-});
 
 Deno.test("stopReading() gives the stop's previous sync, last reading and stop-and-copy rate", () => {
   const s = stopReading(synthetic, 0.25);
