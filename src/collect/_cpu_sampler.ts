@@ -1,9 +1,11 @@
-// Private: samples the CPU time of every thread of a few processes from
-// /proc/<pid>/task/<tid>/stat at a fixed interval (the data of the paper's
-// Figure 1), and parses those stat lines.
+// Private: samples the CPU time and run delay of every thread of a few
+// processes from /proc/<pid>/task/<tid>/stat and schedstat at a fixed
+// interval (the data of the paper's Figure 1), and the host's load and CPU
+// time (/proc/loadavg, /proc/stat) at the same ticks; parses the stat lines.
 
 import { nowSeconds, sleep } from "./_qmp.ts";
-import type { CpuLine } from "./_progress.ts";
+import type { CpuLine, HostLine, ThreadEntry } from "./_progress.ts";
+import { parseHostCpuTicks, parseLoadAverage, parseSchedstat } from "./_proc.ts";
 
 /** A thread's name and CPU time from one `/proc/<pid>/task/<tid>/stat` line. */
 export interface ThreadStat {
@@ -37,19 +39,58 @@ export function parseProcStat(text: string): ThreadStat {
   return { comm: text.slice(open + 1, close), ticks: utime + stime };
 }
 
-/** Reads every thread of `pid`; an empty list if the process is gone. */
-export async function readThreads(pid: number): Promise<Array<[number, string, number]>> {
-  const threads: Array<[number, string, number]> = [];
+/**
+ * Reads every thread of `pid`: `[tid, comm, ticks, run delay ns]` (the run
+ * delay left out where `schedstat` cannot be read); an empty list if the
+ * process is gone.
+ */
+export async function readThreads(pid: number): Promise<ThreadEntry[]> {
+  const threads: ThreadEntry[] = [];
   try {
     for await (const entry of Deno.readDir(`/proc/${pid}/task`)) {
       const tid = Number(entry.name);
+      const dir = `/proc/${pid}/task/${tid}`;
       try {
-        const stat = parseProcStat(await Deno.readTextFile(`/proc/${pid}/task/${tid}/stat`));
-        threads.push([tid, stat.comm, stat.ticks]);
+        const stat = parseProcStat(await Deno.readTextFile(`${dir}/stat`));
+        const wait = await Deno.readTextFile(`${dir}/schedstat`)
+          .then((text) => parseSchedstat(text).waitNanoseconds, () => undefined);
+        threads.push(
+          wait === undefined ? [tid, stat.comm, stat.ticks] : [tid, stat.comm, stat.ticks, wait],
+        );
       } catch { /* the thread ended */ }
     }
   } catch { /* the process ended */ }
   return threads.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Reads the host's state for a {@linkcode HostLine} (without its time): the
+ * 1-minute load average, the host's busy and total CPU ticks, and the CPU
+ * ticks of the collector itself and of `helperPids` (whole processes, from
+ * `/proc/<pid>/stat`; a helper that is gone counts 0). Undefined if
+ * `/proc/loadavg` or `/proc/stat` cannot be read.
+ */
+export async function readHost(
+  helperPids: readonly number[] = [],
+): Promise<Omit<HostLine, "t_since_run_start"> | undefined> {
+  try {
+    const load = parseLoadAverage(await Deno.readTextFile("/proc/loadavg"));
+    const cpu = parseHostCpuTicks(await Deno.readTextFile("/proc/stat"));
+    let apparatus = 0;
+    for (const pid of [Deno.pid, ...helperPids]) {
+      apparatus += await Deno.readTextFile(`/proc/${pid}/stat`)
+        .then((text) => parseProcStat(text).ticks, () => 0);
+    }
+    return {
+      source: "host",
+      load_average: load.oneMinute,
+      cpu_busy_ticks: cpu.busyTicks,
+      cpu_total_ticks: cpu.totalTicks,
+      apparatus_ticks: apparatus,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A running sampler. */
@@ -57,26 +98,31 @@ export interface CpuSampler {
   /** Adds a process to sample from the next tick on, under `label`. */
   add(label: string, pid: number): void;
   /** Stops sampling and returns the lines. */
-  stop(): Promise<CpuLine[]>;
+  stop(): Promise<Array<CpuLine | HostLine>>;
 }
 
 /**
  * Samples the threads of `initial` (label to pid) and of the processes
  * added later every `intervalSeconds`
- * (scheduled on a fixed grid, so the mean rate holds under load), with
+ * (scheduled on a fixed grid, so the mean rate holds under load), and the
+ * host ({@linkcode readHost}, with `helperPids`) at every tick, with
  * times as seconds since `t0` (the collector's clock) once `t0` is set.
  */
 export function startCpuSampler(
   intervalSeconds: number,
   t0: () => number,
   initial: Readonly<Record<string, number>> = {},
+  helperPids: readonly number[] = [],
 ): CpuSampler {
   const processes = new Map<string, number>(Object.entries(initial));
-  const lines: Array<CpuLine & { tAbs: number }> = [];
+  const lines: Array<(CpuLine | HostLine) & { tAbs: number }> = [];
   let running = true;
   const loop = (async () => {
     const start = nowSeconds();
     for (let k = 0; running; k++) {
+      const tHost = nowSeconds();
+      const host = await readHost(helperPids);
+      if (host !== undefined) lines.push({ ...host, t_since_run_start: 0, tAbs: tHost });
       for (const [label, pid] of processes) {
         const t = nowSeconds();
         const threads = await readThreads(pid);

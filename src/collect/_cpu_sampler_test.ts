@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseProcStat, readThreads, startCpuSampler } from "./_cpu_sampler.ts";
+import { parseProcStat, readHost, readThreads, startCpuSampler } from "./_cpu_sampler.ts";
+import type { CpuLine, HostLine } from "./_progress.ts";
 
 Deno.test("parseProcStat() reads the name and utime + stime", async (t) => {
   await t.step("a name with spaces and parentheses", () => {
@@ -29,7 +30,8 @@ Deno.test("startCpuSampler() samples a busy process's threads at 10 Hz", async (
     const t0 = performance.now() / 1000;
     const sampler = startCpuSampler(0.1, () => t0, { busy: busy.pid });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const lines = await sampler.stop();
+    const all = await sampler.stop();
+    const lines = all.filter((l): l is CpuLine => l.source === "cpu");
     assert.ok(lines.length >= 12, `${lines.length} samples in 1.5 s`);
     const times = lines.map((l) => l.t_since_run_start);
     // The first sample is taken at once.
@@ -44,9 +46,35 @@ Deno.test("startCpuSampler() samples a busy process's threads at 10 Hz", async (
     // A busy loop, even at nice 19 on a shared machine, gets some CPU in 1.5 s.
     const ticks = lines.at(-1)!.threads[0]![2] - lines[0]!.threads[0]![2];
     assert.ok(ticks > 0, `${ticks} ticks`);
+    // Its run delay (schedstat, ns) is recorded as a fourth element and never falls.
+    const waits = lines.map((l) => l.threads[0]![3]);
+    assert.ok(waits.every((w, i) => w !== undefined && w >= (i === 0 ? 0 : waits[i - 1]!)));
+    // One host line per tick, its counters cumulative.
+    const host = all.filter((l): l is HostLine => l.source === "host");
+    assert.ok(Math.abs(host.length - lines.length) <= 1, `${host.length} host lines`);
+    assert.ok(host.every((h, i) =>
+      h.load_average >= 0 && h.cpu_busy_ticks <= h.cpu_total_ticks &&
+      (i === 0 || (h.cpu_busy_ticks >= host[i - 1]!.cpu_busy_ticks &&
+        h.apparatus_ticks >= host[i - 1]!.apparatus_ticks))
+    ));
   } finally {
     busy.kill("SIGKILL");
     await busy.status;
   }
   assert.deepEqual(await readThreads(busy.pid), []);
+});
+
+Deno.test("readHost() reads the load, the host's CPU ticks and the collector's own", async () => {
+  const host = await readHost();
+  assert.ok(host !== undefined);
+  assert.equal(host.source, "host");
+  assert.ok(host.cpu_busy_ticks > 0 && host.cpu_busy_ticks < host.cpu_total_ticks);
+  assert.ok(host.apparatus_ticks > 0);
+  // The collector counted twice (itself and as a helper), a helper that is gone as 0.
+  const twice = (await readHost([Deno.pid, 2 ** 22 + 1]))!.apparatus_ticks;
+  const after = parseProcStat(Deno.readTextFileSync("/proc/self/stat")).ticks;
+  assert.ok(
+    twice >= 2 * host.apparatus_ticks && twice <= 2 * after,
+    `${twice} ticks, ${host.apparatus_ticks} before, ${after} after`,
+  );
 });

@@ -13,6 +13,7 @@ import {
   traceStamp,
   wssArg,
 } from "./_run_row.ts";
+import { disturbanceCells } from "./_disturbance.ts";
 import { observe, type ObserveSettings } from "./_observe.ts";
 import { blocktimeCells, progressCells } from "./_progress.ts";
 import { startVm, stopVm, type Testbed, type Vm } from "./_vm.ts";
@@ -136,7 +137,7 @@ async function migrateTo(
     Number(row.migration_time_seconds),
     () => pauseOf(src, dst, srcEvents0),
   );
-  Object.assign(row, progressCells(progress));
+  Object.assign(row, progressCells(progress), disturbanceCells(progress));
   if (postcopy) row.postcopy_switched = watched.sawPostcopy;
   if (point.method === "xen-precopy-policy") {
     row.xen_stop_reason = watched.xenReason || (outcome === "completed" ? "qemu-1ms-limit" : "");

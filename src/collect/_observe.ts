@@ -22,6 +22,13 @@ export interface ObserveSettings {
   cpuIntervalSeconds: number;
   /** Clock ticks per second of /proc's CPU times. */
   clockTicksPerSecond: number;
+  /**
+   * Processes of the testbed besides the collector (the link's iperf3
+   * servers), whose CPU time the host lines count with the collector's.
+   *
+   * @default {[]}
+   */
+  helperPids?: readonly number[];
 }
 
 /** A run being observed. */
@@ -52,7 +59,7 @@ export async function observe(
   const sampler: CpuSampler = startCpuSampler(bed.cpuIntervalSeconds, () => t0, {
     "source-qemu": src.child.pid,
     "destination-qemu": dst.child.pid,
-  });
+  }, bed.helperPids);
   let contention: Contention;
   try {
     contention = await startContention(bed, point.contention, src);

@@ -21,6 +21,14 @@ export interface ProgressLine {
   t_own: number;
 }
 
+/**
+ * One thread at a CPU sample: `[tid, comm, utime + stime in clock ticks]`,
+ * and where `schedstat` could be read its run delay so far (time runnable
+ * but waiting for a CPU, nanoseconds, the second field of
+ * `/proc/<pid>/task/<tid>/schedstat`).
+ */
+export type ThreadEntry = [number, string, number] | [number, string, number, number];
+
 /** CPU time of every thread of one process, from `/proc/<pid>/task/<tid>/stat`. */
 export interface CpuLine {
   /** Seconds since `migrate` was sent. */
@@ -31,8 +39,24 @@ export interface CpuLine {
   process: string;
   /** Its process id. */
   pid: number;
-  /** `[tid, comm, utime + stime in clock ticks]` per thread. */
-  threads: Array<[number, string, number]>;
+  /** `[tid, comm, utime + stime in clock ticks, run delay ns]` per thread (see {@linkcode ThreadEntry}). */
+  threads: ThreadEntry[];
+}
+
+/** The host at a CPU sample, from `/proc/loadavg`, `/proc/stat` and `/proc/<pid>/stat`. */
+export interface HostLine {
+  /** Seconds since `migrate` was sent. */
+  t_since_run_start: number;
+  /** Always `host`. */
+  source: "host";
+  /** The 1-minute load average (dimensionless). */
+  load_average: number;
+  /** The host's busy CPU time so far, all CPUs, clock ticks (`/proc/stat`). */
+  cpu_busy_ticks: number;
+  /** The host's busy + idle + iowait CPU time so far, clock ticks. */
+  cpu_total_ticks: number;
+  /** CPU time so far of the collector itself and the link's iperf3 servers, clock ticks. */
+  apparatus_ticks: number;
 }
 
 /** The first line of a progress trace: the run's window and the units. */
@@ -59,7 +83,7 @@ export interface RunLine {
 }
 
 /** One line of a progress trace. */
-export type TraceLine = ProgressLine | CpuLine | RunLine;
+export type TraceLine = ProgressLine | CpuLine | HostLine | RunLine;
 
 /** A point of a cumulative counter. */
 export interface CounterPoint {
@@ -165,6 +189,49 @@ export function clockOffset(reports: ReadonlyArray<{ received: number; own: numb
 export const MIGRATION_THREAD = /^(mig\/|live_migration|return path|postcopy\/|fault-|multifd)/;
 
 /**
+ * How much a cumulative per-thread counter of `process`'s threads grew over
+ * [start, end], summed over the threads `select` keeps; `value` reads the
+ * counter from a thread entry (undefined: not recorded). A thread first seen
+ * after the process's first line started in the window at 0; one gone before
+ * `end` stopped at its last value. Undefined without lines around the window.
+ */
+export function threadCounterDelta(
+  lines: readonly CpuLine[],
+  process: string,
+  window: { startSeconds: number; endSeconds: number },
+  select: (tid: number, pid: number, comm: string) => boolean,
+  value: (entry: ThreadEntry) => number | undefined,
+): number | undefined {
+  const { startSeconds, endSeconds } = window;
+  const own = lines.filter((l) => l.process === process)
+    .sort((a, b) => a.t_since_run_start - b.t_since_run_start);
+  if (own.length < 2) return undefined;
+  const first = own[0]!.t_since_run_start;
+  if (first > startSeconds || own.at(-1)!.t_since_run_start < endSeconds) return undefined;
+  const series = new Map<number, CounterPoint[]>();
+  for (const line of own) {
+    for (const entry of line.threads) {
+      const count = value(entry);
+      if (count === undefined || !select(entry[0], line.pid, entry[1])) continue;
+      const points = series.get(entry[0]) ?? [];
+      points.push({ t: line.t_since_run_start, count });
+      series.set(entry[0], points);
+    }
+  }
+  let total = 0;
+  for (const points of series.values()) {
+    const at = (t: number) =>
+      t < points[0]!.t
+        ? (points[0]!.t > first ? 0 : points[0]!.count)
+        : t > points.at(-1)!.t
+        ? points.at(-1)!.count
+        : counterAt(points, t)!;
+    total += at(endSeconds) - at(startSeconds);
+  }
+  return total;
+}
+
+/**
  * CPU seconds that a process's threads used during [start, end]: the main
  * loop (tid = pid) and the threads named by {@linkcode MIGRATION_THREAD}
  * (QEMU >= 9.2 names them `mig/src/main`, `mig/src/rp-thr`, `mig/dst/listen`,
@@ -180,31 +247,19 @@ export function migrationCpuSeconds(
   endSeconds: number,
   ticksPerSecond: number,
 ): number | undefined {
-  const own = lines.filter((l) => l.process === process)
-    .sort((a, b) => a.t_since_run_start - b.t_since_run_start);
-  if (own.length < 2) return undefined;
-  const first = own[0]!.t_since_run_start;
-  if (first > startSeconds || own.at(-1)!.t_since_run_start < endSeconds) return undefined;
-  const series = new Map<number, CounterPoint[]>();
-  for (const line of own) {
-    for (const [tid, comm, ticks] of line.threads) {
-      if (tid !== line.pid && !MIGRATION_THREAD.test(comm)) continue;
-      const points = series.get(tid) ?? [];
-      points.push({ t: line.t_since_run_start, count: ticks });
-      series.set(tid, points);
-    }
-  }
-  let ticks = 0;
-  for (const points of series.values()) {
-    const at = (t: number) =>
-      t < points[0]!.t
-        ? (points[0]!.t > first ? 0 : points[0]!.count)
-        : t > points.at(-1)!.t
-        ? points.at(-1)!.count
-        : counterAt(points, t)!;
-    ticks += at(endSeconds) - at(startSeconds);
-  }
-  return ticks / ticksPerSecond;
+  const ticks = threadCounterDelta(
+    lines,
+    process,
+    { startSeconds, endSeconds },
+    isMigrationThread,
+    (entry) => entry[2],
+  );
+  return ticks === undefined ? undefined : ticks / ticksPerSecond;
+}
+
+/** Whether a thread does a QEMU process's migration work: its main loop or a {@linkcode MIGRATION_THREAD}. */
+export function isMigrationThread(tid: number, pid: number, comm: string): boolean {
+  return tid === pid || MIGRATION_THREAD.test(comm);
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -80,11 +80,13 @@ export async function startSitting(input: SittingInput): Promise<Sitting> {
   const link = input.createNetwork
     ? await input.createNetwork()
     : await createLink(input.linkBandwidthBytesPerSecond * 8);
+  const helperPids: number[] = [];
   for (const [i, ns] of input.createNetwork ? [] : link.ns.entries()) {
-    spawn(
+    const server = spawn(
       ["ip", "netns", "exec", ns, "iperf3", "-s", "-p", "5201"],
       `${work}/iperf3-server-${i}.log`,
     );
+    helperPids.push(server.pid);
   }
   const hostCpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ??
     "";
@@ -107,6 +109,7 @@ export async function startSitting(input: SittingInput): Promise<Sitting> {
     baselineSeconds: input.baselineSeconds,
     afterSeconds: input.afterSeconds,
     cpuIntervalSeconds: CPU_INTERVAL_SECONDS,
+    helperPids,
     clockTicksPerSecond: Number((await run(["getconf", "CLK_TCK"])).trim()),
   };
   if (session.accelerator === "") {

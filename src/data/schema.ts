@@ -352,6 +352,35 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
     known: ["sweep", "random"],
   }),
   collector({ column: "host_cpu", dimension: "text", label: "host CPU" }),
+  // Host disturbance: empty on rows written before the collector measured it.
+  collector({
+    column: "source_migration_run_delay_seconds",
+    field: "sourceMigrationRunDelaySeconds",
+    dimension: "seconds",
+    label: "source migration run delay",
+    aliases: ["source_migration_run_delay"],
+  }),
+  collector({
+    column: "source_vcpu_run_delay_seconds",
+    field: "sourceVcpuRunDelaySeconds",
+    dimension: "seconds",
+    label: "source vCPU run delay",
+    aliases: ["source_vcpu_run_delay"],
+  }),
+  collector({
+    column: "host_other_cpu_seconds",
+    field: "hostOtherCpuSeconds",
+    dimension: "seconds",
+    label: "host other CPU",
+    aliases: ["host_other_cpu"],
+    signed: true,
+  }),
+  collector({
+    column: "host_load_average",
+    field: "hostLoadAverage",
+    dimension: "ratio",
+    label: "host load average (1 min)",
+  }),
 ];
 
 /**
@@ -363,7 +392,7 @@ export const RUN_SCHEMA: readonly RunColumn[] = [
  * import assert from "node:assert/strict";
  *
  * assert.equal(TYPED_COLUMNS[0]?.field, "method");
- * assert.equal(TYPED_COLUMNS.at(-1)?.field, "writePattern");
+ * assert.equal(TYPED_COLUMNS.at(-1)?.field, "hostLoadAverage");
  * assert.ok(TYPED_COLUMNS.every((c) => c.field !== undefined));
  * ```
  */

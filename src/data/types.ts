@@ -81,6 +81,20 @@ export interface MigrationRun {
   sourceMigrationCpuSeconds?: number;
   /** CPU seconds of the destination QEMU's migration work (main loop and migration threads). */
   destinationMigrationCpuSeconds?: number;
+  /**
+   * Seconds the source QEMU's main loop and migration threads spent runnable but waiting for
+   * a CPU during the migration (schedstat run delay), if measured: host CPU contention.
+   */
+  sourceMigrationRunDelaySeconds?: number;
+  /** The same for the source QEMU's vCPU threads, if measured. */
+  sourceVcpuRunDelaySeconds?: number;
+  /**
+   * Host CPU seconds during the migration used by neither QEMU, the contention load nor the
+   * collector (other work on the host), if measured; sampling can make it slightly negative.
+   */
+  hostOtherCpuSeconds?: number;
+  /** The host's 1-minute load average when `migrate` was sent (dimensionless), if measured. */
+  hostLoadAverage?: number;
   /** How the guest's dirtier wrote: `sweep` (cyclic over the WSS) or `random`, if recorded. */
   writePattern?: string;
   /** Every column the schema does not name, by its original column name. */
