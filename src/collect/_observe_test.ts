@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { kill, spawnLines } from "./_host.ts";
+import { disturbanceCells } from "./_disturbance.ts";
 import { observe, type ObserveSettings } from "./_observe.ts";
 import { type CpuLine, progressCells, type ProgressLine, type RunLine } from "./_progress.ts";
 import { sleep } from "./_qmp.ts";
@@ -105,6 +106,16 @@ Deno.test({
       assert.equal(cells.colocated_progress_ratio, undefined);
       assert.equal(cells.destination_migration_cpu_seconds, 0);
       assert.ok(Number(cells.source_migration_cpu_seconds) >= 0);
+      // The host lines and run delays: the "source QEMU" (the dirtier, its main thread)
+      // waited some time between 0 and the 3 s; it has no vCPU thread.
+      const host = disturbanceCells(lines);
+      assert.ok(Number(host.host_load_average) >= 0, JSON.stringify(host));
+      const delay = Number(host.source_migration_run_delay_seconds);
+      assert.ok(delay >= 0 && delay <= 3, `run delay ${delay} s`);
+      assert.equal(host.source_vcpu_run_delay_seconds, 0);
+      // Other work on 2 cores in 3 s: at most 6 CPU s (a little over 0 from sampling).
+      const other = Number(host.host_other_cpu_seconds);
+      assert.ok(other > -0.5 && other <= 6.5, `other CPU ${other} s`);
     } finally {
       Deno.kill(guest.child.pid, "SIGCONT");
       await kill(guest.child, 100);
