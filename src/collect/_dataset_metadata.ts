@@ -2,6 +2,7 @@
 // from the settings, the host facts and the sessions so far.
 
 import { bytesToMib } from "../units.ts";
+import { type SittingDisturbance, sittingDisturbance } from "./_disturbance.ts";
 import type { Guest } from "./_host.ts";
 import type { ObserveSettings } from "./_observe.ts";
 import type { RunSettings } from "./_run_row.ts";
@@ -27,8 +28,15 @@ export interface CollectSession {
   host_kernel: string;
   /** The user's note on other load. */
   host_load: string;
+  /** The host's 1-minute load average when the sitting started (`/proc/loadavg`); absent in older sittings. */
+  host_load_average_at_start?: number;
   /** Points run in this sitting. */
   points_run: number;
+  /**
+   * How disturbed its runs were, from their disturbance columns (see `sittingDisturbance`);
+   * rewritten with the metadata after every point, absent in older sittings.
+   */
+  disturbance?: SittingDisturbance;
 }
 
 /** What {@linkcode datasetMetadata} needs besides the run settings. */
@@ -97,8 +105,16 @@ const COLUMN_NOTES: Readonly<Record<string, string>> = {
     "the guest dirtier's write pattern: sweep (round-robin over the WSS) or random (uniformly random page per write); empty on rows written before the option (sweep)",
   host_cpu:
     "the host's CPU model (/proc/cpuinfo); empty on rows written before the column (see sessions)",
+  source_migration_run_delay_seconds:
+    "seconds the source QEMU's main loop thread (tid = pid) and migration threads (as source_migration_cpu_seconds) spent runnable but waiting for a CPU during [0, migration_time_seconds]: the run delay, second field of /proc/<pid>/task/<tid>/schedstat (ns), sampled with the CPU times and interpolated to the window; the standard measure of CPU contention from outside. Divided by migration_time_seconds it is the share of the migration the sender was held up; empty on rows written before the column",
+  source_vcpu_run_delay_seconds:
+    "the same for the source QEMU's vCPU threads (CPU n/TCG or CPU n/KVM): how long the guest waited for a CPU; under contention cpu the load shares the vCPU's core by design",
+  host_other_cpu_seconds:
+    "host CPU seconds during [0, migration_time_seconds], all CPUs (/proc/stat user + nice + system + irq + softirq + steal), not used by any thread of the two QEMUs or the contention load, nor by the collector and the link's iperf3 servers: other work on the host; 10 Hz sampling can make it slightly negative; empty on rows written before the column",
+  host_load_average:
+    "the host's 1-minute load average (/proc/loadavg) at the last CPU sample before migrate, dimensionless; a slow average (the kernel's 5 s updates, 1 min decay), for context beside the run delays",
   trace_file:
-    "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run; <file>.progress.jsonl.gz (rows with the noise columns): the run line {source: run, end_seconds, baseline_seconds, clock_ticks_per_second, write_pattern, contention}, then, sorted by t_since_run_start (seconds since migrate, negative in the baseline), progress lines {source: guest|colocated, count, unit: pages|iterations|bytes, from, t_own} and CPU lines {source: cpu, process: source-qemu|destination-qemu|contention, pid, threads: [[tid, comm, utime+stime ticks], ...]}",
+    "traces/<file>.qmp.jsonl.gz: one line per query-migrate poll of the source {t_monotonic, t_since_run_start, query_migrate}, last line the destination's reply; <file>.events.jsonl.gz: every other QMP command, reply and event of both QEMUs and the guest's console lines during the run; <file>.progress.jsonl.gz (rows with the noise columns): the run line {source: run, end_seconds, baseline_seconds, clock_ticks_per_second, write_pattern, contention}, then, sorted by t_since_run_start (seconds since migrate, negative in the baseline), progress lines {source: guest|colocated, count, unit: pages|iterations|bytes, from, t_own}, CPU lines {source: cpu, process: source-qemu|destination-qemu|contention, pid, threads: [[tid, comm, utime+stime ticks, run delay ns (rows with the disturbance columns)], ...]} and, on rows with the disturbance columns, host lines {source: host, load_average, cpu_busy_ticks, cpu_total_ticks, apparatus_ticks (the collector and the iperf3 servers)} at the same 10 Hz",
 };
 
 /** The dataset's metadata: setup, what each method and contention means, column notes, sittings. */
@@ -121,7 +137,10 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
   const memoryMib = bytesToMib(input.memoryBytes);
   const earlier = ((input.previous.sessions as CollectSession[] | undefined) ?? [])
     .filter((s) => s.started !== session.started);
-  const sessions = [...earlier, session];
+  const sessions = [...earlier, {
+    ...session,
+    disturbance: sittingDisturbance(rows, session.started),
+  }];
   const counts: Record<string, number> = {};
   for (const row of rows) counts[String(row.status)] = (counts[String(row.status)] ?? 0) + 1;
   return {
@@ -195,7 +214,7 @@ export function datasetMetadata(input: MetadataInput): Record<string, unknown> {
     },
     columns: { ...COLUMN_NOTES },
     other_load:
-      "Other work on the machine during each sitting is in sessions[].host_load. QEMU ran at the niceness in setup, but TCG is CPU-bound, so times are noisier than on a dedicated host.",
+      "Other work on the machine during each sitting is in sessions[].host_load (a note) and, for rows written since the disturbance columns, per run in host_load_average, source_migration_run_delay_seconds, source_vcpu_run_delay_seconds and host_other_cpu_seconds, summarised per sitting in sessions[].disturbance. QEMU ran at the niceness in setup, but TCG is CPU-bound, so times are noisier than on a dedicated host.",
     sessions,
     row_counts: counts,
   };

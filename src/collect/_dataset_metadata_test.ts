@@ -64,3 +64,42 @@ Deno.test("datasetMetadata() states the setup the loader and the resume check re
   assert.equal(setup.after_seconds, 5);
   assert.match(String(meta.link), /^1 Gbit\/s/);
 });
+
+Deno.test("datasetMetadata() summarises the current sitting's disturbance from its rows", () => {
+  const row = (started: string, load: number | string, delay: number | string, time: number) => ({
+    status: "completed",
+    started_at: started,
+    host_load_average: load,
+    source_migration_run_delay_seconds: delay,
+    migration_time_seconds: time,
+  });
+  const first = datasetMetadata(input({}, sitting("2026-11-25T20:00:00.000Z", 1)));
+  const meta = datasetMetadata({
+    ...input(first, sitting("2026-12-02T03:00:00.000Z", 4)),
+    rows: [
+      row("2026-11-25T20:01:00.000Z", 9, 5, 10), // the earlier sitting: left out
+      row("2026-12-02T03:01:00.000Z", 2.5, 0.1, 10),
+      row("2026-12-02T03:02:00.000Z", "4.5", "0.8", 10), // as a resumed runs.csv holds it
+      row("2026-12-02T03:03:00.000Z", 3, 0.4, 10),
+      row("2026-12-02T03:04:00.000Z", "", "", 10), // written without the columns
+    ],
+  });
+  const sessions = meta.sessions as CollectSession[];
+  assert.deepEqual(sessions[1]!.disturbance, {
+    rows_measured: 3,
+    host_load_average: [2.5, 3, 4.5],
+    source_migration_run_delay_fraction: [0.04, 0.08],
+    rows_run_delay_over_5_percent: 1,
+  });
+  // The earlier sitting's entry is kept as it was written then.
+  assert.deepEqual(sessions[0]!.disturbance, {
+    rows_measured: 0,
+    host_load_average: [],
+    source_migration_run_delay_fraction: [],
+    rows_run_delay_over_5_percent: 0,
+  });
+  assert.match(
+    String((meta.columns as Record<string, string>).host_other_cpu_seconds),
+    /\/proc\/stat/,
+  );
+});

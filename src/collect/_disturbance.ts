@@ -13,6 +13,7 @@ import {
   threadCounterDelta,
   type TraceLine,
 } from "./_progress.ts";
+import { quantileSorted } from "../_stats.ts";
 import type { RunRow } from "./types.ts";
 
 /** QEMU's vCPU threads with `debug-threads=on` (`CPU 0/TCG`, `CPU 1/KVM`). */
@@ -113,4 +114,61 @@ export function disturbanceCells(lines: readonly TraceLine[]): RunRow {
   const other = hostOtherCpuSeconds(lines, window, run.clock_ticks_per_second);
   if (other !== undefined) cells.host_other_cpu_seconds = round(other, 2);
   return cells;
+}
+
+/**
+ * The run delay, as a fraction of the migration time, above which the
+ * sitting summary counts a run as disturbed: the example criterion of
+ * data/README.md (a researcher may choose another from the columns).
+ */
+export const DISTURBED_RUN_DELAY_FRACTION = 0.05;
+
+/** How disturbed a sitting's runs were, for its entry in the metadata's `sessions`. */
+export interface SittingDisturbance {
+  /** Rows of the sitting that carry the disturbance columns. */
+  rows_measured: number;
+  /** The 1-minute load average at `migrate` over those rows: minimum, median, maximum. */
+  host_load_average: [number, number, number] | [];
+  /**
+   * `source_migration_run_delay_seconds` / `migration_time_seconds` over those rows: median,
+   * maximum.
+   */
+  source_migration_run_delay_fraction: [number, number] | [];
+  /** Rows whose fraction exceeds {@linkcode DISTURBED_RUN_DELAY_FRACTION}. */
+  rows_run_delay_over_5_percent: number;
+}
+
+/**
+ * Summarises the disturbance cells of the rows started at or after `since`
+ * (ISO 8601, the sitting's start; rows compare by `started_at`). Rows
+ * without the cells (written before them, or failed early) are left out.
+ */
+export function sittingDisturbance(
+  rows: readonly RunRow[],
+  since: string,
+): SittingDisturbance {
+  const cell = (row: RunRow, name: string) => {
+    const value = row[name];
+    return value === undefined || value === "" ? Number.NaN : Number(value);
+  };
+  const own = rows.filter((row) => String(row.started_at ?? "") >= since);
+  const loads = own.map((row) => cell(row, "host_load_average")).filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const fractions = own.flatMap((row) => {
+    const delay = cell(row, "source_migration_run_delay_seconds");
+    const time = cell(row, "migration_time_seconds");
+    return Number.isFinite(delay) && time > 0 ? [delay / time] : [];
+  }).sort((a, b) => a - b);
+  const r = (x: number) => round(x, 4);
+  return {
+    rows_measured: Math.max(loads.length, fractions.length),
+    host_load_average: loads.length === 0
+      ? []
+      : [loads[0]!, r(quantileSorted(loads, 0.5)), loads.at(-1)!],
+    source_migration_run_delay_fraction: fractions.length === 0
+      ? []
+      : [r(quantileSorted(fractions, 0.5)), r(fractions.at(-1)!)],
+    rows_run_delay_over_5_percent: fractions.filter((f) => f > DISTURBED_RUN_DELAY_FRACTION)
+      .length,
+  };
 }

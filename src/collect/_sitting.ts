@@ -5,6 +5,7 @@
 import { buildGuest, createLink, type Link, removeStaleNamespaces, run, spawn } from "./_host.ts";
 import { type CollectSession, datasetMetadata, type MetadataNotes } from "./_dataset_metadata.ts";
 import type { MigrationSession } from "./_migrate.ts";
+import { parseLoadAverage } from "./_proc.ts";
 import { nowSeconds } from "./_qmp.ts";
 import { probeAccelerator } from "./_vm.ts";
 import type { RunRow } from "./types.ts";
@@ -127,6 +128,8 @@ export async function startSitting(input: SittingInput): Promise<Sitting> {
     host_cpus: navigator.hardwareConcurrency,
     host_kernel: (await run(["uname", "-sr"])).trim(),
     host_load: input.hostLoadNote,
+    host_load_average_at_start:
+      parseLoadAverage(await Deno.readTextFile("/proc/loadavg")).oneMinute,
     points_run: 0,
   };
   let meta = input.previousMeta;
