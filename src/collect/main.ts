@@ -155,7 +155,10 @@ CONCURRENT: ${CONCURRENT_HELP}`,
       default: -10,
     }),
     "retry-failed": flag("run again points whose rows are all 'failed'"),
-    "host-load": option(text(), { help: "note on other load on the machine, for the metadata" }),
+    "host-load": option(text(), {
+      help:
+        "note on other load on the machine, for the metadata (each run also records its load average, run delays and other CPU)",
+    }),
     concurrent: option(list(oneOf(CONCURRENT_SHAPES)), {
       help:
         "concurrent mode: plan shapes shared-uplink (a->b, a->c), shared-downlink (a->c, b->c), three (a->b, a->c, b->c); writes runs.csv with plan columns and the plan tables migrations.csv and nodes.csv; see CONCURRENT above",
