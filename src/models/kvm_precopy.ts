@@ -75,6 +75,13 @@ export interface KvmPrecopyResult {
   remainingBytes: number;
   /** Each round's seconds and bytes, in order (`"qemu"`: the time between exact counts). */
   rounds: Round[];
+  /**
+   * The chance that QEMU switches by `timeoutSeconds`: 1 or 0 but for random
+   * writes (`writePattern: "random"`), where the count each exact count finds
+   * and QEMU's threshold are random: P = 1 - prod(1 - q_i) over the exact
+   * counts, `converged` when P >= 0.5.
+   */
+  convergenceProbability: number;
 }
 
 /**
@@ -194,6 +201,7 @@ export function kvmPrecopy(
       stopAndCopySeconds: out.downtimeSeconds,
       bitmapSyncs: out.iterations + 1 + (out.converged ? 1 : 0),
       rounds,
+      convergenceProbability: out.converged ? 1 : 0,
     };
   }
   const out = qemuSwitch(
@@ -222,6 +230,7 @@ export function kvmPrecopy(
     transferredBytes: out.transferredBytes,
     remainingBytes: out.remainingBytes,
     rounds,
+    convergenceProbability: out.convergenceProbability,
   };
 }
 
@@ -253,5 +262,6 @@ export function qemuInput(
     chunkSeconds: options.chunkSeconds,
     bandwidthWindowSeconds: options.bandwidthWindowSeconds,
     socketBufferBytes: options.socketBufferBytes,
+    bandwidthReadingSpread: options.bandwidthReadingSpread,
   };
 }
