@@ -118,7 +118,7 @@ export function qemuSwitch(
   out: QemuSwitchOutput,
   rounds?: { seconds: number; bytes: number }[],
 ): QemuSwitchOutput {
-  const { pageBytes, bandwidthBytesPerSecond: b, chunkSeconds } = input;
+  const { pageBytes, bandwidthBytesPerSecond: b, chunkSeconds, timeoutSeconds } = input;
   const totalPages = input.memoryBytes / pageBytes;
   const wssPages = input.wssBytes / pageBytes;
   const zeroPages = input.zeroBytes / pageBytes;
@@ -130,7 +130,6 @@ export function qemuSwitch(
   const firstLimitPages = firstWindow > 0
     ? ((b + input.socketBufferBytes / firstWindow) * input.downtimeLimitSeconds) / pageBytes
     : limitPages;
-  const cyclePages = wssPages;
   const pagesPerSecond = input.dirtyPagesPerSecond;
   const chunkWire = b * chunkSeconds;
   const tailPages = Math.min(input.tailBytes / pageBytes, totalPages - wssPages - zeroPages);
@@ -169,11 +168,11 @@ export function qemuSwitch(
       wire = Math.min(totalWire, chunks * chunkWire);
     }
     const seconds = wire / b;
-    if (time + seconds > input.timeoutSeconds) {
-      const partial = (input.timeoutSeconds - time) * b;
+    if (time + seconds > timeoutSeconds) {
+      const partial = (timeoutSeconds - time) * b;
       cursor = consume(map, cursor, partial, normalWire);
       sent += partial;
-      return finish(out, map, 1, input.timeoutSeconds, sent, syncs, exactCounts, input, 0, tally);
+      return finish(out, map, 1, timeoutSeconds, sent, syncs, exactCounts, input, 0, tally);
     }
     cursor = consume(map, cursor, wire, normalWire);
     time += seconds;
@@ -187,16 +186,7 @@ export function qemuSwitch(
       : limitPages;
     if (estimate > threshold * (1 + 1e-12) + 1e-9) continue;
     // The exact count: sync the guest's writes since the last sync into the bitmap.
-    let variance = 0;
-    if (wssPages > 0 && pagesPerSecond > 0) {
-      const written = pagesPerSecond * (time - lastSync);
-      if (input.random) {
-        variance = newPagesVariance(wssPages - dirtyBelow(map, wssPages), written, wssPages);
-      }
-      map = input.random
-        ? addUniform(map, wssPages, 1 - Math.exp(-written / wssPages))
-        : addArc(map, (pagesPerSecond * lastSync) % cyclePages, written, cyclePages);
-    }
+    if (wssPages > 0 && pagesPerSecond > 0) map = syncWrites(map, input, lastSync, time, tally);
     const gap = time - lastSync;
     lastSync = time;
     syncs += 1;
@@ -205,19 +195,7 @@ export function qemuSwitch(
     const exact = dirtyPages(map);
     const slot = exactCounts % STEADY_WINDOW;
     if (tally) {
-      tallySync(
-        tally,
-        map,
-        exact,
-        variance,
-        threshold,
-        time,
-        sent,
-        syncs,
-        exactCounts,
-        input,
-        slot,
-      );
+      tallySync(tally, map, input, { exact, threshold, time, sent, syncs, exactCounts, slot });
       STEADY_SENT[slot] = roundSent;
       if (tally.survive < SURVIVE_FLOOR) {
         return finish(out, map, 0, time, sent, syncs + 1, exactCounts, input, 0, tally);
@@ -236,20 +214,9 @@ export function qemuSwitch(
     if (period > 0) {
       // The counts and their spacing repeat: the same state comes back and never
       // falls below the threshold, so the migration runs until the timeout.
-      if (tally) repeatTally(tally, period, slot, time, sent, syncs, exactCounts, input);
-      const more = input.timeoutSeconds - time;
-      return finish(
-        out,
-        map,
-        1,
-        input.timeoutSeconds,
-        sent,
-        syncs,
-        exactCounts,
-        input,
-        more,
-        tally,
-      );
+      if (tally) repeatTally(tally, period, slot, time, sent, syncs, exactCounts, timeoutSeconds);
+      const more = timeoutSeconds - time;
+      return finish(out, map, 1, timeoutSeconds, sent, syncs, exactCounts, input, more, tally);
     }
   }
 }
@@ -310,41 +277,58 @@ function dirtyBelow(map: Bitmap, wss: number): number {
   return pages;
 }
 
+/**
+ * The guest's writes since the last sync, from `from` to `to` seconds, into
+ * the bitmap: an arc for a sweep, a uniform fraction for random writes (then
+ * the variance of the new pages' count goes to `tally.variance`).
+ */
+function syncWrites(
+  map: Bitmap,
+  input: QemuSwitchInput,
+  from: number,
+  to: number,
+  tally?: ConvergenceTally,
+): Bitmap {
+  const wssPages = input.wssBytes / input.pageBytes;
+  const pagesPerSecond = input.dirtyPagesPerSecond;
+  const written = pagesPerSecond * (to - from);
+  if (!input.random) return addArc(map, (pagesPerSecond * from) % wssPages, written, wssPages);
+  if (tally) {
+    tally.variance = newPagesVariance(wssPages - dirtyBelow(map, wssPages), written, wssPages);
+  }
+  return addUniform(map, wssPages, 1 - Math.exp(-written / wssPages));
+}
+
 /** Random writes: adds one exact count's chance to switch, and keeps it for repeatTally. */
 function tallySync(
   tally: ConvergenceTally,
   map: Bitmap,
-  exact: number,
-  variance: number,
-  threshold: number,
-  time: number,
-  sent: number,
-  syncs: number,
-  exactCounts: number,
   input: QemuSwitchInput,
-  slot: number,
+  at: {
+    exact: number;
+    threshold: number;
+    time: number;
+    sent: number;
+    syncs: number;
+    exactCounts: number;
+    slot: number;
+  },
 ): void {
+  const { exact, slot } = at;
   const { chance, shiftPages } = switchChance(
     exact,
-    variance,
-    threshold,
+    tally.variance,
+    at.threshold,
     input.bandwidthReadingSpread,
   );
-  const stopWire = wireOf(map, input.pageBytes + PAGE_HEADER_BYTES) +
-    shiftPages * (input.pageBytes + PAGE_HEADER_BYTES);
-  addSync(
-    tally,
-    chance,
-    time,
-    syncs + 1,
-    exactCounts,
-    sent + stopWire,
-    stopWire,
-    exact + shiftPages,
-  );
+  tally.variance = 0;
+  const normalWire = input.pageBytes + PAGE_HEADER_BYTES;
+  const stopWire = wireOf(map, normalWire) + shiftPages * normalWire;
+  const left = exact + shiftPages;
+  addSync(tally, chance, at.time, at.syncs + 1, at.exactCounts, at.sent + stopWire, stopWire, left);
   STEADY_CHANCE[slot] = chance;
   STEADY_WIRE[slot] = stopWire;
-  STEADY_LEFT[slot] = exact + shiftPages;
+  STEADY_LEFT[slot] = left;
 }
 
 /**
@@ -360,13 +344,13 @@ function repeatTally(
   sent: number,
   syncs: number,
   exactCounts: number,
-  input: QemuSwitchInput,
+  timeoutSeconds: number,
 ): void {
   const n = STEADY_WINDOW;
   for (let m = 0; tally.survive >= SURVIVE_FLOOR; m++) {
     const at = (slot - period + 1 + (m % period) + 2 * n) % n;
     time += GAPS[at]!;
-    if (time > input.timeoutSeconds) return;
+    if (time > timeoutSeconds) return;
     sent += STEADY_SENT[at]!;
     syncs += 1;
     exactCounts += 1;

@@ -80,6 +80,8 @@ export interface ConvergenceTally {
   sentBytes: number;
   stopWireBytes: number;
   remainingPages: number;
+  /** Scratch: the variance of the count the next exact count finds, pages². */
+  variance: number;
 }
 
 export function newTally(): ConvergenceTally {
@@ -92,6 +94,7 @@ export function newTally(): ConvergenceTally {
     sentBytes: 0,
     stopWireBytes: 0,
     remainingPages: 0,
+    variance: 0,
   };
 }
 
