@@ -294,7 +294,10 @@ function syncWrites(
   const written = pagesPerSecond * (to - from);
   if (!input.random) return addArc(map, (pagesPerSecond * from) % wssPages, written, wssPages);
   if (tally) {
-    tally.variance = newPagesVariance(wssPages - dirtyBelow(map, wssPages), written, wssPages);
+    const p0 = Math.exp(-written / wssPages);
+    const fresh = newPagesVariance(wssPages - dirtyBelow(map, wssPages), written, wssPages);
+    tally.accumulated = p0 * p0 * tally.accumulated + fresh;
+    tally.variance = tally.accumulated;
   }
   return addUniform(map, wssPages, 1 - Math.exp(-written / wssPages));
 }

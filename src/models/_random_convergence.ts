@@ -82,6 +82,7 @@ export interface ConvergenceTally {
   remainingPages: number;
   /** Scratch: the variance of the count the next exact count finds, pages². */
   variance: number;
+  accumulated: number;
 }
 
 export function newTally(): ConvergenceTally {
@@ -95,6 +96,7 @@ export function newTally(): ConvergenceTally {
     stopWireBytes: 0,
     remainingPages: 0,
     variance: 0,
+    accumulated: 0,
   };
 }
 
