@@ -31,6 +31,11 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
  *   above B, bytes: the grid's first `query-migrate` samples (0.2 s) carry
  *   127.9 MB/s median, at a sustained 119.5 MB/s, so about 1.7 MB went into
  *   the socket at once.
+ * - `bandwidthReadingSpread`: how QEMU's bandwidth reading (`mbps`, the
+ *   threshold's scale) scatters from window to window, as a relative sd:
+ *   1.23 % over the 1,463 post-first-pass samples of the sweep's 21
+ *   random-write runs within 5 % of each run's median (0.6-2.4 % per run;
+ *   `scripts/random_writer_traces.ts`). Used for random writes only.
  *
  * @example The defaults are what kvmPrecopy uses when the options say nothing
  * ```ts

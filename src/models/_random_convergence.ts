@@ -2,10 +2,15 @@
 // rule (_qemu_switch.ts). The bitmap follows the writer's mean (the dirty
 // fraction 1 - exp(-k / N) of the clean pages after k writes); at each exact
 // count the number of pages found dirty is random, and so is QEMU's threshold
-// (its bandwidth reading over the last 100 ms window). Per sync i the chance
-// that the count is below the threshold is q_i (normal approximation), and
-// the chance of converging by the timeout is P = 1 - prod(1 - q_i): the syncs
-// are taken as independent tries along the mean path. The expected time,
+// (its bandwidth reading over the last 100 ms window). The count's variance is
+// the occupancy variance of the new pages, accumulated over the syncs (a
+// deviation carries over to the next sync times exp(-k / N)); the
+// threshold's is (spread x threshold)². Per sync i the chance that the count
+// is below the threshold is q_i (normal approximation), and the chance of
+// converging by the timeout is P = 1 - prod(1 - q_i): the syncs are taken as
+// independent tries along the mean path (for the count's part, whose
+// deviations persist from sync to sync, this overstates P a little; for the
+// threshold's, drawn anew each window, it holds). The expected time,
 // pause and syncs given convergence weigh each sync by f_i = q_i prod_{j<i}
 // (1 - q_j). Inputs are assumed valid.
 
