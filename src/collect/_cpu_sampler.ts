@@ -40,11 +40,11 @@ export function parseProcStat(text: string): ThreadStat {
 }
 
 /**
- * Reads every thread of `pid`: `[tid, comm, ticks, run delay ns]` (the run
- * delay left out where `schedstat` cannot be read); an empty list if the
- * process is gone.
+ * Reads every thread of `pid`: `[tid, comm, ticks]`, and with `runDelay`
+ * its run delay in ns as a fourth element (left out where `schedstat`
+ * cannot be read); an empty list if the process is gone.
  */
-export async function readThreads(pid: number): Promise<ThreadEntry[]> {
+export async function readThreads(pid: number, runDelay = true): Promise<ThreadEntry[]> {
   const threads: ThreadEntry[] = [];
   try {
     for await (const entry of Deno.readDir(`/proc/${pid}/task`)) {
@@ -52,8 +52,10 @@ export async function readThreads(pid: number): Promise<ThreadEntry[]> {
       const dir = `/proc/${pid}/task/${tid}`;
       try {
         const stat = parseProcStat(await Deno.readTextFile(`${dir}/stat`));
-        const wait = await Deno.readTextFile(`${dir}/schedstat`)
-          .then((text) => parseSchedstat(text).waitNanoseconds, () => undefined);
+        const wait = runDelay
+          ? await Deno.readTextFile(`${dir}/schedstat`)
+            .then((text) => parseSchedstat(text).waitNanoseconds, () => undefined)
+          : undefined;
         threads.push(
           wait === undefined ? [tid, stat.comm, stat.ticks] : [tid, stat.comm, stat.ticks, wait],
         );
@@ -101,19 +103,38 @@ export interface CpuSampler {
   stop(): Promise<Array<CpuLine | HostLine>>;
 }
 
+/** What {@linkcode startCpuSampler} reads besides every thread's CPU time. */
+export interface CpuSamplerOptions {
+  /**
+   * Processes of the testbed besides the collector whose CPU time the host
+   * lines count with the collector's (see {@linkcode readHost}).
+   *
+   * @default {[]}
+   */
+  helperPids?: readonly number[];
+  /**
+   * The labels whose threads' run delays are read too (one more file per
+   * thread and tick); undefined: every process's.
+   *
+   * @default {undefined}
+   */
+  runDelayOf?: readonly string[];
+}
+
 /**
  * Samples the threads of `initial` (label to pid) and of the processes
  * added later every `intervalSeconds`
  * (scheduled on a fixed grid, so the mean rate holds under load), and the
- * host ({@linkcode readHost}, with `helperPids`) at every tick, with
+ * host ({@linkcode readHost}) at every tick, with
  * times as seconds since `t0` (the collector's clock) once `t0` is set.
  */
 export function startCpuSampler(
   intervalSeconds: number,
   t0: () => number,
   initial: Readonly<Record<string, number>> = {},
-  helperPids: readonly number[] = [],
+  options: CpuSamplerOptions = {},
 ): CpuSampler {
+  const { helperPids = [], runDelayOf } = options;
   const processes = new Map<string, number>(Object.entries(initial));
   const lines: Array<(CpuLine | HostLine) & { tAbs: number }> = [];
   let running = true;
@@ -125,7 +146,7 @@ export function startCpuSampler(
       if (host !== undefined) lines.push({ ...host, t_since_run_start: 0, tAbs: tHost });
       for (const [label, pid] of processes) {
         const t = nowSeconds();
-        const threads = await readThreads(pid);
+        const threads = await readThreads(pid, runDelayOf?.includes(label) ?? true);
         if (threads.length > 0) {
           lines.push({
             t_since_run_start: 0,

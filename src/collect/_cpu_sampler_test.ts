@@ -78,3 +78,11 @@ Deno.test("readHost() reads the load, the host's CPU ticks and the collector's o
     `${twice} ticks, ${host.apparatus_ticks} before, ${after} after`,
   );
 });
+
+Deno.test("readThreads() adds the run delay only when asked", async () => {
+  const withDelay = await readThreads(Deno.pid);
+  const without = await readThreads(Deno.pid, false);
+  assert.ok(withDelay.length > 0 && withDelay.every((entry) => entry.length === 4));
+  assert.ok(without.length > 0 && without.every((entry) => entry.length === 3));
+  assert.equal(withDelay[0]![0], Deno.pid);
+});

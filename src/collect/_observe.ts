@@ -59,7 +59,7 @@ export async function observe(
   const sampler: CpuSampler = startCpuSampler(bed.cpuIntervalSeconds, () => t0, {
     "source-qemu": src.child.pid,
     "destination-qemu": dst.child.pid,
-  }, bed.helperPids);
+  }, { helperPids: bed.helperPids ?? [], runDelayOf: ["source-qemu"] });
   let contention: Contention;
   try {
     contention = await startContention(bed, point.contention, src);
