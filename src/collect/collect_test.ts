@@ -92,6 +92,24 @@ async function checkProgress(out: string, row: Record<string, unknown>, where: s
   }
   assert.equal(row.write_pattern, "sweep", where);
   assert.ok(String(row.host_cpu).length > 0, where);
+  // The disturbance cells, from the host lines and the source QEMU's run delays.
+  covered("host", 5);
+  const sourceLines = lines.filter((l) => l.source === "cpu" && l.process === "source-qemu");
+  assert.ok(
+    sourceLines.every((l) => (l.threads as unknown[][]).every((t) => t.length === 4)),
+    `${where}: source threads without run delays`,
+  );
+  for (const cell of ["host_load_average", "source_migration_run_delay_seconds"]) {
+    assert.ok(row[cell] !== "" && Number(row[cell]) >= 0, `${where}: ${cell} ${row[cell]}`);
+  }
+  const delay = Number(row.source_vcpu_run_delay_seconds);
+  assert.ok(row.source_vcpu_run_delay_seconds !== "" && delay >= 0 && delay <= end + 0.5, where);
+  const other = Number(row.host_other_cpu_seconds);
+  assert.ok(
+    row.host_other_cpu_seconds !== "" && other > -1 &&
+      other <= end * navigator.hardwareConcurrency + 1,
+    `${where}: host_other_cpu_seconds ${row.host_other_cpu_seconds}`,
+  );
 }
 
 Deno.test({

@@ -30,6 +30,13 @@ const NEW_COLUMNS = [
   "host_cpu",
 ];
 
+const DISTURBANCE_COLUMNS = [
+  "source_migration_run_delay_seconds",
+  "source_vcpu_run_delay_seconds",
+  "host_other_cpu_seconds",
+  "host_load_average",
+];
+
 Deno.test("a new sitting on data/qemu-tcg-1gbit with 2 repeats plans only the missing points", async () => {
   const dir = `${DATA}qemu-tcg-1gbit`;
   const { rows } = await readDataset(`${dir}/runs.csv`, `${dir}/qemu-tcg-1gbit.meta.json`, PAPER);
@@ -100,6 +107,8 @@ Deno.test("committed rows survive a rewrite; the new columns stay empty on rows 
     assert.equal(again.length, rows.length);
     for (const [i, row] of rows.entries()) {
       for (const [column, cell] of Object.entries(row)) assert.equal(again[i]![column], cell);
+      // No committed row has the disturbance columns: a rewrite leaves them empty.
+      for (const column of DISTURBANCE_COLUMNS) assert.equal(again[i]![column], "", column);
       // Rows written before the noise columns (no host_cpu) keep them empty.
       if (row.host_cpu === undefined || row.host_cpu === "") {
         for (const column of NEW_COLUMNS) {
