@@ -59,6 +59,7 @@ export {
   type DatasetProblem,
   type DatasetWarning,
   FOLDER_RUNS_FILES,
+  type HostSample,
   importLibvirt,
   type ImportLibvirtOptions,
   type ImportLibvirtResult,

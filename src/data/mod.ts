@@ -76,6 +76,7 @@ export {
 export { type DataFrame, toDataFrame } from "./to_data_frame.ts";
 export {
   type CpuSample,
+  type HostSample,
   parseProgressTrace,
   type ParseProgressTraceOptions,
   type ProgressSample,

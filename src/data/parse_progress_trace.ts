@@ -29,6 +29,26 @@ export interface ThreadTicks {
   name: string;
   /** utime + stime, clock ticks. */
   ticks: number;
+  /**
+   * Time it spent runnable but waiting for a CPU so far (its `schedstat` run delay),
+   * nanoseconds, where the trace records it (the source QEMU's threads, since the
+   * disturbance columns).
+   */
+  runDelayNanoseconds?: number;
+}
+
+/** The host at a sample (traces written since the disturbance columns). */
+export interface HostSample {
+  /** Seconds since `migrate` was sent. */
+  timeSeconds: number;
+  /** The 1-minute load average (dimensionless). */
+  loadAverage: number;
+  /** The host's busy CPU time so far, all CPUs, clock ticks. */
+  busyTicks: number;
+  /** The host's busy + idle + iowait CPU time so far, clock ticks. */
+  totalTicks: number;
+  /** CPU time so far of the collector and the link's iperf3 servers, clock ticks. */
+  apparatusTicks: number;
 }
 
 /** The CPU time of every thread of one process at one moment, from /proc. */
@@ -59,6 +79,8 @@ export interface ProgressTrace {
   progress: ProgressSample[];
   /** The CPU samples, sorted by time. */
   cpu: CpuSample[];
+  /** The host samples, sorted by time; absent when the trace has none (written before them). */
+  host?: HostSample[];
 }
 
 /** Options for {@linkcode parseProgressTrace}. */
@@ -76,7 +98,9 @@ export interface ParseProgressTraceOptions {
  * `end_seconds`, `baseline_seconds`, `clock_ticks_per_second`,
  * `write_pattern`, `contention`), progress lines (`source: "guest"` or
  * `"colocated"`: `count`, `unit`, `from`) and CPU lines (`source: "cpu"`:
- * `process`, `pid`, `threads: [[tid, comm, ticks], ...]`), each with
+ * `process`, `pid`, `threads: [[tid, comm, ticks, run delay ns?], ...]`) and
+ * host lines (`source: "host"`: `load_average`, `cpu_busy_ticks`,
+ * `cpu_total_ticks`, `apparatus_ticks`), each with
  * `t_since_run_start` (seconds since `migrate`). Blank lines are skipped;
  * lines of another `source` are ignored (later collectors may add some).
  * Pure; `loadProgressTrace` reads the gzipped file.
@@ -114,6 +138,7 @@ export function parseProgressTrace(
   let run: Omit<ProgressTrace, "progress" | "cpu"> | undefined;
   const progress: ProgressSample[] = [];
   const cpu: CpuSample[] = [];
+  const host: HostSample[] = [];
   text.split("\n").forEach((raw, index) => {
     const line = raw.trim();
     if (line === "") return;
@@ -158,6 +183,14 @@ export function parseProgressTrace(
         pid: num("pid"),
         threads: threadsOf(where, object.threads),
       });
+    } else if (source === "host") {
+      host.push({
+        timeSeconds: num("t_since_run_start"),
+        loadAverage: num("load_average"),
+        busyTicks: num("cpu_busy_ticks"),
+        totalTicks: num("cpu_total_ticks"),
+        apparatusTicks: num("apparatus_ticks"),
+      });
     }
   });
   if (run === undefined) {
@@ -167,7 +200,8 @@ export function parseProgressTrace(
   }
   progress.sort((a, b) => a.timeSeconds - b.timeSeconds);
   cpu.sort((a, b) => a.timeSeconds - b.timeSeconds);
-  return { ...run, progress, cpu };
+  host.sort((a, b) => a.timeSeconds - b.timeSeconds);
+  return host.length === 0 ? { ...run, progress, cpu } : { ...run, progress, cpu, host };
 }
 
 function fieldOf(
@@ -190,7 +224,7 @@ function fieldOf(
 function threadsOf(where: string, value: unknown): ThreadTicks[] {
   const bad = () =>
     new TypeError(
-      `${where}: invalid field "threads", expected [[tid, name, ticks], ...] (got ${
+      `${where}: invalid field "threads", expected [[tid, name, ticks, run delay ns?], ...] (got ${
         showValue(value)
       })`,
     );
@@ -198,8 +232,11 @@ function threadsOf(where: string, value: unknown): ThreadTicks[] {
   return value.map((entry) => {
     if (
       !Array.isArray(entry) || typeof entry[0] !== "number" || typeof entry[1] !== "string" ||
-      typeof entry[2] !== "number" || !Number.isFinite(entry[2])
+      typeof entry[2] !== "number" || !Number.isFinite(entry[2]) ||
+      (entry.length > 3 && !(typeof entry[3] === "number" && Number.isFinite(entry[3])))
     ) throw bad();
-    return { tid: entry[0], name: entry[1], ticks: entry[2] };
+    const thread: ThreadTicks = { tid: entry[0], name: entry[1], ticks: entry[2] };
+    if (entry.length > 3) thread.runDelayNanoseconds = entry[3];
+    return thread;
   });
 }

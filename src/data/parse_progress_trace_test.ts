@@ -54,3 +54,71 @@ Deno.test("parseProgressTrace() reads the collector's format (a SYNTHETIC trace)
     );
   });
 });
+
+Deno.test("parseProgressTrace() reads run delays and host lines where the trace has them", async (t) => {
+  const run = syntheticProgressTrace({ endSeconds: 4 }).split("\n")[0]!;
+  const cpu = (t: number, wait: number) =>
+    JSON.stringify({
+      t_since_run_start: t,
+      source: "cpu",
+      process: "source-qemu",
+      pid: 7,
+      threads: [[7, "qemu-system-x86", 10 * t, wait], [8, "CPU 0/TCG", 60 * t]],
+    });
+  const host = (t: number) =>
+    JSON.stringify({
+      t_since_run_start: t,
+      source: "host",
+      load_average: 2.5,
+      cpu_busy_ticks: 1000 + 190 * t,
+      cpu_total_ticks: 2000 + 200 * t,
+      apparatus_ticks: 40 + 5 * t,
+    });
+  await t.step("the fourth element and the host samples, sorted", () => {
+    const trace = parseProgressTrace(
+      [run, host(0.1), cpu(0.1, 5e8), host(-0.1), cpu(0, 4e8)].join("\n"),
+    );
+    assert.equal(trace.cpu[0]!.threads[0]!.runDelayNanoseconds, 4e8);
+    assert.equal("runDelayNanoseconds" in trace.cpu[0]!.threads[1]!, false);
+    assert.deepEqual(trace.host, [
+      {
+        timeSeconds: -0.1,
+        loadAverage: 2.5,
+        busyTicks: 981,
+        totalTicks: 1980,
+        apparatusTicks: 39.5,
+      },
+      {
+        timeSeconds: 0.1,
+        loadAverage: 2.5,
+        busyTicks: 1019,
+        totalTicks: 2020,
+        apparatusTicks: 40.5,
+      },
+    ]);
+  });
+  await t.step("an older trace has no host field", () => {
+    assert.equal("host" in parseProgressTrace(syntheticProgressTrace()), false);
+  });
+  await t.step("a bad run delay or host line names the field", () => {
+    assert.throws(
+      () => parseProgressTrace([run, cpu(0, Number.NaN).replace("null", '"x"')].join("\n")),
+      {
+        name: "TypeError",
+        message:
+          /progress trace:2: invalid field "threads", expected \[\[tid, name, ticks, run delay ns\?\], \.\.\.\]/,
+      },
+    );
+    assert.throws(
+      () =>
+        parseProgressTrace(
+          [run, host(0).replace('"load_average":2.5', '"load_average":"2.5"')].join("\n"),
+        ),
+      {
+        name: "TypeError",
+        message:
+          'progress trace:2: invalid field "load_average", expected a finite number (got "2.5")',
+      },
+    );
+  });
+});
