@@ -1,7 +1,8 @@
 // Private: what a run watches besides QMP: the contention load, the CPU time
-// of every thread of both QEMUs and of the load, and the progress of the
-// migrating guest and of the load, from a baseline before `migrate` to a
-// window after the end; assembled into the run's progress trace.
+// of every thread of both QEMUs and of the load (with the source QEMU's run
+// delays), the host's load and CPU time, and the progress of the migrating
+// guest and of the load, from a baseline before `migrate` to a window after
+// the end; assembled into the run's progress trace.
 
 import { type Contention, startContention } from "./_contention.ts";
 import { type CpuSampler, startCpuSampler } from "./_cpu_sampler.ts";
