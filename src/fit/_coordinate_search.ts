@@ -5,6 +5,7 @@
 import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
 import { concatPositions, type FitData, gather } from "./_fit_data.ts";
 import { bandwidthOf, initialTheta, type Param, type ParamLayout } from "./_fit_params.ts";
+import { type Lattice, latticeSearch, type ParamObjective, stepsFinely } from "./_lattice_search.ts";
 import { minimize1d, type Minimum1d } from "../_search.ts";
 import type { ResolvedFitOptions } from "./types.ts";
 
@@ -80,6 +81,12 @@ interface Scratch {
   scan: Map<number, Float64Array>;
   scanCenter: number;
   scanPoints: number;
+  /**
+   * Whether the parameter is independent and its runs' times step finely in
+   * B (_lattice_search.ts): searched on the lattice, whose rows are kept here.
+   */
+  fine: boolean;
+  lattice: Lattice;
 }
 
 /**
@@ -116,10 +123,13 @@ export function createSolver(
   };
   const how = { tolerance: options.tolerance, logObjective: options.objective === "log" };
   const withExtra = layout.extraIndex >= 0;
-  const scratch = params.map((param) => scratchOf(param, data, how.logObjective, withExtra));
-  const closedForm = scratch.every((own) =>
-    own.restPositions.length === 0 && own.quadratic.length > 0
+  const scratch = params.map((param) =>
+    scratchOf(param, data, how.logObjective, withExtra, layout.independent)
   );
+  const closed = scratch.map((own) => own.restPositions.length === 0 && own.quadratic.length > 0);
+  const closedForm = closed.every(Boolean);
+  // Every parameter in closed form or on the lattice: one cycle settles them all.
+  const settled = scratch.every((own, k) => closed[k] || own.fine);
   return (weights, start) => {
     const theta = initialTheta(layout);
     if (start !== null) theta.set(start);
@@ -138,6 +148,8 @@ export function createSolver(
       let allConverged = true;
       const full = cycle === 1 && start === null;
       for (let k = 0; k < params.length; k++) {
+        // A parameter on the lattice is settled by its first search.
+        if (cycle > 1 && scratch[k]!.fine) continue;
         // Only the bootstrap's first cycle: every resample starts from the same point.
         const cacheScan = independent && cycle === 1 && start !== null;
         const result = searchParam(layout, data, k, scratch[k]!, theta, full, {
@@ -151,7 +163,7 @@ export function createSolver(
       // Independent parameters need one cycle; from a start (the bootstrap)
       // a second one checks that none moves, unless each is in closed form
       // (its second cycle gives the same x bit for bit).
-      if (independent && (start === null || closedForm)) {
+      if (independent && (start === null || closedForm || settled)) {
         converged = allConverged;
         break;
       }
@@ -170,6 +182,7 @@ function scratchOf(
   data: FitData,
   logObjective: boolean,
   withExtra: boolean,
+  independent: boolean,
 ): Scratch {
   const count = param.positions.length;
   // Only without the extra term: with it a post-copy run's bandwidth has a factor 1 + c·W/M.
@@ -185,10 +198,13 @@ function scratchOf(
         Math.log(data.link[p]!);
     });
   }
+  const rest: Plan = { length: param.plan.length, batches: restBatches };
   return {
     quadratic,
     quadraticConstant,
-    rest: { length: param.plan.length, batches: restBatches },
+    rest,
+    fine: independent && stepsFinely(rest),
+    lattice: new Map(),
     restPositions: concatPositions(restBatches),
     residuals: new Float64Array(count),
     scan: new Map(),
@@ -280,6 +296,13 @@ function searchParam(
     }
     return sum;
   };
+  const search: ParamObjective = { residualsAt, objective, count: restPositions.length };
+  // On the lattice: a refit from a start (the bootstrap's) searches it
+  // alone, the point estimate polishes the wide search's result on it.
+  if (own.fine && !full) {
+    const found = latticeSearch(own.lattice, search, old, how.tolerance, SEARCH_STEPS, own.residuals);
+    if (found !== null) return found;
+  }
   const points = full ? SCAN_POINTS : LOCAL_POINTS;
   // The bootstrap's first searches all scan the same points around the
   // point estimate, with the same bandwidths when the parameters are
@@ -298,14 +321,17 @@ function searchParam(
     }
     return objective(x, residualsAt(x, own.residuals));
   };
-  return minimize1d(
-    f,
-    lo,
-    hi,
-    points,
+  const result = minimize1d(f, lo, hi, points, how.tolerance, SEARCH_STEPS);
+  if (!own.fine || !full) return result;
+  const polished = latticeSearch(
+    own.lattice,
+    search,
+    result.x,
     how.tolerance,
     SEARCH_STEPS,
+    own.residuals,
   );
+  return polished !== null && polished.value < result.value ? polished : result;
 }
 
 /**
