@@ -5,7 +5,14 @@
 import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
 import { concatPositions, type FitData, gather } from "./_fit_data.ts";
 import { bandwidthOf, initialTheta, type Param, type ParamLayout } from "./_fit_params.ts";
-import { type Lattice, latticeSearch, type ParamObjective, stepsFinely } from "./_lattice_search.ts";
+import {
+  type Lattice,
+  LATTICE_HALF_POINTS,
+  LATTICE_SPACING,
+  latticeSearch,
+  type ParamObjective,
+  stepsFinely,
+} from "./_lattice_search.ts";
 import { minimize1d, type Minimum1d } from "../_search.ts";
 import type { ResolvedFitOptions } from "./types.ts";
 
@@ -300,7 +307,15 @@ function searchParam(
   // On the lattice: a refit from a start (the bootstrap's) searches it
   // alone, the point estimate polishes the wide search's result on it.
   if (own.fine && !full) {
-    const found = latticeSearch(own.lattice, search, old, how.tolerance, SEARCH_STEPS, own.residuals);
+    const found = latticeSearch(
+      own.lattice,
+      search,
+      old,
+      LATTICE_HALF_POINTS.refit,
+      how.tolerance,
+      SEARCH_STEPS,
+      own.residuals,
+    );
     if (found !== null) return found;
   }
   const points = full ? SCAN_POINTS : LOCAL_POINTS;
@@ -321,17 +336,22 @@ function searchParam(
     }
     return objective(x, residualsAt(x, own.residuals));
   };
-  const result = minimize1d(f, lo, hi, points, how.tolerance, SEARCH_STEPS);
-  if (!own.fine || !full) return result;
+  // Before the lattice, the wide search need only find the lattice's neighbourhood.
+  const polish = own.fine && full;
+  const tolerance = polish ? Math.max(how.tolerance, LATTICE_SPACING) : how.tolerance;
+  const result = minimize1d(f, lo, hi, points, tolerance, SEARCH_STEPS);
+  if (!polish) return result;
   const polished = latticeSearch(
     own.lattice,
     search,
     result.x,
+    LATTICE_HALF_POINTS.point,
     how.tolerance,
     SEARCH_STEPS,
     own.residuals,
   );
-  return polished !== null && polished.value < result.value ? polished : result;
+  if (polished === null) return { ...result, converged: false };
+  return polished.value < result.value ? polished : result;
 }
 
 /**

@@ -16,8 +16,16 @@ import type { Plan } from "./_evaluate.ts";
 
 /** The lattice's spacing in ln B: 5e-5, at least two points in a piece 1e-4 wide. */
 export const LATTICE_SPACING = 5e-5;
-/** Lattice points either side of the centre in the first scan (±0.0016 in ln B). */
-export const LATTICE_HALF_POINTS = 32;
+/**
+ * Lattice points either side of the centre in the first scan: ±16 (±0.0008
+ * in ln B) after a point estimate's wide search, ±256 (±0.0128) for a
+ * bootstrap refit from the point estimate. A resample's lowest point can lie
+ * several jumps away from the point estimate: on qemu-tcg-1gbit/ KVM
+ * pre-copy's intervals kept widening up to ±128 points (±256: the same but
+ * for one bound, cpu's low end, 0.9921 -> 0.9903), while the point estimates
+ * are the lowest points of a scan over ±0.2 (bench/objective_scan.ts).
+ */
+export const LATTICE_HALF_POINTS = { point: 16, refit: 256 } as const;
 /** The most lattice points either side (±0.2 in ln B) before the caller's search takes over. */
 export const LATTICE_MAX_HALF_POINTS = 4096;
 
@@ -50,6 +58,7 @@ export type Lattice = Map<number, Float64Array>;
  * @param lattice The rows computed so far (added to).
  * @param own The parameter's objective.
  * @param center Where the scan is centred, ln B.
+ * @param firstHalfPoints Lattice points either side in the first scan (doubled while the best is at an end).
  * @param tolerance Stop the refinement when the bracket is narrower than this.
  * @param steps Most refinement steps.
  * @param scratch A residual row for the refinement's evaluations.
@@ -58,13 +67,14 @@ export function latticeSearch(
   lattice: Lattice,
   own: ParamObjective,
   center: number,
+  firstHalfPoints: number,
   tolerance: number,
   steps: number,
   scratch: Float64Array,
 ): Minimum1d | null {
   const h = LATTICE_SPACING;
   const middle = Math.round(center / h);
-  let half = LATTICE_HALF_POINTS;
+  let half = firstHalfPoints;
   for (;;) {
     const values = new Float64Array(2 * half + 1);
     let best = 0;
