@@ -304,20 +304,12 @@ function searchParam(
     return sum;
   };
   const search: ParamObjective = { residualsAt, objective, count: restPositions.length };
+  const onLattice = (center: number, half: number) =>
+    latticeSearch(own.lattice, search, center, half, how.tolerance, SEARCH_STEPS, own.residuals);
   // On the lattice: a refit from a start (the bootstrap's) searches it
   // alone, the point estimate polishes the wide search's result on it.
-  if (own.fine && !full) {
-    const found = latticeSearch(
-      own.lattice,
-      search,
-      old,
-      LATTICE_HALF_POINTS.refit,
-      how.tolerance,
-      SEARCH_STEPS,
-      own.residuals,
-    );
-    if (found !== null) return found;
-  }
+  const found = own.fine && !full ? onLattice(old, LATTICE_HALF_POINTS.refit) : null;
+  if (found !== null) return found;
   const points = full ? SCAN_POINTS : LOCAL_POINTS;
   // The bootstrap's first searches all scan the same points around the
   // point estimate, with the same bandwidths when the parameters are
@@ -341,15 +333,7 @@ function searchParam(
   const tolerance = polish ? Math.max(how.tolerance, LATTICE_SPACING) : how.tolerance;
   const result = minimize1d(f, lo, hi, points, tolerance, SEARCH_STEPS);
   if (!polish) return result;
-  const polished = latticeSearch(
-    own.lattice,
-    search,
-    result.x,
-    LATTICE_HALF_POINTS.point,
-    how.tolerance,
-    SEARCH_STEPS,
-    own.residuals,
-  );
+  const polished = onLattice(result.x, LATTICE_HALF_POINTS.point);
   if (polished === null) return { ...result, converged: false };
   return polished.value < result.value ? polished : result;
 }
