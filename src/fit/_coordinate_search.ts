@@ -6,11 +6,15 @@ import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
 import { concatPositions, type FitData, gather } from "./_fit_data.ts";
 import { bandwidthOf, initialTheta, type Param, type ParamLayout } from "./_fit_params.ts";
 import {
+  estimateKeys,
   type Lattice,
   LATTICE_HALF_POINTS,
-  LATTICE_SPACING,
+  latticeOrigin,
+  latticePointSearch,
   latticeSearch,
+  newLattice,
   type ParamObjective,
+  REFIT_TOLERANCE,
   stepsFinely,
 } from "./_lattice_search.ts";
 import { minimize1d, type Minimum1d } from "../_search.ts";
@@ -94,6 +98,10 @@ interface Scratch {
    */
   fine: boolean;
   lattice: Lattice;
+  /** Per searched run on the lattice, the key of its cached estimates (built at first use). */
+  keys: string[] | null;
+  /** The lattice's origin (latticeOrigin), set at first use. */
+  origin: number | null;
 }
 
 /**
@@ -104,12 +112,15 @@ interface Scratch {
  * @param layout The parameters.
  * @param options Resolved options (tolerance, cycles, objective, model options).
  * @param loss The loss of one run.
+ * @param lattices Per parameter, its lattice rows (_lattice_search.ts), added to as the searches
+ * go: pass the same arrays to solvers of the same fit to share them (rows depend only on the runs).
  */
 export function createSolver(
   data: FitData,
   layout: ParamLayout,
   options: ResolvedFitOptions,
   loss: Loss,
+  lattices: Lattice[] = layout.params.map(newLattice),
 ): Solver {
   const { params, independent } = layout;
   const n = data.indices.length;
@@ -130,8 +141,8 @@ export function createSolver(
   };
   const how = { tolerance: options.tolerance, logObjective: options.objective === "log" };
   const withExtra = layout.extraIndex >= 0;
-  const scratch = params.map((param) =>
-    scratchOf(param, data, how.logObjective, withExtra, layout.independent)
+  const scratch = params.map((param, k) =>
+    scratchOf(param, data, how.logObjective, withExtra, layout.independent, lattices[k]!)
   );
   const closed = scratch.map((own) => own.restPositions.length === 0 && own.quadratic.length > 0);
   const closedForm = closed.every(Boolean);
@@ -190,6 +201,7 @@ function scratchOf(
   logObjective: boolean,
   withExtra: boolean,
   independent: boolean,
+  lattice: Lattice,
 ): Scratch {
   const count = param.positions.length;
   // Only without the extra term: with it a post-copy run's bandwidth has a factor 1 + c·W/M.
@@ -211,7 +223,9 @@ function scratchOf(
     quadraticConstant,
     rest,
     fine: independent && stepsFinely(rest),
-    lattice: new Map(),
+    lattice,
+    keys: null,
+    origin: null,
     restPositions: concatPositions(restBatches),
     residuals: new Float64Array(count),
     scan: new Map(),
@@ -269,9 +283,9 @@ function searchParam(
     // (value: the objective is not needed by the callers of a closed form.)
     return { x, value: NaN, iterations: 0, converged: x > lo && x < hi };
   }
-  // Per run of the search: its residual at x (log ratio or seconds), or
-  // Infinity for an unusable estimate.
-  const residualsAt = (x: number, into: Float64Array) => {
+  // Per run of the search: its estimate at x, and its residual (log ratio
+  // or seconds), or Infinity for an unusable estimate.
+  const estimatesAt = (x: number, into: Float64Array) => {
     if (param.kind === "extra") {
       const c = Math.expm1(x);
       for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * (1 + c * slope[j]!);
@@ -283,13 +297,18 @@ function searchParam(
       }
     }
     evaluatePlan(rest, bandwidths, estimates);
-    for (let i = 0; i < restPositions.length; i++) {
-      const j = restPositions[i]!;
-      const e = estimates[j]!;
-      into[i] = logObjective
-        ? (e > 0 && e < Infinity ? logMeasured[j]! - Math.log(e) : Infinity)
-        : (Number.isFinite(e) ? seconds[j]! - e : Infinity);
-    }
+    for (let i = 0; i < restPositions.length; i++) into[i] = estimates[restPositions[i]!]!;
+    return into;
+  };
+  const residualOf = (i: number, e: number) => {
+    const j = restPositions[i]!;
+    return logObjective
+      ? (e > 0 && e < Infinity ? logMeasured[j]! - Math.log(e) : Infinity)
+      : (Number.isFinite(e) ? seconds[j]! - e : Infinity);
+  };
+  const residualsAt = (x: number, into: Float64Array) => {
+    estimatesAt(x, into);
+    for (let i = 0; i < restPositions.length; i++) into[i] = residualOf(i, into[i]!);
     return into;
   };
   const objective = (x: number, residuals: Float64Array) => {
@@ -303,13 +322,28 @@ function searchParam(
     }
     return sum;
   };
-  const search: ParamObjective = { residualsAt, objective, count: restPositions.length };
-  const onLattice = (center: number, half: number) =>
-    latticeSearch(own.lattice, search, center, half, how.tolerance, SEARCH_STEPS, own.residuals);
-  // On the lattice: a refit from a start (the bootstrap's) searches it
-  // alone, the point estimate polishes the wide search's result on it.
-  const found = own.fine && !full ? onLattice(old, LATTICE_HALF_POINTS.refit) : null;
-  if (found !== null) return found;
+  if (own.fine) {
+    // On the lattice (_lattice_search.ts): the point estimate's searches,
+    // or a refit from a start (the bootstrap's) on the lattice alone.
+    const search: ParamObjective = {
+      residualsAt,
+      estimatesAt,
+      residualOf,
+      objective,
+      count: restPositions.length,
+      origin: own.origin ??= latticeOrigin(base[restPositions[0]!]!),
+      keys: own.keys ??= estimateKeys(own.rest, base, own.origin),
+    };
+    const scratch = own.residuals;
+    if (full) {
+      const range = { lo, hi, points: SCAN_POINTS };
+      return latticePointSearch(own.lattice, search, range, how.tolerance, SEARCH_STEPS, scratch);
+    }
+    const tolerance = Math.max(how.tolerance, REFIT_TOLERANCE);
+    const half = LATTICE_HALF_POINTS.refit;
+    const found = latticeSearch(own.lattice, search, old, half, tolerance, SEARCH_STEPS, scratch);
+    if (found !== null) return found;
+  }
   const points = full ? SCAN_POINTS : LOCAL_POINTS;
   // The bootstrap's first searches all scan the same points around the
   // point estimate, with the same bandwidths when the parameters are
@@ -328,14 +362,7 @@ function searchParam(
     }
     return objective(x, residualsAt(x, own.residuals));
   };
-  // Before the lattice, the wide search need only find the lattice's neighbourhood.
-  const polish = own.fine && full;
-  const tolerance = polish ? Math.max(how.tolerance, LATTICE_SPACING) : how.tolerance;
-  const result = minimize1d(f, lo, hi, points, tolerance, SEARCH_STEPS);
-  if (!polish) return result;
-  const polished = onLattice(result.x, LATTICE_HALF_POINTS.point);
-  if (polished === null) return { ...result, converged: false };
-  return polished.value < result.value ? polished : result;
+  return minimize1d(f, lo, hi, points, how.tolerance, SEARCH_STEPS);
 }
 
 /**
