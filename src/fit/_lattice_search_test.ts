@@ -6,13 +6,7 @@ import { cellStart } from "./_cell_start.ts";
 import { createSolver, lossFor } from "./_coordinate_search.ts";
 import { evaluatePlan, makePlan } from "./_evaluate.ts";
 import { layoutParams } from "./_fit_params.ts";
-import {
-  LATTICE_SPACING,
-  latticeSearch,
-  newLattice,
-  type ParamObjective,
-  stepsFinely,
-} from "./_lattice_search.ts";
+import { latticeSearch, newLattice, type ParamObjective, stepsFinely } from "./_lattice_search.ts";
 import { testData } from "./_testing.ts";
 import { synthesizeRuns } from "./synthetic.ts";
 
