@@ -222,8 +222,9 @@ export const SECOND_SCAN = { points: 31, halfWidth: 0.3 } as const;
 /**
  * The point estimate's search of a parameter on the lattice: the wide
  * bracketing search, a second one of {@linkcode SECOND_SCAN} around its
- * result (both to the lattice spacing only), then the lattice around the
- * better of the two; the lowest of the three.
+ * result (both scanning lattice points, on a grid of their step, and
+ * refined to the lattice spacing only), then the lattice around the better
+ * of the two and the fine lattice around its best point; the lowest of all.
  *
  * @param lattice The rows computed so far (added to).
  * @param own The parameter's objective.
@@ -240,11 +241,29 @@ export function latticePointSearch(
   steps: number,
   scratch: Float64Array,
 ): Minimum1d {
-  const f = (x: number) => own.objective(x, own.residualsAt(x, scratch));
-  const coarse = Math.max(tolerance, LATTICE_SPACING);
-  const wide = minimize1d(f, range.lo, range.hi, range.points, coarse, steps);
+  const h = LATTICE_SPACING;
+  const { origin } = own;
+  // A point on the lattice is read from its row (kept, and cached for the other fits).
+  const f = (x: number) => {
+    const i = Math.round((x - origin) / h);
+    const onLattice = Math.abs(origin + i * h - x) <= 1e-9 * h;
+    return own.objective(
+      x,
+      onLattice ? rowAt(lattice, "coarse", own, i, scratch) : own.residualsAt(x, scratch),
+    );
+  };
+  // Both scans on lattice points, each on a grid of its own step (so the folds of a
+  // cross-validation, whose centres differ a little, mostly scan the same points).
+  const scan = (lo: number, hi: number, points: number) => {
+    const step = Math.max(1, Math.round((hi - lo) / (points - 1) / h));
+    const first = Math.round((lo - origin) / h / step) * step;
+    const start = origin + first * h;
+    const end = origin + (first + step * (points - 1)) * h;
+    return minimize1d(f, start, end, points, Math.max(tolerance, h), steps);
+  };
+  const wide = scan(range.lo, range.hi, range.points);
   const { points, halfWidth } = SECOND_SCAN;
-  const second = minimize1d(f, wide.x - halfWidth, wide.x + halfWidth, points, coarse, steps);
+  const second = scan(wide.x - halfWidth, wide.x + halfWidth, points);
   const better = second.value < wide.value ? { ...second, converged: wide.converged } : wide;
   const polished = latticeSearch(
     lattice,
