@@ -38,7 +38,8 @@ for (const method of methods) {
     const options = resolveFitOptions("scan", { method, bandwidthPer, resamples: 0 }, true);
     const selected = selectRuns("scan", input, options.method);
     const data = fitData("scan", input, selected.indices, options);
-    const layout = layoutParams(data, options);
+    // "method": the coupled layout (a level and a factor per non-baseline group).
+    const layout = layoutParams(data, options, bandwidthPer === "all");
     const loss = lossFor(options.objective);
     const t0 = performance.now();
     const solve = createSolver(data, layout, options, loss);

@@ -117,7 +117,7 @@ function pointFit(
   const loss = lossFor(options.objective);
   const lattices: Lattice[] = layout.params.map(newLattice);
   const solve = createSolver(data, layout, options, loss, lattices);
-  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
+  const start = layout.separable ? null : cellStart(data, layout, options, loss);
   const point = solve(null, start);
   return { data, layout, loss, solve, point, lattices };
 }

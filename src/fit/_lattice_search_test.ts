@@ -8,6 +8,7 @@ import { evaluatePlan, makePlan } from "./_evaluate.ts";
 import { layoutParams } from "./_fit_params.ts";
 import { latticeSearch, newLattice, type ParamObjective, stepsFinely } from "./_lattice_search.ts";
 import { testData } from "./_testing.ts";
+import { fitContention } from "./fit_contention.ts";
 import { synthesizeRuns } from "./synthetic.ts";
 
 const PROJECT = new URL("../../data/qemu-tcg-1gbit/runs.csv", import.meta.url).pathname;
@@ -91,7 +92,8 @@ Deno.test("evaluatePlan() runs the QEMU models' columns as sweep() does, bit for
 /** The fit's objective at theta (sum of squared log ratios), as the runs' estimates give it. */
 function objectiveAt(runs: MigrationRun[], bandwidthPer: "all" | "method") {
   const { data, options } = testData(runs, { bandwidthPer });
-  const layout = layoutParams(data, options);
+  // "method": the coupled layout (a level and factors), which one-method fits no longer use.
+  const layout = layoutParams(data, options, bandwidthPer === "all");
   const loss = lossFor("log");
   const solve = createSolver(data, layout, options, loss);
   const start = bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
@@ -142,4 +144,17 @@ Deno.test("one method: the separable layout and the coupled one agree, the separ
       },
     );
   }
+});
+
+Deno.test("fitContention() with one B per method and one method fits the groups separably", async () => {
+  const runs = (await projectRuns("xen-precopy-policy")).filter((_, i) => i % 2 === 0);
+  const all = fitContention(runs, { resamples: 20 });
+  const perMethod = fitContention(runs, { resamples: 20, bandwidthPer: "method" });
+  // The same levels: B is the method's, the baseline's factor fixed at 1, the others equal.
+  assert.deepEqual(perMethod.bandwidthByMethod!["xen-precopy-policy"], all.bandwidth);
+  assert.deepEqual(perMethod.factors.none, { value: 1, low: 1, high: 1 });
+  for (const g of ["cpu", "network", "memory"]) {
+    assert.deepEqual(perMethod.factors[g], all.factors[g]);
+  }
+  assert.equal(perMethod.objectiveValue, all.objectiveValue);
 });
