@@ -198,6 +198,7 @@ export {
   type TextTableOptions,
   type WorkloadCostPoint,
   type WorkloadCosts,
+  type WorkloadIncompletePoint,
   type WorkloadModelPoint,
   type WorkloadSlot,
 } from "./src/plot/mod.ts";

@@ -15,6 +15,13 @@ function modelSwitchText(b: SwitchRuleReport["sweep"]["brackets"][number]): stri
   })`;
 }
 
+/** The model's chance to converge at the bracket's ends, as `0 / 1` (two decimals where it is neither). */
+function chanceText(b: SwitchRuleReport["sweep"]["brackets"][number]): string {
+  const text = (p: number | null) =>
+    p === null ? "-" : p === 0 || p === 1 ? `${p}` : p.toFixed(p > 0.005 && p < 0.995 ? 2 : 4);
+  return `${text(b.modelChanceSeconds[0])} / ${text(b.modelChanceSeconds[1])}`;
+}
+
 /** The section as Markdown lines; `sourceText` says where the sweep came from. */
 export function switchRuleSection(report: SwitchRuleReport, sourceText: string): string[] {
   const { sweep } = report;
@@ -36,7 +43,11 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
     "and bandwidth reading). The bracket is taken over all repeats: " +
     "below its low end no run converged, from its high end on every run did; limits between them, " +
     "where repeats disagree, are listed as mixed. The model's switch is found by bisection " +
-    "(`kvmSwitchLimit`); near it the model's outcome can flip back and forth with the limit, as the repeats do, and the zone where it does is scanned; at the workload's median zero pages and dirty rate (and median throughput without a fixed B).\n",
+    "(`kvmSwitchLimit`); near it the model's outcome can flip back and forth with the limit, as the repeats do, and the zone where it does is scanned; at the workload's median zero pages and dirty rate (and median throughput without a fixed B). " +
+    "For random writes the switch is a matter of chance: each exact count finds a random number of new pages and QEMU's threshold " +
+    "scatters with its bandwidth reading, so the model gives the chance to converge within the run's timeout " +
+    "(`convergenceProbability`, P = 1 - prod(1 - q_i) over the exact counts), converges when P >= 0.5, and its switch is where P " +
+    "crosses one half; the sweep writer's chance is 0 or 1. The chance column gives P at the bracket's two ends.\n",
     markdownTable(sweep.brackets.map((b) => ({
       workload: b.workload,
       runs: b.runs,
@@ -46,6 +57,7 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
         : "none",
       "every run converged from": seconds(b.highSeconds),
       "model switch": modelSwitchText(b),
+      "model's chance to converge at the ends": chanceText(b),
       inside: b.inside ? "yes" : "**no**",
       "outcomes called right": `${b.callsRight} of ${b.runs}`,
     }))),

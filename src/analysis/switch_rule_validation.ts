@@ -104,6 +104,14 @@ export interface SwitchBracket {
    * inside).
    */
   inside: boolean;
+  /**
+   * The model's chance to converge within the timeout at `lowSeconds` and at
+   * `highSeconds` (`convergenceProbability`, at the runs' median B, Z and d):
+   * 0 or 1 for the sweep writer, P = 1 - prod(1 - q_i) over the exact counts
+   * for random writes, whose switch is where P crosses one half (null where
+   * the bracket has no such end).
+   */
+  modelChanceSeconds: readonly [number | null, number | null];
   /** Runs whose outcome (converged or not) the model calls right at their own B. */
   callsRight: number;
 }
@@ -172,6 +180,7 @@ export interface SwitchRuleValidation {
  * const v = switchRuleValidation([run(0.3, "non-convergent"), run(2, "completed", 1.1)]);
  * const [b] = v.brackets;
  * assert.deepEqual([b!.lowSeconds, b!.highSeconds, b!.inside, b!.callsRight], [0.3, 2, true, 2]);
+ * assert.deepEqual(b!.modelChanceSeconds, [0, 1]); // the sweep writer's chance: 0 or 1
  * assert.equal(v.pauses.length, 1);
  * assert.deepEqual(v.wrongCalls, []);
  * ```
@@ -230,10 +239,13 @@ export function switchRuleValidation(
       const converged = run.status === "completed";
       if (result.converged === converged) callsRight++;
       else {
+        const p = result.convergenceProbability;
         wrongCalls.push(
           `${group.label} @ ${limitSeconds} s (run ${
             run.run ?? 0
-          }): measured ${run.status}, model ${result.converged ? "converged" : "non-convergent"}`,
+          }): measured ${run.status}, model ${result.converged ? "converged" : "non-convergent"}${
+            p > 0 && p < 1 ? ` (chance ${p.toFixed(2)})` : ""
+          }`,
         );
       }
       if (converged && run.downtimeSeconds !== undefined) {
@@ -256,23 +268,28 @@ export function switchRuleValidation(
       highSeconds: 30,
       toleranceSeconds: 0.002,
     });
+    const measured = measuredBracket(group.runs);
+    const at = (limit: number) =>
+      kvmPrecopy(typical, {
+        ...modelOptions,
+        downtimeLimitSeconds: limit,
+        timeoutSeconds: median(timeouts),
+      });
+    const chanceAt = (limit: number | null) =>
+      limit === null ? null : at(limit).convergenceProbability;
     brackets.push({
       workload: group.label,
       wssBytes: typical.wssBytes,
       writePattern: group.writePattern,
       runs: group.runs.length,
-      ...measuredBracket(group.runs),
+      ...measured,
       modelSwitchSeconds: found.limitSeconds,
       modelAlwaysConverges: found.limitSeconds !== null && found.stuckSeconds === null,
       modelZoneSeconds: found.limitSeconds !== null && found.stuckSeconds !== null
-        ? modelZone(found.limitSeconds, found.stuckSeconds, (limit) =>
-          kvmPrecopy(typical, {
-            ...modelOptions,
-            downtimeLimitSeconds: limit,
-            timeoutSeconds: median(timeouts),
-          }).converged)
+        ? modelZone(found.limitSeconds, found.stuckSeconds, (limit) => at(limit).converged)
         : null,
       inside: false,
+      modelChanceSeconds: [chanceAt(measured.lowSeconds), chanceAt(measured.highSeconds)],
       callsRight,
     });
     const last = brackets[brackets.length - 1]!;

@@ -223,24 +223,33 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     },
   );
   await t.step(
-    "random writes (21 runs): 512 MiB inside 1.5-2 s, 128 MiB just above its 0.4-0.5 s",
+    "random writes (21 runs): the chance to converge crosses one half inside 0.4-0.5 s and 1.5-2 s",
     () => {
       const random = all.brackets.filter((x) => x.writePattern === "random");
       // No run converged at 0.3 or 0.4 s (128 MiB) or 1.5 s (512 MiB); every run did at 0.5 and
-      // 0.7 s, 2 and 3 s. The model switches at 1.961 s for 512 MiB (inside) and at 0.512 s for
-      // 128 MiB, where the steady count sits within 1 % of the threshold (the switch moves as
-      // 4096 N / B: at QEMU's own reading, 119.6 MB/s, it is 0.50 s); so it calls two of the three
-      // 0.5 s runs stuck: misses, counted (docs/kvm-precopy-pause.md).
+      // 0.7 s, 2 and 3 s. The model's mean count at 0.5 s sits just above the threshold (its
+      // deterministic switch was 0.512 s); with the count's scatter and QEMU's bandwidth reading
+      // (1.2 % per window, the traces') the chance to converge within 40 s crosses one half at
+      // 0.493 s for 128 MiB and 1.937 s for 512 MiB (1.961 s deterministic), so every call is right.
       assert.deepEqual(
         random.map((x) => [mib(x.wssBytes), x.runs, x.lowSeconds, x.highSeconds, x.inside]),
         [
-          [128, 12, 0.4, 0.5, false],
+          [128, 12, 0.4, 0.5, true],
           [512, 9, 1.5, 2, true],
         ],
       );
-      assert.deepEqual(random.map((x) => x.callsRight), [10, 9]);
-      assert.ok(random[0]!.modelSwitchSeconds! > 0.5 && random[0]!.modelSwitchSeconds! < 0.52);
-      assert.ok(Math.abs(random[1]!.modelSwitchSeconds! - 1.961) < 0.002);
+      assert.deepEqual(random.map((x) => x.callsRight), [12, 9]);
+      assert.ok(Math.abs(random[0]!.modelSwitchSeconds! - 0.493) < 0.002);
+      assert.ok(Math.abs(random[1]!.modelSwitchSeconds! - 1.937) < 0.002);
+      for (const x of random) {
+        assert.ok(x.modelChanceSeconds[0]! < 1e-9 && x.modelChanceSeconds[1]! > 1 - 1e-9);
+      }
+      // The sweep writer's chance is 0 or 1.
+      assert.ok(
+        v.brackets.every((x) =>
+          x.modelChanceSeconds.every((p) => p === null || p === 0 || p === 1)
+        ),
+      );
     },
   );
   await t.step("at each run's own throughput instead, 256 and 512 MiB fall outside", () => {

@@ -116,8 +116,9 @@ export function measuredCost(run: MigrationRun, quantity: WorkloadQuantity): Mea
  * (of `contentions`) and nominal workload (requested WSS and dirty rate,
  * as Figures 5 and 6 place runs), the mean, min and max of the completed
  * runs' measured cost (`measuredCost`), and the model's values at the same
- * workloads when `model` is given. Runs that are not completed, or have no
- * value of the quantity, are counted in `leftOut`, never dropped silently.
+ * workloads when `model` is given. Runs that did not complete are grouped
+ * the same way in `incomplete` (drawn as triangles); completed runs without
+ * a value of the quantity are counted in `leftOut`, never dropped silently.
  *
  * Cost: O(n log n) for n runs.
  *
@@ -167,7 +168,7 @@ export function workloadCosts(
     );
   }
   const leftOut: Record<string, number> = {};
-  const { groups, proxyRuns } = groupRuns(runs, quantity, contentions, leftOut);
+  const { groups, proxyRuns, incomplete } = groupRuns(runs, quantity, contentions, leftOut);
   const second = options.secondary === undefined
     ? undefined
     : groupRuns(runs, options.secondary, contentions, {});
@@ -176,10 +177,12 @@ export function workloadCosts(
       .filter(({ run, value }) => contentions.includes(run.contention) && Number.isFinite(value))
     : [];
   const slots = slotsOf(
-    [...groups.values(), ...(second?.groups.values() ?? [])].map((g) => g.run)
-      .concat(modelRuns.map((m) => m.run)),
+    [...groups.values(), ...(second?.groups.values() ?? []), ...incomplete.values()]
+      .map((g) => g.run).concat(modelRuns.map((m) => m.run)),
   );
-  const methods = orderMethods([...groups.values()].map((g) => g.run.method));
+  const methods = orderMethods(
+    [...groups.values(), ...incomplete.values()].map((g) => g.run.method),
+  );
   const offset = (method: string) =>
     methods.length > 1 ? 0.22 * (methods.indexOf(method) / (methods.length - 1) - 0.5) : 0;
   const pointsOf = (of: Map<string, Group>): WorkloadCostPoint[] =>
@@ -220,6 +223,22 @@ export function workloadCosts(
     points: pointsOf(groups),
     model: modelPoints,
     leftOut,
+    ...(incomplete.size > 0
+      ? {
+        incomplete: [...incomplete.values()].map(({ run, runs }) => {
+          const slot = slots.get(slotKey(run))!;
+          return {
+            method: run.method,
+            contention: run.contention,
+            wss: slot.wss,
+            dirtyPagesPerSecond: slot.dirtyPagesPerSecond,
+            position: slot.position + offset(run.method),
+            status: run.status,
+            runs,
+          };
+        }).sort((a, b) => a.position - b.position || a.contention.localeCompare(b.contention)),
+      }
+      : {}),
     proxyRuns,
     ...(second && second.groups.size > 0
       ? {
@@ -240,20 +259,32 @@ interface Group {
   proxy: boolean;
 }
 
-/** The completed runs of the contentions grouped by configuration; others counted in `leftOut`. */
+/**
+ * The completed runs of the contentions grouped by configuration, the others
+ * by configuration and status (`incomplete`); completed runs without the
+ * quantity counted in `leftOut`.
+ */
 function groupRuns(
   runs: readonly MigrationRun[],
   quantity: WorkloadQuantity,
   contentions: readonly string[],
   leftOut: Record<string, number>,
-): { groups: Map<string, Group>; proxyRuns: number } {
+): {
+  groups: Map<string, Group>;
+  proxyRuns: number;
+  incomplete: Map<string, { run: MigrationRun; runs: number }>;
+} {
   const count = (why: string) => (leftOut[why] = (leftOut[why] ?? 0) + 1);
   const groups = new Map<string, Group>();
+  const incomplete = new Map<string, { run: MigrationRun; runs: number }>();
   let proxyRuns = 0;
   for (const run of runs) {
     if (!contentions.includes(run.contention)) continue;
     if (run.status !== "completed") {
-      count(`${run.method} ${run.status}`);
+      const key = JSON.stringify([keyOf(run), run.status]);
+      const group = incomplete.get(key) ?? { run, runs: 0 };
+      group.runs++;
+      incomplete.set(key, group);
       continue;
     }
     const cost = measuredCost(run, quantity);
@@ -267,7 +298,7 @@ function groupRuns(
     group.values.push(cost.value);
     groups.set(key, group);
   }
-  return { groups, proxyRuns };
+  return { groups, proxyRuns, incomplete };
 }
 
 function slotKey(run: MigrationRun): string {

@@ -44,7 +44,25 @@ Deno.test("workloadCosts() groups repeats by method, contention and nominal work
     assert.deepEqual([pre.min, pre.max], [0.2, 0.4]);
     assert.deepEqual(costs.workloads.map((w) => w.wss), ["64 MiB", "Full"]);
     assert.deepEqual(costs.contentions, ["cpu", "network"]);
-    assert.deepEqual(costs.leftOut, { "kvm-precopy non-convergent": 1 });
+    assert.deepEqual(costs.leftOut, {});
+    assert.deepEqual(
+      costs.incomplete?.map(({ method, contention, wss, status, runs }) => ({
+        method,
+        contention,
+        wss,
+        status,
+        runs,
+      })),
+      [{
+        method: "kvm-precopy",
+        contention: "cpu",
+        wss: "64 MiB",
+        status: "non-convergent",
+        runs: 1,
+      }],
+    );
+    // At its method's offset, as the measured points.
+    assert.equal(costs.incomplete![0]!.position, pre.position);
     // Methods are nudged to either side of the workload's position.
     const post = costs.points.find((p) => p.method === "kvm-postcopy")!;
     assert.ok(pre.position < 0 && post.position > 0);

@@ -11,7 +11,10 @@
 // cheap estimate falls to the threshold is found by walking the intervals,
 // and the guest's writes since the last sync are added at the sync in closed
 // form (an arc of the working set for a sweep, a uniform fraction for random
-// writes). No chunk is simulated one by one.
+// writes). No chunk is simulated one by one. For random writes the switch is a
+// chance per exact count (_random_convergence.ts): the bitmap follows the
+// writer's mean, and the model converges when the chance of switching by the
+// timeout is at least one half.
 
 import type { ResolvedInput } from "./_input.ts";
 import {
@@ -25,6 +28,14 @@ import {
   wireOf,
   wireToRemove,
 } from "./_dirty_bitmap.ts";
+import {
+  addSync,
+  type ConvergenceTally,
+  newPagesVariance,
+  newTally,
+  SURVIVE_FLOOR,
+  switchChance,
+} from "./_random_convergence.ts";
 
 /** Stop reasons of the QEMU rule, by code. */
 export const QEMU_STOP_REASONS: readonly ["converged", "timeout", "max-syncs"] = [
@@ -49,6 +60,8 @@ export interface QemuSwitchInput extends ResolvedInput {
   chunkSeconds: number;
   bandwidthWindowSeconds: number;
   socketBufferBytes: number;
+  /** Random writes: the relative sd of QEMU's bandwidth reading, which scales the threshold. */
+  bandwidthReadingSpread: number;
 }
 
 /** Scratch output, reused across calls by sweep(). */
@@ -71,6 +84,12 @@ export interface QemuSwitchOutput {
   bitmapSyncs: number;
   /** Exact counts that did not switch plus the one that did: the "rounds". */
   rounds: number;
+  /**
+   * The chance of switching by the timeout: 1 or 0 for a sweep, P = 1 -
+   * prod(1 - q_i) for random writes (converged when at least 0.5; then the
+   * times, bytes and syncs are their expected values given a switch).
+   */
+  convergenceProbability: number;
 }
 
 /** Creates the scratch output of {@linkcode qemuSwitch}. */
@@ -85,6 +104,7 @@ export function newQemuOutput(): QemuSwitchOutput {
     stopAndCopyBytes: 0,
     bitmapSyncs: 0,
     rounds: 0,
+    convergenceProbability: 0,
   };
 }
 
@@ -98,7 +118,7 @@ export function qemuSwitch(
   out: QemuSwitchOutput,
   rounds?: { seconds: number; bytes: number }[],
 ): QemuSwitchOutput {
-  const { pageBytes, bandwidthBytesPerSecond: b, chunkSeconds } = input;
+  const { pageBytes, bandwidthBytesPerSecond: b, chunkSeconds, timeoutSeconds } = input;
   const totalPages = input.memoryBytes / pageBytes;
   const wssPages = input.wssBytes / pageBytes;
   const zeroPages = input.zeroBytes / pageBytes;
@@ -110,7 +130,6 @@ export function qemuSwitch(
   const firstLimitPages = firstWindow > 0
     ? ((b + input.socketBufferBytes / firstWindow) * input.downtimeLimitSeconds) / pageBytes
     : limitPages;
-  const cyclePages = wssPages;
   const pagesPerSecond = input.dirtyPagesPerSecond;
   const chunkWire = b * chunkSeconds;
   const tailPages = Math.min(input.tailBytes / pageBytes, totalPages - wssPages - zeroPages);
@@ -132,6 +151,7 @@ export function qemuSwitch(
   // The last exact counts and the seconds between them, to stop at a repeating state.
   const counts = COUNTS;
   const gaps = GAPS;
+  const tally = input.random ? newTally() : undefined;
   for (;;) {
     // Chunks until the estimate is at or below the threshold: none before the first
     // window ends, one chunk at a time while the first window's estimate holds.
@@ -148,11 +168,11 @@ export function qemuSwitch(
       wire = Math.min(totalWire, chunks * chunkWire);
     }
     const seconds = wire / b;
-    if (time + seconds > input.timeoutSeconds) {
-      const partial = (input.timeoutSeconds - time) * b;
+    if (time + seconds > timeoutSeconds) {
+      const partial = (timeoutSeconds - time) * b;
       cursor = consume(map, cursor, partial, normalWire);
       sent += partial;
-      return finish(out, map, 1, input.timeoutSeconds, sent, syncs, exactCounts, input);
+      return finish(out, map, 1, timeoutSeconds, sent, syncs, exactCounts, input, 0, tally);
     }
     cursor = consume(map, cursor, wire, normalWire);
     time += seconds;
@@ -166,34 +186,37 @@ export function qemuSwitch(
       : limitPages;
     if (estimate > threshold * (1 + 1e-12) + 1e-9) continue;
     // The exact count: sync the guest's writes since the last sync into the bitmap.
-    if (wssPages > 0 && pagesPerSecond > 0) {
-      const written = pagesPerSecond * (time - lastSync);
-      map = input.random
-        ? addUniform(map, wssPages, 1 - Math.exp(-written / wssPages))
-        : addArc(map, (pagesPerSecond * lastSync) % cyclePages, written, cyclePages);
-    }
+    if (wssPages > 0 && pagesPerSecond > 0) map = syncWrites(map, input, lastSync, time, tally);
     const gap = time - lastSync;
     lastSync = time;
     syncs += 1;
     exactCounts += 1;
     if (rounds) rounds.push({ seconds: gap, bytes: roundSent });
-    roundSent = 0;
     const exact = dirtyPages(map);
-    if (exact === 0 || exact < threshold) {
+    const slot = exactCounts % STEADY_WINDOW;
+    if (tally) {
+      tallySync(tally, map, input, { exact, threshold, time, sent, syncs, exactCounts, slot });
+      STEADY_SENT[slot] = roundSent;
+      if (tally.survive < SURVIVE_FLOOR) {
+        return finish(out, map, 0, time, sent, syncs + 1, exactCounts, input, 0, tally);
+      }
+    } else if (exact === 0 || exact < threshold) {
       // Completion syncs once more (nothing new: no time has passed) and sends the rest.
       return finish(out, map, 0, time, sent, syncs + 1, exactCounts, input);
     }
+    roundSent = 0;
     if (syncs >= input.maxBitmapSyncs) {
-      return finish(out, map, 2, time, sent, syncs, exactCounts, input);
+      return finish(out, map, 2, time, sent, syncs, exactCounts, input, 0, tally);
     }
-    const slot = exactCounts % STEADY_WINDOW;
     counts[slot] = exact;
     gaps[slot] = gap;
-    if (exactCounts >= STEADY_WINDOW && repeats(counts, gaps, slot)) {
+    const period = exactCounts >= STEADY_WINDOW ? repeats(counts, gaps, slot) : 0;
+    if (period > 0) {
       // The counts and their spacing repeat: the same state comes back and never
       // falls below the threshold, so the migration runs until the timeout.
-      const more = input.timeoutSeconds - time;
-      return finish(out, map, 1, input.timeoutSeconds, sent, syncs, exactCounts, input, more);
+      if (tally) repeatTally(tally, period, slot, time, sent, syncs, exactCounts, timeoutSeconds);
+      const more = timeoutSeconds - time;
+      return finish(out, map, 1, timeoutSeconds, sent, syncs, exactCounts, input, more, tally);
     }
   }
 }
@@ -212,6 +235,7 @@ function finish(
   exactCounts: number,
   input: QemuSwitchInput,
   moreSeconds = 0,
+  tally?: ConvergenceTally,
 ): QemuSwitchOutput {
   const b = input.bandwidthBytesPerSecond;
   const pauseWire = wireOf(map, input.pageBytes + PAGE_HEADER_BYTES);
@@ -224,19 +248,144 @@ function finish(
   out.stopAndCopyBytes = pauseWire;
   out.bitmapSyncs = syncs;
   out.rounds = exactCounts;
+  out.convergenceProbability = code === 0 ? 1 : 0;
+  if (tally) {
+    const chance = Math.min(1, tally.chance);
+    out.convergenceProbability = chance;
+    if (chance >= 0.5) {
+      // Converged: the expected values given a switch (syncs rounded to whole ones).
+      out.stopCode = 0;
+      out.precopyTimeSeconds = tally.seconds / chance;
+      out.stopAndCopyBytes = tally.stopWireBytes / chance;
+      out.stopAndCopySeconds = out.stopAndCopyBytes / b;
+      out.downtimeSeconds = input.switchoverSeconds + out.stopAndCopySeconds;
+      out.transferredBytes = tally.sentBytes / chance;
+      out.remainingBytes = (tally.remainingPages / chance) * input.pageBytes;
+      out.bitmapSyncs = Math.round(tally.syncs / chance);
+      out.rounds = Math.round(tally.exactCounts / chance);
+    }
+  }
   return out;
+}
+
+/** Random writes: the dirty pages of the working set [0, wss). */
+function dirtyBelow(map: Bitmap, wss: number): number {
+  let pages = 0;
+  for (let i = 0; i < map.n && map.start[i]! < wss; i++) {
+    pages += (Math.min(map.end[i]!, wss) - map.start[i]!) * map.dense[i]!;
+  }
+  return pages;
+}
+
+/**
+ * The guest's writes since the last sync, from `from` to `to` seconds, into
+ * the bitmap: an arc for a sweep, a uniform fraction for random writes (then
+ * the variance of the new pages' count goes to `tally.variance`).
+ */
+function syncWrites(
+  map: Bitmap,
+  input: QemuSwitchInput,
+  from: number,
+  to: number,
+  tally?: ConvergenceTally,
+): Bitmap {
+  const wssPages = input.wssBytes / input.pageBytes;
+  const pagesPerSecond = input.dirtyPagesPerSecond;
+  const written = pagesPerSecond * (to - from);
+  if (!input.random) return addArc(map, (pagesPerSecond * from) % wssPages, written, wssPages);
+  if (tally) {
+    const p0 = Math.exp(-written / wssPages);
+    const fresh = newPagesVariance(wssPages - dirtyBelow(map, wssPages), written, wssPages);
+    tally.accumulated = p0 * p0 * tally.accumulated + fresh;
+    tally.variance = tally.accumulated;
+  }
+  return addUniform(map, wssPages, 1 - Math.exp(-written / wssPages));
+}
+
+/** Random writes: adds one exact count's chance to switch, and keeps it for repeatTally. */
+function tallySync(
+  tally: ConvergenceTally,
+  map: Bitmap,
+  input: QemuSwitchInput,
+  at: {
+    exact: number;
+    threshold: number;
+    time: number;
+    sent: number;
+    syncs: number;
+    exactCounts: number;
+    slot: number;
+  },
+): void {
+  const { exact, slot } = at;
+  const { chance, shiftPages } = switchChance(
+    exact,
+    tally.variance,
+    at.threshold,
+    input.bandwidthReadingSpread,
+  );
+  tally.variance = 0;
+  const normalWire = input.pageBytes + PAGE_HEADER_BYTES;
+  const stopWire = wireOf(map, normalWire) + shiftPages * normalWire;
+  const left = exact + shiftPages;
+  addSync(tally, chance, at.time, at.syncs + 1, at.exactCounts, at.sent + stopWire, stopWire, left);
+  STEADY_CHANCE[slot] = chance;
+  STEADY_WIRE[slot] = stopWire;
+  STEADY_LEFT[slot] = left;
+}
+
+/**
+ * Random writes in a repeating state: the last `period` exact counts come
+ * back, with their chances, until the timeout (or until the chance of not
+ * having switched is spent). Arithmetic only: the bitmap is not touched.
+ */
+function repeatTally(
+  tally: ConvergenceTally,
+  period: number,
+  slot: number,
+  time: number,
+  sent: number,
+  syncs: number,
+  exactCounts: number,
+  timeoutSeconds: number,
+): void {
+  const n = STEADY_WINDOW;
+  for (let m = 0; tally.survive >= SURVIVE_FLOOR; m++) {
+    const at = (slot - period + 1 + (m % period) + 2 * n) % n;
+    time += GAPS[at]!;
+    if (time > timeoutSeconds) return;
+    sent += STEADY_SENT[at]!;
+    syncs += 1;
+    exactCounts += 1;
+    const wire = STEADY_WIRE[at]!;
+    addSync(
+      tally,
+      STEADY_CHANCE[at]!,
+      time,
+      syncs + 1,
+      exactCounts,
+      sent + wire,
+      wire,
+      STEADY_LEFT[at]!,
+    );
+  }
 }
 
 /** Exact counts kept to find a repeating state (periods up to half of it). */
 const STEADY_WINDOW = 16;
 const COUNTS = new Float64Array(STEADY_WINDOW);
 const GAPS = new Float64Array(STEADY_WINDOW);
+// Random writes: each kept exact count's chance, wire and pages left at a stop, and the bytes sent before it.
+const STEADY_CHANCE = new Float64Array(STEADY_WINDOW);
+const STEADY_WIRE = new Float64Array(STEADY_WINDOW);
+const STEADY_LEFT = new Float64Array(STEADY_WINDOW);
+const STEADY_SENT = new Float64Array(STEADY_WINDOW);
 
 /**
- * Whether the last exact counts and the gaps between them repeat with a
- * period of 1 to STEADY_WINDOW / 2 syncs, twice over (relative 1e-9).
+ * The period (1 to STEADY_WINDOW / 2 syncs) with which the last exact counts
+ * and the gaps between them repeat, twice over (relative 1e-9); 0 if none.
  */
-function repeats(counts: Float64Array, gaps: Float64Array, slot: number): boolean {
+function repeats(counts: Float64Array, gaps: Float64Array, slot: number): number {
   const n = STEADY_WINDOW;
   const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
   for (let period = 1; period <= n / 2; period++) {
@@ -246,7 +395,7 @@ function repeats(counts: Float64Array, gaps: Float64Array, slot: number): boolea
       const before = (slot - j - period + 2 * n) % n;
       ok = same(counts[now]!, counts[before]!) && same(gaps[now]!, gaps[before]!);
     }
-    if (ok) return true;
+    if (ok) return period;
   }
-  return false;
+  return 0;
 }

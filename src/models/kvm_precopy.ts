@@ -75,6 +75,13 @@ export interface KvmPrecopyResult {
   remainingBytes: number;
   /** Each round's seconds and bytes, in order (`"qemu"`: the time between exact counts). */
   rounds: Round[];
+  /**
+   * The chance that QEMU switches by `timeoutSeconds`: 1 or 0 but for random
+   * writes (`writePattern: "random"`), where the count each exact count finds
+   * and QEMU's threshold are random: P = 1 - prod(1 - q_i) over the exact
+   * counts, `converged` when P >= 0.5.
+   */
+  convergenceProbability: number;
 }
 
 /**
@@ -98,6 +105,18 @@ export interface KvmPrecopyResult {
  * `downtime` is 117.9 MB/s median on the sweep, 118.9 on the grid). The
  * model jumps from sync to sync (the chunks between two syncs are counted,
  * not simulated).
+ *
+ * With `writePattern: "random"` the switch is a matter of chance: the bitmap
+ * follows the writer's mean, but the number of new pages an exact count
+ * finds scatters (the occupancy of the clean pages by the writes since the
+ * last sync), and so does QEMU's threshold, with its bandwidth reading
+ * (`bandwidthReadingSpread`). Each exact count i switches with chance q_i
+ * (normal approximation), and the model gives the chance to switch before
+ * `timeoutSeconds`, `convergenceProbability` = 1 - prod(1 - q_i). It
+ * converges when that chance is at least one half; the times, bytes, pause
+ * and syncs are then their expected values given a switch (syncs rounded),
+ * else those of the give-up as for a sweep. A sweep writer's chance is 1 or
+ * 0 (deterministic).
  *
  * With `switchRule: "between-rounds"` it copies in whole rounds like the Xen
  * model and switches once the remainder fits the limit, remaining / B <=
@@ -166,6 +185,24 @@ export interface KvmPrecopyResult {
  * assert.equal(kvmPrecopy(input, { ...rounds, downtimeLimitSeconds: 1.07 }).converged, false);
  * assert.equal(kvmPrecopy(input, { ...rounds, downtimeLimitSeconds: 1.08 }).converged, true);
  * ```
+ *
+ * @example Random writes: the chance to converge grows through the switch
+ * ```ts
+ * import { kvmPrecopy } from "./kvm_precopy.ts";
+ * import assert from "node:assert/strict";
+ * const input = {
+ *   memoryBytes: 1.5 * 2 ** 30, wssBytes: 2 ** 27, dirtyPagesPerSecond: 51000,
+ *   bandwidthBytesPerSecond: 119e6,
+ * };
+ * const at = (limit: number) =>
+ *   kvmPrecopy(input, { writePattern: "random", downtimeLimitSeconds: limit, timeoutSeconds: 40 });
+ * assert.equal(at(0.4).convergenceProbability, 0);
+ * const near = at(0.5);
+ * assert.ok(near.convergenceProbability > 0.5 && near.converged);
+ * assert.ok(at(0.6).convergenceProbability > 1 - 1e-9);
+ * // A sweep writer's chance is 0 or 1.
+ * assert.equal(kvmPrecopy(input, { downtimeLimitSeconds: 0.5 }).convergenceProbability, 0);
+ * ```
  */
 export function kvmPrecopy(
   input: MigrationInput,
@@ -194,6 +231,7 @@ export function kvmPrecopy(
       stopAndCopySeconds: out.downtimeSeconds,
       bitmapSyncs: out.iterations + 1 + (out.converged ? 1 : 0),
       rounds,
+      convergenceProbability: out.converged ? 1 : 0,
     };
   }
   const out = qemuSwitch(
@@ -222,6 +260,7 @@ export function kvmPrecopy(
     transferredBytes: out.transferredBytes,
     remainingBytes: out.remainingBytes,
     rounds,
+    convergenceProbability: out.convergenceProbability,
   };
 }
 
@@ -253,5 +292,6 @@ export function qemuInput(
     chunkSeconds: options.chunkSeconds,
     bandwidthWindowSeconds: options.bandwidthWindowSeconds,
     socketBufferBytes: options.socketBufferBytes,
+    bandwidthReadingSpread: options.bandwidthReadingSpread,
   };
 }

@@ -52,7 +52,10 @@ export interface KvmSwitchLimit {
  * limit that does not converge below one that does. Under QEMU's rule the
  * outcome need not be monotone in the limit near the switch (the guest's
  * writes and the checks fall differently), so this is one switch inside the
- * range, the first one for a monotone outcome.
+ * range, the first one for a monotone outcome. For random writes
+ * (`writePattern: "random"`) `converged` means a chance to converge of at
+ * least one half, so the switch is where `convergenceProbability` crosses
+ * 0.5 (it grows with the limit).
  *
  * Cost: about log2((high - low) / tolerance) + 2 runs of `kvmPrecopy`.
  *
@@ -77,6 +80,22 @@ export interface KvmSwitchLimit {
  * assert.ok(qemu.limitSeconds! < rounds.limitSeconds!);
  * assert.ok(Math.abs(rounds.limitSeconds! - 2 ** 27 / 125e6) < 0.01);
  * assert.ok(qemu.stuckSeconds! < qemu.limitSeconds!);
+ * ```
+ *
+ * @example Random writes: where the chance to converge crosses one half
+ * ```ts
+ * import { kvmPrecopy } from "./kvm_precopy.ts";
+ * import { kvmSwitchLimit } from "./kvm_switch_limit.ts";
+ * import assert from "node:assert/strict";
+ * const input = {
+ *   memoryBytes: 1.5 * 2 ** 30, wssBytes: 2 ** 27, dirtyPagesPerSecond: 51000,
+ *   bandwidthBytesPerSecond: 119e6,
+ * };
+ * const options = { writePattern: "random", timeoutSeconds: 40 } as const;
+ * const found = kvmSwitchLimit(input, { ...options, lowSeconds: 0.3, highSeconds: 1 });
+ * const chance = (limit: number) =>
+ *   kvmPrecopy(input, { ...options, downtimeLimitSeconds: limit }).convergenceProbability;
+ * assert.ok(chance(found.limitSeconds!) >= 0.5 && chance(found.stuckSeconds!) < 0.5);
  * ```
  */
 export function kvmSwitchLimit(

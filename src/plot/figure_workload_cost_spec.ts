@@ -9,7 +9,7 @@
 import * as Plot from "../_deps/plot.ts";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { markTitle, methodName, sourceSentence } from "./_style.ts";
-import { logTicks, plainTick } from "./_log_ticks.ts";
+import { extraMarks, logY, methodColors } from "./_workload_cost_marks.ts";
 import type { DataSource, FigureSpec } from "./types.ts";
 
 /** One workload on the x axis: a WSS and a dirty rate, at its position. */
@@ -62,6 +62,24 @@ export interface WorkloadModelPoint {
   value: number;
 }
 
+/** The runs of one (method, contention, workload) that did not complete, drawn as triangles at the top. */
+export interface WorkloadIncompletePoint {
+  /** The method label. */
+  method: string;
+  /** The contention label. */
+  contention: string;
+  /** WSS label. */
+  wss: string;
+  /** d, pages/s (nominal). */
+  dirtyPagesPerSecond: number;
+  /** x position, with the method's offset (as the measured points). */
+  position: number;
+  /** The runs' status, e.g. "non-convergent". */
+  status: string;
+  /** How many runs. */
+  runs: number;
+}
+
 /** What {@linkcode figureWorkloadCostSpec} draws (from `workloadCosts`). */
 export interface WorkloadCosts {
   /** The run field drawn, e.g. `downtimeSeconds`. */
@@ -76,8 +94,13 @@ export interface WorkloadCosts {
   points: WorkloadCostPoint[];
   /** Model points (empty: no model line). */
   model: WorkloadModelPoint[];
-  /** Runs not drawn, by "method status" or "method: why", with counts. */
+  /** Runs not drawn, by "method: why", with counts. */
   leftOut: Record<string, number>;
+  /**
+   * Configurations whose runs did not complete (no value of the quantity),
+   * drawn as open triangles at the top of their panel.
+   */
+  incomplete?: WorkloadIncompletePoint[];
   /** How many drawn runs' values are a proxy (see the figure's caption), 0 if none. */
   proxyRuns: number;
   /** A second quantity's points, drawn as rings (e.g. the co-located load's progress ratio). */
@@ -233,6 +256,9 @@ export function figureWorkloadCostSpec(
             ? [{ label: "proxy (mean, ×)", color: "#333", symbol: "cross" as const }]
             : []),
           { label: "repeats (min–max)", color: "#333", symbol: "range" as const },
+          ...((costs.incomplete ?? []).length > 0
+            ? [{ label: "did not complete (top)", color: "#333", symbol: "triangle" as const }]
+            : []),
           ...(costs.model.length > 0
             ? [{ label: "model", color: "#333", symbol: "line" as const }]
             : []),
@@ -258,27 +284,22 @@ export function figureWorkloadCostSpec(
   };
 }
 
-/** The paper's three methods in three distinct colours; other methods after them. */
-const METHOD_COLORS: Record<string, string> = {
-  "xen-precopy": "#000000",
-  "xen-precopy-policy": "#000000",
-  "kvm-precopy": "#0072B2",
-  "kvm-postcopy": "#D55E00",
-};
-
-function methodColors(methods: readonly string[]): string[] {
-  const others = ["#009E73", "#CC79A7", "#56B4E9", "#882255"];
-  let k = 0;
-  return methods.map((m) => METHOD_COLORS[m] ?? others[k++ % others.length]!);
-}
-
 /** The caption: data, what a point is, what was left out, the model and notes. */
 function captionOf(costs: WorkloadCosts, options: FigureWorkloadCostOptions): string {
   const runs = costs.points.reduce((sum, p) => sum + p.repeats, 0);
   const left = Object.entries(costs.leftOut).map(([why, n]) => `${n} ${why}`).join(", ");
+  const incomplete = new Map<string, number>();
+  for (const p of costs.incomplete ?? []) {
+    const key = `${p.method} ${p.status}`;
+    incomplete.set(key, (incomplete.get(key) ?? 0) + p.runs);
+  }
+  const triangles = [...incomplete].map(([why, n]) => `${n} ${why}`).join(", ");
   return [
     sourceSentence(options.source),
     `${costs.points.length} configurations from ${runs} runs; a dot is the mean of a configuration's repeats, a bar their min–max; methods are nudged sideways at each workload.`,
+    triangles
+      ? `Triangles at the top of a panel: a configuration's runs that did not complete, so have no value (${triangles}).`
+      : "",
     left ? `Not drawn: ${left}.` : "",
     costs.model.length > 0 && options.modelNote ? options.modelNote : "",
     costs.model.length === 0 ? "No model line: no model of this quantity is fitted yet." : "",
@@ -400,41 +421,4 @@ function plotOf(
       ...extraMarks(costs, panel),
     ],
   };
-}
-
-/** Proxy means as crosses, and the secondary quantity's model dashed, only when there are any. */
-function extraMarks(costs: WorkloadCosts, panel: (d: { contention: string }) => string) {
-  const secondaryModel = costs.secondary?.model ?? [];
-  return [
-    ...(costs.points.some((p) => p.proxy === true)
-      ? [Plot.dot(costs.points, {
-        x: "position",
-        y: "mean",
-        stroke: "method",
-        symbol: "times",
-        r: 3.5,
-        strokeWidth: 1.3,
-        fy: panel,
-        filter: (p: WorkloadCostPoint) => p.proxy === true,
-      })]
-      : []),
-    ...(secondaryModel.length > 0
-      ? [Plot.line(secondaryModel, {
-        x: "position",
-        y: "value",
-        z: (d: WorkloadModelPoint) => `${d.method}|${d.wss}`,
-        stroke: "method",
-        strokeWidth: 1.2,
-        strokeDasharray: "5,3",
-        marker: "tick-x",
-        fy: panel,
-      })]
-      : []),
-  ];
-}
-
-/** A log y scale over the values with 1/1.5 and 1.5 of margin, labelled ticks in plain numbers. */
-function logY(values: readonly number[]) {
-  const domain = [Math.min(...values) / 1.5, Math.max(...values) * 1.5] as const;
-  return { domain: [...domain], ticks: logTicks(domain[0], domain[1]), tickFormat: plainTick };
 }

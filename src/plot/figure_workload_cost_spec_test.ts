@@ -75,7 +75,7 @@ const COSTS: WorkloadCosts = {
     model({ position: 1, dirtyPagesPerSecond: 15360, value: 0.9 }),
     model({ method: "kvm-postcopy", contention: "network", wss: "Full", position: 2, value: 0 }),
   ],
-  leftOut: { "kvm-precopy non-convergent": 2 },
+  leftOut: { "kvm-precopy: no downtime": 2 },
   proxyRuns: 0,
 };
 
@@ -184,12 +184,49 @@ Deno.test("figureWorkloadCostSpec() draws the costs against the workload", async
     ]);
     assert.match(figure.caption, /^Data: SYNTHETIC, .*\(hand-made costs\)\. /);
     assert.ok(figure.caption.includes("3 configurations from 5 runs;"), figure.caption);
-    assert.ok(figure.caption.includes("Not drawn: 2 kvm-precopy non-convergent."), figure.caption);
+    assert.ok(figure.caption.includes("Not drawn: 2 kvm-precopy: no downtime."), figure.caption);
     assert.ok(
       figure.caption.endsWith("Lines: a hand-made model. One more sentence."),
       figure.caption,
     );
   });
+});
+
+Deno.test("figureWorkloadCostSpec() draws runs that did not complete as triangles at the top", () => {
+  const incomplete = [
+    { ...point({ position: 0.89 }), status: "non-convergent", runs: 2 },
+    { ...point({ position: 1.89, contention: "network" }), status: "non-convergent", runs: 1 },
+  ].map(({ method, contention, wss, dirtyPagesPerSecond, position, status, runs }) => ({
+    method,
+    contention,
+    wss,
+    dirtyPagesPerSecond,
+    position,
+    status,
+    runs,
+  }));
+  const figure = figureWorkloadCostSpec({ ...COSTS, leftOut: {}, incomplete }, OPTIONS);
+  const triangles = figure.panels[0]!.plot.marks!.at(-1)!;
+  assert.ok(triangles instanceof Plot.Dot);
+  assert.equal(dataOf(triangles), incomplete);
+  assert.equal((triangles as unknown as { frameAnchor: string }).frameAnchor, "top");
+  assert.equal(channel(triangles, "y"), undefined);
+  assert.equal(channel(triangles, "stroke"), "method");
+  assert.deepEqual(
+    figure.legends[1]!.items.find((i) => i.symbol === "triangle"),
+    { label: "did not complete (top)", color: "#333", symbol: "triangle" },
+  );
+  assert.ok(
+    figure.caption.includes(
+      "Triangles at the top of a panel: a configuration's runs that did not complete, so have no value (3 kvm-precopy non-convergent).",
+    ),
+    figure.caption,
+  );
+  assert.ok(!figure.caption.includes("Not drawn"), figure.caption);
+  // Without incomplete runs there is no triangle mark, legend item or sentence.
+  const without = figureWorkloadCostSpec(COSTS, OPTIONS);
+  assert.equal(without.legends[1]!.items.some((i) => i.symbol === "triangle"), false);
+  assert.ok(!without.caption.includes("Triangles"));
 });
 
 Deno.test("figureWorkloadCostSpec() without a model, with rings and a reference line", () => {
@@ -269,7 +306,7 @@ Deno.test("figureWorkloadCostSpec() rejects bad costs and options", () => {
   assert.throws(
     () => figureWorkloadCostSpec({ ...COSTS, points: [] }, OPTIONS),
     new RangeError(
-      `${where}: invalid costs.points, expected at least one measured point (got 0; left out: {"kvm-precopy non-convergent":2})`,
+      `${where}: invalid costs.points, expected at least one measured point (got 0; left out: {"kvm-precopy: no downtime":2})`,
     ),
   );
   assert.throws(

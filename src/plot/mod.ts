@@ -76,6 +76,7 @@ export {
   figureWorkloadCostSpec,
   type WorkloadCostPoint,
   type WorkloadCosts,
+  type WorkloadIncompletePoint,
   type WorkloadModelPoint,
   type WorkloadSlot,
 } from "./figure_workload_cost_spec.ts";

@@ -264,6 +264,10 @@ function drawSymbol(item: LegendItem, cx: number, cy: number): string {
         cy + 6
       }" stroke="${color}" stroke-width="1.5"/>` +
         `<circle cx="${cx}" cy="${cy}" r="3" fill="${color}"/>`;
+    case "triangle":
+      return `<path d="M${cx},${cy - 5}L${cx + 5},${cy + 4}L${cx - 5},${
+        cy + 4
+      }Z" fill="white" stroke="${color}" stroke-width="1.5"/>`;
     case "cross":
       return `<path d="M${cx - 4},${cy - 4}L${cx + 4},${cy + 4}M${cx - 4},${cy + 4}L${cx + 4},${
         cy - 4

@@ -9,7 +9,7 @@
  */
 
 /** How a legend entry is drawn. */
-export type LegendSymbol = "dot" | "ring" | "line" | "square" | "range" | "cross";
+export type LegendSymbol = "dot" | "ring" | "line" | "square" | "range" | "cross" | "triangle";
 
 /** One legend entry: a symbol in a colour and its label. */
 export interface LegendItem {
