@@ -41,6 +41,9 @@ const PRIVATE_CROSSINGS: ReadonlySet<string> = new Set([
   // The fit's hot path runs Xen's round kernel itself, without sweep()'s per-call checks and
   // arrays (bench/README.md, fit-1m); a public per-run kernel in models would remove this.
   "src/fit/_evaluate.ts -> src/models/_xen_rounds.ts",
+  // Likewise sweep()'s column loops of the QEMU models (kvm-precopy, qemu-xen-rules), on a
+  // batch's columns with the options resolved once (issue #13: reproduce's time).
+  "src/fit/_evaluate.ts -> src/models/_sweep_run.ts",
 ]);
 
 /**

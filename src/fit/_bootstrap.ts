@@ -61,14 +61,33 @@ export function bootstrapSamples(
 ): Float64Array[] {
   const samples: Float64Array[] = [];
   if (resamples === 0) return samples;
-  const random = createRandom(seed);
+  const draw = resampleDrawer(strata, seed);
   const weights = new Float64Array(n);
+  for (let r = 0; r < resamples; r++) {
+    draw(weights);
+    samples.push(refit(weights, r + 1));
+  }
+  return samples;
+}
+
+/**
+ * The draws of {@linkcode bootstrapSamples}: each call writes the next
+ * resample's count per run into `weights` (every entry set).
+ *
+ * @param strata The positions of the runs of each stratum.
+ * @param seed The seed of the draws.
+ */
+export function resampleDrawer(
+  strata: readonly (readonly number[])[],
+  seed: number,
+): (weights: Float64Array) => void {
+  const random = createRandom(seed);
   // Draws are counted per stratum in a small array (member k's count), then
   // added to the runs' weights in order: the same counts as adding each
   // draw to the run's weight directly, without a cache miss per draw.
   const members = strata.map((m) => Int32Array.from(m));
   const counts = members.map((m) => new Float64Array(m.length));
-  for (let r = 0; r < resamples; r++) {
+  return (weights) => {
     weights.fill(0);
     for (let s = 0; s < members.length; s++) {
       const own = members[s]!;
@@ -77,9 +96,7 @@ export function bootstrapSamples(
       for (let j = 0; j < own.length; j++) count[Math.floor(random() * own.length)]! += 1;
       for (let k = 0; k < own.length; k++) weights[own[k]!]! += count[k]!;
     }
-    samples.push(refit(weights, r + 1));
-  }
-  return samples;
+  };
 }
 
 /**

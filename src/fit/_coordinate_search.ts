@@ -5,6 +5,18 @@
 import { evaluatePlan, makePlan, type Plan } from "./_evaluate.ts";
 import { concatPositions, type FitData, gather } from "./_fit_data.ts";
 import { bandwidthOf, initialTheta, type Param, type ParamLayout } from "./_fit_params.ts";
+import {
+  estimateKeys,
+  type Lattice,
+  LATTICE_HALF_POINTS,
+  latticeOrigin,
+  latticePointSearch,
+  latticeSearch,
+  newLattice,
+  type ParamObjective,
+  REFIT_TOLERANCE,
+  stepsFinely,
+} from "./_lattice_search.ts";
 import { minimize1d, type Minimum1d } from "../_search.ts";
 import type { ResolvedFitOptions } from "./types.ts";
 
@@ -80,6 +92,16 @@ interface Scratch {
   scan: Map<number, Float64Array>;
   scanCenter: number;
   scanPoints: number;
+  /**
+   * Whether the parameter is independent and its runs' times step finely in
+   * B (_lattice_search.ts): searched on the lattice, whose rows are kept here.
+   */
+  fine: boolean;
+  lattice: Lattice;
+  /** Per searched run on the lattice, the key of its cached estimates (built at first use). */
+  keys: string[] | null;
+  /** The lattice's origin (latticeOrigin), set at first use. */
+  origin: number | null;
 }
 
 /**
@@ -90,12 +112,15 @@ interface Scratch {
  * @param layout The parameters.
  * @param options Resolved options (tolerance, cycles, objective, model options).
  * @param loss The loss of one run.
+ * @param lattices Per parameter, its lattice rows (_lattice_search.ts), added to as the searches
+ * go: pass the same arrays to solvers of the same fit to share them (rows depend only on the runs).
  */
 export function createSolver(
   data: FitData,
   layout: ParamLayout,
   options: ResolvedFitOptions,
   loss: Loss,
+  lattices: Lattice[] = layout.params.map(newLattice),
 ): Solver {
   const { params, independent } = layout;
   const n = data.indices.length;
@@ -116,10 +141,13 @@ export function createSolver(
   };
   const how = { tolerance: options.tolerance, logObjective: options.objective === "log" };
   const withExtra = layout.extraIndex >= 0;
-  const scratch = params.map((param) => scratchOf(param, data, how.logObjective, withExtra));
-  const closedForm = scratch.every((own) =>
-    own.restPositions.length === 0 && own.quadratic.length > 0
+  const scratch = params.map((param, k) =>
+    scratchOf(param, data, how.logObjective, withExtra, layout.independent, lattices[k]!)
   );
+  const closed = scratch.map((own) => own.restPositions.length === 0 && own.quadratic.length > 0);
+  const closedForm = closed.every(Boolean);
+  // Every parameter in closed form or on the lattice: one cycle settles them all.
+  const settled = scratch.every((own, k) => closed[k] || own.fine);
   return (weights, start) => {
     const theta = initialTheta(layout);
     if (start !== null) theta.set(start);
@@ -138,6 +166,8 @@ export function createSolver(
       let allConverged = true;
       const full = cycle === 1 && start === null;
       for (let k = 0; k < params.length; k++) {
+        // A parameter on the lattice is settled by its first search.
+        if (cycle > 1 && scratch[k]!.fine) continue;
         // Only the bootstrap's first cycle: every resample starts from the same point.
         const cacheScan = independent && cycle === 1 && start !== null;
         const result = searchParam(layout, data, k, scratch[k]!, theta, full, {
@@ -151,7 +181,7 @@ export function createSolver(
       // Independent parameters need one cycle; from a start (the bootstrap)
       // a second one checks that none moves, unless each is in closed form
       // (its second cycle gives the same x bit for bit).
-      if (independent && (start === null || closedForm)) {
+      if (independent && (start === null || closedForm || settled)) {
         converged = allConverged;
         break;
       }
@@ -170,6 +200,8 @@ function scratchOf(
   data: FitData,
   logObjective: boolean,
   withExtra: boolean,
+  independent: boolean,
+  lattice: Lattice,
 ): Scratch {
   const count = param.positions.length;
   // Only without the extra term: with it a post-copy run's bandwidth has a factor 1 + c·W/M.
@@ -185,10 +217,15 @@ function scratchOf(
         Math.log(data.link[p]!);
     });
   }
+  const rest: Plan = { length: param.plan.length, batches: restBatches };
   return {
     quadratic,
     quadraticConstant,
-    rest: { length: param.plan.length, batches: restBatches },
+    rest,
+    fine: independent && stepsFinely(rest),
+    lattice,
+    keys: null,
+    origin: null,
     restPositions: concatPositions(restBatches),
     residuals: new Float64Array(count),
     scan: new Map(),
@@ -246,9 +283,9 @@ function searchParam(
     // (value: the objective is not needed by the callers of a closed form.)
     return { x, value: NaN, iterations: 0, converged: x > lo && x < hi };
   }
-  // Per run of the search: its residual at x (log ratio or seconds), or
-  // Infinity for an unusable estimate.
-  const residualsAt = (x: number, into: Float64Array) => {
+  // Per run of the search: its estimate at x, and its residual (log ratio
+  // or seconds), or Infinity for an unusable estimate.
+  const estimatesAt = (x: number, into: Float64Array) => {
     if (param.kind === "extra") {
       const c = Math.expm1(x);
       for (let j = 0; j < count; j++) bandwidths[j] = base[j]! * (1 + c * slope[j]!);
@@ -260,13 +297,18 @@ function searchParam(
       }
     }
     evaluatePlan(rest, bandwidths, estimates);
-    for (let i = 0; i < restPositions.length; i++) {
-      const j = restPositions[i]!;
-      const e = estimates[j]!;
-      into[i] = logObjective
-        ? (e > 0 && e < Infinity ? logMeasured[j]! - Math.log(e) : Infinity)
-        : (Number.isFinite(e) ? seconds[j]! - e : Infinity);
-    }
+    for (let i = 0; i < restPositions.length; i++) into[i] = estimates[restPositions[i]!]!;
+    return into;
+  };
+  const residualOf = (i: number, e: number) => {
+    const j = restPositions[i]!;
+    return logObjective
+      ? (e > 0 && e < Infinity ? logMeasured[j]! - Math.log(e) : Infinity)
+      : (Number.isFinite(e) ? seconds[j]! - e : Infinity);
+  };
+  const residualsAt = (x: number, into: Float64Array) => {
+    estimatesAt(x, into);
+    for (let i = 0; i < restPositions.length; i++) into[i] = residualOf(i, into[i]!);
     return into;
   };
   const objective = (x: number, residuals: Float64Array) => {
@@ -280,6 +322,28 @@ function searchParam(
     }
     return sum;
   };
+  if (own.fine) {
+    // On the lattice (_lattice_search.ts): the point estimate's searches,
+    // or a refit from a start (the bootstrap's) on the lattice alone.
+    const search: ParamObjective = {
+      residualsAt,
+      estimatesAt,
+      residualOf,
+      objective,
+      count: restPositions.length,
+      origin: own.origin ??= latticeOrigin(base[restPositions[0]!]!),
+      keys: own.keys ??= estimateKeys(own.rest, base, own.origin),
+    };
+    const scratch = own.residuals;
+    if (full) {
+      const range = { lo, hi, points: SCAN_POINTS };
+      return latticePointSearch(own.lattice, search, range, how.tolerance, SEARCH_STEPS, scratch);
+    }
+    const tolerance = Math.max(how.tolerance, REFIT_TOLERANCE);
+    const half = LATTICE_HALF_POINTS.refit;
+    const found = latticeSearch(own.lattice, search, old, half, tolerance, SEARCH_STEPS, scratch);
+    if (found !== null) return found;
+  }
   const points = full ? SCAN_POINTS : LOCAL_POINTS;
   // The bootstrap's first searches all scan the same points around the
   // point estimate, with the same bandwidths when the parameters are
@@ -298,14 +362,7 @@ function searchParam(
     }
     return objective(x, residualsAt(x, own.residuals));
   };
-  return minimize1d(
-    f,
-    lo,
-    hi,
-    points,
-    how.tolerance,
-    SEARCH_STEPS,
-  );
+  return minimize1d(f, lo, hi, points, how.tolerance, SEARCH_STEPS);
 }
 
 /**

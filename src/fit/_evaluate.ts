@@ -10,12 +10,17 @@ import { xenRounds, type XenRoundsOutput } from "../models/_xen_rounds.ts";
 // through this file's one crossing into models' private files (tests/layers_test.ts).
 export { xenRounds, type XenRoundsOutput };
 import { postcopyTransferredBytes, resolvePostcopyOptions } from "../models/kvm_postcopy.ts";
-import { resolveKvmOptions } from "../models/kvm_precopy.ts";
+import { type ResolvedKvmOptions, resolveKvmOptions } from "../models/kvm_precopy.ts";
+import { type ResolvedQemuXenOptions, resolveQemuXenOptions } from "../models/qemu_xen_rules.ts";
+// sweep()'s column loops of the QEMU models, run on a batch's columns (the "columns" path).
+import { runKvm, runQemuXen } from "../models/_sweep_run.ts";
 import {
   paperTimeSeconds,
   sweep,
+  type SweepInputs,
   type SweepModelName,
   type SweepOptions,
+  type SweepResult,
 } from "../models/sweep.ts";
 import type { ModelName } from "../models/types.ts";
 import { type ResolvedXenOptions, resolveXenOptions } from "../models/xen_precopy.ts";
@@ -54,8 +59,13 @@ export function isPrecopy(method: string): boolean {
  */
 export const XEN_DIRECT_MAX_ITERATIONS = 64;
 
-/** How a batch is evaluated: through sweep(), or the same model's per-run function directly. */
-type BatchPath = "sweep" | "xen-rounds" | "postcopy";
+/**
+ * How a batch is evaluated: through sweep(), the same model's per-run
+ * function directly, or (the QEMU models) sweep()'s own column loop on the
+ * batch's columns, with the options resolved once and the output allocated
+ * once: sweep() without its per-call checks, copies and arrays.
+ */
+type BatchPath = "sweep" | "xen-rounds" | "postcopy" | "columns";
 
 interface Batch {
   model: SweepModelName;
@@ -76,6 +86,12 @@ interface Batch {
   /** Zero-page bytes (kvm-precopy's QEMU rule, qemu-xen-rules), else 0. */
   zeroBytes: Float64Array;
   bandwidthBytesPerSecond: Float64Array;
+  /** The "columns" path's resolved options, inputs and output (null on other paths). */
+  columns: {
+    options: ResolvedKvmOptions | ResolvedQemuXenOptions;
+    inputs: SweepInputs;
+    result: SweepResult;
+  } | null;
 }
 
 /** Runs grouped by model and options, ready to evaluate at any bandwidths. */
@@ -171,7 +187,18 @@ export function makePlan(
     const path: BatchPath = model === "kvm-postcopy" ? "postcopy" : model === "xen-precopy" &&
         (options as ResolvedXenOptions).maxIterations < XEN_DIRECT_MAX_ITERATIONS
       ? "xen-rounds"
+      : model === "kvm-precopy" || model === "qemu-xen-rules"
+      ? "columns"
       : "sweep";
+    const bandwidthBytesPerSecond = new Float64Array(count);
+    const inputs = {
+      memoryBytes,
+      wssBytes,
+      dirtyPagesPerSecond,
+      bandwidthBytesPerSecond,
+      pageBytes,
+      zeroBytes,
+    };
     return {
       model,
       options,
@@ -184,7 +211,8 @@ export function makePlan(
       dirtyPagesPerSecond,
       pageBytes,
       zeroBytes,
-      bandwidthBytesPerSecond: new Float64Array(count),
+      bandwidthBytesPerSecond,
+      columns: path === "columns" ? columnsOf(where, model, options, inputs) : null,
     };
   });
   return { length: indices.length, batches };
@@ -209,8 +237,20 @@ export function evaluatePlan(
 ): Float64Array {
   for (const batch of plan.batches) {
     const { positions } = batch;
-    // The direct path computes the time only; other columns go through sweep().
-    if (batch.path !== "sweep" && column === "timeSeconds") {
+    // The direct paths compute the time only; other columns go through sweep().
+    if (batch.columns !== null && column === "timeSeconds") {
+      for (let k = 0; k < positions.length; k++) {
+        batch.bandwidthBytesPerSecond[k] = bandwidthBytesPerSecond[positions[k]!]!;
+      }
+      const { options, inputs, result } = batch.columns;
+      if (batch.model === "kvm-precopy") runKvm(inputs, result, options as ResolvedKvmOptions);
+      else runQemuXen(inputs, result, options as ResolvedQemuXenOptions);
+      // The whole migration: paperTimeSeconds for both.
+      const values = result.migrationTimeSeconds;
+      for (let k = 0; k < positions.length; k++) out[positions[k]!] = values[k]!;
+      continue;
+    }
+    if (batch.path !== "sweep" && batch.path !== "columns" && column === "timeSeconds") {
       evaluateDirect(batch, bandwidthBytesPerSecond, out);
       continue;
     }
@@ -282,6 +322,34 @@ function evaluateDirect(
     );
     out[p] = xenOut.precopyTimeSeconds;
   }
+}
+
+/** The "columns" path of a batch: its options resolved as sweep() resolves them, its output. */
+function columnsOf(
+  where: string,
+  model: SweepModelName,
+  options: SweepOptions,
+  inputs: SweepInputs,
+): NonNullable<Batch["columns"]> {
+  const { layout: _layout, includeInputs: _includeInputs, ...modelOptions } = options;
+  const length = inputs.memoryBytes.length;
+  return {
+    options: model === "kvm-precopy"
+      ? resolveKvmOptions(where, modelOptions)
+      : resolveQemuXenOptions(where, modelOptions as Parameters<typeof resolveQemuXenOptions>[1]),
+    inputs,
+    result: {
+      model,
+      length,
+      migrationTimeSeconds: new Float64Array(length),
+      precopyTimeSeconds: new Float64Array(length),
+      downtimeSeconds: new Float64Array(length),
+      transferredBytes: new Float64Array(length),
+      iterations: new Uint32Array(length),
+      stopCode: new Uint8Array(length),
+      stopReasons: [],
+    },
+  };
 }
 
 function downtimeLimit(

@@ -5,13 +5,16 @@
 //   _coordinate_search.ts the point estimate: 1-D searches, coordinate search
 //                         (_cell_start.ts: its start with one B per method)
 //   _bootstrap.ts         the intervals: percentile bootstrap within strata
+//                         (_bootstrap_parallel.ts: its refits, on workers when long)
 //   _fit_summary.ts       the model, residuals and metrics reported
 import type { MigrationRun } from "../data/types.ts";
-import { bootstrapSamples, bootstrapStrata } from "./_bootstrap.ts";
+import { bootstrapStrata } from "./_bootstrap.ts";
+import { refitResamples } from "./_bootstrap_parallel.ts";
 import { cellStart } from "./_cell_start.ts";
 import { createSolver, lossFor } from "./_coordinate_search.ts";
 import { fitData } from "./_fit_data.ts";
 import { fitQuantities, layoutParams } from "./_fit_params.ts";
+import { type Lattice, newLattice } from "./_lattice_search.ts";
 import { summarizeModel, summarizeResiduals } from "./_fit_summary.ts";
 import { intervalInfo } from "./defaults.ts";
 import type { ExcludedRuns, FitResult, FittedModel, ResolvedFitOptions } from "./types.ts";
@@ -62,18 +65,12 @@ export function fitCore(
   runsOfOtherMethods: number,
   onProgress?: (progress: { stage: "bootstrap"; done: number; total: number }) => void,
 ): CoreFit {
-  const { data, layout, loss, solve, point } = pointFit(where, runs, indices, options);
-  const samples = bootstrapSamples(
-    bootstrapStrata(data, options.bandwidthPer),
-    indices.length,
-    options.resamples,
-    options.seed,
-    (weights, done) => {
-      const theta = solve(weights, point.theta).theta;
-      onProgress?.({ stage: "bootstrap", done, total: options.resamples });
-      return theta;
-    },
-  );
+  const { data, layout, loss, solve, point, lattices } = pointFit(where, runs, indices, options);
+  const strata = bootstrapStrata(data, options.bandwidthPer);
+  const job = { where, runs, indices, options, start: point.theta, strata, lattices };
+  const samples = refitResamples(job, options.resamples, options.seed, solve, (done) => {
+    onProgress?.({ stage: "bootstrap", done, total: options.resamples });
+  });
   const quantities = fitQuantities(layout, data, options);
   const { model, bandwidth, linkBandwidthsBytesPerSecond } = summarizeModel(
     data,
@@ -118,8 +115,9 @@ function pointFit(
   const data = fitData(where, runs, indices, options);
   const layout = layoutParams(data, options);
   const loss = lossFor(options.objective);
-  const solve = createSolver(data, layout, options, loss);
-  const start = options.bandwidthPer === "method" ? cellStart(data, layout, options, loss) : null;
+  const lattices: Lattice[] = layout.params.map(newLattice);
+  const solve = createSolver(data, layout, options, loss, lattices);
+  const start = layout.separable ? null : cellStart(data, layout, options, loss);
   const point = solve(null, start);
-  return { data, layout, loss, solve, point };
+  return { data, layout, loss, solve, point, lattices };
 }

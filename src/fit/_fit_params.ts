@@ -41,6 +41,22 @@ export interface ParamLayout {
   extraIndex: number;
   /** Whether every run uses one parameter only, so each is found by one 1-D search. */
   independent: boolean;
+  /** Whether the levels are per group (factors their ratios to the baseline's), not per method. */
+  separable: boolean;
+}
+
+/**
+ * Whether a fit's levels are per group: with one B for all methods, and with
+ * one B per method when there is one method and no extra term. Then each
+ * run's estimate depends on its group's product B·f_g alone, so a level per
+ * group, s_g = ln B + ln f_g, is an exact reparametrization of one B and a
+ * factor per non-baseline group, found by one 1-D search per group, with B
+ * the baseline group's level and f_g = e^(s_g - s_baseline).
+ */
+export function isSeparable(data: FitData, options: ResolvedFitOptions): boolean {
+  if (options.bandwidthPer === "all") return true;
+  return data.methodNames.length === 1 && options.extraTerm === null &&
+    data.groupNames.includes(options.baseline);
 }
 
 /**
@@ -49,9 +65,15 @@ export interface ParamLayout {
  *
  * @param data The runs.
  * @param options Resolved options.
+ * @param separable Levels per group ({@linkcode isSeparable}); false lays one B per method out
+ * as a level per method and a factor per non-baseline group, searched by coordinate search.
  * @throws {RangeError} If the extra term is fitted with fewer than 2 post-copy runs with W > 0.
  */
-export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamLayout {
+export function layoutParams(
+  data: FitData,
+  options: ResolvedFitOptions,
+  separable: boolean = isSeparable(data, options),
+): ParamLayout {
   const { where, runs, indices, groups, methods, crude } = data;
   const n = indices.length;
   const params: Param[] = [];
@@ -83,7 +105,7 @@ export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamL
     const k = addParam(label, kind, positionsWhere(n, (p) => labels[p] === label));
     for (let p = 0; p < n; p++) if (labels[p] === label) to[p] = k;
   };
-  if (options.bandwidthPer === "all") {
+  if (separable) {
     for (const g of data.groupNames) assign(groups, g, "level", levelOf);
   } else {
     for (const m of data.methodNames) assign(methods, m, "level", levelOf);
@@ -101,8 +123,8 @@ export function layoutParams(data: FitData, options: ResolvedFitOptions): ParamL
     }
     extraIndex = addParam("postcopy-workload", "extra", positions);
   }
-  const independent = options.bandwidthPer === "all" && extraIndex < 0;
-  return { params, levelOf, factorOf, extraIndex, independent };
+  const independent = separable && extraIndex < 0;
+  return { params, levelOf, factorOf, extraIndex, independent, separable };
 }
 
 /**
@@ -207,12 +229,18 @@ export function fitQuantities(
   const factors: Record<string, Quantity | null> = {};
   let baseline: Quantity | null = null;
   let byMethod: Record<string, Quantity> | null = null;
-  if (options.bandwidthPer === "all") {
+  if (layout.separable) {
     const base = indexOf(options.groupBy === null ? "all" : options.baseline, "level");
-    baseline = (theta) => Math.exp(theta[base]!);
+    const level = (theta: Float64Array) => Math.exp(theta[base]!);
     for (const g of data.groupNames) {
       const k = indexOf(g, "level");
       factors[g] = (theta) => Math.exp(theta[k]! - theta[base]!);
+    }
+    if (options.bandwidthPer === "all") baseline = level;
+    else {
+      // One B per method, one method: its B is the baseline's level, the baseline's factor 1.
+      byMethod = { [data.methodNames[0]!]: level };
+      factors[options.groupBy === null ? "all" : options.baseline] = null;
     }
   } else {
     byMethod = {};

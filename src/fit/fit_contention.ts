@@ -22,7 +22,10 @@ export type { FitContentionOptions } from "./_fit_public.ts";
  * factors are ratios to the baseline (the bootstrap resamples within each group, so a factor's
  * interval carries the uncertainty of both; on synthetic data the intervals cover the truth about
  * 92 % of the time, not 95 %, see {@linkcode fitBandwidth}). With `bandwidthPer: "method"` there
- * is one B per method and factors shared by the methods, found by coordinate search. `extraTerm:
+ * is one B per method and factors shared by the methods, found by coordinate search (with one
+ * method and no extra term the groups are fitted separably, as with one B: the same fit). The
+ * groups of the QEMU models (`kvm-precopy`, `xen-precopy-policy`), whose objective steps at many B
+ * within a percent, are searched on a lattice in ln B as well. `extraTerm:
  * "postcopy-workload"` tries a post-copy bandwidth that rises with the working set and keeps it
  * only if it lowers the cross-validated error (`extraTerm.kept`).
  *
