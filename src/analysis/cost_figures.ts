@@ -27,6 +27,27 @@ import { MEASURED_RULE, type NoiseErrors, noiseErrors } from "./noise_errors.ts"
 import { type DowntimeErrorRow, downtimeErrors } from "../fit/downtime_errors.ts";
 import { methodLabel } from "../data/schema.ts";
 
+/** Options for {@linkcode costFigures}. */
+export interface CostFiguresOptions {
+  /** Where the runs come from (SYNTHETIC in every title when synthetic). */
+  source: DataSource;
+  /** Figure 1's panels, or why there are none. */
+  fig1: readonly CpuUsePanel[] | string;
+  /**
+   * Cross-validation folds of the downtime and noise errors.
+   *
+   * @default {DEFAULT_FOLDS}
+   */
+  folds?: number;
+  /**
+   * Called with each figure as soon as it is drawn, before the
+   * cross-validations that follow it; the result holds the same figures.
+   *
+   * @default {undefined (no calls)}
+   */
+  onFigure?: (name: "fig1" | "fig2" | "fig4" | "noise", figure: FigureSpec) => void;
+}
+
 /** The three cost figures, and Figure 1 or why it was not drawn. */
 export interface CostFigures {
   /** Figure 2: downtime against the workload, or null without runs under CPU or network contention. */
@@ -135,17 +156,21 @@ export function fig1Runs(runs: readonly MigrationRun[]): { method: string; trace
 export function costFigures(
   runs: readonly MigrationRun[],
   fits: Readonly<Record<string, FitResult>>,
-  options: { source: DataSource; fig1: readonly CpuUsePanel[] | string; folds?: number },
+  options: CostFiguresOptions,
 ): CostFigures {
-  const { source } = options;
+  const { source, onFigure } = options;
   const notDrawn: Record<string, string> = {};
   const nominal = nominalRuns(runs);
   const draw = (
-    name: string,
+    name: "fig2" | "fig4" | "noise",
     costs: ReturnType<typeof workloadCosts>,
     spec: Omit<Parameters<typeof figureWorkloadCostSpec>[1], "source">,
   ) => {
-    if (costs.points.length > 0) return figureWorkloadCostSpec(costs, { source, ...spec });
+    if (costs.points.length > 0) {
+      const figure = figureWorkloadCostSpec(costs, { source, ...spec });
+      onFigure?.(name, figure);
+      return figure;
+    }
     notDrawn[name] = "no completed runs with the quantity under CPU or network contention";
     return null;
   };
@@ -196,7 +221,15 @@ export function costFigures(
     model: { runs: nominal, values: progress.values },
     secondaryModel: { runs: nominal, values: colocated.values },
   });
+  let fig1: FigureSpec | null = null;
+  if (typeof options.fig1 === "string") notDrawn.fig1 = options.fig1;
+  else if (options.fig1.length === 0) notDrawn.fig1 = "no traces at Figure 1's workload";
+  else {
+    fig1 = figureCpuUseSpec(options.fig1, { source });
+    onFigure?.("fig1", fig1);
+  }
   const errors = noiseErrors(runs, fits, options.folds);
+  const noise = draw("noise", guest, noiseFigureOptions(guest, progress, colocated, errors, fitB));
   const pauses: CostFigures["downtimeErrors"] = { rows: {}, failed: null };
   try {
     pauses.rows = downtimeErrors(runs, options.folds === undefined ? {} : { folds: options.folds });
@@ -204,11 +237,6 @@ export function costFigures(
     if (!(error instanceof RangeError)) throw error;
     pauses.failed = error.message;
   }
-  const noise = draw("noise", guest, noiseFigureOptions(guest, progress, colocated, errors, fitB));
-  let fig1: FigureSpec | null = null;
-  if (typeof options.fig1 === "string") notDrawn.fig1 = options.fig1;
-  else if (options.fig1.length === 0) notDrawn.fig1 = "no traces at Figure 1's workload";
-  else fig1 = figureCpuUseSpec(options.fig1, { source });
   return {
     fig2,
     fig4,

@@ -61,6 +61,14 @@ export interface ReproduceFiguresOptions extends AnalyzeReproductionOptions {
    * @default {the runs}
    */
   costRuns?: readonly MigrationRun[];
+  /**
+   * Called with each figure as soon as it is drawn, before the fits that
+   * follow it (e.g. to rasterise it on a worker meanwhile); the result holds
+   * the same figures.
+   *
+   * @default {undefined (no calls)}
+   */
+  onFigure?: (name: keyof ReproductionFigureFiles, figure: FigureSpec) => void;
 }
 
 /**
@@ -125,12 +133,22 @@ export function reproduceFigures(
   options: ReproduceFiguresOptions,
 ): ReproduceFiguresResult {
   const analysis = analyze("reproduceFigures", runs, options);
+  const { onFigure } = options;
+  const draw = (name: "fig5" | "fig6", input: EstimatedVsMeasuredInput | null) => {
+    const figure = input &&
+      figureEstimatedVsMeasuredSpec(input.runs, input.estimatesSeconds, input.options);
+    if (figure) onFigure?.(name, figure);
+    return figure;
+  };
+  const fig5 = draw("fig5", analysis.fig5);
+  const fig6 = draw("fig6", analysis.fig6);
+  const fig3 = figureDowntimeLimitSpec(analysis.fig3.curves, analysis.fig3.options);
+  onFigure?.("fig3", fig3);
   const costs = costFigures(options.costRuns ?? runs, analysis.fits, {
     source: analysis.source,
     fig1: options.fig1 ?? "no progress traces were given",
+    ...(onFigure ? { onFigure } : {}),
   });
-  const draw = (input: EstimatedVsMeasuredInput | null) =>
-    input && figureEstimatedVsMeasuredSpec(input.runs, input.estimatesSeconds, input.options);
   return {
     fits: analysis.fits,
     crossValidation: analysis.crossValidation,
@@ -138,9 +156,9 @@ export function reproduceFigures(
     leftOut: analysis.leftOut,
     crossValidationFailed: analysis.crossValidationFailed,
     estimatesSeconds: analysis.estimatesSeconds,
-    fig5: draw(analysis.fig5),
-    fig6: draw(analysis.fig6),
-    fig3: figureDowntimeLimitSpec(analysis.fig3.curves, analysis.fig3.options),
+    fig5,
+    fig6,
+    fig3,
     sweepComparison: analysis.sweepComparison,
     costFigures: costs,
     reportMarkdown: reproductionReport({

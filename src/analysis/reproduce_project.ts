@@ -14,7 +14,6 @@ import { METHODS } from "../data/vocabulary.ts";
 import { DEFAULT_RESAMPLES } from "../fit/defaults.ts";
 import { synthesizeRuns } from "../fit/synthetic.ts";
 import { type DatasetFolder, loadDatasetFolder } from "../data/load_dataset_folder.ts";
-import { render } from "../plot/render.ts";
 import type { DataSource } from "../plot/types.ts";
 import { isDowntimeLimitSweep } from "./downtime_limit_sweep.ts";
 import { loadProgressTrace } from "../data/load_progress_trace.ts";
@@ -29,6 +28,7 @@ import {
 } from "./reproduce_figures.ts";
 import type { ReproductionFigureFiles } from "./reproduction_report.ts";
 import { NothingToFitError } from "./nothing_to_fit_error.ts";
+import { FIGURE_NAMES, figureOf, figureWriter } from "./_write_outputs.ts";
 
 /** Options for {@linkcode reproduceProject}. */
 export interface ReproduceProjectOptions {
@@ -77,6 +77,14 @@ export interface ReproduceProjectOptions {
    * @default {"report.md"}
    */
   reportFile?: string;
+  /**
+   * Rasterise the PNGs on a Web Worker while the fits go on (each figure as
+   * soon as it is drawn); false renders them on this thread when writing.
+   * The bytes are the same either way.
+   *
+   * @default {true}
+   */
+  pngWorker?: boolean;
 }
 
 /** The result of {@linkcode reproduceProject}. */
@@ -220,9 +228,13 @@ export async function reproduceProject(
   const input = synthetic ? syntheticInput() : measuredInput(measured);
   const timed = synthetic ? null : timeDatasets(measured, messages);
   const timeRuns = timed ? timed.flatMap((d) => d.runs) : input.runs;
+  const writer = options.outDir === undefined
+    ? null
+    : figureWriter(figureFiles, { workers: options.pngWorker === false ? 0 : 1 });
   let figures: ReproduceFiguresResult;
   try {
     figures = reproduceFigures(timeRuns, {
+      ...(writer ? { onFigure: writer.onFigure } : {}),
       ...(timed ? { costRuns: input.runs } : {}),
       fig1,
       source: input.source,
@@ -232,6 +244,7 @@ export async function reproduceProject(
       ...(downtimeSweep ? { downtimeSweep } : {}),
     });
   } catch (error) {
+    writer?.close();
     if (synthetic || !(error instanceof NothingToFitError)) throw error;
     throw new NothingToFitError(where, {
       notFitted: error.notFitted,
@@ -239,33 +252,33 @@ export async function reproduceProject(
       cause: error,
     });
   }
-  const skipped = skippedLines(figures, input.runs);
-  const result: ReproduceProjectResult = {
-    ...figures,
-    ...input,
-    runs: timeRuns,
-    costRuns: input.runs,
-    reportMarkdown: skipped.length === 0
-      ? figures.reportMarkdown
-      : `${figures.reportMarkdown}\n## Skipped\n\n${
-        skipped.map((line) => `- ${line}`).join("\n")
-      }\n`,
-    messages,
-    skipped,
-    written: [],
-  };
-  if (options.outDir !== undefined) {
-    result.written = await writeOutputs(result, {
-      outDir: options.outDir,
-      figureFiles,
-      reportFile: options.reportFile ?? "report.md",
-    });
+  try {
+    const skipped = skippedLines(figures, input.runs);
+    const result: ReproduceProjectResult = {
+      ...figures,
+      ...input,
+      runs: timeRuns,
+      costRuns: input.runs,
+      reportMarkdown: skipped.length === 0
+        ? figures.reportMarkdown
+        : `${figures.reportMarkdown}\n## Skipped\n\n${
+          skipped.map((line) => `- ${line}`).join("\n")
+        }\n`,
+      messages,
+      skipped,
+      written: [],
+    };
+    if (writer && options.outDir !== undefined) {
+      result.written = await writer.write(result, {
+        outDir: options.outDir,
+        reportFile: options.reportFile ?? "report.md",
+      });
+    }
+    return result;
+  } finally {
+    writer?.close();
   }
-  return result;
 }
-
-/** Every figure reproduce writes, in the order it writes them. */
-const FIGURE_NAMES = ["fig5", "fig6", "fig3", "fig1", "fig2", "fig4", "noise"] as const;
 
 /**
  * Figure 1's panels from the measured datasets' progress traces
@@ -388,13 +401,6 @@ function skippedLines(figures: ReproduceFiguresResult, runs: readonly MigrationR
   return lines;
 }
 
-/** A figure of the result by its name, or null when it was not drawn. */
-function figureOf(figures: ReproduceFiguresResult, name: typeof FIGURE_NAMES[number]) {
-  return name === "fig5" || name === "fig6" || name === "fig3"
-    ? figures[name]
-    : figures.costFigures[name] ?? null;
-}
-
 /** Checks that every figure file is an .svg or a .png path, before any work is done. */
 function checkFigureFiles(where: string, files: ReproductionFigureFiles): ReproductionFigureFiles {
   checkObject(where, 'option "figureFiles"', files);
@@ -419,28 +425,4 @@ function checkFigureFiles(where: string, files: ReproductionFigureFiles): Reprod
     }
   }
   return files;
-}
-
-/** Writes each drawn figure to its files and the report; returns the paths written. */
-async function writeOutputs(
-  result: ReproduceProjectResult,
-  where: { outDir: string; figureFiles: ReproductionFigureFiles; reportFile: string },
-): Promise<string[]> {
-  const written: string[] = [];
-  const write = async (file: string, data: string | Uint8Array) => {
-    const path = `${where.outDir.replace(/\/+$/, "")}/${file}`;
-    await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-    if (typeof data === "string") await Deno.writeTextFile(path, data);
-    else await Deno.writeFile(path, data);
-    written.push(path);
-  };
-  for (const name of FIGURE_NAMES) {
-    const figure = figureOf(result, name);
-    if (!figure) continue; // in `skipped`
-    for (const file of where.figureFiles[name] ?? []) {
-      await write(file, file.endsWith(".svg") ? render(figure) : render(figure, { format: "png" }));
-    }
-  }
-  await write(where.reportFile, result.reportMarkdown);
-  return written;
 }

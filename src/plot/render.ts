@@ -7,7 +7,7 @@
 import * as Plot from "../_deps/plot.ts";
 import type { PlotOptions } from "../_deps/plot.ts";
 import { parseHTML } from "../_deps/linkedom.ts";
-import { loadResvg } from "../_deps/resvg.ts";
+import { PNG_DEFAULTS, rasterizeSvg } from "./_rasterize.ts";
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { escapeXml, textWidth, wrapText } from "./_text.ts";
 import type { FigureSpec, LegendItem, LegendSpec } from "./types.ts";
@@ -95,9 +95,9 @@ export function render<F extends "svg" | "png" = "svg">(
   const record = checkObject("render", "options", options);
   const {
     format = "svg",
-    scale = 2,
-    fontDirs = ["/usr/share/fonts/truetype/dejavu"],
-    fontFamily = "DejaVu Sans",
+    scale = PNG_DEFAULTS.scale,
+    fontDirs = [...PNG_DEFAULTS.fontDirs],
+    fontFamily = PNG_DEFAULTS.fontFamily,
   } = record as RenderOptions;
   if (format !== "svg" && format !== "png") {
     throw new RangeError(
@@ -115,18 +115,7 @@ export function render<F extends "svg" | "png" = "svg">(
   checkNumber("render", "input", "widthPixels", figure.widthPixels, "positive", "pixels");
   const svg = composeSvg(figure, fontFamily);
   if (format === "svg") return svg as RenderResult<F>;
-  const { Resvg } = loadResvg();
-  const resvg = new Resvg(svg, {
-    background: "white",
-    fitTo: { mode: "zoom", value: scale },
-    font: {
-      loadSystemFonts: false,
-      fontDirs,
-      defaultFontFamily: fontFamily,
-      sansSerifFamily: fontFamily,
-    },
-  });
-  return new Uint8Array(resvg.render().asPng()) as RenderResult<F>;
+  return rasterizeSvg(svg, { scale, fontDirs, fontFamily }) as RenderResult<F>;
 }
 
 function composeSvg(figure: FigureSpec, fontFamily: string): string {
@@ -203,8 +192,22 @@ function composeSvg(figure: FigureSpec, fontFamily: string): string {
     `<title>${escapeXml(figure.title)}</title>` +
     `<desc>${escapeXml(figure.caption)}</desc>` +
     `<rect width="100%" height="100%" fill="white"/>` +
-    parts.join("") +
+    renumberMarkers(parts.join("")) +
     `</svg>`;
+}
+
+/**
+ * Observable Plot numbers its markers across every plot drawn in the process;
+ * numbered from 1 per figure instead, a figure's SVG is the same whatever was
+ * drawn before it (the same image: only the ids change).
+ */
+function renumberMarkers(svg: string): string {
+  const ids = new Map<string, number>();
+  return svg.replace(/plot-marker-\d+/g, (id) => {
+    let n = ids.get(id);
+    if (n === undefined) ids.set(id, n = ids.size + 1);
+    return `plot-marker-${n}`;
+  });
 }
 
 function drawLegend(

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { downtimeLimitCurves } from "../analysis/downtime_limit_curves.ts";
 import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
 import { figureEstimatedVsMeasuredSpec } from "./figure_estimated_vs_measured_spec.ts";
+import * as Plot from "../_deps/plot.ts";
 import { render } from "./render.ts";
 
 const figure = figureDowntimeLimitSpec(downtimeLimitCurves());
@@ -84,4 +85,19 @@ Deno.test("render() keeps the estimated-vs-measured figure's labels, legend and 
     assert.ok(svg.includes(text), `missing "${text}"`);
   }
   assert.equal(svg.match(/<svg /g)!.length, 4); // the figure and its three panels
+});
+
+Deno.test("render() gives a figure the same SVG whatever was drawn before it", () => {
+  const marked: typeof figure = {
+    ...figure,
+    panels: [{
+      name: "marked",
+      plot: { width: 300, height: 150, marks: [Plot.line([[0, 0], [1, 2]], { marker: true })] },
+    }],
+  };
+  const first = render(marked);
+  render(figure); // Observable Plot's marker counter moves on
+  const second = render(marked);
+  assert.ok(first.includes('id="plot-marker-1"'));
+  assert.equal(second, first);
 });

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { downtimeLimitCurves } from "../analysis/downtime_limit_curves.ts";
+import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
+import { pngPool } from "./_png_pool.ts";
+import { PNG_DEFAULTS } from "./_rasterize.ts";
+import { render } from "./render.ts";
+
+const figure = figureDowntimeLimitSpec(downtimeLimitCurves());
+
+Deno.test("pngPool() gives on its worker the bytes render() gives on this thread", async () => {
+  const svg = render(figure);
+  const small = { ...PNG_DEFAULTS, scale: 1 };
+  const worker = pngPool({ workers: 1, raster: small });
+  const serial = pngPool({ workers: 0, raster: small });
+  try {
+    const [a, b] = await Promise.all([worker.png(svg), worker.png(svg.replace("white", "#eee"))]);
+    assert.deepEqual(a, render(figure, { format: "png", scale: 1 }));
+    assert.deepEqual(await serial.png(svg), a);
+    assert.notDeepEqual(b, a); // each answer goes to its own request
+  } finally {
+    worker.close();
+    serial.close();
+  }
+});
+
+Deno.test("pngPool() rejects bad SVG and a closed pool's requests", async () => {
+  const worker = pngPool({ workers: 1 });
+  try {
+    await assert.rejects(worker.png("not svg"), /pngPool: resvg failed on the worker/);
+    worker.close();
+    await assert.rejects(worker.png(render(figure)), /pngPool: the pool is closed/);
+  } finally {
+    worker.close();
+  }
+  await assert.rejects(pngPool({ workers: 0 }).png("not svg"));
+});

@@ -1,0 +1,15 @@
+// A Web Worker that rasterises SVG texts for _png_pool.ts: it gets
+// { id, svg, options } and answers { id, png } (the buffer transferred) or
+// { id, error }. It loads resvg alone, on its first message.
+/// <reference lib="deno.worker" />
+import { type RasterizeOptions, rasterizeSvg } from "./_rasterize.ts";
+
+self.onmessage = (event: MessageEvent<{ id: number; svg: string; options: RasterizeOptions }>) => {
+  const { id, svg, options } = event.data;
+  try {
+    const png = rasterizeSvg(svg, options);
+    self.postMessage({ id, png }, [png.buffer as ArrayBuffer]);
+  } catch (error) {
+    self.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+};
