@@ -8,6 +8,7 @@ import { checkNumber, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { measuredRuns } from "./_cost_runs.ts";
 import { crossValidateCore } from "./_cv_core.ts";
+import { sharedFoldFit } from "./_fold_fit_cache.ts";
 import { downtimeModel } from "./_downtime_fit.ts";
 import { type FitContentionOptions, fitSelectedModel, resolveFitOptions } from "./_fit_public.ts";
 import {
@@ -170,8 +171,12 @@ export function crossValidate(
   const measuredAt = new Map(
     cost === null ? [] : cost.indices.map((i, p) => [i, cost.measured[p]!]),
   );
-  const fitBandwidth = (training: number[]): FittedModel =>
-    fitSelectedModel(where, checked, { indices: training, excluded, otherMethods: 0 }, inner);
+  const fitBandwidth = sharedFoldFit(
+    checked,
+    inner,
+    (training) =>
+      fitSelectedModel(where, checked, { indices: training, excluded, otherMethods: 0 }, inner),
+  );
   // The co-located ratio and the blocktime are measured on some of the
   // method's runs only (not under "none"; post-copy): B is fitted on the
   // training fold and the completed runs that never enter a test fold.
