@@ -47,18 +47,18 @@ export function figureWriter(
   options: { workers: 0 | 1 },
 ): FigureWriter {
   const pool = options.workers === 1 ? pngPool({ workers: 1 }) : null;
-  const prepared = new Map<
-    FigureName,
-    { figure: FigureSpec; svg: string; png?: Promise<Uint8Array> }
-  >();
+  const prepared = new Map<FigureName, { figure: FigureSpec; svg: string }>();
+  // Each PNG queued, by its SVG: a figure drawn again the same (e.g. Figure 1, drawn early
+  // to be rasterised while the fits run) finds its PNG.
+  const pngs = new Map<string, Promise<Uint8Array>>();
   const rendered = (name: FigureName, figure: FigureSpec) => {
     const ready = prepared.get(name);
     if (ready?.figure === figure) return ready;
-    const svg = render(figure);
-    const entry: { figure: FigureSpec; svg: string; png?: Promise<Uint8Array> } = { figure, svg };
-    if (pool && (figureFiles[name] ?? []).some((file) => file.endsWith(".png"))) {
-      entry.png = pool.png(svg);
-      entry.png.catch(() => {}); // awaited in write(); never an unhandled rejection meanwhile
+    const entry = { figure, svg: render(figure) };
+    if (pool && !pngs.has(entry.svg) && (figureFiles[name] ?? []).some((f) => f.endsWith(".png"))) {
+      const png = pool.png(entry.svg);
+      png.catch(() => {}); // awaited in write(); never an unhandled rejection meanwhile
+      pngs.set(entry.svg, png);
     }
     prepared.set(name, entry);
     return entry;
@@ -86,7 +86,7 @@ export function figureWriter(
           if (file.endsWith(".svg")) await write(file, entry.svg);
           else {await write(
               file,
-              entry.png ? await entry.png : rasterizeSvg(entry.svg, PNG_DEFAULTS),
+              await (pngs.get(entry.svg) ?? rasterizeSvg(entry.svg, PNG_DEFAULTS)),
             );}
         }
       }

@@ -21,7 +21,8 @@ import type {
   ReproductionFits,
 } from "./analyze_reproduction.ts";
 import { type ReproductionFigureFiles, reproductionReport } from "./reproduction_report.ts";
-import type { CpuUsePanel } from "../plot/figure_cpu_use_spec.ts";
+import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.ts";
+import { checkObject } from "../_validate.ts";
 import { type CostFigures, costFigures } from "./cost_figures.ts";
 
 /**
@@ -132,8 +133,14 @@ export function reproduceFigures(
   runs: readonly MigrationRun[],
   options: ReproduceFiguresOptions,
 ): ReproduceFiguresResult {
-  const analysis = analyze("reproduceFigures", runs, options);
   const { onFigure } = options;
+  // Figure 1 needs no fit: drawn first, it can be rasterised while the fits run (costFigures
+  // draws it again, the same, in its place).
+  if (onFigure && Array.isArray(options.fig1) && options.fig1.length > 0) {
+    checkObject("reproduceFigures", 'option "source"', options.source);
+    onFigure("fig1", figureCpuUseSpec(options.fig1, { source: options.source }));
+  }
+  const analysis = analyze("reproduceFigures", runs, options);
   const draw = (name: "fig5" | "fig6", input: EstimatedVsMeasuredInput | null) => {
     const figure = input &&
       figureEstimatedVsMeasuredSpec(input.runs, input.estimatesSeconds, input.options);
