@@ -96,6 +96,8 @@ export { fittedColocated, modelDowntimes, modelTimes, nominalRuns } from "./work
 export {
   type CostFigures,
   costFigures,
+  type CostFiguresOptions,
+  type DowntimeErrorsProvider,
   FIG1_WORKLOAD,
   fig1Runs,
   type ProgressMedian,

@@ -29,6 +29,7 @@ import {
 import type { ReproductionFigureFiles } from "./reproduction_report.ts";
 import { NothingToFitError } from "./nothing_to_fit_error.ts";
 import { FIGURE_NAMES, figureOf, figureWriter } from "./_write_outputs.ts";
+import { downtimeErrorsOnWorker } from "./_downtime_errors_parallel.ts";
 
 /** Options for {@linkcode reproduceProject}. */
 export interface ReproduceProjectOptions {
@@ -78,13 +79,13 @@ export interface ReproduceProjectOptions {
    */
   reportFile?: string;
   /**
-   * Rasterise the PNGs on a Web Worker while the fits go on (each figure as
-   * soon as it is drawn); false renders them on this thread when writing.
-   * The bytes are the same either way.
+   * Use Web Workers beside the fits: the PNGs rasterised as each figure is
+   * drawn, and the cost figures' downtime cross-validation from the start.
+   * false does all on this thread; the files are the same either way.
    *
    * @default {true}
    */
-  pngWorker?: boolean;
+  workers?: boolean;
 }
 
 /** The result of {@linkcode reproduceProject}. */
@@ -228,13 +229,16 @@ export async function reproduceProject(
   const input = synthetic ? syntheticInput() : measuredInput(measured);
   const timed = synthetic ? null : timeDatasets(measured, messages);
   const timeRuns = timed ? timed.flatMap((d) => d.runs) : input.runs;
+  const workers = options.workers !== false;
   const writer = options.outDir === undefined
     ? null
-    : figureWriter(figureFiles, { workers: options.pngWorker === false ? 0 : 1 });
+    : figureWriter(figureFiles, { workers: workers ? 1 : 0 });
+  const pauses = workers ? downtimeErrorsOnWorker(input.runs) : null;
   let figures: ReproduceFiguresResult;
   try {
     figures = reproduceFigures(timeRuns, {
       ...(writer ? { onFigure: writer.onFigure } : {}),
+      ...(pauses ? { downtimeErrors: pauses.result } : {}),
       ...(timed ? { costRuns: input.runs } : {}),
       fig1,
       source: input.source,
@@ -245,6 +249,7 @@ export async function reproduceProject(
     });
   } catch (error) {
     writer?.close();
+    pauses?.close();
     if (synthetic || !(error instanceof NothingToFitError)) throw error;
     throw new NothingToFitError(where, {
       notFitted: error.notFitted,
@@ -277,6 +282,7 @@ export async function reproduceProject(
     return result;
   } finally {
     writer?.close();
+    pauses?.close();
   }
 }
 
