@@ -107,6 +107,23 @@ Deno.test("reproduceProject() writes the figures and the report it returns", asy
       },
     );
 
+    await t.step("without workers it writes the same files, byte for byte", async () => {
+      const onWorkers = `${root}/out-synthetic`;
+      const serial = `${root}/out-serial`;
+      const result = await reproduceProject({
+        dataDir: `${root}/data`,
+        synthetic: true,
+        resamples: 0,
+        outDir: serial,
+        workers: false,
+      });
+      assert.equal(result.written.length, 11);
+      for (const path of result.written) {
+        const file = path.slice(serial.length);
+        assert.deepEqual(await Deno.readFile(path), await Deno.readFile(onWorkers + file), file);
+      }
+    });
+
     await t.step(
       "measured runs are fitted; a figure without a fitted method is not written",
       async () => {
