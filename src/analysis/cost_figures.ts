@@ -23,7 +23,12 @@ import {
   modelTimes,
   nominalRuns,
 } from "./workload_models.ts";
-import { MEASURED_RULE, type NoiseErrors, noiseErrors } from "./noise_errors.ts";
+import {
+  MEASURED_RULE,
+  type NoiseErrors,
+  type StagedNoiseErrors,
+  stagedNoiseErrors,
+} from "./noise_errors.ts";
 import { type DowntimeErrorRow, downtimeErrors } from "../fit/downtime_errors.ts";
 import { methodLabel } from "../data/schema.ts";
 
@@ -241,8 +246,15 @@ export function costFigures(
     fig1 = figureCpuUseSpec(options.fig1, { source });
     onFigure?.("fig1", fig1);
   }
-  const errors = noiseErrors(runs, fits, options.folds);
-  const noise = draw("noise", guest, noiseFigureOptions(guest, progress, colocated, errors, fitB));
+  // The in-sample noise fits first: the noise figure is drawn (and rendered) before the
+  // cross-validations.
+  const staged = stagedNoiseErrors(runs, fits, options.folds);
+  const noise = draw(
+    "noise",
+    guest,
+    noiseFigureOptions(guest, progress, colocated, staged.fittedOn, fitB),
+  );
+  const errors = staged.finish();
   const computePauses = () => {
     const pauses: CostFigures["downtimeErrors"] = { rows: {}, failed: null };
     try {
@@ -275,17 +287,15 @@ function noiseFigureOptions(
   guest: ReturnType<typeof workloadCosts>,
   progress: { notFitted: Record<string, string> },
   colocated: { notFitted: Record<string, string> },
-  errors: NoiseErrors,
+  fittedOn: StagedNoiseErrors["fittedOn"],
   fitB: string,
 ) {
   const noUnfitted = Object.keys(progress.notFitted).map(methodLabel).join(", ");
   const coUnfitted = Object.keys(colocated.notFitted).map(methodLabel).join(", ");
-  const onMeasured = errors.guest.filter((g) => g.fittedOn === "measured").map((g) =>
+  const onMeasured = fittedOn.filter((g) => g.fittedOn === "measured").map((g) =>
     methodLabel(g.method)
   );
-  const mixed = errors.guest.filter((g) => g.fittedOn !== "measured").map((g) =>
-    methodLabel(g.method)
-  );
+  const mixed = fittedOn.filter((g) => g.fittedOn !== "measured").map((g) => methodLabel(g.method));
   return {
     title: "Migration noise: the migrating guest's progress ratio against the workload",
     yLabel: guest.proxyRuns === 0

@@ -140,6 +140,27 @@ export function noiseErrors(
   fits: Readonly<Record<string, FitResult>>,
   folds = DEFAULT_FOLDS,
 ): NoiseErrors {
+  return stagedNoiseErrors(runs, fits, folds).finish();
+}
+
+/** {@linkcode noiseErrors} in two stages: the in-sample fits now, the cross-validations in `finish`. */
+export interface StagedNoiseErrors {
+  /** What each method's guest line is fitted on (the noise figure's caption needs it). */
+  fittedOn: Pick<GuestNoiseErrors, "method" | "fittedOn">[];
+  /** Runs the cross-validations and gives what {@linkcode noiseErrors} gives; once. */
+  finish: () => NoiseErrors;
+}
+
+/**
+ * {@linkcode noiseErrors} with the in-sample fits done at once and the
+ * cross-validations left to `finish()`, so that the noise figure can be
+ * drawn (and rendered) before them. The result is the same.
+ */
+export function stagedNoiseErrors(
+  runs: readonly MigrationRun[],
+  fits: Readonly<Record<string, FitResult>>,
+  folds = DEFAULT_FOLDS,
+): StagedNoiseErrors {
   const out: NoiseErrors = { guest: [], colocated: [], blocktime: [], failed: {} };
   const attempt = <T>(what: string, run: () => T): T | null => {
     try {
@@ -150,19 +171,30 @@ export function noiseErrors(
       return null;
     }
   };
+  const fittedOn: StagedNoiseErrors["fittedOn"] = [];
+  const later: (() => void)[] = [];
   for (const [method, fit] of Object.entries(fits)) {
     const own = runs.filter((r) =>
       r.method === method && (fit.groupBy === null || fit.factors[r.contention] !== undefined)
     );
     const context: MethodContext = { method, fit, own, folds, attempt };
     const guest = guestErrors(context);
-    if (guest) out.guest.push(guest);
+    if (guest) fittedOn.push({ method, fittedOn: guest.fittedOn });
     const colocated = colocatedErrors(context);
-    if (colocated) out.colocated.push(colocated);
     const blocktime = blocktimeErrors(context);
-    if (blocktime) out.blocktime.push(blocktime);
+    later.push(() => {
+      if (guest) out.guest.push(guest.finish());
+      if (colocated) out.colocated.push(colocated());
+      if (blocktime) out.blocktime.push(blocktime());
+    });
   }
-  return out;
+  return {
+    fittedOn,
+    finish: () => {
+      for (const step of later.splice(0)) step();
+      return out;
+    },
+  };
 }
 
 /** What each method's part needs. */
@@ -202,7 +234,9 @@ function errorsOf(
 }
 
 /** The guest's progress: the figure's fit against the proxy's. */
-function guestErrors({ method, fit, own, folds, attempt }: MethodContext): GuestNoiseErrors | null {
+function guestErrors(
+  { method, fit, own, folds, attempt }: MethodContext,
+): { fittedOn: GuestNoiseErrors["fittedOn"]; finish: () => GuestNoiseErrors } | null {
   const guest = (source: ProgressSource) =>
     attempt(
       `guest ${source} ${method}`,
@@ -232,73 +266,82 @@ function guestErrors({ method, fit, own, folds, attempt }: MethodContext): Guest
       quantity: "guestProgressRatio",
       progressSource: source,
     });
+  const fittedOn = auto.measuredOnly.includes(method) ? "measured" : "measured + proxy";
   return {
-    method,
-    measuredRuns,
-    proxyOnlyRuns: proxy.runsUsed - measuredRuns,
-    fittedOn: auto.measuredOnly.includes(method) ? "measured" : "measured + proxy",
-    auto: { parameters: noiseParameters(auto, method), ...errorsOf(auto.residuals, cvOf("auto")) },
-    proxy: {
-      parameters: noiseParameters(proxy, method),
-      ...errorsOf(proxy.residuals, cvOf("proxy")),
-      maeOnMeasured: onMeasured.length === 0
-        ? Number.NaN
-        : onMeasured.reduce((s, e) => s + e, 0) / onMeasured.length,
-    },
+    fittedOn,
+    finish: () => ({
+      method,
+      measuredRuns,
+      proxyOnlyRuns: proxy.runsUsed - measuredRuns,
+      fittedOn,
+      auto: {
+        parameters: noiseParameters(auto, method),
+        ...errorsOf(auto.residuals, cvOf("auto")),
+      },
+      proxy: {
+        parameters: noiseParameters(proxy, method),
+        ...errorsOf(proxy.residuals, cvOf("proxy")),
+        maeOnMeasured: onMeasured.length === 0
+          ? Number.NaN
+          : onMeasured.reduce((s, e) => s + e, 0) / onMeasured.length,
+      },
+    }),
   };
 }
 
 /** The co-located load: κ, C and the errors per contention. */
 function colocatedErrors(
   { method, fit, own, folds, attempt }: MethodContext,
-): ColocatedErrors | null {
+): (() => ColocatedErrors) | null {
   const colocated = attempt(
     `colocated ${method}`,
     () => fitColocated(own, { fit, method, ...COMMON }),
   );
   if (!colocated) return null;
-  let cvFailed = "";
-  let cv: { predictions: RunResidual[] } | null = null;
-  try {
-    cv = crossValidate(own, {
-      method,
-      folds,
-      seed: DEFAULT_SEED,
-      quantity: "colocatedProgressRatio",
-    });
-  } catch (error) {
-    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
-    cvFailed = error.message;
-  }
   const cpu = colocated.colocated.migrationCpu[method];
   const cpuModel = cpu
     ? ` (m = ${f3(cpu.cpuSecondsPerByte * 1e9)} CPU s/GB + ${
       f3(cpu.cpuSecondsPerSecond)
     } CPU s/s, MAE ${f3(cpu.maeCpuSeconds)} CPU s on ${cpu.runs} runs)`
     : "";
-  return {
-    method,
-    parameters: {
-      cpu: `κ = ${
-        showEstimate(colocated.colocated.cpuLossPerCpuSecond)
-      } CPU s lost per migration CPU s${cpuModel}`,
-      network: `C = ${showEstimate(colocated.colocated.linkBytesPerSecond, 1e-6, "MB/s")}`,
-      memory: "none (ratio 1)",
-    },
-    byContention: Object.keys(colocated.metricsByGroup).map((contention) => ({
-      contention,
-      ...errorsOf(colocated.residuals.filter((r) => r.group === contention), () => {
-        if (!cv) throw new RangeError(cvFailed);
-        return { predictions: cv.predictions.filter((r) => r.group === contention) };
-      }),
-    })),
+  return () => {
+    let cvFailed = "";
+    let cv: { predictions: RunResidual[] } | null = null;
+    try {
+      cv = crossValidate(own, {
+        method,
+        folds,
+        seed: DEFAULT_SEED,
+        quantity: "colocatedProgressRatio",
+      });
+    } catch (error) {
+      if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+      cvFailed = error.message;
+    }
+    return {
+      method,
+      parameters: {
+        cpu: `κ = ${
+          showEstimate(colocated.colocated.cpuLossPerCpuSecond)
+        } CPU s lost per migration CPU s${cpuModel}`,
+        network: `C = ${showEstimate(colocated.colocated.linkBytesPerSecond, 1e-6, "MB/s")}`,
+        memory: "none (ratio 1)",
+      },
+      byContention: Object.keys(colocated.metricsByGroup).map((contention) => ({
+        contention,
+        ...errorsOf(colocated.residuals.filter((r) => r.group === contention), () => {
+          if (!cv) throw new RangeError(cvFailed);
+          return { predictions: cv.predictions.filter((r) => r.group === contention) };
+        }),
+      })),
+    };
   };
 }
 
 /** Post-copy's blocktime, for a method whose runs measured it. */
 function blocktimeErrors(
   { method, fit, own, folds, attempt }: MethodContext,
-): NoiseErrors["blocktime"][number] | null {
+): (() => NoiseErrors["blocktime"][number]) | null {
   const measured = (r: MigrationRun) =>
     r.postcopyBlocktimeSeconds !== undefined ||
     (r.extra.postcopy_blocktime_seconds ?? "") !== "";
@@ -313,7 +356,7 @@ function blocktimeErrors(
     const lost = own[r.index]!.guestLostSeconds;
     return lost === undefined ? [] : [[lost, r.measuredSeconds] as const];
   });
-  return {
+  return () => ({
     method,
     pairedRuns: paired.length,
     medianLostSeconds: paired.length ? median(paired.map((p) => p[0])) : Number.NaN,
@@ -331,7 +374,7 @@ function blocktimeErrors(
           quantity: "postcopyBlocktimeSeconds",
         }),
     ),
-  };
+  });
 }
 
 /** The rule that picks the measured ratio or the proxy, in the report's and caption's words. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadDatasetFolder } from "../data/load_dataset_folder.ts";
 import { fitContention } from "../fit/fit_contention.ts";
-import { noiseErrors } from "./noise_errors.ts";
+import { noiseErrors, stagedNoiseErrors } from "./noise_errors.ts";
 
 Deno.test("noiseErrors() on the measured grids: measured against proxy, co-located, blocktime", async () => {
   const folder = (name: string) => new URL(`../../data/${name}`, import.meta.url).pathname;
@@ -42,4 +42,11 @@ Deno.test("noiseErrors() on the measured grids: measured against proxy, co-locat
   // Measured: over 13 runs the guest lost a median 0.69 s and was blocked 0.72 s.
   assert.ok(blocktime.pairedRuns >= 12);
   assert.ok(Math.abs(blocktime.medianLostSeconds - blocktime.medianBlocktimeSeconds) < 0.3);
+  // In two stages (the noise figure drawn between them): the same errors.
+  const staged = stagedNoiseErrors(runs, fits);
+  assert.deepEqual(
+    staged.fittedOn,
+    errors.guest.map((g) => ({ method: g.method, fittedOn: g.fittedOn })),
+  );
+  assert.deepEqual(staged.finish(), errors);
 });
