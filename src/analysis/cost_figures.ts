@@ -51,20 +51,7 @@ export interface CostFiguresOptions {
    * @default {undefined (no calls)}
    */
   onFigure?: (name: "fig1" | "fig2" | "fig4" | "noise", figure: FigureSpec) => void;
-  /**
-   * Gives the pause's errors (`downtimeErrors` of the runs and folds, as
-   * `CostFigures["downtimeErrors"]`) computed elsewhere, e.g. on a worker
-   * started before the fits; it gets the computation here to fall back on.
-   *
-   * @default {undefined (computed here)}
-   */
-  downtimeErrors?: DowntimeErrorsProvider;
 }
-
-/** Gives `CostFigures["downtimeErrors"]`, or calls `compute` for them. */
-export type DowntimeErrorsProvider = (
-  compute: () => CostFigures["downtimeErrors"],
-) => CostFigures["downtimeErrors"];
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */
 export interface CostFigures {
@@ -255,20 +242,13 @@ export function costFigures(
     noiseFigureOptions(guest, progress, colocated, staged.fittedOn, fitB),
   );
   const errors = staged.finish();
-  const computePauses = () => {
-    const pauses: CostFigures["downtimeErrors"] = { rows: {}, failed: null };
-    try {
-      pauses.rows = downtimeErrors(
-        runs,
-        options.folds === undefined ? {} : { folds: options.folds },
-      );
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      pauses.failed = error.message;
-    }
-    return pauses;
-  };
-  const pauses = options.downtimeErrors ? options.downtimeErrors(computePauses) : computePauses();
+  const pauses: CostFigures["downtimeErrors"] = { rows: {}, failed: null };
+  try {
+    pauses.rows = downtimeErrors(runs, options.folds === undefined ? {} : { folds: options.folds });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    pauses.failed = error.message;
+  }
   return {
     fig2,
     fig4,

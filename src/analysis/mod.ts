@@ -97,7 +97,6 @@ export {
   type CostFigures,
   costFigures,
   type CostFiguresOptions,
-  type DowntimeErrorsProvider,
   FIG1_WORKLOAD,
   fig1Runs,
   type ProgressMedian,

@@ -23,7 +23,7 @@ import type {
 import { type ReproductionFigureFiles, reproductionReport } from "./reproduction_report.ts";
 import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.ts";
 import { checkObject } from "../_validate.ts";
-import { type CostFigures, costFigures, type DowntimeErrorsProvider } from "./cost_figures.ts";
+import { type CostFigures, costFigures } from "./cost_figures.ts";
 
 /**
  * Where `deno task reproduce` writes the figures, relative to the report:
@@ -70,13 +70,6 @@ export interface ReproduceFiguresOptions extends AnalyzeReproductionOptions {
    * @default {undefined (no calls)}
    */
   onFigure?: (name: keyof ReproductionFigureFiles, figure: FigureSpec) => void;
-  /**
-   * The cost figures' pause errors computed elsewhere (see `costFigures`'
-   * option of the same name).
-   *
-   * @default {undefined (computed here)}
-   */
-  downtimeErrors?: DowntimeErrorsProvider;
 }
 
 /**
@@ -162,7 +155,6 @@ export function reproduceFigures(
     source: analysis.source,
     fig1: options.fig1 ?? "no progress traces were given",
     ...(onFigure ? { onFigure } : {}),
-    ...(options.downtimeErrors ? { downtimeErrors: options.downtimeErrors } : {}),
   });
   return {
     fits: analysis.fits,

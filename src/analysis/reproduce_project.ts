@@ -29,7 +29,6 @@ import {
 import type { ReproductionFigureFiles } from "./reproduction_report.ts";
 import { NothingToFitError } from "./nothing_to_fit_error.ts";
 import { FIGURE_NAMES, figureOf, figureWriter } from "./_write_outputs.ts";
-import { downtimeErrorsOnWorker } from "./_downtime_errors_parallel.ts";
 
 /** Options for {@linkcode reproduceProject}. */
 export interface ReproduceProjectOptions {
@@ -79,9 +78,9 @@ export interface ReproduceProjectOptions {
    */
   reportFile?: string;
   /**
-   * Use Web Workers beside the fits: the PNGs rasterised as each figure is
-   * drawn, and the cost figures' downtime cross-validation from the start.
-   * false does all on this thread; the files are the same either way.
+   * Rasterise the PNGs on a Web Worker while the fits go on (each figure as
+   * soon as it is drawn); false renders them on this thread when writing.
+   * The files are the same either way.
    *
    * @default {true}
    */
@@ -233,12 +232,10 @@ export async function reproduceProject(
   const writer = options.outDir === undefined
     ? null
     : figureWriter(figureFiles, { workers: workers ? 1 : 0 });
-  const pauses = workers ? downtimeErrorsOnWorker(input.runs) : null;
   let figures: ReproduceFiguresResult;
   try {
     figures = reproduceFigures(timeRuns, {
       ...(writer ? { onFigure: writer.onFigure } : {}),
-      ...(pauses ? { downtimeErrors: pauses.result } : {}),
       ...(timed ? { costRuns: input.runs } : {}),
       fig1,
       source: input.source,
@@ -249,7 +246,6 @@ export async function reproduceProject(
     });
   } catch (error) {
     writer?.close();
-    pauses?.close();
     if (synthetic || !(error instanceof NothingToFitError)) throw error;
     throw new NothingToFitError(where, {
       notFitted: error.notFitted,
@@ -282,7 +278,6 @@ export async function reproduceProject(
     return result;
   } finally {
     writer?.close();
-    pauses?.close();
   }
 }
 
