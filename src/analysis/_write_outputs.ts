@@ -2,8 +2,7 @@
 // figure is drawn and its PNG rasterised on a worker meanwhile (pngPool), so
 // that rendering overlaps the fits that follow; then the files written in
 // FIGURE_NAMES order, SVG and PNG as listed, and the report.
-import { pngPool } from "../plot/_png_pool.ts";
-import { PNG_DEFAULTS, rasterizeSvg } from "../plot/_rasterize.ts";
+import { pngPool } from "../plot/png_pool.ts";
 import { render } from "../plot/render.ts";
 import type { FigureSpec } from "../plot/types.ts";
 import type { ReproduceFiguresResult } from "./reproduce_figures.ts";
@@ -46,7 +45,7 @@ export function figureWriter(
   figureFiles: ReproductionFigureFiles,
   options: { workers: 0 | 1 },
 ): FigureWriter {
-  const pool = options.workers === 1 ? pngPool({ workers: 1 }) : null;
+  const pool = pngPool({ workers: options.workers });
   const prepared = new Map<FigureName, { figure: FigureSpec; svg: string }>();
   // Each PNG queued, by its SVG: a figure drawn again the same (e.g. Figure 1, drawn early
   // to be rasterised while the fits run) finds its PNG.
@@ -55,7 +54,10 @@ export function figureWriter(
     const ready = prepared.get(name);
     if (ready?.figure === figure) return ready;
     const entry = { figure, svg: render(figure) };
-    if (pool && !pngs.has(entry.svg) && (figureFiles[name] ?? []).some((f) => f.endsWith(".png"))) {
+    if (
+      options.workers === 1 && !pngs.has(entry.svg) &&
+      (figureFiles[name] ?? []).some((f) => f.endsWith(".png"))
+    ) {
       const png = pool.png(entry.svg);
       png.catch(() => {}); // awaited in write(); never an unhandled rejection meanwhile
       pngs.set(entry.svg, png);
@@ -86,13 +88,13 @@ export function figureWriter(
           if (file.endsWith(".svg")) await write(file, entry.svg);
           else {await write(
               file,
-              await (pngs.get(entry.svg) ?? rasterizeSvg(entry.svg, PNG_DEFAULTS)),
+              await (pngs.get(entry.svg) ?? pool.png(entry.svg)),
             );}
         }
       }
       await write(where.reportFile, result.reportMarkdown);
       return written;
     },
-    close: () => pool?.close(),
+    close: () => pool.close(),
   };
 }

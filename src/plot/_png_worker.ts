@@ -1,4 +1,4 @@
-// A Web Worker that rasterises SVG texts for _png_pool.ts: it gets
+// A Web Worker that rasterises SVG texts for png_pool.ts: it gets
 // { id, svg, options } and answers { id, png } (the buffer transferred) or
 // { id, error }. It loads resvg alone, as it starts (before the first figure is drawn).
 /// <reference lib="deno.worker" />

@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
 import { downtimeLimitCurves } from "../analysis/downtime_limit_curves.ts";
 import { figureDowntimeLimitSpec } from "./figure_downtime_limit_spec.ts";
-import { pngPool } from "./_png_pool.ts";
-import { PNG_DEFAULTS } from "./_rasterize.ts";
+import { pngPool } from "./png_pool.ts";
 import { render } from "./render.ts";
 
 const figure = figureDowntimeLimitSpec(downtimeLimitCurves());
 
 Deno.test("pngPool() gives on its worker the bytes render() gives on this thread", async () => {
   const svg = render(figure);
-  const small = { ...PNG_DEFAULTS, scale: 1 };
-  const worker = pngPool({ workers: 1, raster: small });
-  const serial = pngPool({ workers: 0, raster: small });
+  const worker = pngPool({ workers: 1, scale: 1 });
+  const serial = pngPool({ workers: 0, scale: 1 });
   try {
     const [a, b] = await Promise.all([worker.png(svg), worker.png(svg.replace("white", "#eee"))]);
     assert.deepEqual(a, render(figure, { format: "png", scale: 1 }));
@@ -33,4 +31,6 @@ Deno.test("pngPool() rejects bad SVG and a closed pool's requests", async () => 
     worker.close();
   }
   await assert.rejects(pngPool({ workers: 0 }).png("not svg"));
+  assert.throws(() => pngPool({ workers: 2 as 1 }), /pngPool: invalid option "workers"/);
+  assert.throws(() => pngPool({ scale: 0 }), RangeError);
 });
