@@ -214,6 +214,7 @@ export {
   compareSweepWithModel,
   type CostFigures,
   costFigures,
+  type CostFiguresOptions,
   type CpuUse,
   cpuUse,
   type CpuUseOptions,
