@@ -1,8 +1,8 @@
-// reproduceProject's output step: each figure's SVG composed as soon as the
-// figure is drawn and its PNG rasterised on a worker meanwhile (pngPool), so
-// that rendering overlaps the fits that follow; then the files written in
-// FIGURE_NAMES order, SVG and PNG as listed, and the report.
-import { pngPool } from "../plot/png_pool.ts";
+// reproduceProject's output step: each figure, as soon as it is drawn, sent
+// as its recipe to a worker (pngPool) that composes its SVG and rasterises its
+// PNG while the fits go on; then the files written in FIGURE_NAMES order, SVG
+// and PNG as listed, and the report. The worker's SVG is render()'s here.
+import { type FigureRecipe, pngPool } from "../plot/png_pool.ts";
 import { render } from "../plot/render.ts";
 import type { FigureSpec } from "../plot/types.ts";
 import type { ReproduceFiguresResult } from "./reproduce_figures.ts";
@@ -23,8 +23,11 @@ export function figureOf(figures: ReproduceFiguresResult, name: FigureName): Fig
 
 /** Renders figures as they are drawn and writes them with the report. */
 export interface FigureWriter {
-  /** Composes the figure's SVG now and queues its PNG (when a PNG file is listed). */
-  onFigure(name: FigureName, figure: FigureSpec): void;
+  /**
+   * Queues the figure's SVG and PNG on the worker, from its recipe (when a
+   * PNG file is listed and there is a worker; else they are made when written).
+   */
+  onFigure(name: FigureName, figure: FigureSpec, recipe?: FigureRecipe): void;
   /** Writes each drawn figure's files and the report; returns the paths written. */
   write(
     result: ReproduceFiguresResult & { reportMarkdown: string },
@@ -46,28 +49,46 @@ export function figureWriter(
   options: { workers: 0 | 1 },
 ): FigureWriter {
   const pool = pngPool({ workers: options.workers });
-  const prepared = new Map<FigureName, { figure: FigureSpec; svg: string }>();
-  // Each PNG queued, by its SVG: a figure drawn again the same (e.g. Figure 1, drawn early
-  // to be rasterised while the fits run) finds its PNG.
-  const pngs = new Map<string, Promise<Uint8Array>>();
-  const rendered = (name: FigureName, figure: FigureSpec) => {
-    const ready = prepared.get(name);
-    if (ready?.figure === figure) return ready;
-    const entry = { figure, svg: render(figure) };
-    if (
-      options.workers === 1 && !pngs.has(entry.svg) &&
-      (figureFiles[name] ?? []).some((f) => f.endsWith(".png"))
-    ) {
-      const png = pool.png(entry.svg);
-      png.catch(() => {}); // awaited in write(); never an unhandled rejection meanwhile
-      pngs.set(entry.svg, png);
-    }
+  // Per figure: the figure, its SVG and PNG (on the worker, promised), and the recipe's JSON
+  // (a figure drawn again from the same recipe, as Figure 1 is, reuses them).
+  type Entry = {
+    figure: FigureSpec;
+    svg: Promise<string>;
+    png?: Promise<Uint8Array>;
+    recipe?: string;
+  };
+  const prepared = new Map<FigureName, Entry>();
+  const wantsPng = (name: FigureName) => (figureFiles[name] ?? []).some((f) => f.endsWith(".png"));
+  const onThisThread = (name: FigureName, figure: FigureSpec): Entry => {
+    const entry: Entry = { figure, svg: Promise.resolve(render(figure)) };
     prepared.set(name, entry);
     return entry;
   };
+  const onWorker = (name: FigureName, figure: FigureSpec, recipe: FigureRecipe) => {
+    const json = JSON.stringify(recipe);
+    const ready = prepared.get(name);
+    if (ready?.recipe === json) {
+      ready.figure = figure;
+      return;
+    }
+    let drawn: Promise<{ svg: string; png: Uint8Array }>;
+    try {
+      drawn = pool.figure(recipe);
+    } catch {
+      onThisThread(name, figure); // not cloneable: composed here, rasterised when written
+      return;
+    }
+    drawn.catch(() => {}); // awaited in write(); never an unhandled rejection meanwhile
+    prepared.set(name, {
+      figure,
+      svg: drawn.then((d) => d.svg),
+      png: drawn.then((d) => d.png),
+      recipe: json,
+    });
+  };
   return {
-    onFigure: (name, figure) => {
-      rendered(name, figure);
+    onFigure: (name, figure, recipe) => {
+      if (options.workers === 1 && recipe && wantsPng(name)) onWorker(name, figure, recipe);
     },
     write: async (result, where) => {
       const written: string[] = [];
@@ -83,13 +104,11 @@ export function figureWriter(
         if (!figure) continue; // in `skipped`
         const files = figureFiles[name] ?? [];
         if (files.length === 0) continue;
-        const entry = rendered(name, figure);
+        const ready = prepared.get(name);
+        const entry = ready?.figure === figure ? ready : onThisThread(name, figure);
         for (const file of files) {
-          if (file.endsWith(".svg")) await write(file, entry.svg);
-          else {await write(
-              file,
-              await (pngs.get(entry.svg) ?? pool.png(entry.svg)),
-            );}
+          if (file.endsWith(".svg")) await write(file, await entry.svg);
+          else await write(file, await (entry.png ?? pool.png(await entry.svg)));
         }
       }
       await write(where.reportFile, result.reportMarkdown);

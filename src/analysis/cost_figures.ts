@@ -15,6 +15,7 @@ import { nominalOf, orderContentions, orderMethods } from "./_workload_terms.ts"
 import { type CpuUsePanel, figureCpuUseSpec } from "../plot/figure_cpu_use_spec.ts";
 import { figureWorkloadCostSpec } from "../plot/figure_workload_cost_spec.ts";
 import type { DataSource, FigureSpec } from "../plot/types.ts";
+import type { FigureRecipe } from "../plot/png_pool.ts";
 import { measuredCost, workloadCosts } from "./workload_costs.ts";
 import {
   fittedColocated,
@@ -45,12 +46,17 @@ export interface CostFiguresOptions {
    */
   folds?: number;
   /**
-   * Called with each figure as soon as it is drawn, before the
+   * Called with each figure, and how it was drawn (its spec builder and
+   * arguments, as data), as soon as it is drawn, before the
    * cross-validations that follow it; the result holds the same figures.
    *
    * @default {undefined (no calls)}
    */
-  onFigure?: (name: "fig1" | "fig2" | "fig4" | "noise", figure: FigureSpec) => void;
+  onFigure?: (
+    name: "fig1" | "fig2" | "fig4" | "noise",
+    figure: FigureSpec,
+    recipe: FigureRecipe,
+  ) => void;
 }
 
 /** The three cost figures, and Figure 1 or why it was not drawn. */
@@ -172,8 +178,9 @@ export function costFigures(
     spec: Omit<Parameters<typeof figureWorkloadCostSpec>[1], "source">,
   ) => {
     if (costs.points.length > 0) {
-      const figure = figureWorkloadCostSpec(costs, { source, ...spec });
-      onFigure?.(name, figure);
+      const args = [costs, { source, ...spec }] as const;
+      const figure = figureWorkloadCostSpec(...args);
+      onFigure?.(name, figure, { builder: "figureWorkloadCostSpec", args: [...args] });
       return figure;
     }
     notDrawn[name] = "no completed runs with the quantity under CPU or network contention";
@@ -230,8 +237,9 @@ export function costFigures(
   if (typeof options.fig1 === "string") notDrawn.fig1 = options.fig1;
   else if (options.fig1.length === 0) notDrawn.fig1 = "no traces at Figure 1's workload";
   else {
-    fig1 = figureCpuUseSpec(options.fig1, { source });
-    onFigure?.("fig1", fig1);
+    const args = [options.fig1, { source }] as const;
+    fig1 = figureCpuUseSpec(...args);
+    onFigure?.("fig1", fig1, { builder: "figureCpuUseSpec", args: [...args] });
   }
   // The in-sample noise fits first: the noise figure is drawn (and rendered) before the
   // cross-validations.

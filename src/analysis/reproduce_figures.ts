@@ -13,6 +13,7 @@ import {
 } from "../plot/figure_downtime_limit_spec.ts";
 import { figureEstimatedVsMeasuredSpec } from "../plot/figure_estimated_vs_measured_spec.ts";
 import type { FigureSpec } from "../plot/types.ts";
+import type { FigureRecipe } from "../plot/png_pool.ts";
 import { analyze } from "./_analyze.ts";
 import type {
   AnalyzeReproductionOptions,
@@ -63,13 +64,18 @@ export interface ReproduceFiguresOptions extends AnalyzeReproductionOptions {
    */
   costRuns?: readonly MigrationRun[];
   /**
-   * Called with each figure as soon as it is drawn, before the fits that
-   * follow it (e.g. to rasterise it on a worker meanwhile); the result holds
-   * the same figures.
+   * Called with each figure, and how it was drawn (its spec builder and
+   * arguments, as data), as soon as it is drawn, before the fits that follow
+   * it (e.g. to render it on a worker meanwhile); the result holds the same
+   * figures.
    *
    * @default {undefined (no calls)}
    */
-  onFigure?: (name: keyof ReproductionFigureFiles, figure: FigureSpec) => void;
+  onFigure?: (
+    name: keyof ReproductionFigureFiles,
+    figure: FigureSpec,
+    recipe: FigureRecipe,
+  ) => void;
 }
 
 /**
@@ -138,19 +144,22 @@ export function reproduceFigures(
   // draws it again, the same, in its place).
   if (onFigure && Array.isArray(options.fig1) && options.fig1.length > 0) {
     checkObject("reproduceFigures", 'option "source"', options.source);
-    onFigure("fig1", figureCpuUseSpec(options.fig1, { source: options.source }));
+    const args = [options.fig1, { source: options.source }] as const;
+    onFigure("fig1", figureCpuUseSpec(...args), { builder: "figureCpuUseSpec", args: [...args] });
   }
   const analysis = analyze("reproduceFigures", runs, options);
   const draw = (name: "fig5" | "fig6", input: EstimatedVsMeasuredInput | null) => {
-    const figure = input &&
-      figureEstimatedVsMeasuredSpec(input.runs, input.estimatesSeconds, input.options);
-    if (figure) onFigure?.(name, figure);
+    if (!input) return null;
+    const args = [input.runs, input.estimatesSeconds, input.options] as const;
+    const figure = figureEstimatedVsMeasuredSpec(...args);
+    onFigure?.(name, figure, { builder: "figureEstimatedVsMeasuredSpec", args: [...args] });
     return figure;
   };
   const fig5 = draw("fig5", analysis.fig5);
   const fig6 = draw("fig6", analysis.fig6);
-  const fig3 = figureDowntimeLimitSpec(analysis.fig3.curves, analysis.fig3.options);
-  onFigure?.("fig3", fig3);
+  const fig3Args = [analysis.fig3.curves, analysis.fig3.options] as const;
+  const fig3 = figureDowntimeLimitSpec(...fig3Args);
+  onFigure?.("fig3", fig3, { builder: "figureDowntimeLimitSpec", args: [...fig3Args] });
   const costs = costFigures(options.costRuns ?? runs, analysis.fits, {
     source: analysis.source,
     fig1: options.fig1 ?? "no progress traces were given",

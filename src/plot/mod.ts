@@ -38,7 +38,7 @@ export type {
   PanelScaleOptions,
   PanelSpec,
 } from "./types.ts";
-export { type PngPool, pngPool, type PngPoolOptions } from "./png_pool.ts";
+export { type FigureRecipe, type PngPool, pngPool, type PngPoolOptions } from "./png_pool.ts";
 export { render, type RenderOptions, type RenderResult } from "./render.ts";
 export {
   type FigureEstimatedVsMeasuredOptions,

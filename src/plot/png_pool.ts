@@ -9,11 +9,21 @@
  */
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
 import { PNG_DEFAULTS, rasterizeSvg } from "./_rasterize.ts";
+import { buildFigure, type FigureRecipe } from "./_figure_recipe.ts";
+import { render } from "./render.ts";
+
+export type { FigureRecipe } from "./_figure_recipe.ts";
 
 /** Rasterises SVG texts, in order of submission, on a worker or this thread. */
 export interface PngPool {
   /** Queues an SVG; the promise gives its PNG bytes (or rejects with resvg's error). */
   png(svg: string): Promise<Uint8Array>;
+  /**
+   * Queues a figure as its recipe: the worker builds it and composes its SVG
+   * (render()'s, byte for byte) besides the PNG. Throws a DataCloneError at
+   * once if the recipe cannot be sent to the worker.
+   */
+  figure(recipe: FigureRecipe): Promise<{ svg: string; png: Uint8Array }>;
   /** Stops the worker (pending PNGs reject); safe to call twice. */
   close(): void;
 }
@@ -100,6 +110,14 @@ export function pngPool(options: PngPoolOptions = {}): PngPool {
           return Promise.reject(error);
         }
       },
+      figure: (recipe) => {
+        try {
+          const svg = render(buildFigure(recipe), { fontFamily });
+          return Promise.resolve({ svg, png: rasterizeSvg(svg, raster) });
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
       close: () => {},
     };
   }
@@ -108,7 +126,7 @@ export function pngPool(options: PngPoolOptions = {}): PngPool {
   });
   const pending = new Map<
     number,
-    { resolve: (png: Uint8Array) => void; reject: (error: Error) => void }
+    { resolve: (answer: { svg?: string; png: Uint8Array }) => void; reject: (error: Error) => void }
   >();
   let next = 0;
   let closed = false;
@@ -116,28 +134,32 @@ export function pngPool(options: PngPoolOptions = {}): PngPool {
     for (const { reject } of pending.values()) reject(new Error(message));
     pending.clear();
   };
-  worker.onmessage = (event: MessageEvent<{ id: number; png?: Uint8Array; error?: string }>) => {
-    const { id, png, error } = event.data;
+  worker.onmessage = (
+    event: MessageEvent<{ id: number; svg?: string; png?: Uint8Array; error?: string }>,
+  ) => {
+    const { id, svg, png, error } = event.data;
     const waiting = pending.get(id);
     if (!waiting) return;
     pending.delete(id);
-    if (png) waiting.resolve(png);
+    if (png) waiting.resolve({ png, ...(svg === undefined ? {} : { svg }) });
     else waiting.reject(new Error(`pngPool: resvg failed on the worker: ${error}`));
   };
   worker.onerror = (event) => {
     event.preventDefault();
     fail(`pngPool: the PNG worker failed: ${event.message}`);
   };
+  const ask = (message: { svg: string } | { recipe: FigureRecipe }) => {
+    if (closed) return Promise.reject(new Error("pngPool: the pool is closed"));
+    const id = next++;
+    worker.postMessage({ id, ...message, options: raster }); // a DataCloneError throws here
+    return new Promise<{ svg?: string; png: Uint8Array }>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+    });
+  };
   return {
-    png: (svg) => {
-      if (closed) return Promise.reject(new Error("pngPool: the pool is closed"));
-      const id = next++;
-      const result = new Promise<Uint8Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-      });
-      worker.postMessage({ id, svg, options: raster });
-      return result;
-    },
+    png: (svg) => ask({ svg }).then((answer) => answer.png),
+    figure: (recipe) =>
+      ask({ recipe }).then((answer) => ({ svg: answer.svg ?? "", png: answer.png })),
     close: () => {
       if (closed) return;
       closed = true;

@@ -34,3 +34,33 @@ Deno.test("pngPool() rejects bad SVG and a closed pool's requests", async () => 
   assert.throws(() => pngPool({ workers: 2 as 1 }), /pngPool: invalid option "workers"/);
   assert.throws(() => pngPool({ scale: 0 }), RangeError);
 });
+
+Deno.test("pngPool() draws a figure from its recipe on the worker as render() draws it here", async () => {
+  const recipe = {
+    builder: "figureDowntimeLimitSpec",
+    args: [downtimeLimitCurves(), {}],
+  } as const;
+  const worker = pngPool({ workers: 1, scale: 1 });
+  const serial = pngPool({ workers: 0, scale: 1 });
+  try {
+    const drawn = await worker.figure({ builder: recipe.builder, args: [...recipe.args] });
+    assert.equal(drawn.svg, render(figure));
+    assert.deepEqual(drawn.png, render(figure, { format: "png", scale: 1 }));
+    assert.deepEqual(
+      await serial.figure({ builder: recipe.builder, args: [...recipe.args] }),
+      drawn,
+    );
+    // A recipe that cannot be sent (a function in it) throws at once.
+    assert.throws(
+      () =>
+        worker.figure({
+          builder: recipe.builder,
+          args: [downtimeLimitCurves(), { f: () => 1 } as never],
+        }),
+      (error: unknown) => error instanceof DOMException && error.name === "DataCloneError",
+    );
+  } finally {
+    worker.close();
+    serial.close();
+  }
+});
