@@ -37,7 +37,7 @@ export const FOLD_FIT_CACHE: {
 const models = new Map<string, FittedModel>();
 // Each distinct run's JSON, as a short number.
 const runIds = new Map<string, number>();
-const MAX_RUN_IDS = 100_000;
+const MAX_RUN_IDS = 20_000; // about 20 MB of run JSON at most
 
 /**
  * A fold fitter for one cross-validation: `fit(training)` as given, or the
