@@ -175,6 +175,7 @@ export {
   figureDowntimeLimitSpec,
   type FigureEstimatedVsMeasuredOptions,
   figureEstimatedVsMeasuredSpec,
+  type FigureRecipe,
   type FigureSpec,
   type FigureWorkloadCostOptions,
   figureWorkloadCostSpec,
