@@ -13,7 +13,7 @@ import { postcopyTransferredBytes, resolvePostcopyOptions } from "../models/kvm_
 import { type ResolvedKvmOptions, resolveKvmOptions } from "../models/kvm_precopy.ts";
 import { type ResolvedQemuXenOptions, resolveQemuXenOptions } from "../models/qemu_xen_rules.ts";
 // sweep()'s column loops of the QEMU models, run on a batch's columns (the "columns" path).
-import { runKvm, runQemuXen } from "../models/_sweep_run.ts";
+import { emptySweepResult, runKvm, runQemuXen } from "../models/_sweep_run.ts";
 import {
   paperTimeSeconds,
   sweep,
@@ -338,17 +338,7 @@ function columnsOf(
       ? resolveKvmOptions(where, modelOptions)
       : resolveQemuXenOptions(where, modelOptions as Parameters<typeof resolveQemuXenOptions>[1]),
     inputs,
-    result: {
-      model,
-      length,
-      migrationTimeSeconds: new Float64Array(length),
-      precopyTimeSeconds: new Float64Array(length),
-      downtimeSeconds: new Float64Array(length),
-      transferredBytes: new Float64Array(length),
-      iterations: new Uint32Array(length),
-      stopCode: new Uint8Array(length),
-      stopReasons: [],
-    },
+    result: emptySweepResult(model, length),
   };
 }
 

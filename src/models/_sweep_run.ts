@@ -15,7 +15,7 @@ import {
 import type { ResolvedXenOptions } from "./xen_precopy.ts";
 import { newQemuXenOutput, QEMU_XEN_STOP_REASONS, qemuXenRounds } from "./_qemu_xen_rounds.ts";
 import type { ResolvedQemuXenOptions } from "./qemu_xen_rules.ts";
-import type { SweepInputs, SweepResult } from "./sweep.ts";
+import type { SweepInputs, SweepModelName, SweepResult } from "./sweep.ts";
 
 /**
  * From this round limit on, the Xen closed form is faster than the rounds.
@@ -60,6 +60,21 @@ function newXenOutput(): XenRoundsOutput {
     iterations: 0,
     stopCode: 0,
     stopAndCopyBytes: 0,
+  };
+}
+
+/** A result with every column allocated for `length` configurations, stop reasons empty. */
+export function emptySweepResult(model: SweepModelName, length: number): SweepResult {
+  return {
+    model,
+    length,
+    migrationTimeSeconds: new Float64Array(length),
+    precopyTimeSeconds: new Float64Array(length),
+    downtimeSeconds: new Float64Array(length),
+    transferredBytes: new Float64Array(length),
+    iterations: new Uint32Array(length),
+    stopCode: new Uint8Array(length),
+    stopReasons: [],
   };
 }
 

@@ -10,7 +10,14 @@ import { type KvmPostcopyOptions, resolvePostcopyOptions } from "./kvm_postcopy.
 import { type KvmPrecopyOptions, resolveKvmOptions } from "./kvm_precopy.ts";
 import type { ModelName } from "./types.ts";
 import { type QemuXenRulesOptions, resolveQemuXenOptions } from "./qemu_xen_rules.ts";
-import { runKvm, runPostcopy, runQemuXen, runXenColumns, runXenGrid } from "./_sweep_run.ts";
+import {
+  emptySweepResult,
+  runKvm,
+  runPostcopy,
+  runQemuXen,
+  runXenColumns,
+  runXenGrid,
+} from "./_sweep_run.ts";
 import {
   checkAxis,
   columnLength,
@@ -262,17 +269,7 @@ export function sweep<M extends SweepModelName>(
   const inputs = includeInputs || !direct
     ? expandInputs(axes, layout, length, !includeInputs)
     : undefined;
-  const result: SweepResult = {
-    model,
-    length,
-    migrationTimeSeconds: new Float64Array(length),
-    precopyTimeSeconds: new Float64Array(length),
-    downtimeSeconds: new Float64Array(length),
-    transferredBytes: new Float64Array(length),
-    iterations: new Uint32Array(length),
-    stopCode: new Uint8Array(length),
-    stopReasons: [],
-  };
+  const result: SweepResult = emptySweepResult(model, length);
   if (model === "xen-precopy") {
     const resolved = resolveXenOptions(where, modelOptions);
     if (direct) runXenGrid(axes, result, resolved);
