@@ -168,10 +168,21 @@ Deno.test("a run row with the disturbance cells survives runs.csv and loads type
 
 Deno.test("loadRuns() reads a committed dataset written before the disturbance columns", async () => {
   const { runs } = await loadRuns(
-    new URL("../../data/qemu-tcg-1gbit-downtime-limit/runs.csv", import.meta.url),
+    new URL("../../data/qemu-tcg-1gbit/runs.csv", import.meta.url),
   );
   assert.ok(runs.length > 100);
   assert.ok(
     runs.every((r) => r.hostLoadAverage === undefined && r.hostOtherCpuSeconds === undefined),
+  );
+  // The sweep's later repeats have them, typed; its earlier rows do not.
+  const sweep = await loadRuns(
+    new URL("../../data/qemu-tcg-1gbit-downtime-limit/runs.csv", import.meta.url),
+  );
+  const withColumns = sweep.runs.filter((r) => r.hostLoadAverage !== undefined);
+  assert.ok(withColumns.length >= 24 && withColumns.length < sweep.runs.length);
+  assert.ok(
+    withColumns.every((r) =>
+      typeof r.sourceMigrationRunDelaySeconds === "number" && r.sourceMigrationRunDelaySeconds >= 0
+    ),
   );
 });
