@@ -150,8 +150,8 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
   const b = gridSwitchRules(grid, { switchRules: ["qemu"] })[0]!.bandwidthBytesPerSecond;
   assert.ok(Math.abs(b - 119e6) < 0.5e6);
   const all = switchRuleValidation(runs, { bandwidthBytesPerSecond: b });
-  // The sweep-writing workloads (221 runs: 197, and 24 repeats of the missed configurations in a
-  // quiet sitting); the random-write runs are their own workloads, below.
+  // The sweep-writing workloads (238 runs: 197, and 41 repeats of the missed configurations in
+  // quiet sittings); the random-write runs are their own workloads, below.
   const brackets = all.brackets.filter((x) => x.writePattern === "sweep");
   const names = new Set(brackets.map((x) => x.workload));
   const v = {
@@ -181,25 +181,25 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     ]);
     // Where the model's outcome flips (W/B would be 1.13, 2.26, 4.51 and 11.6 s), at each
     // workload's median zero pages and dirty rate: once at 0.729 s for 128 MiB; back and forth in
-    // 1.429-1.446 s, 2.798-2.800 s and 7.292-7.350 s (with the quiet repeats' runs in the medians:
+    // 1.425-1.457 s, 2.814-2.816 s and 7.263-7.394 s (with the quiet repeats' runs in the medians:
     // 1.421-1.430, 2.816-2.940 and 7.339-7.341 s on the first 197 runs).
     const zones = v.brackets.map((x) => x.modelZoneSeconds?.map((l) => +l.toFixed(3)) ?? null);
-    assert.deepEqual(zones, [null, [0.729, 0.728], [1.429, 1.446], [2.8, 2.798], [
-      7.292,
-      7.35,
+    assert.deepEqual(zones, [null, [0.729, 0.728], [1.425, 1.457], [2.816, 2.814], [
+      7.263,
+      7.394,
     ]]);
   });
-  await t.step("outcomes: 220 of 221 right; the miss is a repeat at the mixed 7.5 s", () => {
-    assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 221);
+  await t.step("outcomes: 237 of 238 right; the miss is a repeat at the mixed 7.5 s", () => {
+    assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 238);
     assert.deepEqual(v.brackets.map((x) => x.runs - x.callsRight), [0, 0, 0, 0, 1]);
     assert.deepEqual(v.wrongCalls, [
       "WSS full, 51200 pages/s, sweep @ 7.5 s (run 3): measured non-convergent, model converged",
     ]);
   });
   await t.step(
-    "pauses: 148 of 165 within 10 % or 100 ms; the 17 misses, counted per workload",
+    "pauses: 164 of 182 within 10 % or 100 ms; the 18 misses, counted per workload",
     () => {
-      assert.equal(v.pauses.length, 165);
+      assert.equal(v.pauses.length, 182);
       const misses = v.brackets.map((x) =>
         v.pauseMisses.filter((p) => p.workload === x.workload).length
       );
@@ -207,8 +207,9 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       // at the stop over B, with the zero pages where the traces show QEMU scanning them. The
       // misses are runs whose own stop-and-copy or bandwidth reading was off B
       // (docs/kvm-precopy-pause.md gives each with its trace numbers). Before: 101 of 141, all short.
-      // The 24 quiet repeats (runs 4-6) of the missed configurations are all within.
-      assert.deepEqual(misses, [4, 1, 3, 5, 4]);
+      // Of the 41 quiet repeats of the missed configurations, 40 are within; the one miss (full at
+      // 11 s, run 5) is a high bandwidth reading at the stop, which a quiet host does not remove.
+      assert.deepEqual(misses, [4, 1, 3, 5, 5]);
       const id = (p: (typeof v.pauses)[number]) =>
         `${p.workload.split(",")[0]} @ ${p.limitSeconds} s/${p.run}`;
       assert.deepEqual(v.pauseMisses.map(id), [
@@ -216,9 +217,9 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
         "WSS 128 MiB @ 1 s/3",
         ...["1.9 s/3", "6 s/2", "6 s/3"].map((l) => `WSS 256 MiB @ ${l}`),
         ...["4 s/2", "6 s/1", "6 s/3", "10 s/1", "10 s/3"].map((l) => `WSS 512 MiB @ ${l}`),
-        ...["8 s/2", "10 s/2", "10 s/3", "11 s/1"].map((l) => `WSS full @ ${l}`),
+        ...["8 s/2", "10 s/2", "10 s/3", "11 s/1", "11 s/5"].map((l) => `WSS full @ ${l}`),
       ]);
-      // The median relative pause error over the 165 runs: 3-4 % (5.5 % before, on 141).
+      // The median relative pause error over the 182 runs: 3-4 % (5.5 % before, on 141).
       const relative = v.pauses.map((p) => Math.abs(p.modelSeconds / p.measuredSeconds - 1))
         .sort((x, y) => x - y);
       const middle = relative[Math.floor(relative.length / 2)]!;
