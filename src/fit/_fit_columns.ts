@@ -27,7 +27,13 @@ import { type FitProgress, resolveFitOptions } from "./_fit_public.ts";
 import { LEVEL_HALF_WIDTH, medianOf } from "./_fit_params.ts";
 import type { FitQuantities } from "./_fit_params.ts";
 import { summarizeModel } from "./_fit_summary.ts";
-import { mixedBootstrap, mixedFoldTheta, mixedGroups, mixedPoint } from "./_fit_mixed_columns.ts";
+import {
+  drawCounts,
+  mixedBootstrap,
+  mixedFoldTheta,
+  mixedGroups,
+  mixedPoint,
+} from "./_fit_mixed_columns.ts";
 import { XEN_DIRECT_MAX_ITERATIONS } from "./_evaluate.ts";
 import type { ResolvedXenOptions } from "../models/xen_precopy.ts";
 import type { CrossValidateOptions, QuantityCrossValidation } from "./cross_validate.ts";
@@ -324,8 +330,8 @@ function bootstrapThetas(
 }
 
 /**
- * One stratum of a resample: as many draws as it has runs (mulberry32 from
- * `state`), counted per run, then the count-weighted sums in position order,
+ * One stratum of a resample: as many draws as it has runs (`drawCounts`,
+ * mulberry32 from `state`), counted per run, then the count-weighted sums in position order,
  * as the object path sums (a zero count adds 0). Returns the sums and the
  * generator's state after the draws.
  */
@@ -335,15 +341,7 @@ function drawAndSum(
   from: number,
 ): { total: number; weighted: number; state: number } {
   const size = count.length;
-  let state = from;
-  count.fill(0);
-  for (let j = 0; j < size; j++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    count[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * size)]! += 1;
-  }
+  const state = drawCounts(count, from);
   let total = 0;
   let weighted = 0;
   for (let k = 0; k < size; k++) {

@@ -191,7 +191,7 @@ export function mixedBootstrap(
  * mulberry32 numbers of createRandom (inlined) from `state`, the same as
  * bootstrapSamples draws. Returns the generator's state after the draws.
  */
-function drawCounts(count: Int32Array, from: number): number {
+export function drawCounts(count: Uint8Array | Int32Array, from: number): number {
   const size = count.length;
   let state = from;
   count.fill(0);
