@@ -13,7 +13,8 @@ import {
 } from "./_quantity.ts";
 import { checkRuns, resolveMethodOption, selectRuns } from "./_runs.ts";
 import type { CostFitReport } from "./cost_types.ts";
-import { DEFAULT_RESAMPLES, DEFAULT_SEED } from "./defaults.ts";
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, intervalInfo } from "./defaults.ts";
+import { predictRuns } from "./predict_runs.ts";
 import { errorMetrics } from "./error_metrics.ts";
 import type { ErrorMetrics, ExcludedRuns, FittedModel, RunResidual } from "./types.ts";
 
@@ -173,6 +174,35 @@ export function methodStrata(
     strata.set(method, members);
   });
   return strata;
+}
+
+/**
+ * What every cost fit reports besides its parameters: the model's estimate
+ * of each run used (`predictRuns`), their residuals and metrics, the
+ * interval's description, the runs left out and the count.
+ *
+ * @param data The runs with a measured value (`measuredRuns`).
+ * @param model The fitted model (the fit's parameters).
+ * @param quantity The quantity fitted.
+ * @param resolved The resolved options (resamples and seed).
+ * @param converged Whether the fit's searches settled.
+ */
+export function costReport(
+  data: MeasuredRuns,
+  model: Parameters<typeof predictRuns>[1],
+  quantity: RunQuantity,
+  resolved: { resamples: number; seed: number },
+  converged: boolean,
+): CostFitReport {
+  const estimated = predictRuns(data.indices.map((i) => data.runs[i]!), model, { quantity });
+  return {
+    quantity,
+    interval: intervalInfo(resolved.resamples, resolved.seed),
+    converged,
+    ...costResiduals(data.runs, data.indices, data.measured, estimated),
+    excluded: data.excluded,
+    runsUsed: data.indices.length,
+  };
 }
 
 /**

@@ -8,12 +8,10 @@
 import { checkNumber } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { blocktimeModel } from "./_blocktime_fit.ts";
-import { costResiduals, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
+import { costReport, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
 import { METHOD_MODELS } from "./_evaluate.ts";
 import { DEFAULT_MAX_FAULT_SECONDS } from "./_noise_fit.ts";
 import type { BlocktimeFitResult } from "./cost_types.ts";
-import { intervalInfo } from "./defaults.ts";
-import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
 
 /** Options for {@linkcode fitBlocktime}. */
@@ -111,17 +109,9 @@ export function fitBlocktime(
     resolved.seed,
     maxFaultSeconds,
   );
-  const estimated = predictRuns(data.indices.map((i) => data.runs[i]!), model, {
-    quantity: "postcopyBlocktimeSeconds",
-  });
   return {
     ...model,
-    quantity: "postcopyBlocktimeSeconds",
-    interval: intervalInfo(resolved.resamples, resolved.seed),
-    converged,
-    ...costResiduals(data.runs, data.indices, data.measured, estimated),
-    excluded: data.excluded,
-    runsUsed: data.indices.length,
+    ...costReport(data, model, "postcopyBlocktimeSeconds", resolved, converged),
     options: {
       method: resolved.method,
       resamples: resolved.resamples,

@@ -7,10 +7,8 @@
 
 import type { MigrationRun } from "../data/types.ts";
 import { colocatedModel } from "./_colocated_fit.ts";
-import { costResiduals, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
+import { costReport, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
 import type { ColocatedFitResult } from "./cost_types.ts";
-import { intervalInfo } from "./defaults.ts";
-import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
 
 /** Options for {@linkcode fitColocated}. */
@@ -99,17 +97,9 @@ export function fitColocated(
     resolved.resamples,
     resolved.seed,
   );
-  const estimated = predictRuns(data.indices.map((i) => data.runs[i]!), model, {
-    quantity: "colocatedProgressRatio",
-  });
   return {
     ...model,
-    quantity: "colocatedProgressRatio",
-    interval: intervalInfo(resolved.resamples, resolved.seed),
-    converged: true,
-    ...costResiduals(data.runs, data.indices, data.measured, estimated),
-    excluded: data.excluded,
-    runsUsed: data.indices.length,
+    ...costReport(data, model, "colocatedProgressRatio", resolved, true),
     options: { method: resolved.method, resamples: resolved.resamples, seed: resolved.seed },
   };
 }

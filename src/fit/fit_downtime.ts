@@ -7,11 +7,9 @@
 
 import { showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { costResiduals, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
+import { costReport, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
 import { downtimeModel } from "./_downtime_fit.ts";
 import type { DowntimeFitResult } from "./cost_types.ts";
-import { intervalInfo } from "./defaults.ts";
-import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
 
 /** Options for {@linkcode fitDowntime}. */
@@ -112,17 +110,9 @@ export function fitDowntime(
     resolved.resamples,
     resolved.seed,
   );
-  const estimated = predictRuns(data.indices.map((i) => data.runs[i]!), model, {
-    quantity: "downtimeSeconds",
-  });
   return {
     ...model,
-    quantity: "downtimeSeconds",
-    interval: intervalInfo(resolved.resamples, resolved.seed),
-    converged: true,
-    ...costResiduals(data.runs, data.indices, data.measured, estimated),
-    excluded: data.excluded,
-    runsUsed: data.indices.length,
+    ...costReport(data, model, "downtimeSeconds", resolved, true),
     options: {
       method: resolved.method,
       objective,

@@ -6,7 +6,7 @@
 
 import { checkNumber, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
-import { costResiduals, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
+import { costReport, measuredRuns, resolveCostOptions } from "./_cost_runs.ts";
 import {
   DEFAULT_MAX_FAULT_SECONDS,
   DEFAULT_MAX_TRACKING_SECONDS,
@@ -20,8 +20,6 @@ export {
   MIN_MEASURED_PROGRESS_RUNS,
   type ProgressSource,
 } from "./_quantity.ts";
-import { intervalInfo } from "./defaults.ts";
-import { predictRuns } from "./predict_runs.ts";
 import type { FittedModel } from "./types.ts";
 
 /** Options for {@linkcode fitNoise}. */
@@ -166,9 +164,6 @@ export function fitNoise(runs: readonly MigrationRun[], options: FitNoiseOptions
     maxTrackingSeconds,
     maxFaultSeconds,
   );
-  const estimated = predictRuns(data.indices.map((i) => data.runs[i]!), model, {
-    quantity: "guestProgressRatio",
-  });
   const measuredBy: Record<string, number> = {};
   const measuredByMethod: Record<string, Record<string, number>> = {};
   data.sources.forEach((source, p) => {
@@ -183,12 +178,7 @@ export function fitNoise(runs: readonly MigrationRun[], options: FitNoiseOptions
   );
   return {
     ...model,
-    quantity: "guestProgressRatio",
-    interval: intervalInfo(resolved.resamples, resolved.seed),
-    converged,
-    ...costResiduals(data.runs, data.indices, data.measured, estimated),
-    excluded: data.excluded,
-    runsUsed: data.indices.length,
+    ...costReport(data, model, "guestProgressRatio", resolved, converged),
     measuredBy,
     measuredByMethod,
     measuredOnly,
