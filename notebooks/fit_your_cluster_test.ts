@@ -20,6 +20,16 @@ async function hasNbconvert(): Promise<boolean> {
 
 const available = await hasNbconvert() || Deno.env.get("CI") === "true";
 
+/** Registers the Deno kernel when Jupyter does not list it (notebooks_test.ts may run beside this). */
+async function ensureDenoKernel(): Promise<void> {
+  const list = await new Deno.Command("jupyter", { args: ["kernelspec", "list", "--json"] })
+    .output();
+  if (new TextDecoder().decode(list.stdout).includes('"deno"')) return;
+  const install = await new Deno.Command(Deno.execPath(), { args: ["jupyter", "--install", "--force"] })
+    .output();
+  assert.equal(install.code, 0, new TextDecoder().decode(install.stderr));
+}
+
 Deno.test({
   name: "notebook 02 with a datasetPath that does not exist fails and exports nothing",
   ignore: !available,
@@ -46,6 +56,7 @@ Deno.test({
         cell.source = [source];
       }
       assert.equal(replaced, 2, "the parameters cell sets datasetPath and exportPath");
+      await ensureDenoKernel();
       await Deno.mkdir(`${dir}/nb`);
       await Deno.writeTextFile(`${dir}/nb/02.ipynb`, JSON.stringify(notebook));
       const output = await new Deno.Command("jupyter-nbconvert", {

@@ -189,7 +189,7 @@ function pauseLines(
  * The check's report as Markdown lines: the exact counts' cadence, the
  * readings by syncs per sitting, the pauses per sitting and every miss.
  *
- * @param folder A sweep's dataset folder (runs.csv, runs.meta.json, traces/).
+ * @param folder A sweep's dataset folder (runs.csv, <folder>.meta.json, traces/).
  * @param bandwidthBytesPerSecond B for the model's pauses, bytes/s.
  */
 export async function syncStallLines(
@@ -197,7 +197,8 @@ export async function syncStallLines(
   bandwidthBytesPerSecond: number,
 ): Promise<string[]> {
   const { runs } = await loadRuns(`${folder}/runs.csv`);
-  const meta = JSON.parse(await Deno.readTextFile(`${folder}/runs.meta.json`)) as {
+  const name = folder.replace(/\/+$/, "").split("/").pop();
+  const meta = JSON.parse(await Deno.readTextFile(`${folder}/${name}.meta.json`)) as {
     sessions?: { started: string; updated: string }[];
   };
   const sessions = meta.sessions ?? [];

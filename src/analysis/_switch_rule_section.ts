@@ -38,7 +38,9 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
         } Mbit/s (not fitted to the sweep)`
     } and each run's zero pages (\`zero_pages\` x page size). The model's pause is \`kvmPrecopy\`'s fixed ` +
     "switchover cost (the destination's load and resume, fitted on the grid) plus what is left at the stop " +
-    "over B, with the zero pages where the traces show QEMU scanning them (`KVM_PRECOPY_DEFAULTS`; " +
+    "over B, with the zero pages where the traces show QEMU scanning them and the stop where QEMU's " +
+    "scattering bandwidth reading puts it on average (the first 100 ms window that reads high enough; " +
+    "`bandwidthReadingQuantiles`) (`KVM_PRECOPY_DEFAULTS`; " +
     "`docs/kvm-precopy-pause.md` reads the traces and gives each remaining miss its stop-and-copy rate " +
     "and bandwidth reading). The bracket is taken over all repeats: " +
     "below its low end no run converged, from its high end on every run did; limits between them, " +
@@ -66,7 +68,7 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
     `${calls} of ${runs} outcomes right; ${
       sweep.pauses.length - sweep.pauseMisses.length
     } of ${sweep.pauses.length} converged runs' pauses are within 10 % or 100 ms of the ` +
-    "guest-visible pause.",
+    `guest-visible pause${hostText(sweep.pauses)}.`,
   ];
   if (sweep.wrongCalls.length > 0) {
     lines.push("", "Outcomes called wrong:", "", ...sweep.wrongCalls.map((c) => `- ${c}`));
@@ -82,11 +84,29 @@ export function switchRuleSection(report: SwitchRuleReport, sourceText: string):
         "measured pause (s)": p.measuredSeconds,
         "model pause (s)": p.modelSeconds,
         "error (s)": p.modelSeconds - p.measuredSeconds,
+        host: p.freeHost === null ? "not recorded" : p.freeHost ? "free" : "loaded",
       }))),
     );
   }
   lines.push(...gridLines(report));
   return lines;
+}
+
+/** The pauses by the host's state: free (load recorded below the bound), loaded, not recorded. */
+function hostText(pauses: SwitchRuleReport["sweep"]["pauses"]): string {
+  const part = (free: boolean | null) => {
+    const mine = pauses.filter((p) => p.freeHost === free);
+    return { within: mine.filter((p) => p.ok).length, of: mine.length };
+  };
+  const free = part(true);
+  const loaded = part(false);
+  const unknown = part(null);
+  if (free.of === 0) return "";
+  return `: ${free.within} of ${free.of} measured on a free host (the run recorded a 1-minute load average below 1), ` +
+    `${unknown.within} of ${unknown.of} from sittings that recorded no load (builds, tests and helpers ran beside ` +
+    `them, their metadata says)${
+      loaded.of > 0 ? `, ${loaded.within} of ${loaded.of} on a loaded host` : ""
+    }`;
 }
 
 function gridLines(report: SwitchRuleReport): string[] {

@@ -55,6 +55,14 @@ export interface SwitchRuleValidationOptions {
    * @default {0.1}
    */
   pauseRelativeTolerance?: number;
+  /**
+   * A run was measured on a free host when it recorded the host's 1-minute
+   * load average (`host_load_average`, the collector's disturbance columns)
+   * and it was below this (see {@linkcode PauseComparison.freeHost}).
+   *
+   * @default {1}
+   */
+  freeHostLoadAverage?: number;
 }
 
 /** One workload's measured switch against the model's. */
@@ -130,6 +138,13 @@ export interface PauseComparison {
   modelSeconds: number;
   /** Within the tolerances (10 % or 100 ms by default). */
   ok: boolean;
+  /**
+   * Whether the host was free: true when the run recorded a load average
+   * below `freeHostLoadAverage`, false when it recorded one at or above it,
+   * null when it recorded none (sittings before the disturbance columns;
+   * their metadata's host notes say what ran beside them).
+   */
+  freeHost: boolean | null;
 }
 
 /** The result of {@linkcode switchRuleValidation}. */
@@ -197,22 +212,7 @@ export function switchRuleValidation(
   }
   checkObject(where, "options", options);
   const model = options.model ?? {};
-  const absolute = checkNumber(
-    where,
-    "option",
-    "pauseToleranceSeconds",
-    options.pauseToleranceSeconds ?? 0.1,
-    "non-negative",
-    "seconds",
-  );
-  const relative = checkNumber(
-    where,
-    "option",
-    "pauseRelativeTolerance",
-    options.pauseRelativeTolerance ?? 0.1,
-    "non-negative",
-    "a fraction",
-  );
+  const { absolute, relative, freeLoad } = checkTolerances(where, options);
   const brackets: SwitchBracket[] = [];
   const pauses: PauseComparison[] = [];
   const wrongCalls: string[] = [];
@@ -257,6 +257,7 @@ export function switchRuleValidation(
           measuredSeconds: run.downtimeSeconds,
           modelSeconds: result.downtimeSeconds,
           ok: error <= absolute || error <= relative * run.downtimeSeconds,
+          freeHost: run.hostLoadAverage === undefined ? null : run.hostLoadAverage < freeLoad,
         });
       }
     });
@@ -303,6 +304,37 @@ export function switchRuleValidation(
       (last.highSeconds === null || stuck === null || stuck < last.highSeconds);
   }
   return { brackets, pauses, pauseMisses: pauses.filter((p) => !p.ok), wrongCalls };
+}
+
+/** The pause tolerances and the free host's load bound, checked. */
+function checkTolerances(
+  where: string,
+  options: SwitchRuleValidationOptions,
+): { absolute: number; relative: number; freeLoad: number } {
+  const absolute = checkNumber(
+    where,
+    "option",
+    "pauseToleranceSeconds",
+    options.pauseToleranceSeconds ?? 0.1,
+    "non-negative",
+    "seconds",
+  );
+  const relative = checkNumber(
+    where,
+    "option",
+    "pauseRelativeTolerance",
+    options.pauseRelativeTolerance ?? 0.1,
+    "non-negative",
+    "a fraction",
+  );
+  const freeLoad = checkNumber(
+    where,
+    "option",
+    "freeHostLoadAverage",
+    options.freeHostLoadAverage ?? 1,
+    "non-negative",
+  );
+  return { absolute, relative, freeLoad };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The options of kvmPrecopy() (kvm_precopy.ts re-exports the public ones):
 // the measured and fitted defaults, the option types, and their check.
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import type { ReadingTable } from "./_stop_reading.ts";
 
 /**
  * The defaults of {@linkcode KvmPrecopyOptions} that were measured or fitted
@@ -28,14 +29,24 @@ import { checkNumber, checkObject, showValue } from "../_validate.ts";
  *   guest's pauses at limits up to 1 s leave 24.7-30.8 MB on the grid and
  *   the sweep).
  * - `socketBufferBytes`: what QEMU's first 100 ms bandwidth window reads
- *   above B, bytes: the grid's first `query-migrate` samples (0.2 s) carry
- *   127.9 MB/s median, at a sustained 119.5 MB/s, so about 1.7 MB went into
- *   the socket at once.
+ *   above B, bytes, from when the sweep's full-memory runs stop: on a free
+ *   host every run at 11.5 and 12 s stopped within 0.12 s with 1.595 GB
+ *   pending (so the first window read at least 138.8 MB/s), none of the
+ *   five at 11 s did (so it read under 145.0 MB/s); the middle, 141.9 MB/s,
+ *   is B = 119.0 MB/s plus 2.3 MB over 0.1 s. (The grid's samples at 0.2 s,
+ *   127.9 MB/s median, hold the second window, not the first: 1.7 MB until
+ *   2026-12-02.)
  * - `bandwidthReadingSpread`: how QEMU's bandwidth reading (`mbps`, the
  *   threshold's scale) scatters from window to window, as a relative sd:
  *   1.23 % over the 1,463 post-first-pass samples of the sweep's 21
  *   random-write runs within 5 % of each run's median (0.6-2.4 % per run;
  *   `scripts/random_writer_traces.ts`). Used for random writes only.
+ * - `bandwidthReadingQuantiles`: the same reading, untrimmed, for the sweep
+ *   writer's stop: quantiles of reading / (the run's median reading) - 1
+ *   over the 1,899 samples from 0.3 s on of the 41 sweep-writer runs that
+ *   recorded a free host (`host_load_average` below 1, the quiet sittings of
+ *   2026-12-02; `scripts/reading_quantiles.ts`): sd 3.8 %, 19.6 % of the
+ *   windows read more than 3 % high, 7.4 % more than 5 %, the highest 14.6 %.
  *
  * @example The defaults are what kvmPrecopy uses when the options say nothing
  * ```ts
@@ -57,13 +68,35 @@ export const KVM_PRECOPY_DEFAULTS: {
   readonly tailFraction: number;
   readonly socketBufferBytes: number;
   readonly bandwidthReadingSpread: number;
+  readonly bandwidthReadingQuantiles: readonly (readonly [number, number])[];
 } = Object.freeze({
   switchoverSeconds: 0.024,
   earlyZeroFraction: 0.16,
   spreadZeroFraction: 0.14,
   tailFraction: 0.0195,
-  socketBufferBytes: 1.7e6,
+  socketBufferBytes: 2.3e6,
   bandwidthReadingSpread: 0.012,
+  bandwidthReadingQuantiles: Object.freeze(
+    ([
+      [0, -0.3391],
+      [0.01, -0.1088],
+      [0.02, -0.0695],
+      [0.05, -0.0541],
+      [0.1, -0.0444],
+      [0.2, -0.0299],
+      [0.3, -0.0116],
+      [0.4, -0.0053],
+      [0.5, 0],
+      [0.6, 0.0045],
+      [0.7, 0.0109],
+      [0.8, 0.0283],
+      [0.9, 0.045],
+      [0.95, 0.0544],
+      [0.98, 0.0625],
+      [0.99, 0.0726],
+      [1, 0.1457],
+    ] as const).map((pair) => Object.freeze(pair)),
+  ),
 });
 
 /** Why the KVM pre-copy model ended. */
@@ -179,9 +212,9 @@ export interface KvmPrecopyOptions {
    * Bytes the sending socket takes at once when the migration starts (the
    * kernel's send buffer), in bytes (`"qemu"` rule). QEMU's bandwidth
    * estimate counts bytes written to the socket, so its first window reads
-   * B + socketBufferBytes / window: on the project's link 130-143 MB/s
-   * against 119 sustained, about 1.7 MB (see
-   * {@linkcode KVM_PRECOPY_DEFAULTS}), which makes a limit of 12 s stop at
+   * B + socketBufferBytes / window: on the project's link 139-145 MB/s
+   * against 119 sustained, about 2.3 MB (see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}), which makes a limit of 11.5 s stop at
    * once for a 1.5 GiB guest.
    *
    * @default {KVM_PRECOPY_DEFAULTS.socketBufferBytes}
@@ -193,11 +226,26 @@ export interface KvmPrecopyOptions {
    * only). The threshold, reading × limit, scatters with it, so a random
    * writer whose mean count sits just above the threshold converges by
    * chance. Measured on the traces, see {@linkcode KVM_PRECOPY_DEFAULTS}.
-   * The sweep writer is modelled without it (deterministic).
+   * The sweep writer's stop uses `bandwidthReadingQuantiles` instead.
    *
    * @default {KVM_PRECOPY_DEFAULTS.bandwidthReadingSpread}
    */
   bandwidthReadingSpread?: number;
+  /**
+   * How QEMU's bandwidth reading scatters from one 100 ms window to the next,
+   * for the sweep writer's stop (`"qemu"` rule): pairs `[level, deviation]`
+   * of its distribution, the reading over B less 1 at each cumulative level,
+   * from level 0 to level 1 (linear between). While the count falls towards
+   * the threshold, the first window that reads high enough stops the
+   * migration, so on average the stop comes before the one a reading of B
+   * gives and the pause is longer, by more at larger limits (the count falls
+   * through a band of about the spread × B × limit). Whether the migration
+   * converges is the same as at a reading of B. An empty list: every window
+   * reads B. Measured on the traces, see {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.bandwidthReadingQuantiles}
+   */
+  bandwidthReadingQuantiles?: readonly (readonly [number, number])[];
   /**
    * Give up after this many bitmap syncs (`"qemu"` rule), a cap on the model's
    * work when a migration syncs every chunk without converging.
@@ -230,6 +278,7 @@ export interface ResolvedKvmOptions {
   bandwidthWindowSeconds: number;
   socketBufferBytes: number;
   bandwidthReadingSpread: number;
+  bandwidthReading: ReadingTable;
   maxBitmapSyncs: number;
   maxIterations: number;
 }
@@ -255,6 +304,7 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
     bandwidthWindowSeconds = 0.1,
     socketBufferBytes = KVM_PRECOPY_DEFAULTS.socketBufferBytes,
     bandwidthReadingSpread = KVM_PRECOPY_DEFAULTS.bandwidthReadingSpread,
+    bandwidthReadingQuantiles = KVM_PRECOPY_DEFAULTS.bandwidthReadingQuantiles,
     maxBitmapSyncs = 10000,
     maxIterations = 10000,
   } = record;
@@ -303,9 +353,44 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
       "non-negative",
       "(a relative standard deviation)",
     ),
+    bandwidthReading: checkReadingTable(where, bandwidthReadingQuantiles),
     maxBitmapSyncs: checkNumber(where, "option", "maxBitmapSyncs", maxBitmapSyncs, "integer>=1"),
     maxIterations: checkNumber(where, "option", "maxIterations", maxIterations, "integer>=1"),
   };
+}
+
+/** Checks `bandwidthReadingQuantiles`: pairs from level 0 to 1, both ascending. */
+function checkReadingTable(where: string, pairs: unknown): ReadingTable {
+  const fail = (detail: string) =>
+    new RangeError(
+      `${where}: invalid option "bandwidthReadingQuantiles", expected [level, deviation] pairs from level 0 to level 1, both ascending, deviations above -1 (${detail})`,
+    );
+  if (!Array.isArray(pairs)) {
+    throw new TypeError(
+      `${where}: invalid option "bandwidthReadingQuantiles", expected an array of [level, deviation] pairs (got ${
+        showValue(pairs)
+      })`,
+    );
+  }
+  const levels: number[] = [];
+  const deviations: number[] = [];
+  for (const [i, pair] of pairs.entries()) {
+    const ok = Array.isArray(pair) && pair.length === 2 &&
+      pair.every((v) => typeof v === "number" && Number.isFinite(v));
+    if (!ok) throw fail(`pair ${i} is ${showValue(pair)}`);
+    const [level, deviation] = pair as [number, number];
+    if (level < 0 || level > 1 || deviation <= -1) throw fail(`pair ${i} is ${showValue(pair)}`);
+    if (i > 0 && (level <= levels[i - 1]! || deviation < deviations[i - 1]!)) {
+      throw fail(`pair ${i} (${showValue(pair)}) does not ascend`);
+    }
+    levels.push(level);
+    deviations.push(deviation);
+  }
+  if (levels.length === 0) return { levels, deviations };
+  if (levels.length < 2 || levels[0] !== 0 || levels.at(-1) !== 1) {
+    throw fail(`levels ${levels[0]} to ${levels.at(-1)}`);
+  }
+  return { levels, deviations };
 }
 
 function checkZeroLayout(

@@ -28,6 +28,8 @@ import {
   wireOf,
   wireToRemove,
 } from "./_dirty_bitmap.ts";
+import type { ReadingTable } from "./_stop_reading.ts";
+import { saveJumpStart, scatterStop } from "./_early_stop.ts";
 import {
   addSync,
   type ConvergenceTally,
@@ -62,6 +64,8 @@ export interface QemuSwitchInput extends ResolvedInput {
   socketBufferBytes: number;
   /** Random writes: the relative sd of QEMU's bandwidth reading, which scales the threshold. */
   bandwidthReadingSpread: number;
+  /** Sweep writes: the reading's quantiles, which move the stop (no levels: a reading of B). */
+  bandwidthReading: ReadingTable;
 }
 
 /** Scratch output, reused across calls by sweep(). */
@@ -158,6 +162,7 @@ export function qemuSwitch(
     const pending = dirtyPages(map);
     const totalWire = wireOf(map, normalWire);
     let wire: number;
+    let jumpChecks = 0; // checks in this jump of full chunks, for the stop's timing
     if (totalWire <= chunkWire) {
       wire = totalWire; // the chunk ends when the bitmap is empty
     } else if (time + chunkSeconds < secondWindow - 1e-9) {
@@ -166,6 +171,7 @@ export function qemuSwitch(
       const needWire = wireToRemove(map, cursor, pending - limitPages, normalWire);
       const chunks = Math.max(1, Math.ceil(needWire / chunkWire - 1e-12));
       wire = Math.min(totalWire, chunks * chunkWire);
+      if (wire === chunks * chunkWire) jumpChecks = chunks;
     }
     const seconds = wire / b;
     if (time + seconds > timeoutSeconds) {
@@ -174,6 +180,7 @@ export function qemuSwitch(
       sent += partial;
       return finish(out, map, 1, timeoutSeconds, sent, syncs, exactCounts, input, 0, tally);
     }
+    if (jumpChecks > 0 && !input.random) saveJumpStart(map, cursor, input);
     cursor = consume(map, cursor, wire, normalWire);
     time += seconds;
     sent += wire;
@@ -202,7 +209,16 @@ export function qemuSwitch(
       }
     } else if (exact === 0 || exact < threshold) {
       // Completion syncs once more (nothing new: no time has passed) and sends the rest.
-      return finish(out, map, 0, time, sent, syncs + 1, exactCounts, input);
+      finish(out, map, 0, time, sent, syncs + 1, exactCounts, input);
+      // The reading scatters: the first window that reads high enough stops it.
+      if (jumpChecks === 0 || threshold !== limitPages) return out;
+      return scatterStop(
+        out,
+        map,
+        cursor,
+        { exact, estimate, time, limitPages, jumpChecks },
+        input,
+      );
     }
     roundSent = 0;
     if (syncs >= input.maxBitmapSyncs) {

@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { kvmPrecopy, type KvmPrecopyOptions } from "./kvm_precopy.ts";
+import { KVM_PRECOPY_DEFAULTS, kvmPrecopy, type KvmPrecopyOptions } from "./kvm_precopy.ts";
 
 const M = 1.5 * 2 ** 30;
 const B = 125e6;
 const MIB = 2 ** 20;
 /** The rule these tests were written for: the remainder checked between whole rounds. */
 const ROUNDS = { switchRule: "between-rounds" } as const;
+/** Every window reads B: the stop a reading of B gives, no scatter. */
+const READING_B = { bandwidthReadingQuantiles: [] } as const;
+/** The highest reading in the default table, over B less 1. */
+const READING_TOP = KVM_PRECOPY_DEFAULTS.bandwidthReadingQuantiles.at(-1)![1];
 
 Deno.test("kvmPrecopy() between rounds stops once the remainder fits the downtime limit", async (t) => {
   await t.step("an idle guest: one round, nothing left, no pause", () => {
@@ -177,7 +181,8 @@ Deno.test("kvmPrecopy() QEMU rule: an idle guest stops mid-pass with a pause of 
   };
   await t.step("no zero pages: pending < B·L at a chunk's end, pause = pending·(p+8)/p / B", () => {
     for (const limit of [0.3, 1, 3, 6, 10]) {
-      const result = kvmPrecopy(idle, { downtimeLimitSeconds: limit });
+      // Every window reads B here (the scattering reading moves the stop, checked below).
+      const result = kvmPrecopy(idle, { downtimeLimitSeconds: limit, ...READING_B });
       assert.equal(result.converged, true);
       assert.equal(result.bitmapSyncs, 3); // setup, one exact count, completion
       assert.equal(result.iterations, 1);
@@ -189,6 +194,24 @@ Deno.test("kvmPrecopy() QEMU rule: an idle guest stops mid-pass with a pause of 
       // The total is M/B on the wire whatever the limit.
       assert.ok(Math.abs(result.migrationTimeSeconds - M * WIRE / 119e6) < 1e-9);
     }
+  });
+  await t.step("with the scattering reading the stop lies within the readings' band", () => {
+    const table = KVM_PRECOPY_DEFAULTS.bandwidthReadingQuantiles;
+    const [low, high] = [table[0]![1], table.at(-1)![1]];
+    for (const limit of [0.3, 1, 3, 6, 10]) {
+      const fixed = kvmPrecopy(idle, { downtimeLimitSeconds: limit, ...READING_B });
+      const result = kvmPrecopy(idle, { downtimeLimitSeconds: limit });
+      const thresholdBytes = 119e6 * limit;
+      assert.ok(result.remainingBytes <= thresholdBytes * (1 + high) + 1e-6);
+      assert.ok(result.remainingBytes >= thresholdBytes * (1 + low) - 0.05 * 119e6);
+      // Early on average, by more at a larger limit; the total stays M/B on the wire.
+      assert.ok(result.stopAndCopySeconds >= fixed.stopAndCopySeconds, `${limit}`);
+      assert.ok(Math.abs(result.migrationTimeSeconds - M * WIRE / 119e6) < 1e-9);
+    }
+    const longer = (limit: number) =>
+      kvmPrecopy(idle, { downtimeLimitSeconds: limit }).stopAndCopySeconds -
+      kvmPrecopy(idle, { downtimeLimitSeconds: limit, ...READING_B }).stopAndCopySeconds;
+    assert.ok(longer(10) > longer(1));
   });
   await t.step(
     "zero pages at the end count 4096 bytes pending but cost 9: the pause falls short",
@@ -279,10 +302,15 @@ Deno.test("kvmPrecopy() QEMU rule: invariants hold for random inputs", () => {
         assert.ok(Number.isFinite(result.migrationTimeSeconds));
         assert.ok(result.bitmapSyncs >= 2 || !result.converged);
         if (result.converged) {
-          // Exact count below B·L: the pause is at most L·(p+8)/p.
-          assert.ok(result.remainingBytes < b * limit || result.remainingBytes === 0);
-          assert.ok(result.stopAndCopySeconds <= limit * WIRE + 1e-9);
-          assert.ok(result.migrationTimeSeconds <= 60 + limit * WIRE + 1e-9);
+          // Exact count below the highest reading x L: the pause is at most that x (p+8)/p.
+          // The readings: B + the socket buffer over 0.1 s in the first window, the table's
+          // highest after it for a sweep writer (B for random writes, whose reading scatter is
+          // their chance to switch).
+          const first = 1 + KVM_PRECOPY_DEFAULTS.socketBufferBytes / (0.1 * b);
+          const top = Math.max(first, writePattern === "sweep" ? 1 + READING_TOP : 1);
+          assert.ok(result.remainingBytes < b * limit * top || result.remainingBytes === 0);
+          assert.ok(result.stopAndCopySeconds <= limit * top * WIRE + 1e-9);
+          assert.ok(result.migrationTimeSeconds <= 60 + limit * top * WIRE + 1e-9);
           assert.ok(
             Math.abs(
               result.migrationTimeSeconds - result.precopyTimeSeconds - result.stopAndCopySeconds,
@@ -334,7 +362,7 @@ Deno.test("kvmPrecopy() QEMU rule: the pause is the fixed switchover cost plus t
     bandwidthBytesPerSecond: 1e8,
     zeroBytes: 100 * MIB,
   };
-  const base = { downtimeLimitSeconds: 2, tailBytes: 0, socketBufferBytes: 0 };
+  const base = { downtimeLimitSeconds: 2, tailBytes: 0, socketBufferBytes: 0, ...READING_B };
   const chunkPages = 5e6 / 4104;
   await t.step(
     "half the zero pages scanned first: the stop leaves the other half and normal pages",
@@ -372,13 +400,15 @@ Deno.test("kvmPrecopy() QEMU rule: the pause is the fixed switchover cost plus t
       rounds.precopyTimeSeconds + rounds.stopAndCopySeconds,
     );
   });
-  await t.step("the socket buffer's first window: 12 s stops at once, 11.5 s does not", () => {
-    // 1.5 GiB idle at 119 MB/s with 1.7 MB in the socket: the first window reads 136 MB/s.
+  await t.step("the socket buffer's first window: 11.5 s stops at once, 11 s does not", () => {
+    // 1.5 GiB idle at 119 MB/s with 2.3 MB in the socket: the first window reads 142 MB/s.
     const idle = { ...input, memoryBytes: M, bandwidthBytesPerSecond: 119e6, zeroBytes: 0 };
     const at = (limit: number) => kvmPrecopy(idle, { downtimeLimitSeconds: limit });
-    // Pending after 0.1 s: M - 11.9 MB / (4104 / 4096) = 1,598.7 MB; 136 MB/s x 12 s = 1,632 MB.
+    // Pending after 0.1 s: M - 11.9 MB / (4104 / 4096) = 1,598.7 MB; 142 MB/s x 11.5 s = 1,633 MB,
+    // x 11 s = 1,562 MB (and 1,592.8 MB pending at the window's second check, 0.15 s).
     assert.ok(Math.abs(at(12).precopyTimeSeconds - 0.1) < 1e-12);
-    assert.ok(at(11.5).precopyTimeSeconds > 1);
+    assert.ok(Math.abs(at(11.5).precopyTimeSeconds - 0.1) < 1e-12);
+    assert.ok(at(11).precopyTimeSeconds > 1);
     assert.ok(
       kvmPrecopy(idle, { downtimeLimitSeconds: 12, socketBufferBytes: 0 })
         .precopyTimeSeconds > 1,
