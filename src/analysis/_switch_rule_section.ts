@@ -2,6 +2,7 @@
 // measured downtime-limit sweep and the grid (issue #14).
 import { markdownTable } from "../plot/markdown_table.ts";
 import type { SwitchRuleReport } from "./analyze_reproduction.ts";
+import { FREE_HOST_LOAD_AVERAGE } from "./switch_rule_validation.ts";
 
 const seconds = (value: number | null) => (value === null ? "none" : `${+value.toPrecision(4)} s`);
 
@@ -102,7 +103,7 @@ function hostText(pauses: SwitchRuleReport["sweep"]["pauses"]): string {
   const loaded = part(false);
   const unknown = part(null);
   if (free.of === 0) return "";
-  return `: ${free.within} of ${free.of} measured on a free host (the run recorded a 1-minute load average below 1), ` +
+  return `: ${free.within} of ${free.of} measured on a free host (the run recorded a 1-minute load average below ${FREE_HOST_LOAD_AVERAGE}), ` +
     `${unknown.within} of ${unknown.of} from sittings that recorded no load (builds, tests and helpers ran beside ` +
     `them, their metadata says)${
       loaded.of > 0 ? `, ${loaded.within} of ${loaded.of} on a loaded host` : ""

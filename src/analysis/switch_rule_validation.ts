@@ -15,6 +15,19 @@ import { kvmSwitchLimit } from "../models/kvm_switch_limit.ts";
 import type { MigrationInput } from "../models/types.ts";
 import { groupSweepRuns, runModelInput } from "./_sweep_runs.ts";
 
+/**
+ * The default bound of {@linkcode SwitchRuleValidationOptions.freeHostLoadAverage}:
+ * a run measured on a free host recorded a 1-minute load average below it.
+ *
+ * @example
+ * ```ts
+ * import { FREE_HOST_LOAD_AVERAGE } from "./switch_rule_validation.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(FREE_HOST_LOAD_AVERAGE, 1);
+ * ```
+ */
+export const FREE_HOST_LOAD_AVERAGE = 1;
+
 /** Options for {@linkcode switchRuleValidation}. */
 export interface SwitchRuleValidationOptions {
   /**
@@ -60,7 +73,7 @@ export interface SwitchRuleValidationOptions {
    * load average (`host_load_average`, the collector's disturbance columns)
    * and it was below this (see {@linkcode PauseComparison.freeHost}).
    *
-   * @default {1}
+   * @default {FREE_HOST_LOAD_AVERAGE}
    */
   freeHostLoadAverage?: number;
 }
@@ -331,7 +344,7 @@ function checkTolerances(
     where,
     "option",
     "freeHostLoadAverage",
-    options.freeHostLoadAverage ?? 1,
+    options.freeHostLoadAverage ?? FREE_HOST_LOAD_AVERAGE,
     "non-negative",
   );
   return { absolute, relative, freeLoad };

@@ -247,17 +247,11 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       // (1.2 % per window, the traces') the chance to converge within 40 s crosses one half at
       // 0.493 s for 128 MiB and 1.937 s for 512 MiB (1.961 s deterministic), so every call is right.
       // The quiet repeats (runs 4-6): one of three at 0.5 s did not converge, so 0.5 s is mixed.
+      const row = (
+        x: (typeof random)[number],
+      ) => [mib(x.wssBytes), x.runs, x.lowSeconds, x.mixedLimitsSeconds, x.highSeconds, x.inside];
       assert.deepEqual(
-        random.map((
-          x,
-        ) => [
-          mib(x.wssBytes),
-          x.runs,
-          x.lowSeconds,
-          x.mixedLimitsSeconds,
-          x.highSeconds,
-          x.inside,
-        ]),
+        random.map(row),
         [
           [128, 18, 0.4, [0.5], 0.7, true],
           [512, 15, 1.5, [], 2, true],

@@ -32,14 +32,26 @@ export function newBitmap(capacity: number): Bitmap {
 export function reserve(map: Bitmap, n: number, keep: number): void {
   if (n <= map.start.length) return;
   const grown = newBitmap(Math.max(n, 2 * map.start.length));
-  grown.start.set(map.start.subarray(0, keep));
-  grown.end.set(map.end.subarray(0, keep));
-  grown.dense.set(map.dense.subarray(0, keep));
-  grown.zero.set(map.zero.subarray(0, keep));
+  copyIntervals(grown, map, keep);
   map.start = grown.start;
   map.end = grown.end;
   map.dense = grown.dense;
   map.zero = grown.zero;
+}
+
+/** Makes `to` a copy of `from` (growing it when needed). */
+export function copyBitmap(to: Bitmap, from: Bitmap): void {
+  reserve(to, from.n, 0);
+  copyIntervals(to, from, from.n);
+  to.n = from.n;
+}
+
+/** Copies the first `n` intervals of `from` into `to`, which has room for them. */
+function copyIntervals(to: Bitmap, from: Bitmap, n: number): void {
+  to.start.set(from.start.subarray(0, n));
+  to.end.set(from.end.subarray(0, n));
+  to.dense.set(from.dense.subarray(0, n));
+  to.zero.set(from.zero.subarray(0, n));
 }
 
 // Two interval lists reused across calls: the bitmap and a scratch to rebuild it into.

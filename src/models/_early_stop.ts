@@ -6,14 +6,26 @@
 import {
   type Bitmap,
   consume,
+  copyBitmap,
   dirtyPages,
   newBitmap,
   PAGE_HEADER_BYTES,
-  reserve,
   wireOf,
 } from "./_dirty_bitmap.ts";
 import type { QemuSwitchInput, QemuSwitchOutput } from "./_qemu_switch.ts";
 import { expectedEarlyChecks } from "./_stop_reading.ts";
+
+/**
+ * The deterministic stop: its exact count and the estimate before that sync
+ * (pages), its time, B x limit (pages) and the checks of the jump it ended.
+ */
+export interface StopAt {
+  exact: number;
+  estimate: number;
+  time: number;
+  limitPages: number;
+  jumpChecks: number;
+}
 
 /** The bitmap and cursor at the start of the last jump, for earlyStop. */
 const JUMP_START = newBitmap(64);
@@ -22,17 +34,8 @@ let jumpCursor = 0;
 /** Keeps the bitmap and cursor before a jump, for scatterStop (a sweep writer with a reading table). */
 export function saveJumpStart(map: Bitmap, cursor: number, input: QemuSwitchInput): void {
   if (input.bandwidthReading.deviations.length < 2) return;
-  copyInto(JUMP_START, map);
+  copyBitmap(JUMP_START, map);
   jumpCursor = cursor;
-}
-
-function copyInto(to: Bitmap, from: Bitmap): void {
-  reserve(to, from.n, 0);
-  to.n = from.n;
-  to.start.set(from.start.subarray(0, from.n));
-  to.end.set(from.end.subarray(0, from.n));
-  to.dense.set(from.dense.subarray(0, from.n));
-  to.zero.set(from.zero.subarray(0, from.n));
 }
 
 /**
@@ -46,7 +49,7 @@ function copyInto(to: Bitmap, from: Bitmap): void {
 function earlyStop(
   map: Bitmap,
   cursor: number,
-  at: { exact: number; estimate: number; time: number; limitPages: number; jumpChecks: number },
+  at: StopAt,
   input: QemuSwitchInput,
 ): { checks: number; excess: number } {
   const { exact, limitPages, jumpChecks } = at;
@@ -107,7 +110,7 @@ export function scatterStop(
   out: QemuSwitchOutput,
   map: Bitmap,
   cursor: number,
-  at: { exact: number; estimate: number; time: number; limitPages: number; jumpChecks: number },
+  at: StopAt,
   input: QemuSwitchInput,
 ): QemuSwitchOutput {
   if (input.bandwidthReading.deviations.length < 2) return out;
