@@ -183,7 +183,7 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     ]);
     // Where the model's outcome flips (W/B would be 1.13, 2.26, 4.51 and 11.6 s), at each
     // workload's median zero pages and dirty rate: once at 0.729 s for 128 MiB, 2.862 s for 512
-    // MiB; back and forth in 1.418-1.454 s and 7.261-7.394 s (1.425-1.457, 2.814-2.816 and
+    // MiB; back and forth in 1.418-1.454 s and 7.263-7.394 s (1.425-1.457, 2.814-2.816 and
     // 7.263-7.394 s on the first 238 runs' medians, 1.421-1.430, 2.816-2.940 and 7.339-7.341 s on
     // the first 197; 7.261-7.394 s on the first 373).
     const zones = v.brackets.map((x) => x.modelZoneSeconds?.map((l) => +l.toFixed(3)) ?? null);
