@@ -150,10 +150,10 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
   const b = gridSwitchRules(grid, { switchRules: ["qemu"] })[0]!.bandwidthBytesPerSecond;
   assert.ok(Math.abs(b - 119e6) < 0.5e6);
   const all = switchRuleValidation(runs, { bandwidthBytesPerSecond: b });
-  // The sweep-writing workloads (397 runs: 197 from loaded sittings, 41 repeats of the missed
-  // configurations and 135 repeats of every other converging one in quiet sittings, and 24 at
-  // 11.25 and 11.75 s on a new machine, session 7); the random-write runs are their own
-  // workloads, below.
+  // The sweep-writing workloads (421 runs: 197 from loaded sittings, 41 repeats of the missed
+  // configurations and 135 repeats of every other converging one in quiet sittings, 24 at
+  // 11.25 and 11.75 s on a new machine, session 7, and 24 at 10.75 and 12.5 s, session 8); the
+  // random-write runs are their own workloads, below.
   const brackets = all.brackets.filter((x) => x.writePattern === "sweep");
   const names = new Set(brackets.map((x) => x.workload));
   const v = {
@@ -185,15 +185,15 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     // workload's median zero pages and dirty rate: once at 0.729 s for 128 MiB, 2.862 s for 512
     // MiB; back and forth in 1.418-1.454 s and 7.263-7.394 s (1.425-1.457, 2.814-2.816 and
     // 7.263-7.394 s on the first 238 runs' medians, 1.421-1.430, 2.816-2.940 and 7.339-7.341 s on
-    // the first 197; 7.261-7.394 s on the first 373).
+    // the first 197; 7.261-7.394 s on the first 373, 7.263-7.394 s on the first 397).
     const zones = v.brackets.map((x) => x.modelZoneSeconds?.map((l) => +l.toFixed(3)) ?? null);
     assert.deepEqual(zones, [null, [0.729, 0.728], [1.418, 1.454], [2.862, 2.86], [
-      7.263,
-      7.394,
+      7.353,
+      7.381,
     ]]);
   });
-  await t.step("outcomes: 395 of 397 right; the misses are repeats at the mixed 7.5 s", () => {
-    assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 397);
+  await t.step("outcomes: 419 of 421 right; the misses are repeats at the mixed 7.5 s", () => {
+    assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 421);
     assert.deepEqual(v.brackets.map((x) => x.runs - x.callsRight), [0, 0, 0, 0, 2]);
     assert.deepEqual(v.wrongCalls, [
       "WSS full, 51200 pages/s, sweep @ 7.5 s (run 3): measured non-convergent, model converged",
@@ -201,9 +201,9 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     ]);
   });
   await t.step(
-    "pauses: 304 of 340 within 10 % or 100 ms; 178 of 195 on a free host; the misses per workload",
+    "pauses: 328 of 364 within 10 % or 100 ms; 201 of 218 on a free host; the misses per workload",
     () => {
-      assert.equal(v.pauses.length, 340);
+      assert.equal(v.pauses.length, 364);
       const misses = v.brackets.map((x) =>
         v.pauseMisses.filter((p) => p.workload === x.workload).length
       );
@@ -217,12 +217,13 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       // session 6's sitting, where 7 of 9 runs at 11.5 s stopped at once) says "at once" from
       // 11.25 s for an idle guest and 11.5 s for the others, but on session 7's machine 1 of 12
       // runs at 11.75 s and 2 of 12 at 11.25 s did (out of sample: 13 of its 23 free-host runs
-      // miss). Full at 11 s run 5 stopped on a high reading at 1.07 s.
+      // miss). Full at 11 s run 5 stopped on a high reading at 1.07 s. Session 8's 24 runs at
+      // 10.75 and 12.5 s, either side of that zone, are all within.
       assert.deepEqual(misses, [13, 6, 3, 5, 9]);
       const id = (p: (typeof v.pauses)[number]) =>
         `${p.workload.split(",")[0]} @ ${p.limitSeconds} s/${p.run}`;
       const free = v.pauses.filter((p) => p.freeHost === true);
-      assert.equal(free.length, 195);
+      assert.equal(free.length, 218);
       assert.deepEqual(free.filter((p) => !p.ok).map(id), [
         "WSS 0 MiB @ 11 s/4",
         "WSS 0 MiB @ 11.25 s/2",
@@ -245,13 +246,13 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       // Every other miss is from a sitting that recorded no load.
       assert.ok(v.pauseMisses.every((p) => p.freeHost !== false));
       assert.equal(v.pauseMisses.filter((p) => p.freeHost === null).length, 19);
-      // The median relative pause error: 2.5 % over the 340 runs, 1.7 % on a free host.
+      // The median relative pause error: 2.3 % over the 364 runs, 1.6 % on a free host.
       const median = (pauses: typeof v.pauses) => {
         const relative = pauses.map((p) => Math.abs(p.modelSeconds / p.measuredSeconds - 1))
           .sort((x, y) => x - y);
         return relative[Math.floor(relative.length / 2)]!;
       };
-      assert.ok(median(v.pauses) > 0.023 && median(v.pauses) < 0.027, `${median(v.pauses)}`);
+      assert.ok(median(v.pauses) > 0.021 && median(v.pauses) < 0.025, `${median(v.pauses)}`);
       assert.ok(median(free) > 0.015 && median(free) < 0.019, `${median(free)}`);
     },
   );
