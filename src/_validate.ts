@@ -96,3 +96,20 @@ export function checkBoolean(where: string, field: string, value: unknown): bool
 }
 
 export { show as showValue };
+
+/**
+ * Checks that `runs` is an array of objects (a dataset's runs; their fields
+ * are the caller's to check).
+ *
+ * @param where The public function's name.
+ * @param runs The value to check.
+ */
+export function checkRuns(where: string, runs: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(runs)) {
+    throw new TypeError(
+      `${where}: invalid runs, expected an array of runs (got ${show(runs)})`,
+    );
+  }
+  runs.forEach((run, i) => checkObject(where, `run at index ${i}`, run));
+  return runs;
+}

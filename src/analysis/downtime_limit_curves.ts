@@ -6,7 +6,7 @@
  */
 
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
-import { kvmPrecopy, type KvmSwitchRule } from "../models/kvm_precopy.ts";
+import { kvmPrecopy, type KvmPrecopyOutcome, type KvmSwitchRule } from "../models/kvm_precopy.ts";
 import { kvmSwitchLimit } from "../models/kvm_switch_limit.ts";
 import type {
   DowntimeLimitCurves,
@@ -141,16 +141,14 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
       switchRule: rule,
       ...patternOf(workload),
     });
+  // The other outcome where the first window goes either way (QEMU's rule).
+  const firstWindow: DowntimeLimitPoint[] = [];
   const point = (workload: DowntimeLimitWorkload, limit: number, rule = switchRule) => {
     const result = model(workload, limit, rule);
-    return {
-      workload: workload.label,
-      limitSeconds: limit,
-      timeSeconds: result.migrationTimeSeconds,
-      downtimeSeconds: result.downtimeSeconds,
-      iterations: result.iterations,
-      outcome: result.converged ? OUTCOMES[0] : OUTCOMES[1],
-    };
+    if (result.otherOutcome !== null && rule === switchRule) {
+      firstWindow.push(pointOf(workload, limit, result.otherOutcome));
+    }
+    return pointOf(workload, limit, result);
   };
 
   const points: DowntimeLimitPoint[] = [];
@@ -207,9 +205,26 @@ export function downtimeLimitCurves(options: DowntimeLimitCurvesOptions = {}): D
     points,
     switches,
     switchRule,
+    ...(firstWindow.length > 0 ? { firstWindow } : {}),
     ...(referenceRule !== undefined
       ? { reference: { switchRule: referenceRule, points: reference } }
       : {}),
+  };
+}
+
+/** One point of a curve: a model outcome at a limit. */
+function pointOf(
+  workload: DowntimeLimitWorkload,
+  limit: number,
+  result: Omit<KvmPrecopyOutcome, "stopReason">,
+): DowntimeLimitPoint {
+  return {
+    workload: workload.label,
+    limitSeconds: limit,
+    timeSeconds: result.migrationTimeSeconds,
+    downtimeSeconds: result.downtimeSeconds,
+    iterations: result.iterations,
+    outcome: result.converged ? OUTCOMES[0] : OUTCOMES[1],
   };
 }
 

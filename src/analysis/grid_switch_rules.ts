@@ -7,7 +7,7 @@
  */
 
 import { quantileSorted } from "../_stats.ts";
-import { showValue } from "../_validate.ts";
+import { checkRuns } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { crossValidate } from "../fit/cross_validate.ts";
 import { DEFAULT_FOLDS, DEFAULT_SEED } from "../fit/defaults.ts";
@@ -91,11 +91,7 @@ export function gridSwitchRules(
   options: GridSwitchRulesOptions = {},
 ): GridSwitchRule[] {
   const where = "gridSwitchRules";
-  if (!Array.isArray(runs)) {
-    throw new TypeError(
-      `${where}: invalid runs, expected an array of runs (got ${showValue(runs)})`,
-    );
-  }
+  checkRuns(where, runs);
   const {
     switchRules = ["between-rounds", "qemu"],
     folds = DEFAULT_FOLDS,

@@ -57,6 +57,12 @@ export {
   type SweepSwitchComparison,
 } from "./downtime_limit_sweep.ts";
 export {
+  type FirstWindowRange,
+  firstWindowRange,
+  type FirstWindowRangeOptions,
+  type FirstWindowRun,
+} from "./first_window_range.ts";
+export {
   type PauseComparison,
   type SwitchBracket,
   type SwitchRuleValidation,

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { showValue } from "../_validate.ts";
+import { checkRuns } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import { crossValidate } from "../fit/cross_validate.ts";
 import { DEFAULT_FOLDS, DEFAULT_SEED } from "../fit/defaults.ts";
@@ -109,11 +109,7 @@ export function xenRuleAccounting(
   options: XenRuleAccountingOptions = {},
 ): XenRuleAccounting[] {
   const where = "xenRuleAccounting";
-  if (!Array.isArray(runs)) {
-    throw new TypeError(
-      `${where}: invalid runs, expected an array of runs (got ${showValue(runs)})`,
-    );
-  }
+  checkRuns(where, runs);
   const { folds = DEFAULT_FOLDS, seed = DEFAULT_SEED } = options;
   const policy = runs.filter((run) => run.method === METHOD);
   return (["paper", "qemu"] as const).map((accounting) => {

@@ -1,24 +1,17 @@
 // Checks an array of MigrationRun and splits it into the runs a fit uses and
 // the runs it leaves out (with reasons).
-import { checkObject, showValue } from "../_validate.ts";
+import { checkRuns as checkRunArray, showValue } from "../_validate.ts";
 import type { MigrationRun } from "../data/types.ts";
 import type { ExcludedRuns } from "./types.ts";
 
 /**
- * Checks that `runs` is an array of objects and that each run's model
- * inputs are usable. Returns the runs typed.
+ * Checks that `runs` is an array of objects. Returns the runs typed.
  *
  * @param where The public function's name.
  * @param runs The value to check.
  */
 export function checkRuns(where: string, runs: unknown): MigrationRun[] {
-  if (!Array.isArray(runs)) {
-    throw new TypeError(
-      `${where}: invalid runs, expected an array of runs (got ${showValue(runs)})`,
-    );
-  }
-  runs.forEach((run, i) => checkObject(where, `run at index ${i}`, run));
-  return runs as MigrationRun[];
+  return checkRunArray(where, runs) as unknown as MigrationRun[];
 }
 
 /**

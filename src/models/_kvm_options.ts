@@ -1,6 +1,7 @@
 // The options of kvmPrecopy() (kvm_precopy.ts re-exports the public ones):
 // the measured and fitted defaults, the option types, and their check.
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
+import { checkReadingTable, checkSocketBuffer, checkZeroLayout } from "./_kvm_option_checks.ts";
 import type { ReadingTable } from "./_stop_reading.ts";
 
 /**
@@ -36,6 +37,15 @@ import type { ReadingTable } from "./_stop_reading.ts";
  *   is B = 119.0 MB/s plus 2.3 MB over 0.1 s. (The grid's samples at 0.2 s,
  *   127.9 MB/s median, hold the second window, not the first: 1.7 MB until
  *   2026-12-02.)
+ * - `socketBufferRangeBytes`: how far that first reading moves from one
+ *   sitting (machine, boot, scheduling when `migrate` starts) to another,
+ *   as the same bytes over 0.1 s above B: `firstWindowRange` over the
+ *   sweep's converged sweep-writer runs (`scripts/first_window_range.ts`).
+ *   Runs that stopped at once needed readings up to 142.6 MB/s (full memory
+ *   at 11.25 s, session 7), runs that did not had readings under 130.5 MB/s
+ *   (idle at 12 s, 2026-12-01), so B plus 1.15-2.37 MB over 0.1 s. Between
+ *   those needs the first window's outcome is the sitting's, not the
+ *   configuration's.
  * - `bandwidthReadingSpread`: how QEMU's bandwidth reading (`mbps`, the
  *   threshold's scale) scatters from window to window, as a relative sd:
  *   1.23 % over the 1,463 post-first-pass samples of the sweep's 21
@@ -67,6 +77,7 @@ export const KVM_PRECOPY_DEFAULTS: {
   readonly spreadZeroFraction: number;
   readonly tailFraction: number;
   readonly socketBufferBytes: number;
+  readonly socketBufferRangeBytes: readonly [number, number];
   readonly bandwidthReadingSpread: number;
   readonly bandwidthReadingQuantiles: readonly (readonly [number, number])[];
 } = Object.freeze({
@@ -75,6 +86,7 @@ export const KVM_PRECOPY_DEFAULTS: {
   spreadZeroFraction: 0.14,
   tailFraction: 0.0195,
   socketBufferBytes: 2.3e6,
+  socketBufferRangeBytes: Object.freeze([1.15e6, 2.37e6] as const),
   bandwidthReadingSpread: 0.012,
   bandwidthReadingQuantiles: Object.freeze(
     ([
@@ -221,6 +233,19 @@ export interface KvmPrecopyOptions {
    */
   socketBufferBytes?: number;
   /**
+   * The lowest and highest `socketBufferBytes` a sitting may have, in bytes
+   * (`"qemu"` rule): the first window's reading moves from one machine or
+   * boot to another. Where a limit stops the migration at its first check
+   * at one end and not at the other, the result says `firstWindow:
+   * "either"` and gives the other outcome (`otherOutcome`). It must hold
+   * `socketBufferBytes`. Measured on the sweep, see
+   * {@linkcode KVM_PRECOPY_DEFAULTS}.
+   *
+   * @default {KVM_PRECOPY_DEFAULTS.socketBufferRangeBytes, or
+   *   [socketBufferBytes, socketBufferBytes] when only that is given}
+   */
+  socketBufferRangeBytes?: readonly [number, number];
+  /**
    * The scatter of QEMU's bandwidth reading from one 100 ms window to the
    * next, as a relative standard deviation (`"qemu"` rule, random writes
    * only). The threshold, reading × limit, scatters with it, so a random
@@ -277,6 +302,7 @@ export interface ResolvedKvmOptions {
   chunkSeconds: number;
   bandwidthWindowSeconds: number;
   socketBufferBytes: number;
+  socketBufferRangeBytes: readonly [number, number];
   bandwidthReadingSpread: number;
   bandwidthReading: ReadingTable;
   maxBitmapSyncs: number;
@@ -302,7 +328,8 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
     tailBytes,
     chunkSeconds = 0.05,
     bandwidthWindowSeconds = 0.1,
-    socketBufferBytes = KVM_PRECOPY_DEFAULTS.socketBufferBytes,
+    socketBufferBytes,
+    socketBufferRangeBytes,
     bandwidthReadingSpread = KVM_PRECOPY_DEFAULTS.bandwidthReadingSpread,
     bandwidthReadingQuantiles = KVM_PRECOPY_DEFAULTS.bandwidthReadingQuantiles,
     maxBitmapSyncs = 10000,
@@ -346,7 +373,7 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
       "non-negative",
       "seconds",
     ),
-    socketBufferBytes: number("socketBufferBytes", socketBufferBytes, "non-negative", "bytes"),
+    ...checkSocketBuffer(where, socketBufferBytes, socketBufferRangeBytes, KVM_PRECOPY_DEFAULTS),
     bandwidthReadingSpread: number(
       "bandwidthReadingSpread",
       bandwidthReadingSpread,
@@ -357,68 +384,4 @@ export function resolveKvmOptions(where: string, options: KvmPrecopyOptions): Re
     maxBitmapSyncs: checkNumber(where, "option", "maxBitmapSyncs", maxBitmapSyncs, "integer>=1"),
     maxIterations: checkNumber(where, "option", "maxIterations", maxIterations, "integer>=1"),
   };
-}
-
-/** Checks `bandwidthReadingQuantiles`: pairs from level 0 to 1, both ascending. */
-function checkReadingTable(where: string, pairs: unknown): ReadingTable {
-  const fail = (detail: string) =>
-    new RangeError(
-      `${where}: invalid option "bandwidthReadingQuantiles", expected [level, deviation] pairs from level 0 to level 1, both ascending, deviations above -1 (${detail})`,
-    );
-  if (!Array.isArray(pairs)) {
-    throw new TypeError(
-      `${where}: invalid option "bandwidthReadingQuantiles", expected an array of [level, deviation] pairs (got ${
-        showValue(pairs)
-      })`,
-    );
-  }
-  const levels: number[] = [];
-  const deviations: number[] = [];
-  for (const [i, pair] of pairs.entries()) {
-    const ok = Array.isArray(pair) && pair.length === 2 &&
-      pair.every((v) => typeof v === "number" && Number.isFinite(v));
-    if (!ok) throw fail(`pair ${i} is ${showValue(pair)}`);
-    const [level, deviation] = pair as [number, number];
-    if (level < 0 || level > 1 || deviation <= -1) throw fail(`pair ${i} is ${showValue(pair)}`);
-    if (i > 0 && (level <= levels[i - 1]! || deviation < deviations[i - 1]!)) {
-      throw fail(`pair ${i} (${showValue(pair)}) does not ascend`);
-    }
-    levels.push(level);
-    deviations.push(deviation);
-  }
-  if (levels.length === 0) return { levels, deviations };
-  if (levels.length < 2 || levels[0] !== 0 || levels.at(-1) !== 1) {
-    throw fail(`levels ${levels[0]} to ${levels.at(-1)}`);
-  }
-  return { levels, deviations };
-}
-
-function checkZeroLayout(
-  where: string,
-  early: unknown,
-  spread: unknown,
-): { earlyZeroFraction: number; spreadZeroFraction: number } {
-  const unit = "(a fraction up to 1)";
-  const earlyZeroFraction = checkNumber(
-    where,
-    "option",
-    "earlyZeroFraction",
-    early,
-    "non-negative",
-    unit,
-  );
-  const spreadZeroFraction = checkNumber(
-    where,
-    "option",
-    "spreadZeroFraction",
-    spread,
-    "non-negative",
-    unit,
-  );
-  if (earlyZeroFraction + spreadZeroFraction > 1) {
-    throw new RangeError(
-      `${where}: invalid options "earlyZeroFraction" and "spreadZeroFraction", expected fractions that add up to 1 or less (got ${earlyZeroFraction} and ${spreadZeroFraction})`,
-    );
-  }
-  return { earlyZeroFraction, spreadZeroFraction };
 }

@@ -94,6 +94,12 @@ export interface QemuSwitchOutput {
    * times, bytes and syncs are their expected values given a switch).
    */
   convergenceProbability: number;
+  /**
+   * The lowest cheap estimate checked against the first window's threshold
+   * (pages; Infinity when no check fell in it): a larger socket buffer syncs
+   * there only if this is at or below its threshold.
+   */
+  firstWindowEstimatePages: number;
 }
 
 /** Creates the scratch output of {@linkcode qemuSwitch}. */
@@ -109,7 +115,26 @@ export function newQemuOutput(): QemuSwitchOutput {
     bitmapSyncs: 0,
     rounds: 0,
     convergenceProbability: 0,
+    firstWindowEstimatePages: Infinity,
   };
+}
+
+/** The bitmap at the start of the first pass: every page dirty, zero pages where they lie. */
+function startingMap(
+  input: QemuSwitchInput,
+  totalPages: number,
+  wssPages: number,
+  zeroPages: number,
+): ReturnType<typeof firstPass> {
+  const tailPages = Math.min(input.tailBytes / input.pageBytes, totalPages - wssPages - zeroPages);
+  return firstPass(
+    totalPages,
+    wssPages,
+    zeroPages,
+    Math.max(0, tailPages),
+    zeroPages * input.earlyZeroFraction,
+    zeroPages * input.spreadZeroFraction,
+  );
 }
 
 /**
@@ -136,15 +161,7 @@ export function qemuSwitch(
     : limitPages;
   const pagesPerSecond = input.dirtyPagesPerSecond;
   const chunkWire = b * chunkSeconds;
-  const tailPages = Math.min(input.tailBytes / pageBytes, totalPages - wssPages - zeroPages);
-  let map = firstPass(
-    totalPages,
-    wssPages,
-    zeroPages,
-    Math.max(0, tailPages),
-    zeroPages * input.earlyZeroFraction,
-    zeroPages * input.spreadZeroFraction,
-  );
+  let map = startingMap(input, totalPages, wssPages, zeroPages);
   let cursor = 0;
   let time = 0;
   let sent = 0;
@@ -156,6 +173,7 @@ export function qemuSwitch(
   const counts = COUNTS;
   const gaps = GAPS;
   const tally = input.random ? newTally() : undefined;
+  out.firstWindowEstimatePages = Infinity;
   for (;;) {
     // Chunks until the estimate is at or below the threshold: none before the first
     // window ends, one chunk at a time while the first window's estimate holds.
@@ -191,6 +209,9 @@ export function qemuSwitch(
       : time < secondWindow - 1e-9
       ? firstLimitPages
       : limitPages;
+    if (time >= firstWindow - 1e-9 && time < secondWindow - 1e-9) {
+      out.firstWindowEstimatePages = Math.min(out.firstWindowEstimatePages, estimate);
+    }
     if (estimate > threshold * (1 + 1e-12) + 1e-9) continue;
     // The exact count: sync the guest's writes since the last sync into the bitmap.
     if (wssPages > 0 && pagesPerSecond > 0) map = syncWrites(map, input, lastSync, time, tally);

@@ -7,7 +7,13 @@
 
 import { resolveInput } from "./_input.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
-import { newQemuOutput, QEMU_STOP_REASONS, qemuSwitch } from "./_qemu_switch.ts";
+import {
+  newQemuOutput,
+  QEMU_STOP_REASONS,
+  qemuSwitch,
+  type QemuSwitchInput,
+  type QemuSwitchOutput,
+} from "./_qemu_switch.ts";
 import {
   KVM_PRECOPY_DEFAULTS,
   type KvmPrecopyOptions,
@@ -28,8 +34,11 @@ export {
   resolveKvmOptions,
 } from "./_kvm_options.ts";
 
-/** The result of {@linkcode kvmPrecopy}. */
-export interface KvmPrecopyResult {
+/**
+ * One outcome of a KVM pre-copy migration: the fields of
+ * {@linkcode KvmPrecopyResult} that the first window's reading can change.
+ */
+export interface KvmPrecopyOutcome {
   /** Whether pre-copy reached the downtime limit and switched to stop-and-copy. */
   converged: boolean;
   /** `"converged"`, or why the model gave up. */
@@ -73,8 +82,6 @@ export interface KvmPrecopyResult {
   transferredBytes: number;
   /** Pending bytes at the stop, every page counted at its size (zero pages too). */
   remainingBytes: number;
-  /** Each round's seconds and bytes, in order (`"qemu"`: the time between exact counts). */
-  rounds: Round[];
   /**
    * The chance that QEMU switches by `timeoutSeconds`: 1 or 0 but for random
    * writes (`writePattern: "random"`), where the count each exact count finds
@@ -82,6 +89,35 @@ export interface KvmPrecopyResult {
    * counts, `converged` when P >= 0.5.
    */
   convergenceProbability: number;
+}
+
+/**
+ * Whether QEMU stops at its first check (in the second 100 ms window, on the
+ * first window's reading) over the sittings `socketBufferRangeBytes` spans:
+ * `"stops"` at every one, `"continues"` at none, `"either"` at some (then
+ * which one a run gets is a matter of the sitting, not of the
+ * configuration).
+ */
+export type KvmFirstWindow = "stops" | "continues" | "either";
+
+/** The result of {@linkcode kvmPrecopy}. */
+export interface KvmPrecopyResult extends KvmPrecopyOutcome {
+  /** Each round's seconds and bytes, in order (`"qemu"`: the time between exact counts). */
+  rounds: Round[];
+  /**
+   * Whether the first window decides the stop (`"qemu"` rule; null under
+   * `"between-rounds"`), see {@linkcode KvmFirstWindow}. The result is the
+   * outcome at `socketBufferBytes`.
+   */
+  firstWindow: KvmFirstWindow | null;
+  /**
+   * When `firstWindow` is `"either"`: the outcome at the other end of
+   * `socketBufferRangeBytes` (stopping at the first check where the result
+   * does not, or going on where it stops); else null. On a 1.5 GiB guest at
+   * limits of about 11-12 s the pause is the whole memory (~12.3 s) or what
+   * a later stop leaves (10.3-11.4 s), and the sweep measured both.
+   */
+  otherOutcome: KvmPrecopyOutcome | null;
 }
 
 /**
@@ -125,6 +161,15 @@ export interface KvmPrecopyResult {
  * and syncs are then their expected values given a switch (syncs rounded),
  * else those of the give-up as for a sweep. A sweep writer's chance is 1 or
  * 0 (deterministic).
+ *
+ * QEMU's first threshold uses its first window's reading, which counts what
+ * the socket took at once (`socketBufferBytes`) and moves from one sitting
+ * to another (`socketBufferRangeBytes`, measured). Where a limit stops the
+ * migration at its first check at one end of that range and not at the
+ * other, which one happens is the sitting's, not the configuration's: the
+ * result is the outcome at `socketBufferBytes`, `firstWindow` says
+ * `"either"`, and `otherOutcome` is the other (one more run of the
+ * recurrence, only where the first window's threshold reaches the count).
  *
  * With `switchRule: "between-rounds"` it copies in whole rounds like the Xen
  * model and switches once the remainder fits the limit, remaining / B <=
@@ -199,6 +244,25 @@ export interface KvmPrecopyResult {
  * assert.equal(kvmPrecopy(input, { ...rounds, downtimeLimitSeconds: 1.08 }).converged, true);
  * ```
  *
+ * @example Near M/B the first 100 ms decide: two outcomes, both measured
+ * ```ts
+ * import { kvmPrecopy } from "./kvm_precopy.ts";
+ * import assert from "node:assert/strict";
+ * const idle = {
+ *   memoryBytes: 1.5 * 2 ** 30, wssBytes: 0, dirtyPagesPerSecond: 0,
+ *   bandwidthBytesPerSecond: 119e6, zeroBytes: 136e6,
+ * };
+ * const at = (limit: number) => kvmPrecopy(idle, { downtimeLimitSeconds: limit });
+ * assert.equal(at(10.5).firstWindow, "continues");
+ * assert.equal(at(12.5).firstWindow, "stops");
+ * const zone = at(11.5);
+ * assert.equal(zone.firstWindow, "either");
+ * // One outcome stops at the first check and pauses for nearly the whole memory;
+ * // the other sends on and pauses for about the limit.
+ * const pauses = [zone.downtimeSeconds, zone.otherOutcome!.downtimeSeconds].sort((a, b) => a - b);
+ * assert.ok(pauses[0]! < 11.6 && pauses[1]! > 11.9);
+ * ```
+ *
  * @example Random writes: the chance to converge grows through the switch
  * ```ts
  * import { kvmPrecopy } from "./kvm_precopy.ts";
@@ -245,21 +309,58 @@ export function kvmPrecopy(
       bitmapSyncs: out.iterations + 1 + (out.converged ? 1 : 0),
       rounds,
       convergenceProbability: out.converged ? 1 : 0,
+      firstWindow: null,
+      otherOutcome: null,
     };
   }
-  const out = qemuSwitch(
-    qemuInput(
-      memoryBytes,
-      wssBytes,
-      dirtyPagesPerSecond,
-      bandwidthBytesPerSecond,
-      pageBytes,
-      resolvedInput.zeroBytes,
-      resolved,
-    ),
-    newQemuOutput(),
-    rounds,
+  const qemu = qemuInput(
+    memoryBytes,
+    wssBytes,
+    dirtyPagesPerSecond,
+    bandwidthBytesPerSecond,
+    pageBytes,
+    resolvedInput.zeroBytes,
+    resolved,
   );
+  const out = qemuSwitch(qemu, newQemuOutput(), rounds);
+  const [low, high] = resolved.socketBufferRangeBytes;
+  const early = stopsAtFirstCheck(qemu, out);
+  let firstWindow: KvmFirstWindow = early ? "stops" : "continues";
+  let other: QemuSwitchOutput | null = null;
+  // Only the other end of the range can change the outcome, and only when its
+  // first-window threshold reaches an estimate that was checked there.
+  const otherEnd = early ? low : high;
+  const reaches = early ||
+    out.firstWindowEstimatePages <= firstWindowLimitPages(qemu, high) * (1 + 1e-12) + 1e-9;
+  if (otherEnd !== qemu.socketBufferBytes && reaches) {
+    const at = qemuSwitch({ ...qemu, socketBufferBytes: otherEnd }, newQemuOutput());
+    if (stopsAtFirstCheck(qemu, at) !== early) {
+      firstWindow = "either";
+      other = at;
+    }
+  }
+  return {
+    ...outcomeOf(out),
+    rounds,
+    firstWindow,
+    otherOutcome: other === null ? null : outcomeOf(other),
+  };
+}
+
+/** Whether the QEMU rule stopped at a check on the first window's reading. */
+function stopsAtFirstCheck(input: QemuSwitchInput, out: QemuSwitchOutput): boolean {
+  return out.stopCode === 0 && out.precopyTimeSeconds < 2 * input.bandwidthWindowSeconds - 1e-9;
+}
+
+/** The first window's threshold with `socketBufferBytes` bytes, pages. */
+function firstWindowLimitPages(input: QemuSwitchInput, socketBufferBytes: number): number {
+  const reading = input.bandwidthBytesPerSecond +
+    (input.bandwidthWindowSeconds > 0 ? socketBufferBytes / input.bandwidthWindowSeconds : 0);
+  return (reading * input.downtimeLimitSeconds) / input.pageBytes;
+}
+
+/** The public outcome of one run of the QEMU rule. */
+function outcomeOf(out: QemuSwitchOutput): KvmPrecopyOutcome {
   const converged = out.stopCode === 0;
   return {
     converged,
@@ -272,7 +373,6 @@ export function kvmPrecopy(
     bitmapSyncs: out.bitmapSyncs,
     transferredBytes: out.transferredBytes,
     remainingBytes: out.remainingBytes,
-    rounds,
     convergenceProbability: out.convergenceProbability,
   };
 }
@@ -286,7 +386,7 @@ export function qemuInput(
   pageBytes: number,
   zeroBytes: number,
   options: ResolvedKvmOptions,
-): Parameters<typeof qemuSwitch>[0] {
+): QemuSwitchInput {
   return {
     memoryBytes,
     wssBytes,

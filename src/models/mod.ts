@@ -35,8 +35,10 @@ export {
 } from "./xen_precopy.ts";
 export {
   KVM_PRECOPY_DEFAULTS,
+  type KvmFirstWindow,
   kvmPrecopy,
   type KvmPrecopyOptions,
+  type KvmPrecopyOutcome,
   type KvmPrecopyResult,
   type KvmStopReason,
   type KvmSwitchRule,

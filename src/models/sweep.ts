@@ -160,7 +160,9 @@ export interface SweepResult {
  *
  * Every value is checked first (finite, in range, W <= M), so the loop
  * itself runs on trusted numbers. The KVM results equal the scalar models'
- * (`kvmPrecopy`, `kvmPostcopy`) to the last bit, as do `"qemu-xen-rules"`'s
+ * (`kvmPrecopy`, `kvmPostcopy`) to the last bit (`kvmPrecopy`'s outcome at
+ * `socketBufferBytes`; its `firstWindow` and `otherOutcome` are not swept),
+ * as do `"qemu-xen-rules"`'s
  * (`qemuXenRules`) and Xen's for
  * `maxIterations` < 64. From 64 rounds on, the Xen rounds are summed in
  * closed form (they are constant or geometric after round 1), which costs

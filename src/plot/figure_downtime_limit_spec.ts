@@ -19,19 +19,19 @@ import {
 import { formatBandwidth, markTitle, sourceSentence } from "./_style.ts";
 import type { DataSource, FigureSpec, PanelSpec } from "./types.ts";
 
-/** One workload (a column of the figure). */
-export interface DowntimeLimitWorkload {
-  /** The column's label, e.g. "(a) WSS 0 MiB, 51200 pages/s". */
-  label: string;
-  /** W, bytes. */
-  wssBytes: number;
-  /** d, pages/s. */
-  dirtyPagesPerSecond: number;
-  /** Z, the workload's zero pages, bytes (`kvmPrecopy`'s `zeroBytes`; 0 when absent). */
-  zeroBytes?: number;
-  /** How the guest writes (`kvmPrecopy`'s `writePattern`; a sweep when absent). */
-  writePattern?: "sweep" | "random";
-}
+export type {
+  DowntimeLimitCurves,
+  DowntimeLimitMeasurement,
+  DowntimeLimitPoint,
+  DowntimeLimitSwitch,
+  DowntimeLimitWorkload,
+} from "./_downtime_limit_data.ts";
+import type {
+  DowntimeLimitCurves,
+  DowntimeLimitMeasurement,
+  DowntimeLimitPoint,
+  DowntimeLimitSwitch,
+} from "./_downtime_limit_data.ts";
 
 /** Options for {@linkcode figureDowntimeLimitSpec}. */
 export interface FigureDowntimeLimitOptions {
@@ -66,68 +66,6 @@ export interface FigureDowntimeLimitOptions {
    * @default {1000, or 280 per workload plus the margins when wider}
    */
   widthPixels?: number;
-}
-
-/** One evaluated limit. */
-export interface DowntimeLimitPoint {
-  /** The workload's label. */
-  workload: string;
-  /** The downtime limit, seconds. */
-  limitSeconds: number;
-  /** Migration time (or the time it gave up), seconds. */
-  timeSeconds: number;
-  /** The pause (or the pause a forced switch would cost when it gave up), seconds. */
-  downtimeSeconds: number;
-  /** Iterative rounds before stop-and-copy. */
-  iterations: number;
-  /** "converged" or "did not converge". */
-  outcome: string;
-}
-
-/** One measured run of a downtime limit sweep. */
-export interface DowntimeLimitMeasurement {
-  /** The workload's label (a column of the figure). */
-  workload: string;
-  /** The downtime limit it ran with, seconds. */
-  limitSeconds: number;
-  /** Its migration time, or when it was cancelled, seconds. */
-  timeSeconds: number;
-  /** Its pause, seconds; undefined when it did not converge (the guest never paused). */
-  downtimeSeconds?: number;
-  /** "converged" or "did not converge". */
-  outcome: "converged" | "did not converge";
-}
-
-/** A limit where the model's behaviour jumps. */
-export interface DowntimeLimitSwitch {
-  /** The workload's label. */
-  workload: string;
-  /** The smallest limit with the new behaviour, seconds (to 1e-9 relative). */
-  limitSeconds: number;
-  /** What happens from there on. */
-  what: string;
-}
-
-/** Figure 3's data: the KVM pre-copy model over the downtime limits (`downtimeLimitCurves`). */
-export interface DowntimeLimitCurves {
-  /** M, bytes. */
-  memoryBytes: number;
-  /** B, bytes/s. */
-  bandwidthBytesPerSecond: number;
-  /** When the model gave up on a migration that does not converge, seconds. */
-  timeoutSeconds: number;
-  /** The workloads, one column each, in order. */
-  workloads: DowntimeLimitWorkload[];
-  /** The smallest and largest limit evaluated, seconds (the x domain). */
-  limitRangeSeconds: readonly [number, number];
-  /** The model at each evaluated limit, per workload, in increasing limit. */
-  points: DowntimeLimitPoint[];
-  /** The limits where the model's behaviour jumps. */
-  switches: DowntimeLimitSwitch[];
-  /** The rule the points were run with (`kvmPrecopy`'s `switchRule`; QEMU's when absent). */
-  switchRule?: "qemu" | "between-rounds";
-  /** A second rule's time and downtime, drawn as a thin labelled reference line. */
-  reference?: { switchRule: "qemu" | "between-rounds"; points: DowntimeLimitPoint[] };
 }
 
 /** What each rule is, for the caption. */
@@ -229,6 +167,13 @@ export function figureDowntimeLimitSpec(
           symbol: "dot",
         },
         { label: "switch point", color: "#777", symbol: "line" },
+        ...(curves.firstWindow
+          ? [{
+            label: "the other outcome where the first 100 ms decide",
+            color: "#555",
+            symbol: "diamond" as const,
+          }]
+          : []),
         ...(curves.reference
           ? [{
             label: `reference: ${curves.reference.switchRule} rule`,
@@ -277,6 +222,9 @@ function caption(
         sourceSentence(measuredSource).replace(/^Data: /, "").replace(/\.$/, "")
       }; a measured run that did not converge is a cross instead, drawn at the time it was cancelled, with no downtime.`
       : `Model output of kvmPrecopy (${rule}), no measurement plotted.`,
+    curves.firstWindow
+      ? `Open diamonds: at these limits QEMU's first bandwidth window decides the stop and the sittings measured go either way (the migration stops at its first check, pausing for nearly the whole memory, or goes on and stops later); the diamond is the model's other outcome (kvmPrecopy's otherOutcome).`
+      : "",
     curves.reference
       ? `Thin dotted line, for reference: kvmPrecopy with ${
         RULE_TEXT[curves.reference.switchRule]
@@ -412,6 +360,19 @@ function panelMarks(
         r: 4.5,
       }),
     ]),
+    // The other outcome where the first window goes either way.
+    ...(curves.firstWindow
+      ? [Plot.dot(curves.firstWindow, {
+        x: "limitSeconds",
+        y,
+        fx: "workload",
+        symbol: "diamond",
+        stroke: "#555",
+        fill: "none",
+        strokeWidth: 1.2,
+        r: 3.5,
+      })]
+      : []),
     // The reference rule, thin and dotted (after the runs, so that the marks' order stays).
     ...(curves.reference
       ? [Plot.line(curves.reference.points, {

@@ -271,6 +271,10 @@ function drawSymbol(item: LegendItem, cx: number, cy: number): string {
       return `<path d="M${cx},${cy - 5}L${cx + 5},${cy + 4}L${cx - 5},${
         cy + 4
       }Z" fill="white" stroke="${color}" stroke-width="1.5"/>`;
+    case "diamond":
+      return `<path d="M${cx},${cy - 5}L${cx + 5},${cy}L${cx},${cy + 5}L${
+        cx - 5
+      },${cy}Z" fill="white" stroke="${color}" stroke-width="1.2"/>`;
     case "cross":
       return `<path d="M${cx - 4},${cy - 4}L${cx + 4},${cy + 4}M${cx - 4},${cy + 4}L${cx + 4},${
         cy - 4

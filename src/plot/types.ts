@@ -9,7 +9,15 @@
  */
 
 /** How a legend entry is drawn. */
-export type LegendSymbol = "dot" | "ring" | "line" | "square" | "range" | "cross" | "triangle";
+export type LegendSymbol =
+  | "dot"
+  | "ring"
+  | "line"
+  | "square"
+  | "range"
+  | "cross"
+  | "triangle"
+  | "diamond";
 
 /** One legend entry: a symbol in a colour and its label. */
 export interface LegendItem {
