@@ -1,9 +1,6 @@
 // Private: the input checks of figureDowntimeLimitSpec (the curves and the measured runs).
 import { checkNumber, checkObject, showValue } from "../_validate.ts";
-import type {
-  DowntimeLimitCurves,
-  DowntimeLimitMeasurement,
-} from "./figure_downtime_limit_spec.ts";
+import type { DowntimeLimitCurves, DowntimeLimitMeasurement } from "./_downtime_limit_data.ts";
 
 /** Checks the shape of the curves the figure draws. */
 export function checkCurves(where: string, curves: DowntimeLimitCurves): void {
@@ -14,6 +11,13 @@ export function checkCurves(where: string, curves: DowntimeLimitCurves): void {
         `${where}: invalid curves.${field}, expected an array (got ${showValue(curves[field])})`,
       );
     }
+  }
+  if (curves.firstWindow !== undefined && !Array.isArray(curves.firstWindow)) {
+    throw new TypeError(
+      `${where}: invalid curves.firstWindow, expected an array of points or no field (got ${
+        showValue(curves.firstWindow)
+      })`,
+    );
   }
   const range = curves.limitRangeSeconds;
   if (!Array.isArray(range) || range.length !== 2) {

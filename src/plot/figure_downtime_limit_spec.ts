@@ -223,7 +223,7 @@ function caption(
       }; a measured run that did not converge is a cross instead, drawn at the time it was cancelled, with no downtime.`
       : `Model output of kvmPrecopy (${rule}), no measurement plotted.`,
     curves.firstWindow
-      ? `Open diamonds: at these limits QEMU's first bandwidth window decides the stop and the sittings measured go either way (the migration stops at its first check, pausing for nearly the whole memory, or goes on and stops later); the diamond is the model's other outcome (kvmPrecopy's otherOutcome).`
+      ? `Open diamonds: at these limits QEMU's first bandwidth window decides the stop, and its reading moves from one sitting to another (kvmPrecopy's socketBufferRangeBytes), so the migration either stops at its first check, pausing for nearly the whole memory, or goes on and stops later; the diamond is the model's other outcome (otherOutcome).`
       : "",
     curves.reference
       ? `Thin dotted line, for reference: kvmPrecopy with ${

@@ -61,6 +61,12 @@ Deno.test("figureDowntimeLimitSpec() rejects bad curves and options", () => {
     new TypeError('figureDowntimeLimitSpec: invalid curves.points, expected an array (got "none")'),
   );
   assert.throws(
+    () => figureDowntimeLimitSpec({ ...curves, firstWindow: 3 as unknown as [] }),
+    new TypeError(
+      "figureDowntimeLimitSpec: invalid curves.firstWindow, expected an array of points or no field (got 3)",
+    ),
+  );
+  assert.throws(
     () => figureDowntimeLimitSpec(curves, { widthPixels: 0 }),
     new RangeError(
       'figureDowntimeLimitSpec: invalid option "widthPixels", expected a finite number > 0 pixels (got 0)',
@@ -113,4 +119,33 @@ Deno.test("figureDowntimeLimitSpec() draws a reference rule as a thin labelled l
   const plain = figureDowntimeLimitSpec(downtimeLimitCurves({ workloads }));
   assert.equal(plain.panels[0]!.plot.marks!.filter((m) => m instanceof Plot.Line).length, 1);
   assert.ok(!(plain.caption ?? "").includes("for reference"));
+});
+
+Deno.test("figureDowntimeLimitSpec() draws the first window's other outcome as open diamonds", () => {
+  const workloads = [{ label: "(a) WSS 0 MiB", wssBytes: 0, dirtyPagesPerSecond: 51200 }];
+  const curves = downtimeLimitCurves({ workloads });
+  // At 125 MB/s the idle guest's first check stops at once from about 12 s at one end of
+  // socketBufferRangeBytes and later at the other, below M/B = 12.88 s.
+  const other = curves.firstWindow ?? [];
+  assert.ok(other.length > 0);
+  for (const p of other) {
+    assert.ok(p.limitSeconds > 10 && p.limitSeconds < 12.9, `${p.limitSeconds}`);
+    const main = curves.points.find((q) => q.limitSeconds === p.limitSeconds)!;
+    // The two outcomes differ: one pauses for nearly the whole memory, the other less.
+    assert.ok(Math.abs(main.downtimeSeconds - p.downtimeSeconds) > 0.05, `${p.limitSeconds}`);
+  }
+  const figure = figureDowntimeLimitSpec(curves);
+  const diamonds = figure.panels[0]!.plot.marks!.filter((m) =>
+    m instanceof Plot.Dot && dataOf(m) === other
+  );
+  assert.equal(diamonds.length, 1);
+  assert.ok(figure.legends![0]!.items.some((i) => i.symbol === "diamond"));
+  assert.match(
+    figure.caption ?? "",
+    /Open diamonds: at these limits QEMU's first bandwidth window/,
+  );
+  const { firstWindow: _, ...single } = curves;
+  const plain = figureDowntimeLimitSpec(single);
+  assert.ok(!plain.legends![0]!.items.some((i) => i.symbol === "diamond"));
+  assert.ok(!(plain.caption ?? "").includes("Open diamonds"));
 });
