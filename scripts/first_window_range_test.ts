@@ -12,7 +12,7 @@ Deno.test("firstWindowLines() prints one row per decided run and the range", asy
   assert.equal(lines.filter((l) => l.startsWith("| WSS")).length, range.runs.length);
   assert.match(
     lines.at(-1)!,
-    /^182 runs decided by the first window, 38 stopped at once; range 1\.15\d-2\.36\d MB \(the sittings disagree\)$/,
+    /^204 runs decided by the first window, 48 stopped at once; range 1\.15\d-2\.36\d MB \(the sittings disagree\)$/,
   );
 });
 

@@ -150,10 +150,11 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
   const b = gridSwitchRules(grid, { switchRules: ["qemu"] })[0]!.bandwidthBytesPerSecond;
   assert.ok(Math.abs(b - 119e6) < 0.5e6);
   const all = switchRuleValidation(runs, { bandwidthBytesPerSecond: b });
-  // The sweep-writing workloads (421 runs: 197 from loaded sittings, 41 repeats of the missed
+  // The sweep-writing workloads (443 runs: 197 from loaded sittings, 41 repeats of the missed
   // configurations and 135 repeats of every other converging one in quiet sittings, 24 at
-  // 11.25 and 11.75 s on a new machine, session 7, and 24 at 10.75 and 12.5 s, session 8); the
-  // random-write runs are their own workloads, below.
+  // 11.25 and 11.75 s on a new machine, session 7, 24 at 10.75 and 12.5 s, session 8, and 22 at
+  // 11 and 11.5 s on a third machine, session 9); the random-write runs are their own
+  // workloads, below.
   const brackets = all.brackets.filter((x) => x.writePattern === "sweep");
   const names = new Set(brackets.map((x) => x.workload));
   const v = {
@@ -185,15 +186,15 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     // workload's median zero pages and dirty rate: once at 0.729 s for 128 MiB, 2.862 s for 512
     // MiB; back and forth in 1.418-1.454 s and 7.263-7.394 s (1.425-1.457, 2.814-2.816 and
     // 7.263-7.394 s on the first 238 runs' medians, 1.421-1.430, 2.816-2.940 and 7.339-7.341 s on
-    // the first 197; 7.261-7.394 s on the first 373, 7.263-7.394 s on the first 397).
+    // the first 197; 7.261-7.394 s on the first 373, 7.263-7.394 s on the first 397, 7.353-7.381 s on the first 421).
     const zones = v.brackets.map((x) => x.modelZoneSeconds?.map((l) => +l.toFixed(3)) ?? null);
     assert.deepEqual(zones, [null, [0.729, 0.728], [1.418, 1.454], [2.862, 2.86], [
-      7.353,
-      7.381,
+      7.352,
+      7.35,
     ]]);
   });
-  await t.step("outcomes: 419 of 421 right; the misses are repeats at the mixed 7.5 s", () => {
-    assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 421);
+  await t.step("outcomes: 441 of 443 right; the misses are repeats at the mixed 7.5 s", () => {
+    assert.equal(v.brackets.reduce((n, x) => n + x.runs, 0), 443);
     assert.deepEqual(v.brackets.map((x) => x.runs - x.callsRight), [0, 0, 0, 0, 2]);
     assert.deepEqual(v.wrongCalls, [
       "WSS full, 51200 pages/s, sweep @ 7.5 s (run 3): measured non-convergent, model converged",
@@ -201,9 +202,9 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
     ]);
   });
   await t.step(
-    "pauses: 328 of 364 within 10 % or 100 ms; 201 of 218 on a free host; the misses per workload",
+    "pauses: 348 of 386 within 10 % or 100 ms, 219 of 238 on a free host; 237 of 238 within of the nearer of two outcomes where the first window goes either way",
     () => {
-      assert.equal(v.pauses.length, 364);
+      assert.equal(v.pauses.length, 386);
       const misses = v.brackets.map((x) =>
         v.pauseMisses.filter((p) => p.workload === x.workload).length
       );
@@ -218,12 +219,13 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       // 11.25 s for an idle guest and 11.5 s for the others, but on session 7's machine 1 of 12
       // runs at 11.75 s and 2 of 12 at 11.25 s did (out of sample: 13 of its 23 free-host runs
       // miss). Full at 11 s run 5 stopped on a high reading at 1.07 s. Session 8's 24 runs at
-      // 10.75 and 12.5 s, either side of that zone, are all within.
-      assert.deepEqual(misses, [13, 6, 3, 5, 9]);
+      // 10.75 and 12.5 s, either side of that zone, are all within; of session 9's 22 at 11 and
+      // 11.5 s, full at 11.5 s runs 6 and 7 did not stop at once where the main outcome does.
+      assert.deepEqual(misses, [13, 6, 3, 5, 11]);
       const id = (p: (typeof v.pauses)[number]) =>
         `${p.workload.split(",")[0]} @ ${p.limitSeconds} s/${p.run}`;
       const free = v.pauses.filter((p) => p.freeHost === true);
-      assert.equal(free.length, 218);
+      assert.equal(free.length, 238);
       assert.deepEqual(free.filter((p) => !p.ok).map(id), [
         "WSS 0 MiB @ 11 s/4",
         "WSS 0 MiB @ 11.25 s/2",
@@ -239,6 +241,8 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
         "WSS 128 MiB @ 11.75 s/4",
         "WSS full @ 11 s/5",
         "WSS full @ 11.25 s/2",
+        "WSS full @ 11.5 s/6",
+        "WSS full @ 11.5 s/7",
         "WSS full @ 11.75 s/2",
         "WSS full @ 11.75 s/3",
         "WSS full @ 11.75 s/4",
@@ -246,7 +250,19 @@ Deno.test("switchRuleValidation(): kvmPrecopy's QEMU rule on the committed downt
       // Every other miss is from a sitting that recorded no load.
       assert.ok(v.pauseMisses.every((p) => p.freeHost !== false));
       assert.equal(v.pauseMisses.filter((p) => p.freeHost === null).length, 19);
-      // The median relative pause error: 2.3 % over the 364 runs, 1.6 % on a free host.
+      // Where the first window can go either way (the first check stops the migration at one
+      // end of socketBufferRangeBytes and not at the other: 58 free-host runs at 11-12 s), the
+      // model gives the other outcome too. Against the nearer of the two every free-host pause
+      // is within but full at 11 s run 5 ("continues": the high reading at 1.07 s); session 9's
+      // 22 runs were predicted so before they ran (docs/kvm-precopy-pause.md).
+      assert.equal(free.filter((p) => p.firstWindow === "either").length, 58);
+      assert.deepEqual(free.filter((p) => !p.okOneOf).map(id), ["WSS full @ 11 s/5"]);
+      assert.ok(free.filter((p) => !p.ok && p.okOneOf).every((p) => p.firstWindow === "either"));
+      assert.deepEqual(
+        v.brackets.map((x) => all.oneOfMisses.filter((p) => p.workload === x.workload).length),
+        [4, 1, 3, 5, 4],
+      );
+      // The median relative pause error: 2.2 % over the 386 runs, 1.6 % on a free host.
       const median = (pauses: typeof v.pauses) => {
         const relative = pauses.map((p) => Math.abs(p.modelSeconds / p.measuredSeconds - 1))
           .sort((x, y) => x - y);
