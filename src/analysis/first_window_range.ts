@@ -134,23 +134,23 @@ export function firstWindowRange(
     "positive",
     "bytes",
   );
+  const windowSeconds = model.bandwidthWindowSeconds ?? 0.1;
   const found: FirstWindowRun[] = [];
   for (const group of groupSweepRuns(runs, model.writePattern ?? "sweep")) {
     group.runs.forEach((run, k) => {
       if (run.status !== "completed" || run.qmpDowntimeSeconds === undefined) return;
       const input = runModelInput(where, run, k, options.bandwidthBytesPerSecond);
       const limitSeconds = run.downtimeLimitSeconds!;
-      const windowSeconds = model.bandwidthWindowSeconds ?? 0.1;
-      const stopsAt = (socketBufferBytes: number) => {
-        const r = kvmPrecopy(input, {
+      // With the range collapsed to one value the first window "stops" or "continues".
+      const stopsAt = (socketBufferBytes: number) =>
+        kvmPrecopy(input, {
           ...model,
           writePattern: group.writePattern,
           downtimeLimitSeconds: limitSeconds,
           timeoutSeconds: run.timeoutSeconds ?? 600,
           socketBufferBytes,
-        });
-        return r.converged && r.precopyTimeSeconds < 2 * windowSeconds - 1e-9;
-      };
+          socketBufferRangeBytes: [socketBufferBytes, socketBufferBytes],
+        }).firstWindow === "stops";
       if (stopsAt(0) || !stopsAt(most)) return;
       let low = 0;
       let high = most;

@@ -119,6 +119,17 @@ export function newQemuOutput(): QemuSwitchOutput {
   };
 }
 
+/**
+ * The threshold of the checks in the second 100 ms window, pages: QEMU's
+ * first window's reading (B plus what the socket took at once,
+ * `socketBufferBytes` over the window) times the limit.
+ */
+export function firstWindowLimitPages(input: QemuSwitchInput, socketBufferBytes: number): number {
+  const reading = input.bandwidthBytesPerSecond +
+    (input.bandwidthWindowSeconds > 0 ? socketBufferBytes / input.bandwidthWindowSeconds : 0);
+  return (reading * input.downtimeLimitSeconds) / input.pageBytes;
+}
+
 /** The bitmap at the start of the first pass: every page dirty, zero pages where they lie. */
 function startingMap(
   input: QemuSwitchInput,
@@ -156,9 +167,7 @@ export function qemuSwitch(
   // QEMU's first bandwidth window also counts the bytes the socket buffer took at once.
   const firstWindow = input.bandwidthWindowSeconds;
   const secondWindow = 2 * firstWindow;
-  const firstLimitPages = firstWindow > 0
-    ? ((b + input.socketBufferBytes / firstWindow) * input.downtimeLimitSeconds) / pageBytes
-    : limitPages;
+  const firstLimitPages = firstWindowLimitPages(input, input.socketBufferBytes);
   const pagesPerSecond = input.dirtyPagesPerSecond;
   const chunkWire = b * chunkSeconds;
   let map = startingMap(input, totalPages, wssPages, zeroPages);

@@ -8,6 +8,7 @@
 import { resolveInput } from "./_input.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
 import {
+  firstWindowLimitPages,
   newQemuOutput,
   QEMU_STOP_REASONS,
   qemuSwitch,
@@ -350,13 +351,6 @@ export function kvmPrecopy(
 /** Whether the QEMU rule stopped at a check on the first window's reading. */
 function stopsAtFirstCheck(input: QemuSwitchInput, out: QemuSwitchOutput): boolean {
   return out.stopCode === 0 && out.precopyTimeSeconds < 2 * input.bandwidthWindowSeconds - 1e-9;
-}
-
-/** The first window's threshold with `socketBufferBytes` bytes, pages. */
-function firstWindowLimitPages(input: QemuSwitchInput, socketBufferBytes: number): number {
-  const reading = input.bandwidthBytesPerSecond +
-    (input.bandwidthWindowSeconds > 0 ? socketBufferBytes / input.bandwidthWindowSeconds : 0);
-  return (reading * input.downtimeLimitSeconds) / input.pageBytes;
 }
 
 /** The public outcome of one run of the QEMU rule. */
