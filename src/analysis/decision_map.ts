@@ -79,6 +79,11 @@ export interface DecisionMapOptions {
  * pre-copy gives. All numbers come from {@linkcode sweep} over the grid;
  * each cell also carries its edges (geometric midpoints in the dirty rate,
  * arithmetic in the WSS) so that `figureDecisionMapSpec` can tile it.
+ * With KVM pre-copy under QEMU's rule each cell also says whether QEMU's
+ * first 100 ms window decides the stop (`precopyFirstWindow`); where it goes
+ * either way (`"either"`: the pause is nearly the whole memory or what a
+ * later stop leaves, depending on the machine), the cell's pause is the
+ * outcome at `socketBufferBytes` and `otherPrecopyDowntimeSeconds` the other.
  *
  * Cost: O(n·N) for n cells and N pre-copy rounds each.
  *
@@ -146,6 +151,9 @@ export function decisionMap(options: DecisionMapOptions = {}): DecisionMap {
       const converged = precopy === "xen-precopy" ||
         pre.stopReasons[pre.stopCode[i]!] === "converged";
       const precopyDowntimeSeconds = pre.downtimeSeconds[i]!;
+      const firstWindow = pre.firstWindow === undefined
+        ? null
+        : pre.firstWindowOutcomes![pre.firstWindow[i]!]!;
       cells.push({
         wssBytes: wss[w]!,
         wssMib: bytesToMib(wss[w]!),
@@ -167,6 +175,10 @@ export function decisionMap(options: DecisionMapOptions = {}): DecisionMap {
         downtimeBand: DOWNTIME_BANDS[
           DOWNTIME_BAND_EDGES_SECONDS.filter((edge) => precopyDowntimeSeconds >= edge).length
         ]!,
+        precopyFirstWindow: firstWindow,
+        otherPrecopyDowntimeSeconds: firstWindow === "either"
+          ? pre.otherDowntimeSeconds![i]!
+          : null,
       });
     }
   }

@@ -6,6 +6,7 @@ import { xenRoundsClosedForm } from "./_xen_closed_form.ts";
 import { postcopyTransferredBytes, type ResolvedPostcopyOptions } from "./kvm_postcopy.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
 import { newQemuOutput, qemuSwitch } from "./_qemu_switch.ts";
+import { FIRST_WINDOW_OUTCOMES, firstWindowCode } from "./_first_window.ts";
 import {
   KVM_PRECOPY_DEFAULTS,
   KVM_STOP_REASONS,
@@ -197,12 +198,21 @@ export function runKvm(
   }
 }
 
-/** The KVM pre-copy model's QEMU rule over input columns. */
+/**
+ * The KVM pre-copy model's QEMU rule over input columns, with the first
+ * window's outcome and, where it is "either", the other outcome.
+ */
 function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmOptions): void {
   const out = newQemuOutput();
+  const other = newQemuOutput();
+  const n = result.length;
+  const firstWindow = new Uint8Array(n);
+  const otherTime = new Float64Array(n).fill(NaN);
+  const otherDowntime = new Float64Array(n).fill(NaN);
+  const otherStop = new Uint8Array(n).fill(NO_OTHER_OUTCOME);
   // One input object, refilled per configuration (the tail's default depends on M).
   const input = qemuInput(1, 0, 0, 1, 4096, 0, options);
-  for (let i = 0; i < result.length; i++) {
+  for (let i = 0; i < n; i++) {
     const m = inputs.memoryBytes[i]!;
     input.memoryBytes = m;
     input.wssBytes = inputs.wssBytes[i]!;
@@ -212,15 +222,33 @@ function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmO
     input.zeroBytes = inputs.zeroBytes[i]!;
     input.tailBytes = options.tailBytes ?? m * KVM_PRECOPY_DEFAULTS.tailFraction;
     qemuSwitch(input, out);
-    const converged = out.stopCode === 0;
     result.precopyTimeSeconds[i] = out.precopyTimeSeconds;
-    result.migrationTimeSeconds[i] = out.precopyTimeSeconds +
-      (converged ? out.stopAndCopySeconds : 0);
+    result.migrationTimeSeconds[i] = qemuMigrationSeconds(out);
     result.downtimeSeconds[i] = out.downtimeSeconds;
     result.transferredBytes[i] = out.transferredBytes;
     result.iterations[i] = out.rounds;
     result.stopCode[i] = QEMU_TO_KVM_CODE[out.stopCode]!;
+    const code = firstWindowCode(input, out, options.socketBufferRangeBytes, other);
+    firstWindow[i] = code;
+    if (code === 2) {
+      otherTime[i] = qemuMigrationSeconds(other);
+      otherDowntime[i] = other.downtimeSeconds;
+      otherStop[i] = QEMU_TO_KVM_CODE[other.stopCode]!;
+    }
   }
+  result.firstWindow = firstWindow;
+  result.firstWindowOutcomes = FIRST_WINDOW_OUTCOMES;
+  result.otherMigrationTimeSeconds = otherTime;
+  result.otherDowntimeSeconds = otherDowntime;
+  result.otherStopCode = otherStop;
+}
+
+/** `otherStopCode` where the first window has one outcome. */
+export const NO_OTHER_OUTCOME = 255;
+
+/** The whole migration of one run of the QEMU rule, seconds (the pause only when it converged). */
+function qemuMigrationSeconds(out: ReturnType<typeof newQemuOutput>): number {
+  return out.precopyTimeSeconds + (out.stopCode === 0 ? out.stopAndCopySeconds : 0);
 }
 
 /** The KVM post-copy model over input columns. */

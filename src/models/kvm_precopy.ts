@@ -7,8 +7,8 @@
 
 import { resolveInput } from "./_input.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
+import { FIRST_WINDOW_OUTCOMES, firstWindowCode } from "./_first_window.ts";
 import {
-  firstWindowLimitPages,
   newQemuOutput,
   QEMU_STOP_REASONS,
   qemuSwitch,
@@ -324,33 +324,14 @@ export function kvmPrecopy(
     resolved,
   );
   const out = qemuSwitch(qemu, newQemuOutput(), rounds);
-  const [low, high] = resolved.socketBufferRangeBytes;
-  const early = stopsAtFirstCheck(qemu, out);
-  let firstWindow: KvmFirstWindow = early ? "stops" : "continues";
-  let other: QemuSwitchOutput | null = null;
-  // Only the other end of the range can change the outcome, and only when its
-  // first-window threshold reaches an estimate that was checked there.
-  const otherEnd = early ? low : high;
-  const reaches = early ||
-    out.firstWindowEstimatePages <= firstWindowLimitPages(qemu, high) * (1 + 1e-12) + 1e-9;
-  if (otherEnd !== qemu.socketBufferBytes && reaches) {
-    const at = qemuSwitch({ ...qemu, socketBufferBytes: otherEnd }, newQemuOutput());
-    if (stopsAtFirstCheck(qemu, at) !== early) {
-      firstWindow = "either";
-      other = at;
-    }
-  }
+  const other = newQemuOutput();
+  const code = firstWindowCode(qemu, out, resolved.socketBufferRangeBytes, other);
   return {
     ...outcomeOf(out),
     rounds,
-    firstWindow,
-    otherOutcome: other === null ? null : outcomeOf(other),
+    firstWindow: FIRST_WINDOW_OUTCOMES[code],
+    otherOutcome: code === 2 ? outcomeOf(other) : null,
   };
-}
-
-/** Whether the QEMU rule stopped at a check on the first window's reading. */
-function stopsAtFirstCheck(input: QemuSwitchInput, out: QemuSwitchOutput): boolean {
-  return out.stopCode === 0 && out.precopyTimeSeconds < 2 * input.bandwidthWindowSeconds - 1e-9;
 }
 
 /** The public outcome of one run of the QEMU rule. */

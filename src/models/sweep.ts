@@ -149,6 +149,28 @@ export interface SweepResult {
   stopCode: Uint8Array;
   /** The names the codes stand for (for kvm-precopy, code 0 `"converged"` means it converged). */
   stopReasons: readonly string[];
+  /**
+   * `"kvm-precopy"` under QEMU's rule: whether the first 100 ms window
+   * decides the stop over `socketBufferRangeBytes`, as `kvmPrecopy`'s
+   * `firstWindow`, an index into `firstWindowOutcomes` (0 `"stops"`, 1
+   * `"continues"`, 2 `"either"`). Absent for the other models and rules.
+   */
+  firstWindow?: Uint8Array;
+  /** The names `firstWindow`'s codes stand for. */
+  firstWindowOutcomes?: readonly string[];
+  /**
+   * Where `firstWindow` is `"either"`: the other outcome's migration time,
+   * seconds (as `kvmPrecopy`'s `otherOutcome.migrationTimeSeconds`); NaN
+   * elsewhere.
+   */
+  otherMigrationTimeSeconds?: Float64Array;
+  /** Where `firstWindow` is `"either"`: the other outcome's pause, seconds; NaN elsewhere. */
+  otherDowntimeSeconds?: Float64Array;
+  /**
+   * Where `firstWindow` is `"either"`: the other outcome's index into
+   * `stopReasons`; 255 elsewhere.
+   */
+  otherStopCode?: Uint8Array;
   /** The inputs, when `includeInputs` is on. */
   inputs?: SweepInputs;
 }
@@ -160,8 +182,9 @@ export interface SweepResult {
  *
  * Every value is checked first (finite, in range, W <= M), so the loop
  * itself runs on trusted numbers. The KVM results equal the scalar models'
- * (`kvmPrecopy`, `kvmPostcopy`) to the last bit (`kvmPrecopy`'s outcome at
- * `socketBufferBytes`; its `firstWindow` and `otherOutcome` are not swept),
+ * (`kvmPrecopy`, `kvmPostcopy`) to the last bit (for `kvmPrecopy` under
+ * QEMU's rule, the outcome at `socketBufferBytes`, its `firstWindow`, and the
+ * time, pause and stop of its `otherOutcome` in the `other*` columns),
  * as do `"qemu-xen-rules"`'s
  * (`qemuXenRules`) and Xen's for
  * `maxIterations` < 64. From 64 rounds on, the Xen rounds are summed in
@@ -172,7 +195,10 @@ export interface SweepResult {
  * configuration runs round by round instead.
  *
  * Cost: O(n·N) time for n configurations and N rounds each (O(n·log N) for
- * Xen with `maxIterations` >= 64); memory 8 bytes × 4 + 5 per configuration (plus 40 with
+ * Xen with `maxIterations` >= 64; QEMU's rule runs a configuration twice
+ * where the other end of `socketBufferRangeBytes` may change its first
+ * check, which a range collapsed to `socketBufferBytes` avoids); memory 8 bytes × 4 + 5 per configuration (plus 18 for the first
+ * window's columns under QEMU's rule, plus 40 with
  * `includeInputs`, or for the KVM models and `layout: "columns"`, except
  * that full-length Float64Array columns are read in place when the inputs
  * are not returned).

@@ -183,3 +183,35 @@ Deno.test("sweep() passes zeroBytes to kvm-precopy's QEMU rule and checks it", a
     });
   });
 });
+
+Deno.test("sweep() gives kvm-precopy's first window and other outcome, as kvmPrecopy does", () => {
+  // The sweep's workloads at limits through the first window's zone (10.5-12.5 s on 1.5 GiB).
+  const grid = {
+    memoryBytes: 1.5 * 2 ** 30,
+    wssBytes: [0, 2 ** 27, 1315 * MIB],
+    dirtyPagesPerSecond: 51200,
+    bandwidthBytesPerSecond: 119e6,
+    zeroBytes: 33200 * 4096,
+  };
+  const seen = new Set<string>();
+  for (const downtimeLimitSeconds of [0.3, 10.5, 11, 11.5, 12, 12.5]) {
+    const options = { downtimeLimitSeconds, timeoutSeconds: 40 };
+    const result = sweep("kvm-precopy", grid, options);
+    for (let i = 0; i < result.length; i++) {
+      const expected = kvmPrecopy({ ...grid, wssBytes: result.inputs!.wssBytes[i]! }, options);
+      const outcome = result.firstWindowOutcomes![result.firstWindow![i]!];
+      assert.equal(outcome, expected.firstWindow);
+      seen.add(outcome!);
+      const other = expected.otherOutcome;
+      assert.equal(result.otherMigrationTimeSeconds![i], other?.migrationTimeSeconds ?? NaN);
+      assert.equal(result.otherDowntimeSeconds![i], other?.downtimeSeconds ?? NaN);
+      const stop = result.otherStopCode![i]!;
+      assert.equal(stop === 255 ? null : result.stopReasons[stop], other?.stopReason ?? null);
+    }
+  }
+  assert.deepEqual([...seen].sort(), ["continues", "either", "stops"]);
+  // The other rule and the other models have no first window.
+  const rounds = sweep("kvm-precopy", grid, { switchRule: "between-rounds" });
+  assert.equal(rounds.firstWindow, undefined);
+  assert.equal(sweep("xen-precopy", grid).otherDowntimeSeconds, undefined);
+});

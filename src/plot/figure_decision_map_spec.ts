@@ -56,6 +56,14 @@ export interface DecisionCell {
   decision: string;
   /** The pre-copy downtime's band, e.g. "0.3–1 s". */
   downtimeBand: string;
+  /**
+   * KVM pre-copy under QEMU's rule: whether the first 100 ms window decides
+   * the stop, `"stops"`, `"continues"` or `"either"` (`kvmPrecopy`'s
+   * `firstWindow`); null or absent otherwise.
+   */
+  precopyFirstWindow?: string | null;
+  /** Where `precopyFirstWindow` is `"either"`: the other outcome's pause, seconds; else null or absent. */
+  otherPrecopyDowntimeSeconds?: number | null;
 }
 
 /** A decision map's data (`decisionMap`): the cells and what the models were run with. */
@@ -164,11 +172,34 @@ export function figureDecisionMapSpec(
     legends: [
       squareLegend("Faster", DECISIONS, DECISION_COLORS),
       squareLegend("Pre-copy downtime", DOWNTIME_BANDS, BAND_COLORS),
+      ...(eitherCells(cells).length > 0
+        ? [{
+          label: "First window",
+          items: [{ label: EITHER_LABEL, color: EITHER_COLOR, symbol: "ring" as const }],
+        }]
+        : []),
     ],
     panels: panels(cells, widthPixels),
     widthPixels,
     cells,
   };
+}
+
+const EITHER_LABEL = "the pause is one of two";
+const EITHER_COLOR = "#999999";
+
+/** The cells whose pre-copy pause QEMU's first window decides either way. */
+function eitherCells(cells: readonly DecisionCell[]): DecisionCell[] {
+  return cells.filter((c) => c.precopyFirstWindow === "either");
+}
+
+/** The caption's sentence on the cells whose pause is one of two, or "". */
+function eitherSentence(cells: readonly DecisionCell[]): string {
+  const either = eitherCells(cells);
+  if (either.length === 0) return "";
+  const pauses = either.flatMap((c) => [c.precopyDowntimeSeconds, c.otherPrecopyDowntimeSeconds!]);
+  const range = `${Math.min(...pauses).toFixed(2)}–${Math.max(...pauses).toFixed(2)} s`;
+  return `Ringed in the downtime panel (${either.length} cells): QEMU's first 100 ms bandwidth reading decides whether the migration stops at its first check, and that reading moves from one machine to another (kvmPrecopy's socketBufferRangeBytes), so the pause there is one of two values (${range} over these cells); each cell is coloured by the outcome at socketBufferBytes.`;
 }
 
 /** The caption: the grid, the count of each decision, the models' limits and pauses. */
@@ -193,6 +224,7 @@ function caption(map: DecisionMap): string {
     precopy === "kvm-precopy"
       ? "Where pre-copy does not converge, its downtime is the pause a forced switch would cost."
       : "",
+    eitherSentence(cells),
   ].filter((part) => part.length > 0).join(" ");
 }
 
@@ -215,6 +247,7 @@ function panels(cells: readonly DecisionCell[], widthPixels: number): PanelSpec[
     label: "WSS (MiB)",
     labelArrow: "none" as const,
   };
+  const either = eitherCells(cells);
   const panel = (name: string, fill: string, domain: readonly string[], range: string[]) => ({
     name,
     plot: {
@@ -238,6 +271,17 @@ function panels(cells: readonly DecisionCell[], widthPixels: number): PanelSpec[
           strokeWidth: 0.6,
           inset: 0,
         }),
+        // Cells whose pause the first window decides either way, ringed at their centres.
+        ...(name === "downtime" && either.length > 0
+          ? [Plot.dot(either, {
+            x: (c: DecisionCell) => (c.x1 + c.x2) / 2,
+            y: (c: DecisionCell) => (c.y1 + c.y2) / 2,
+            stroke: EITHER_COLOR,
+            fill: "none",
+            strokeWidth: 1,
+            r: 2.2,
+          })]
+          : []),
         Plot.frame(),
       ],
     },

@@ -69,3 +69,40 @@ Deno.test("figureDecisionMapSpec() rejects a map without cells and a bad width",
     ),
   );
 });
+
+Deno.test("figureDecisionMapSpec() rings the cells whose pause the first window decides either way", () => {
+  // 512 MiB at a 3.9 s limit: the first check's threshold (B + buffer / 0.1 s) × L
+  // brackets what is left of the memory for some dirty rates, not for others.
+  const map = decisionMap({
+    memoryBytes: 2 ** 29,
+    bandwidthBytesPerSecond: B,
+    wssBytes: [0, 2 ** 27, 2 ** 29],
+    dirtyPagesPerSecond: [1024, 25000, 262144],
+    kvmPrecopy: { downtimeLimitSeconds: 3.9 },
+  });
+  const either = map.cells.filter((c) => c.precopyFirstWindow === "either");
+  assert.ok(either.length > 0 && either.length < map.cells.length, `${either.length} either`);
+  for (const c of map.cells) {
+    assert.equal(c.otherPrecopyDowntimeSeconds === null, c.precopyFirstWindow !== "either");
+  }
+  const figure = figureDecisionMapSpec(map);
+  const ringsOf = (panel: number) =>
+    figure.panels[panel]!.plot.marks!.filter((m) => m instanceof Plot.Dot) as unknown as {
+      data: unknown[];
+    }[];
+  assert.equal(ringsOf(0).length, 0);
+  assert.deepEqual(ringsOf(1)[0]!.data, either);
+  assert.equal(figure.legends.at(-1)!.label, "First window");
+  assert.match(
+    figure.caption,
+    new RegExp(`Ringed in the downtime panel \\(${either.length} cells\\)`),
+  );
+  // At the default 0.3 s limit no cell is in the zone: no rings, no legend row, no sentence.
+  const plain = figureDecisionMapSpec(decisionMap({ memoryBytes: 2 ** 29 }));
+  assert.equal(plain.panels[1]!.plot.marks!.filter((m) => m instanceof Plot.Dot).length, 0);
+  assert.ok(plain.legends.every((legend) => legend.label !== "First window"));
+  assert.doesNotMatch(plain.caption, /Ringed/);
+  // Xen pre-copy has no first window.
+  const xen = decisionMap({ memoryBytes: 2 ** 29, precopy: "xen-precopy" });
+  assert.ok(xen.cells.every((c) => c.precopyFirstWindow === null));
+});
