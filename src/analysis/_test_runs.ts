@@ -123,3 +123,17 @@ export function syntheticSweepRuns(wssMib: readonly (number | "full")[]): Migrat
     });
   });
 }
+
+/**
+ * decisionMap options with pre-copy pauses that are one of two: 512 MiB at
+ * 125 MB/s and a 3.9 s limit, where QEMU's first window stops at once (about
+ * 4.3 s of pause) or goes on (about 3.9 s) in some cells, depending on the
+ * machine (model output, no run).
+ */
+export const FIRST_WINDOW_ZONE_MAP = {
+  memoryBytes: 2 ** 29,
+  bandwidthBytesPerSecond: 125e6,
+  wssBytes: [0, 2 ** 27, 2 ** 29],
+  dirtyPagesPerSecond: [1024, 25000, 262144],
+  kvmPrecopy: { downtimeLimitSeconds: 3.9 },
+};

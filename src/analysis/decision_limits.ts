@@ -45,6 +45,13 @@ export interface LimitsCell {
   postcopy: MethodVerdict;
   /** "both", "pre-copy only", "post-copy only" or "neither". */
   verdict: string;
+  /**
+   * Whether QEMU's first window decides pre-copy's verdict: the cell's pre-copy
+   * pause is one of two (`precopyFirstWindow` `"either"`), one outcome meets
+   * the limits and the other does not. `precopy` is then the one that does
+   * not.
+   */
+  precopyDependsOnFirstWindow: boolean;
 }
 
 /** Options for {@linkcode decisionLimits}. */
@@ -65,7 +72,11 @@ export interface DecisionLimitsOptions {
  * `maxDowntimeSeconds`, its migration time at most `deadlineSeconds`, and
  * its slowdown (1 − progress ratio, from `guestProgressRatio`) at most
  * `maxSlowdown`; a pre-copy that does not converge meets none. Margins
- * are limit − value, so the map can show by how much. Pure.
+ * are limit − value, so the map can show by how much. Where QEMU's first
+ * window makes pre-copy's pause one of two (`precopyFirstWindow`
+ * `"either"`), pre-copy is judged by the worse outcome, and
+ * `precopyDependsOnFirstWindow` says whether the other would have met the
+ * limits. Pure.
  *
  * Cost: O(n) for n cells.
  *
@@ -143,12 +154,22 @@ export function decisionLimits(
     return { meets, margins, spare: converged ? spareOf(margins, limits) : -Infinity };
   };
   return map.cells.map((cell, i) => {
-    const precopy = judge(
+    const main = judge(
       cell.precopySeconds,
       cell.precopyDowntimeSeconds,
       ratios?.precopy[i],
       cell.precopyConverged,
     );
+    // Where the pause is one of two, pre-copy is judged by the worse outcome.
+    const other = cell.precopyFirstWindow === "either" && cell.otherPrecopySeconds != null
+      ? judge(
+        cell.otherPrecopySeconds,
+        cell.otherPrecopyDowntimeSeconds!,
+        ratios?.precopy[i],
+        cell.otherPrecopyConverged!,
+      )
+      : null;
+    const precopy = other !== null && worse(other, main) ? other : main;
     const postcopy = judge(
       cell.postcopySeconds,
       cell.postcopyDowntimeSeconds,
@@ -163,8 +184,15 @@ export function decisionLimits(
       verdict: precopy.meets
         ? (postcopy.meets ? "both" : "pre-copy only")
         : (postcopy.meets ? "post-copy only" : "neither"),
+      precopyDependsOnFirstWindow: other !== null && other.meets !== main.meets,
     };
   });
+}
+
+/** Whether verdict `a` is worse than `b`: it misses where `b` meets, or has less to spare. */
+function worse(a: MethodVerdict, b: MethodVerdict): boolean {
+  if (a.meets !== b.meets) return !a.meets;
+  return a.spare < b.spare;
 }
 
 /**

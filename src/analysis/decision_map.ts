@@ -83,7 +83,8 @@ export interface DecisionMapOptions {
  * first 100 ms window decides the stop (`precopyFirstWindow`); where it goes
  * either way (`"either"`: the pause is nearly the whole memory or what a
  * later stop leaves, depending on the machine), the cell's pause is the
- * outcome at `socketBufferBytes` and `otherPrecopyDowntimeSeconds` the other.
+ * outcome at `socketBufferBytes` and `otherPrecopyDowntimeSeconds`,
+ * `otherPrecopySeconds` and `otherPrecopyConverged` are the other's.
  *
  * Cost: O(n·N) for n cells and N pre-copy rounds each.
  *
@@ -154,6 +155,7 @@ export function decisionMap(options: DecisionMapOptions = {}): DecisionMap {
       const firstWindow = pre.firstWindow === undefined
         ? null
         : pre.firstWindowOutcomes![pre.firstWindow[i]!]!;
+      const either = firstWindow === "either";
       cells.push({
         wssBytes: wss[w]!,
         wssMib: bytesToMib(wss[w]!),
@@ -176,8 +178,10 @@ export function decisionMap(options: DecisionMapOptions = {}): DecisionMap {
           DOWNTIME_BAND_EDGES_SECONDS.filter((edge) => precopyDowntimeSeconds >= edge).length
         ]!,
         precopyFirstWindow: firstWindow,
-        otherPrecopyDowntimeSeconds: firstWindow === "either"
-          ? pre.otherDowntimeSeconds![i]!
+        otherPrecopyDowntimeSeconds: either ? pre.otherDowntimeSeconds![i]! : null,
+        otherPrecopySeconds: either ? pre.otherMigrationTimeSeconds![i]! : null,
+        otherPrecopyConverged: either
+          ? pre.stopReasons[pre.otherStopCode![i]!] === "converged"
           : null,
       });
     }

@@ -28,6 +28,8 @@ export interface LimitsVerdict {
   postcopy: CellVerdict;
   /** "both", "pre-copy only", "post-copy only" or "neither". */
   verdict: string;
+  /** Whether QEMU's first window decides pre-copy's verdict (`decisionLimits`); absent: no. */
+  precopyDependsOnFirstWindow?: boolean;
 }
 
 /** One measured configuration against the limits (`measuredLimits`). */
@@ -148,6 +150,7 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
     preBand: band(verdicts[i]!.precopy.spare),
     postBand: band(verdicts[i]!.postcopy.spare),
   }));
+  const decided = cells.filter((_, i) => verdicts[i]!.precopyDependsOnFirstWindow === true);
   const measured = input.measured?.points ?? [];
   const isPre = (p: MeasuredLimitPoint) => p.method !== "kvm-postcopy";
   return {
@@ -160,6 +163,7 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
     caption: [
       `Map: model output (sweep over ${map.wssBytes.length} WSS × ${map.dirtyPagesPerSecond.length} dirty rates). A margin is limit − value; the band is the tightest one as a fraction of its limit.`,
       input.slowdownNote ?? "",
+      firstWindowSentence(verdicts, map),
       input.measured
         ? `${
           sourceSentence(input.measured.source)
@@ -169,6 +173,16 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
     legends: [
       squareLegend("Meets every limit", LIMIT_VERDICTS, VERDICT_COLORS),
       squareLegend("Tightest margin", SPARE_BANDS, SPARE_COLORS),
+      ...(decided.length > 0
+        ? [{
+          label: "First window",
+          items: [{
+            label: "decides pre-copy's verdict",
+            color: DECIDED_COLOR,
+            symbol: "diamond" as const,
+          }],
+        }]
+        : []),
     ],
     panels: [
       panel("verdict", cells, "verdict", [...LIMIT_VERDICTS], VERDICT_COLORS, [], map, "all"),
@@ -181,6 +195,17 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
         measured.filter(isPre),
         map,
         preName,
+        decided.length > 0
+          ? [Plot.dot(decided, {
+            x: (c: (typeof cells)[number]) => (c.x1 + c.x2) / 2,
+            y: (c: (typeof cells)[number]) => (c.y1 + c.y2) / 2,
+            symbol: "diamond",
+            stroke: DECIDED_COLOR,
+            fill: "none",
+            strokeWidth: 1,
+            r: 2.5,
+          })]
+          : [],
       ),
       panel(
         "postcopy",
@@ -197,6 +222,16 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
   };
 }
 
+const DECIDED_COLOR = "#333333";
+
+/** The caption's sentence on the cells whose pre-copy verdict QEMU's first window decides, or "". */
+function firstWindowSentence(verdicts: readonly LimitsVerdict[], map: DecisionMap): string {
+  const either = map.cells.filter((c) => c.precopyFirstWindow === "either").length;
+  if (either === 0) return "";
+  const decided = verdicts.filter((v) => v.precopyDependsOnFirstWindow === true).length;
+  return `In ${either} cells QEMU's first 100 ms bandwidth window makes pre-copy's pause one of two values, depending on the machine (kvmPrecopy's firstWindow "either"); pre-copy is judged there by the worse outcome, and in ${decided} of them (open diamonds) the other outcome would meet every limit.`;
+}
+
 function panel(
   name: string,
   cells: readonly Record<string, unknown>[],
@@ -206,6 +241,7 @@ function panel(
   measured: readonly MeasuredLimitPoint[],
   map: DecisionMap,
   label: string,
+  extraMarks: readonly unknown[] = [],
 ): PanelSpec {
   const first = map.cells[0]!;
   const last = map.cells[map.cells.length - 1]!;
@@ -248,6 +284,7 @@ function panel(
           fill: (p: MeasuredLimitPoint) =>
             MEASURED_COLORS[MEASURED_STATUS.indexOf(p.status)] ?? "#999",
         }),
+        ...extraMarks,
         Plot.text([label], { frameAnchor: "top-left", dx: 4, dy: 4, fontWeight: "bold" }),
         Plot.frame(),
       ],

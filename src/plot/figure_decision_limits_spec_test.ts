@@ -1,5 +1,7 @@
 import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
+import { FIRST_WINDOW_ZONE_MAP } from "../analysis/_test_runs.ts";
+import { decisionLimits } from "../analysis/decision_limits.ts";
 import { decisionMap } from "../analysis/decision_map.ts";
 import {
   type CellVerdict,
@@ -230,5 +232,39 @@ Deno.test("figureDecisionLimitsSpec() rejects a bad input and verdicts that miss
         limits: {},
       }),
     new RangeError(`${where}: invalid input.verdicts, expected one per cell (6) (got undefined)`),
+  );
+});
+
+Deno.test("figureDecisionLimitsSpec() says where QEMU's first window decides pre-copy's verdict", () => {
+  // 512 MiB at a 3.9 s limit: three cells whose pause is one of two (about 4.3 s at
+  // once, 3.9 s later), and a 5 s deadline that only the stop at once meets.
+  const map = decisionMap(FIRST_WINDOW_ZONE_MAP);
+  const either = map.cells.filter((c) => c.precopyFirstWindow === "either").length;
+  const at = (limits: { deadlineSeconds: number }) =>
+    figureDecisionLimitsSpec({ map, verdicts: decisionLimits(map, limits), limits }).caption;
+  assert.match(
+    at({ deadlineSeconds: 5 }),
+    new RegExp(
+      `In ${either} cells QEMU's first 100 ms.*in ${either} of them \\(open diamonds\\) the other outcome`,
+    ),
+  );
+  assert.match(at({ deadlineSeconds: 100 }), /in 0 of them \(open diamonds\) the other outcome/);
+  // The decided cells are drawn over the pre-copy panel, with a legend row.
+  const tight = { deadlineSeconds: 5 };
+  const figure = figureDecisionLimitsSpec({
+    map,
+    verdicts: decisionLimits(map, tight),
+    limits: tight,
+  });
+  const dots = (panel: number) =>
+    figure.panels[panel]!.plot.marks!.filter((m) => m instanceof Plot.Dot) as unknown as {
+      data: unknown[];
+    }[];
+  assert.deepEqual(dots(1).map((d) => d.data.length), [0, either]); // measured (none), decided
+  assert.deepEqual(dots(2).map((d) => d.data.length), [0]);
+  assert.equal(figure.legends.at(-1)!.label, "First window");
+  assert.doesNotMatch(
+    figureDecisionLimitsSpec({ map: MAP, verdicts: decisionLimits(MAP, {}), limits: {} }).caption,
+    /first 100 ms/,
   );
 });

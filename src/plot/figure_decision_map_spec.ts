@@ -64,6 +64,10 @@ export interface DecisionCell {
   precopyFirstWindow?: string | null;
   /** Where `precopyFirstWindow` is `"either"`: the other outcome's pause, seconds; else null or absent. */
   otherPrecopyDowntimeSeconds?: number | null;
+  /** Where `precopyFirstWindow` is `"either"`: the other outcome's migration time, seconds; else null or absent. */
+  otherPrecopySeconds?: number | null;
+  /** Where `precopyFirstWindow` is `"either"`: whether the other outcome converged; else null or absent. */
+  otherPrecopyConverged?: boolean | null;
 }
 
 /** A decision map's data (`decisionMap`): the cells and what the models were run with. */

@@ -1,5 +1,6 @@
 import * as Plot from "../_deps/plot.ts";
 import assert from "node:assert/strict";
+import { FIRST_WINDOW_ZONE_MAP } from "../analysis/_test_runs.ts";
 import { decisionMap } from "../analysis/decision_map.ts";
 import { figureDecisionMapSpec } from "./figure_decision_map_spec.ts";
 
@@ -73,13 +74,7 @@ Deno.test("figureDecisionMapSpec() rejects a map without cells and a bad width",
 Deno.test("figureDecisionMapSpec() rings the cells whose pause the first window decides either way", () => {
   // 512 MiB at a 3.9 s limit: the first check's threshold (B + buffer / 0.1 s) × L
   // brackets what is left of the memory for some dirty rates, not for others.
-  const map = decisionMap({
-    memoryBytes: 2 ** 29,
-    bandwidthBytesPerSecond: B,
-    wssBytes: [0, 2 ** 27, 2 ** 29],
-    dirtyPagesPerSecond: [1024, 25000, 262144],
-    kvmPrecopy: { downtimeLimitSeconds: 3.9 },
-  });
+  const map = decisionMap(FIRST_WINDOW_ZONE_MAP);
   const either = map.cells.filter((c) => c.precopyFirstWindow === "either");
   assert.ok(either.length > 0 && either.length < map.cells.length, `${either.length} either`);
   for (const c of map.cells) {
