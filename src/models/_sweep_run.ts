@@ -5,7 +5,7 @@ import { XEN_STOP_REASONS, xenRounds, type XenRoundsOutput } from "./_xen_rounds
 import { xenRoundsClosedForm } from "./_xen_closed_form.ts";
 import { postcopyTransferredBytes, type ResolvedPostcopyOptions } from "./kvm_postcopy.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
-import { newQemuOutput, qemuSwitch } from "./_qemu_switch.ts";
+import { newQemuOutput, qemuSwitch, type QemuSwitchOutput } from "./_qemu_switch.ts";
 import { FIRST_WINDOW_OUTCOMES, firstWindowCode } from "./_first_window.ts";
 import {
   KVM_PRECOPY_DEFAULTS,
@@ -244,10 +244,10 @@ function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmO
 }
 
 /** `otherStopCode` where the first window has one outcome. */
-export const NO_OTHER_OUTCOME = 255;
+const NO_OTHER_OUTCOME = 255;
 
 /** The whole migration of one run of the QEMU rule, seconds (the pause only when it converged). */
-function qemuMigrationSeconds(out: ReturnType<typeof newQemuOutput>): number {
+function qemuMigrationSeconds(out: QemuSwitchOutput): number {
   return out.precopyTimeSeconds + (out.stopCode === 0 ? out.stopAndCopySeconds : 0);
 }
 
