@@ -36,7 +36,7 @@ const single = KVM_PRECOPY_DEFAULTS.socketBufferBytes;
 const KINDS = ["two", "one"] as const;
 
 /** Seconds per call of `f`, median over rounds, the two kinds alternated. */
-function secondsPerCall(f: (kind: (typeof KINDS)[number]) => void): Record<string, number> {
+function secondsPerCall(f: (kind: (typeof KINDS)[number]) => void): { two: number; one: number } {
   const times = { two: [] as number[], one: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     for (const kind of r % 2 === 0 ? KINDS : [...KINDS].reverse()) {
@@ -73,10 +73,10 @@ for (const limit of [0.3, 3, 10, 12, 13, 14]) {
   const either = codes.firstWindow!.filter((code) => code === 2).length;
   const rate = (seconds: number) => (inputs.length / seconds).toFixed(0);
   console.log(
-    `| ${limit} | ${rate(scalar.two!)} / ${rate(scalar.one!)} | ${
-      (scalar.one! / scalar.two!).toFixed(2)
-    } | ${rate(swept.two!)} / ${rate(swept.one!)} | ${
-      (swept.one! / swept.two!).toFixed(2)
+    `| ${limit} | ${rate(scalar.two)} / ${rate(scalar.one)} | ${
+      (scalar.one / scalar.two).toFixed(2)
+    } | ${rate(swept.two)} / ${rate(swept.one)} | ${
+      (swept.one / swept.two).toFixed(2)
     } | ${either}/${inputs.length} |`,
   );
 }

@@ -5,12 +5,13 @@ import { XEN_STOP_REASONS, xenRounds, type XenRoundsOutput } from "./_xen_rounds
 import { xenRoundsClosedForm } from "./_xen_closed_form.ts";
 import { postcopyTransferredBytes, type ResolvedPostcopyOptions } from "./kvm_postcopy.ts";
 import { kvmRounds } from "./_kvm_rounds.ts";
-import { newQemuOutput, qemuSwitch, type QemuSwitchOutput } from "./_qemu_switch.ts";
+import { newQemuOutput, qemuSwitch } from "./_qemu_switch.ts";
 import { FIRST_WINDOW_OUTCOMES, firstWindowCode } from "./_first_window.ts";
 import {
   KVM_PRECOPY_DEFAULTS,
   KVM_STOP_REASONS,
   qemuInput,
+  qemuMigrationSeconds,
   type ResolvedKvmOptions,
 } from "./kvm_precopy.ts";
 import type { ResolvedXenOptions } from "./xen_precopy.ts";
@@ -245,11 +246,6 @@ function runQemu(inputs: SweepInputs, result: SweepResult, options: ResolvedKvmO
 
 /** `otherStopCode` where the first window has one outcome. */
 const NO_OTHER_OUTCOME = 255;
-
-/** The whole migration of one run of the QEMU rule, seconds (the pause only when it converged). */
-function qemuMigrationSeconds(out: QemuSwitchOutput): number {
-  return out.precopyTimeSeconds + (out.stopCode === 0 ? out.stopAndCopySeconds : 0);
-}
 
 /** The KVM post-copy model over input columns. */
 export function runPostcopy(

@@ -340,7 +340,7 @@ function outcomeOf(out: QemuSwitchOutput): KvmPrecopyOutcome {
   return {
     converged,
     stopReason: QEMU_STOP_REASONS[out.stopCode]!,
-    migrationTimeSeconds: out.precopyTimeSeconds + (converged ? out.stopAndCopySeconds : 0),
+    migrationTimeSeconds: qemuMigrationSeconds(out),
     precopyTimeSeconds: out.precopyTimeSeconds,
     downtimeSeconds: out.downtimeSeconds,
     stopAndCopySeconds: out.stopAndCopySeconds,
@@ -350,6 +350,11 @@ function outcomeOf(out: QemuSwitchOutput): KvmPrecopyOutcome {
     remainingBytes: out.remainingBytes,
     convergenceProbability: out.convergenceProbability,
   };
+}
+
+/** The whole migration of one run of the QEMU rule, seconds (the pause only when it converged); shared with sweep(). */
+export function qemuMigrationSeconds(out: QemuSwitchOutput): number {
+  return out.precopyTimeSeconds + (out.stopCode === 0 ? out.stopAndCopySeconds : 0);
 }
 
 /** The QEMU rule's input for one checked configuration; shared with sweep(). */

@@ -163,7 +163,7 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
     caption: [
       `Map: model output (sweep over ${map.wssBytes.length} WSS × ${map.dirtyPagesPerSecond.length} dirty rates). A margin is limit − value; the band is the tightest one as a fraction of its limit.`,
       input.slowdownNote ?? "",
-      firstWindowSentence(verdicts, map),
+      firstWindowSentence(map, decided.length),
       input.measured
         ? `${
           sourceSentence(input.measured.source)
@@ -225,10 +225,9 @@ export function figureDecisionLimitsSpec(input: DecisionLimitsInput): FigureSpec
 const DECIDED_COLOR = "#333333";
 
 /** The caption's sentence on the cells whose pre-copy verdict QEMU's first window decides, or "". */
-function firstWindowSentence(verdicts: readonly LimitsVerdict[], map: DecisionMap): string {
+function firstWindowSentence(map: DecisionMap, decided: number): string {
   const either = map.cells.filter((c) => c.precopyFirstWindow === "either").length;
   if (either === 0) return "";
-  const decided = verdicts.filter((v) => v.precopyDependsOnFirstWindow === true).length;
   return `In ${either} cells QEMU's first 100 ms bandwidth window makes pre-copy's pause one of two values, depending on the machine (kvmPrecopy's firstWindow "either"); pre-copy is judged there by the worse outcome, and in ${decided} of them (open diamonds) the other outcome would meet every limit.`;
 }
 
